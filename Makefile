@@ -1,0 +1,71 @@
+# ClassicPOS — every target sets itself up on a machine that has never seen the project.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+TEST_STAMP := $(VENV)/.test-installed
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+
+.PHONY: help run test test-postgres lint format pytest chromium migrate demo clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(RUNTIME_STAMP) $@
+
+run: export DEBUG ?= true
+run: $(RUNTIME_STAMP) ## Set up and serve the demo shop on http://127.0.0.1:8000 (SQLite)
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) ensure_staff_users
+	@echo ""
+	@echo "  ClassicPOS is at http://127.0.0.1:8000 (admin at /admin/, API at /api/, docs at /api/docs/)"
+	@echo "  Log in as 'admin' (Manager) or 'cashier' with the password printed above when the user"
+	@echo "  was created (or the one in CLASSICPOS_ADMIN_PASSWORD / CLASSICPOS_CASHIER_PASSWORD)."
+	@echo ""
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: $(TEST_STAMP) ## Lint and check formatting (ruff)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP) ## Format the code and apply safe lint fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+chromium: ## Make sure Debian's Chromium is there for the browser tests
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Chromium from Debian's packages for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install -y chromium' (Debian/Ubuntu)."; \
+		exit 1; \
+	fi
+
+pytest: $(TEST_STAMP) chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint pytest ## Lint, format check and the whole test suite (browser tests included) on SQLite
+
+test-postgres: $(TEST_STAMP) chromium ## The whole test suite on PostgreSQL (POSTGRES_URL, default the local server)
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var/*.sqlite3* var/static .pytest_cache .ruff_cache

@@ -1,0 +1,65 @@
+"""Django admin for customers: edits go through the services; nothing is hard-deleted."""
+
+from django import forms
+from django.contrib import admin, messages
+
+from customers import services
+from customers.models import Customer
+
+
+class CustomerAdminForm(forms.ModelForm):
+    """Single-line inputs for the short text fields (the table stores them as TEXT)."""
+
+    class Meta:
+        model = Customer
+        fields = ["name", "email", "phone", "address"]
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 60}),
+            "email": forms.EmailInput(attrs={"size": 60}),
+            "phone": forms.TextInput(attrs={"size": 30}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    form = CustomerAdminForm
+    list_display = ["name", "email", "phone_display", "loyalty_points", "status", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["name", "email", "phone"]
+    readonly_fields = ["loyalty_points", "status", "created_at", "updated_at"]
+    ordering = ["name", "id"]
+    actions = ["deactivate_selected", "restore_selected"]
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description="Phone")
+    def phone_display(self, customer: Customer) -> str:
+        return customer.phone_display
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A customer with history must never vanish: deactivate instead.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data.get(field) for field in services.EDITABLE_FIELDS}
+        if change:
+            services.customer_update(customer=obj, data=data)
+        else:
+            obj.pk = services.customer_create(**data).pk
+            obj.refresh_from_db()
+
+    @admin.action(description="Deactivate selected customers", permissions=["deactivate"])
+    def deactivate_selected(self, request, queryset):
+        for customer in queryset:
+            services.customer_deactivate(customer=customer)
+        self.message_user(request, f"Deactivated {queryset.count()} customer(s).", messages.SUCCESS)
+
+    @admin.action(description="Restore selected customers", permissions=["deactivate"])
+    def restore_selected(self, request, queryset):
+        for customer in queryset:
+            services.customer_restore(customer=customer)
+        self.message_user(request, f"Restored {queryset.count()} customer(s).", messages.SUCCESS)
+
+    def has_deactivate_permission(self, request) -> bool:
+        return request.user.has_perm("customers.deactivate_customer")

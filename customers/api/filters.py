@@ -1,0 +1,57 @@
+"""Query parameters of ``GET /api/customers``, parsed and checked, then handed to the selector."""
+
+import django_filters
+from django import forms
+
+from customers.selectors import ORDERING_FIELDS, STATUS_CHOICES, CustomerListFilters, customer_list
+
+ORDERING_CHOICES = [(key, key) for key in ORDERING_FIELDS] + [
+    (f"-{key}", f"-{key}") for key in ORDERING_FIELDS
+]
+
+
+class IntegerFilter(django_filters.Filter):
+    """A whole-number parameter: ``minPoints=1.5`` is an error, not 1."""
+
+    field_class = forms.IntegerField
+
+
+class CustomerFilterSet(django_filters.FilterSet):
+    """Validate the list parameters; the selector does the filtering."""
+
+    search = django_filters.CharFilter(
+        method="noop", help_text="Name, email or phone digits; matched literally."
+    )
+    status = django_filters.ChoiceFilter(
+        method="noop",
+        choices=[(value, value) for value in STATUS_CHOICES],
+        empty_label=None,
+        help_text="active, inactive or all (default all).",
+    )
+    createdAfter = django_filters.IsoDateTimeFilter(method="noop")
+    createdBefore = django_filters.IsoDateTimeFilter(method="noop")
+    minPoints = IntegerFilter(method="noop")
+    maxPoints = IntegerFilter(method="noop")
+    ordering = django_filters.ChoiceFilter(
+        method="noop",
+        choices=ORDERING_CHOICES,
+        empty_label=None,
+        help_text="name, createdAt or loyaltyPoints; prefix - for descending.",
+    )
+
+    def noop(self, queryset, name, value):
+        """Leave filtering to :meth:`filter_queryset`, which calls the selector once."""
+        return queryset
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        filters = CustomerListFilters(
+            search=data.get("search") or "",
+            status=data.get("status") or "all",
+            created_after=data.get("createdAfter"),
+            created_before=data.get("createdBefore"),
+            min_points=data.get("minPoints"),
+            max_points=data.get("maxPoints"),
+            ordering=data.get("ordering") or "name",
+        )
+        return customer_list(filters=filters)

@@ -1,0 +1,81 @@
+"""Reads of customers that are more than one line: the filtered, sorted list."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Lower
+
+from customers.models import Customer
+
+STATUS_CHOICES = ("active", "inactive", "all")
+
+# Public sort keys (camelCase, as in the API and page URLs) and their columns.
+ORDERING_FIELDS = {
+    "name": "name",
+    "createdAt": "created_at",
+    "loyaltyPoints": "loyalty_points",
+}
+
+
+@dataclass(frozen=True)
+class CustomerListFilters:
+    """What a list of customers can be narrowed and sorted by."""
+
+    search: str = ""
+    status: str = "all"
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    min_points: int | None = None
+    max_points: int | None = None
+    ordering: str = "name"
+
+
+def _order_by(ordering: str) -> list:
+    """Return ``order_by`` arguments for a public sort key, with ``id`` as tie-breaker.
+
+    Names sort case-insensitively ("anna" beside "Anna"), served by the
+    ``LOWER(name), id`` index.
+    """
+    descending = ordering.startswith("-")
+    column = ORDERING_FIELDS.get(ordering.lstrip("-"), "name")
+    expression = Lower(column) if column == "name" else F(column)
+    tie_breaker = F("id")
+    if descending:
+        return [expression.desc(), tie_breaker.desc()]
+    return [expression.asc(), tie_breaker.asc()]
+
+
+def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Customer]:
+    """Return customers matching ``filters``, sorted with a stable tie-breaker."""
+    filters = filters or CustomerListFilters()
+    queryset = Customer.objects.all()
+    if filters.status == "active":
+        queryset = queryset.active()
+    elif filters.status == "inactive":
+        queryset = queryset.inactive()
+    queryset = queryset.search(filters.search)
+    if filters.created_after is not None:
+        queryset = queryset.filter(created_at__gte=filters.created_after)
+    if filters.created_before is not None:
+        queryset = queryset.filter(created_at__lte=filters.created_before)
+    if filters.min_points is not None:
+        queryset = queryset.filter(loyalty_points__gte=filters.min_points)
+    if filters.max_points is not None:
+        queryset = queryset.filter(loyalty_points__lte=filters.max_points)
+    return queryset.order_by(*_order_by(filters.ordering))
+
+
+def customer_find_duplicates(
+    *, email: str | None = None, phone: str | None = None, exclude_id: int | None = None
+) -> QuerySet[Customer]:
+    """Return customers sharing an (already normalised) email or phone number."""
+    condition = Q(pk__in=[])
+    if email:
+        condition |= Q(email__iexact=email)
+    if phone:
+        condition |= Q(phone=phone)
+    queryset = Customer.objects.filter(condition)
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    return queryset.order_by("name", "id")[:10]

@@ -1,0 +1,65 @@
+"""Every write to a customer goes through these functions, each one transaction.
+
+Forms, the API, the admin and the import command call them, so validation and
+history rules live here once.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from customers.models import Customer, CustomerStatus, duplicate_email_message
+
+EDITABLE_FIELDS = ("name", "email", "phone", "address")
+
+
+def _validate_and_save(customer: Customer) -> Customer:
+    """Normalise, validate and save; a lost race on the email becomes a field error."""
+    customer.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError:
+        # Another till saved the same email between our check and our insert.
+        owner = customer.find_email_owner()
+        if owner is None:
+            raise
+        raise ValidationError({"email": [duplicate_email_message(owner)]}) from None
+    return customer
+
+
+@transaction.atomic
+def customer_create(
+    *, name: str, email: str | None = None, phone: str | None = None, address: str | None = None
+) -> Customer:
+    """Create an active customer after validating every field."""
+    customer = Customer(name=name, email=email, phone=phone, address=address)
+    return _validate_and_save(customer)
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, data: dict) -> Customer:
+    """Change the editable fields given in ``data``; others stay as they are."""
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({field: ["This field cannot be changed."] for field in unknown})
+    for field, value in data.items():
+        setattr(customer, field, value)
+    return _validate_and_save(customer)
+
+
+@transaction.atomic
+def customer_deactivate(*, customer: Customer) -> Customer:
+    """Mark a customer inactive; the row and its history stay. Idempotent."""
+    if customer.status != CustomerStatus.INACTIVE:
+        customer.status = CustomerStatus.INACTIVE
+        customer.save(update_fields=["status", "updated_at"])
+    return customer
+
+
+@transaction.atomic
+def customer_restore(*, customer: Customer) -> Customer:
+    """Make an inactive customer active again. Idempotent."""
+    if customer.status != CustomerStatus.ACTIVE:
+        customer.status = CustomerStatus.ACTIVE
+        customer.save(update_fields=["status", "updated_at"])
+    return customer

@@ -1,0 +1,101 @@
+"""The one set of customer field rules, used by the model, forms, API, admin and imports.
+
+Each ``normalize_*`` function returns the value as stored or raises
+``ValidationError`` with the message shown beside the field.
+"""
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+NAME_MAX_LENGTH = 200
+ADDRESS_MAX_LENGTH = 500
+
+MESSAGES = {
+    "name_required": "Enter a name.",
+    "name_too_long": f"Name must be {NAME_MAX_LENGTH} characters or fewer.",
+    "email_invalid": "Enter a valid email address.",
+    "phone_invalid": "Enter a valid phone number, e.g. 555-201-0123 or +44 20 7946 0958.",
+    "address_too_long": f"Address must be {ADDRESS_MAX_LENGTH} characters or fewer.",
+}
+
+
+def _text(value) -> str:
+    """Return ``value`` as stripped text; None becomes the empty string."""
+    return "" if value is None else str(value).strip()
+
+
+def normalize_name(value) -> str:
+    """Return the trimmed name, which must have 1 to 200 characters."""
+    name = " ".join(_text(value).split())
+    if not name:
+        raise ValidationError(MESSAGES["name_required"], code="required")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(MESSAGES["name_too_long"], code="max_length")
+    return name
+
+
+def normalize_email(value) -> str | None:
+    """Return the lower-cased email, or None when left empty."""
+    email = _text(value).lower()
+    if not email:
+        return None
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(MESSAGES["email_invalid"], code="invalid") from None
+    return email
+
+
+def phone_region() -> str:
+    """Return the region used for numbers typed without a country code."""
+    return settings.CLASSICPOS_DEFAULT_REGION
+
+
+def normalize_phone(value) -> str | None:
+    """Return the number in E.164 (``+14155550123``), or None when left empty."""
+    raw = _text(value)
+    if not raw:
+        return None
+    try:
+        number = phonenumbers.parse(raw, phone_region())
+    except phonenumbers.NumberParseException:
+        raise ValidationError(MESSAGES["phone_invalid"], code="invalid") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(MESSAGES["phone_invalid"], code="invalid")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_address(value) -> str | None:
+    """Return the trimmed address (at most 500 characters), or None when left empty."""
+    address = _text(value)
+    if len(address) > ADDRESS_MAX_LENGTH:
+        raise ValidationError(MESSAGES["address_too_long"], code="max_length")
+    return address or None
+
+
+def format_phone_national(e164: str | None) -> str:
+    """Return a stored number in the shop's national format (international if foreign)."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == phone_region():
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_search_digits(term: str) -> str:
+    """Return the digits of a search term that looks like a phone number, else ''.
+
+    "555-0123", "(415) 555 0123" and "+1 415" count; "john2" does not, so a
+    name with a digit in it does not match every phone number containing it.
+    """
+    stripped = term.strip()
+    if not stripped or any(ch not in "0123456789 -().+/" for ch in stripped):
+        return ""
+    digits = "".join(ch for ch in stripped if ch.isdigit())
+    return digits if len(digits) >= 3 else ""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SalesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "sales"
+    verbose_name = "Sales"

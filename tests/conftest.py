@@ -1,0 +1,43 @@
+"""Fixtures shared by the whole suite: users in each role and API clients."""
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from classicpos.roles import CASHIER, MANAGER
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def manager(db):
+    """A staff user in the Manager role (not a superuser: permissions come from the role)."""
+    user = UserFactory(username="manager")
+    user.groups.add(Group.objects.get(name=MANAGER))
+    return user
+
+
+@pytest.fixture
+def cashier(db):
+    """A staff user in the Cashier role."""
+    user = UserFactory(username="cashier")
+    user.groups.add(Group.objects.get(name=CASHIER))
+    return user
+
+
+@pytest.fixture
+def anonymous_client():
+    return APIClient()
+
+
+@pytest.fixture
+def manager_client(manager):
+    client = APIClient()
+    client.force_authenticate(manager)
+    return client
+
+
+@pytest.fixture
+def cashier_client(cashier):
+    client = APIClient()
+    client.force_authenticate(cashier)
+    return client
