@@ -80,6 +80,8 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
             "Unhandled error in %s %s",
             getattr(request, "method", "?"),
             getattr(request, "path", "?"),
+            # The log filter reads the request id from here, as for django.request.
+            extra={"request": getattr(request, "_request", request)},
         )
         body = problem_body(
             status=500,

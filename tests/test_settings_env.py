@@ -1,0 +1,71 @@
+"""Settings come from the environment; SQLite is opened for concurrent tills."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_value(expression: str, **env) -> subprocess.CompletedProcess:
+    """Import the production settings in a fresh interpreter with ``env`` and print a value."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.update(env)
+    code = f"import classicpos.settings as s; print(repr(({expression})))"
+    return subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = settings_value("s.SECRET_KEY", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_values_come_from_the_environment():
+    result = settings_value(
+        "s.DEBUG, s.ALLOWED_HOSTS, s.CLASSICPOS_DEFAULT_REGION, s.CLASSICPOS_CURRENCY",
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="till.local, shop.example",
+        CLASSICPOS_DEFAULT_REGION="gb",
+        CLASSICPOS_CURRENCY="gbp",
+    )
+    assert result.stdout.strip() == "(False, ['till.local', 'shop.example'], 'GB', 'GBP')"
+
+
+def test_database_url_selects_postgresql():
+    result = settings_value(
+        "s.DATABASES['default']['ENGINE']",
+        DEBUG="1",
+        DATABASE_URL="postgres://u@db.example:5432/shop",
+    )
+    assert result.stdout.strip() == "'django.db.backends.postgresql'"
+
+
+def test_default_sqlite_file_uses_wal_busy_timeout_and_immediate_transactions():
+    result = settings_value("s.DATABASES['default']", DEBUG="1", DATABASE_URL="")
+    assert "var/classicpos.sqlite3" in result.stdout
+    assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
+    assert "journal_mode=WAL" in result.stdout
+    assert "'timeout': 20" in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_live_sqlite_connection_has_the_options():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only.")
+    assert connection.transaction_mode == "IMMEDIATE"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 20000
+
+
+def test_phone_region_defaults_to_us():
+    assert settings.CLASSICPOS_DEFAULT_REGION == "US"
