@@ -6,6 +6,11 @@ from rest_framework.routers import DefaultRouter
 
 from classicpos.api.views import ObtainTokenView, api_not_found
 from customers.api.views import CustomerViewSet
+from loyalty.api.views import (
+    CustomerLoyaltyAdjustmentView,
+    CustomerLoyaltyView,
+    LoyaltyTransactionViewSet,
+)
 
 
 class OptionalSlashRouter(DefaultRouter):
@@ -21,6 +26,7 @@ class OptionalSlashRouter(DefaultRouter):
 
 router = OptionalSlashRouter()
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("loyalty-transactions", LoyaltyTransactionViewSet, basename="loyalty-transaction")
 
 urlpatterns = [
     path("auth/token", ObtainTokenView.as_view(), name="api-token"),
@@ -28,6 +34,16 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(
+        r"^customers/(?P<customer_id>\d+)/loyalty/?$",
+        CustomerLoyaltyView.as_view(),
+        name="customer-loyalty",
+    ),
+    re_path(
+        r"^customers/(?P<customer_id>\d+)/loyalty-adjustments/?$",
+        CustomerLoyaltyAdjustmentView.as_view(),
+        name="customer-loyalty-adjustments",
+    ),
     *router.urls,
     # Last: any other /api/ path is a problem document, even with DEBUG on.
     re_path(r"^.*$", api_not_found),

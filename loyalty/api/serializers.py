@@ -1,0 +1,42 @@
+"""Loyalty ledger JSON (camelCase) and the adjustment request."""
+
+from rest_framework import serializers
+
+from classicpos.api.serializers import StrictInputMixin
+from loyalty.models import LoyaltyTransaction
+
+
+class LoyaltyTransactionSerializer(serializers.ModelSerializer):
+    customerId = serializers.IntegerField(source="customer_id", read_only=True)  # noqa: N815
+    balanceAfter = serializers.IntegerField(source="balance_after", read_only=True)  # noqa: N815
+    saleId = serializers.IntegerField(source="sale_id", read_only=True)  # noqa: N815
+    saleNumber = serializers.CharField(source="sale.number", read_only=True, default=None)  # noqa: N815
+    refundId = serializers.IntegerField(source="refund_id", read_only=True)  # noqa: N815
+    createdBy = serializers.CharField(  # noqa: N815
+        source="created_by.username", read_only=True, default=None
+    )
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)  # noqa: N815
+
+    class Meta:
+        model = LoyaltyTransaction
+        fields = [
+            "id",
+            "customerId",
+            "kind",
+            "points",
+            "balanceAfter",
+            "saleId",
+            "saleNumber",
+            "refundId",
+            "reason",
+            "createdBy",
+            "createdAt",
+        ]
+        read_only_fields = fields
+
+
+class AdjustmentSerializer(StrictInputMixin, serializers.Serializer):
+    """``{"points": -50, "reason": "..."}``; the service checks the rules."""
+
+    points = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
