@@ -7,3 +7,10 @@ class ClassicPOSConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "classicpos"
     verbose_name = "ClassicPOS"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from classicpos.roles import sync_roles_after_migrate
+
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="classicpos_sync_roles")

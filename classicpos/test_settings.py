@@ -15,3 +15,8 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# A file, not memory, so tests see SQLite as the shop does (WAL, locks between
+# connections); pytest-xdist gives each worker its own file.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "var" / "test-classicpos.sqlite3"}  # noqa: F405

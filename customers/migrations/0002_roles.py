@@ -2,18 +2,9 @@
 
 from django.db import migrations
 
-from classicpos.roles import CASHIER, MANAGER, grant, revoke
+from classicpos.roles import ROLE_PERMISSIONS, grant, revoke
 
-CUSTOMER_PERMISSIONS = {
-    CASHIER: ["view_customer", "add_customer", "change_customer"],
-    MANAGER: [
-        "view_customer",
-        "add_customer",
-        "change_customer",
-        "delete_customer",
-        "deactivate_customer",
-    ],
-}
+CUSTOMER_PERMISSIONS = ROLE_PERMISSIONS["customers"]
 
 
 def forwards(apps, schema_editor):
