@@ -85,7 +85,9 @@ def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
     if sale.customer_id is None:
         return None
     program = LoyaltyProgram.current()
-    points = points_earned_for_amount(amount=points_paid_by_other_methods(sale=sale), program=program)
+    points = points_earned_for_amount(
+        amount=points_paid_by_other_methods(sale=sale), program=program
+    )
     if points <= 0:
         return None
     return _write(
@@ -126,7 +128,7 @@ def points_redeem_for_sale(*, sale, amount: Decimal, user=None) -> LoyaltyTransa
     points = points_for_payment_amount(amount=amount, program=program)
     customer = _locked_customer(sale.customer_id)
     if customer.loyalty_points < points:
-        worth = (Decimal(customer.loyalty_points // program.redeem_step) * program.redeem_value)
+        worth = Decimal(customer.loyalty_points // program.redeem_step) * program.redeem_value
         raise ValidationError(
             {
                 "payments": [

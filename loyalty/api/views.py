@@ -58,5 +58,7 @@ class CustomerLoyaltyAdjustmentView(generics.GenericAPIView):
         customer = get_object_or_404(Customer, pk=customer_id)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        row = services.points_adjust(customer=customer, user=request.user, **serializer.validated_data)
+        row = services.points_adjust(
+            customer=customer, user=request.user, **serializer.validated_data
+        )
         return Response(LoyaltyTransactionSerializer(row).data, status=status.HTTP_201_CREATED)
