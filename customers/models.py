@@ -94,6 +94,9 @@ class Customer(models.Model):
             models.Index(fields=["status", "name"], name="customers_status_name_idx"),
             models.Index(fields=["created_at"], name="customers_created_idx"),
             models.Index(fields=["loyalty_points"], name="customers_points_idx"),
+            # The list's status filter combined with each sortable column.
+            models.Index(fields=["status", "loyalty_points"], name="customers_status_points_idx"),
+            models.Index(fields=["status", "created_at"], name="customers_status_created_idx"),
         ]
 
     def __str__(self) -> str:
