@@ -7,4 +7,6 @@ class LoyaltyConfig(AppConfig):
     verbose_name = "Loyalty"
 
     def ready(self) -> None:
-        from loyalty import receivers  # noqa: F401 - connects the sale signal receivers
+        from loyalty import integration, receivers  # noqa: F401 - connects the sale signal receivers
+
+        integration.connect()
