@@ -36,6 +36,9 @@ class StaffModelPermissions(permissions.DjangoModelPermissions):
     def has_permission(self, request, view) -> bool:
         if not IsStaff().has_permission(request, view):
             return False
+        if request.method not in view.allowed_methods:
+            # Let the view answer 405: a verb it lacks is not a permission question.
+            return True
         action_permissions = getattr(view, "action_permissions", {})
         action = getattr(view, "action", None)
         if action in action_permissions:
