@@ -148,7 +148,7 @@ class SaleLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.name}"
+        return f"{self.quantity} x {self.name}"
 
     @property
     def refundable_quantity(self) -> int:
@@ -196,4 +196,4 @@ class RefundLine(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.sale_line.name}"
+        return f"{self.quantity} x {self.sale_line.name}"

@@ -11,6 +11,7 @@ from loyalty.api.views import (
     CustomerLoyaltyView,
     LoyaltyTransactionViewSet,
 )
+from sales.api.views import CustomerSalesView, ProductViewSet, SaleViewSet
 
 
 class OptionalSlashRouter(DefaultRouter):
@@ -26,6 +27,8 @@ class OptionalSlashRouter(DefaultRouter):
 
 router = OptionalSlashRouter()
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("products", ProductViewSet, basename="product")
+router.register("sales", SaleViewSet, basename="sale")
 router.register("loyalty-transactions", LoyaltyTransactionViewSet, basename="loyalty-transaction")
 
 urlpatterns = [
@@ -34,6 +37,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(
+        r"^customers/(?P<customer_id>\d+)/sales/?$",
+        CustomerSalesView.as_view(),
+        name="customer-sales",
+    ),
     re_path(
         r"^customers/(?P<customer_id>\d+)/loyalty/?$",
         CustomerLoyaltyView.as_view(),

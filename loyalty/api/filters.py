@@ -9,8 +9,8 @@ from loyalty.selectors import LedgerFilters, ledger_list
 class LoyaltyTransactionFilterSet(django_filters.FilterSet):
     customer = django_filters.NumberFilter(method="noop")
     kind = django_filters.ChoiceFilter(method="noop", choices=TransactionKind.choices)
-    createdAfter = django_filters.IsoDateTimeFilter(method="noop")  # noqa: N815
-    createdBefore = django_filters.IsoDateTimeFilter(method="noop")  # noqa: N815
+    createdAfter = django_filters.IsoDateTimeFilter(method="noop")
+    createdBefore = django_filters.IsoDateTimeFilter(method="noop")
 
     def noop(self, queryset, name, value):
         """Leave filtering to :meth:`filter_queryset`, which calls the selector once."""

@@ -7,15 +7,13 @@ from loyalty.models import LoyaltyTransaction
 
 
 class LoyaltyTransactionSerializer(serializers.ModelSerializer):
-    customerId = serializers.IntegerField(source="customer_id", read_only=True)  # noqa: N815
-    balanceAfter = serializers.IntegerField(source="balance_after", read_only=True)  # noqa: N815
-    saleId = serializers.IntegerField(source="sale_id", read_only=True)  # noqa: N815
-    saleNumber = serializers.CharField(source="sale.number", read_only=True, default=None)  # noqa: N815
-    refundId = serializers.IntegerField(source="refund_id", read_only=True)  # noqa: N815
-    createdBy = serializers.CharField(  # noqa: N815
-        source="created_by.username", read_only=True, default=None
-    )
-    createdAt = serializers.DateTimeField(source="created_at", read_only=True)  # noqa: N815
+    customerId = serializers.IntegerField(source="customer_id", read_only=True)
+    balanceAfter = serializers.IntegerField(source="balance_after", read_only=True)
+    saleId = serializers.IntegerField(source="sale_id", read_only=True)
+    saleNumber = serializers.CharField(source="sale.number", read_only=True, default=None)
+    refundId = serializers.IntegerField(source="refund_id", read_only=True)
+    createdBy = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
 
     class Meta:
         model = LoyaltyTransaction

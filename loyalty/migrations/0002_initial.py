@@ -5,67 +5,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('loyalty', '0001_initial'),
-        ('sales', '0001_initial'),
+        ("loyalty", "0001_initial"),
+        ("sales", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='loyaltytransaction',
-            name='refund',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='loyalty_transactions', to='sales.refund'),
+            model_name="loyaltytransaction",
+            name="refund",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="loyalty_transactions",
+                to="sales.refund",
+            ),
         ),
         migrations.AddField(
-            model_name='loyaltytransaction',
-            name='sale',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='loyalty_transactions', to='sales.sale'),
+            model_name="loyaltytransaction",
+            name="sale",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="loyalty_transactions",
+                to="sales.sale",
+            ),
         ),
         migrations.AddIndex(
-            model_name='loyaltytransaction',
-            index=models.Index(fields=['customer', '-created_at', '-id'], name='loyalty_customer_idx'),
+            model_name="loyaltytransaction",
+            index=models.Index(
+                fields=["customer", "-created_at", "-id"], name="loyalty_customer_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='loyaltytransaction',
-            index=models.Index(fields=['kind', '-created_at'], name='loyalty_kind_idx'),
+            model_name="loyaltytransaction",
+            index=models.Index(fields=["kind", "-created_at"], name="loyalty_kind_idx"),
         ),
         migrations.AddConstraint(
-            model_name='loyaltytransaction',
-            constraint=models.CheckConstraint(condition=models.Q(('points', 0), _negated=True), name='loyalty_points_not_zero'),
+            model_name="loyaltytransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("points", 0), _negated=True), name="loyalty_points_not_zero"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltytransaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'earn'), _negated=True), ('points__gt', 0), _connector='OR'), name='loyalty_earn_positive'),
+            model_name="loyaltytransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "earn"), _negated=True), ("points__gt", 0), _connector="OR"
+                ),
+                name="loyalty_earn_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltytransaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'redeem'), _negated=True), ('points__lt', 0), _connector='OR'), name='loyalty_redeem_negative'),
+            model_name="loyaltytransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "redeem"), _negated=True), ("points__lt", 0), _connector="OR"
+                ),
+                name="loyalty_redeem_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltytransaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'redeem'), _negated=True), ('balance_after__gte', 0), _connector='OR'), name='loyalty_redeem_never_overdraws'),
+            model_name="loyaltytransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "redeem"), _negated=True),
+                    ("balance_after__gte", 0),
+                    _connector="OR",
+                ),
+                name="loyalty_redeem_never_overdraws",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltytransaction',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'earn')), fields=('sale',), name='loyalty_one_earn_per_sale'),
+            model_name="loyaltytransaction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "earn")),
+                fields=("sale",),
+                name="loyalty_one_earn_per_sale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltytransaction',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'redeem')), fields=('sale',), name='loyalty_one_redeem_per_sale'),
+            model_name="loyaltytransaction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "redeem")),
+                fields=("sale",),
+                name="loyalty_one_redeem_per_sale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltytransaction',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'reversal'), ('points__lt', 0)), fields=('refund',), name='loyalty_one_takeback_per_refund'),
+            model_name="loyaltytransaction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "reversal"), ("points__lt", 0)),
+                fields=("refund",),
+                name="loyalty_one_takeback_per_refund",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltytransaction',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'reversal'), ('points__gt', 0)), fields=('refund',), name='loyalty_one_giveback_per_refund'),
+            model_name="loyaltytransaction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "reversal"), ("points__gt", 0)),
+                fields=("refund",),
+                name="loyalty_one_giveback_per_refund",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loyaltytransaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'adjustment'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='loyalty_adjustment_has_reason'),
+            model_name="loyaltytransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "adjustment"), _negated=True),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="loyalty_adjustment_has_reason",
+            ),
         ),
     ]
