@@ -34,6 +34,10 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if isinstance(key, int):
+                # A list serializer's errors are keyed by the item's index.
+                flat.update(flatten_errors(value, f"{prefix}[{key}]"))
+                continue
             name = NON_FIELD_KEY if key in ("non_field_errors", "__all__") else str(key)
             flat.update(flatten_errors(value, f"{prefix}.{name}" if prefix else name))
     elif isinstance(detail, list) and detail and all(isinstance(i, dict | list) for i in detail):

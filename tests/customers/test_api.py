@@ -522,3 +522,13 @@ def test_swagger_ui_is_served_without_a_cdn(manager_client):
     assert "swagger-ui" in html
     assert "cdn.jsdelivr" not in html
     assert "unpkg.com" not in html
+
+
+def test_nested_errors_are_flattened_with_indexes():
+    from classicpos.api.exceptions import flatten_errors
+
+    detail = {"lines": {0: {"quantity": ["Bad."]}}, "payments": [{}, {"amount": ["Worse."]}]}
+    assert flatten_errors(detail) == {
+        "lines[0].quantity": ["Bad."],
+        "payments[1].amount": ["Worse."],
+    }
