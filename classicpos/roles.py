@@ -22,6 +22,27 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "deactivate_customer",
         ],
     },
+    "sales": {
+        CASHIER: ["view_product", "view_sale", "add_sale"],
+        MANAGER: [
+            "view_product",
+            "add_product",
+            "change_product",
+            "delete_product",
+            "view_sale",
+            "add_sale",
+            "refund_sale",
+        ],
+    },
+    "loyalty": {
+        CASHIER: ["view_loyaltytransaction"],
+        MANAGER: [
+            "view_loyaltytransaction",
+            "adjust_points",
+            "view_loyaltyprogram",
+            "change_loyaltyprogram",
+        ],
+    },
 }
 
 

@@ -160,6 +160,11 @@ CLASSICPOS_DEFAULT_REGION = os.environ.get("CLASSICPOS_DEFAULT_REGION", "US").up
 CLASSICPOS_CURRENCY = os.environ.get("CLASSICPOS_CURRENCY", "USD").upper()
 CLASSICPOS_SHOP_NAME = os.environ.get("CLASSICPOS_SHOP_NAME", "ClassicPOS")
 CLASSICPOS_TAX_RATE = Decimal(os.environ.get("CLASSICPOS_TAX_RATE", "0"))
+# Loyalty defaults, used when the program row is first created (a Manager edits it in admin).
+CLASSICPOS_LOYALTY_EARN_RATE = Decimal(os.environ.get("CLASSICPOS_LOYALTY_EARN_RATE", "1"))
+CLASSICPOS_LOYALTY_REDEEM_STEP = int(os.environ.get("CLASSICPOS_LOYALTY_REDEEM_STEP", "100"))
+CLASSICPOS_LOYALTY_REDEEM_VALUE = Decimal(os.environ.get("CLASSICPOS_LOYALTY_REDEEM_VALUE", "1.00"))
+CLASSICPOS_LOYALTY_MINIMUM_SALE = Decimal(os.environ.get("CLASSICPOS_LOYALTY_MINIMUM_SALE", "0"))
 # How long a stored Idempotency-Key answer is replayed before it may be purged.
 CLASSICPOS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("CLASSICPOS_IDEMPOTENCY_TTL_HOURS", "24"))
 

@@ -6,6 +6,12 @@ from rest_framework.routers import DefaultRouter
 
 from classicpos.api.views import ObtainTokenView, api_not_found
 from customers.api.views import CustomerViewSet
+from loyalty.api.views import (
+    CustomerLoyaltyAdjustmentView,
+    CustomerLoyaltyView,
+    LoyaltyTransactionViewSet,
+)
+from sales.api.views import CustomerSalesView, ProductViewSet, SaleViewSet
 
 
 class OptionalSlashRouter(DefaultRouter):
@@ -21,6 +27,9 @@ class OptionalSlashRouter(DefaultRouter):
 
 router = OptionalSlashRouter()
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("products", ProductViewSet, basename="product")
+router.register("sales", SaleViewSet, basename="sale")
+router.register("loyalty-transactions", LoyaltyTransactionViewSet, basename="loyalty-transaction")
 
 urlpatterns = [
     path("auth/token", ObtainTokenView.as_view(), name="api-token"),
@@ -28,6 +37,21 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(
+        r"^customers/(?P<customer_id>\d+)/sales/?$",
+        CustomerSalesView.as_view(),
+        name="customer-sales",
+    ),
+    re_path(
+        r"^customers/(?P<customer_id>\d+)/loyalty/?$",
+        CustomerLoyaltyView.as_view(),
+        name="customer-loyalty",
+    ),
+    re_path(
+        r"^customers/(?P<customer_id>\d+)/loyalty-adjustments/?$",
+        CustomerLoyaltyAdjustmentView.as_view(),
+        name="customer-loyalty-adjustments",
+    ),
     *router.urls,
     # Last: any other /api/ path is a problem document, even with DEBUG on.
     re_path(r"^.*$", api_not_found),

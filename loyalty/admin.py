@@ -1,0 +1,35 @@
+"""Admin: the program's rules are editable; the ledger is read-only."""
+
+from django.contrib import admin
+
+from loyalty.models import LoyaltyProgram, LoyaltyTransaction
+
+
+@admin.register(LoyaltyProgram)
+class LoyaltyProgramAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "minimum_sale_amount", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not LoyaltyProgram.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LoyaltyTransaction)
+class LoyaltyTransactionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "customer", "kind", "points", "balance_after", "sale", "reason"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["customer__name", "reason", "sale__number"]
+    list_select_related = ["customer", "sale"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

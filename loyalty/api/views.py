@@ -1,0 +1,64 @@
+"""Loyalty endpoints: the ledger (read-only) and a Manager's adjustments."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status, viewsets
+from rest_framework.response import Response
+
+from classicpos.api.idempotency import run_idempotently
+from customers.models import Customer
+from loyalty import services
+from loyalty.api.filters import LoyaltyTransactionFilterSet
+from loyalty.api.serializers import AdjustmentSerializer, LoyaltyTransactionSerializer
+from loyalty.models import LoyaltyTransaction
+from loyalty.selectors import customer_ledger, ledger_list
+
+
+class LoyaltyTransactionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every points change of every customer, newest first."""
+
+    serializer_class = LoyaltyTransactionSerializer
+    queryset = LoyaltyTransaction.objects.none()
+    filterset_class = LoyaltyTransactionFilterSet
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return ledger_list()
+
+
+class CustomerLoyaltyView(generics.ListAPIView):
+    """``GET /api/customers/:id/loyalty``: one customer's ledger, newest first."""
+
+    serializer_class = LoyaltyTransactionSerializer
+    queryset = LoyaltyTransaction.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        customer = get_object_or_404(Customer, pk=self.kwargs["customer_id"])
+        return customer_ledger(customer=customer)
+
+
+class CustomerLoyaltyAdjustmentView(generics.GenericAPIView):
+    """``POST /api/customers/:id/loyalty-adjustments``: a Manager's correction with a reason."""
+
+    serializer_class = AdjustmentSerializer
+    queryset = LoyaltyTransaction.objects.none()
+    action_permissions = {"create": ["loyalty.adjust_points", "loyalty.view_loyaltytransaction"]}
+    action = "create"
+
+    @extend_schema(
+        summary="Adjust a customer's points (Manager; honours Idempotency-Key)",
+        request=AdjustmentSerializer,
+        responses={201: LoyaltyTransactionSerializer},
+    )
+    def post(self, request, customer_id: int):
+        return run_idempotently(request, lambda: self._adjust(request, customer_id))
+
+    def _adjust(self, request, customer_id: int) -> Response:
+        customer = get_object_or_404(Customer, pk=customer_id)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = services.points_adjust(
+            customer=customer, user=request.user, **serializer.validated_data
+        )
+        return Response(LoyaltyTransactionSerializer(row).data, status=status.HTTP_201_CREATED)

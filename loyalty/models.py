@@ -1,0 +1,186 @@
+"""The loyalty ledger: every change of a customer's points is one immutable row.
+
+``customers.loyaltyPoints`` is a cached balance; it always equals the sum of
+the customer's ledger rows, and both are written in the same transaction by
+``loyalty.services``.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+
+class LoyaltyProgram(models.Model):
+    """The shop's earning and redemption rules (one row, edited by a Manager in the admin).
+
+    Changing a rule affects sales from then on; past ledger rows keep the points
+    they were written with.
+    """
+
+    earn_rate = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Points earned per whole currency unit paid by methods other than points.",
+    )
+    redeem_step = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)],
+        help_text="Points are redeemed in multiples of this many points.",
+    )
+    redeem_value = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="What one step of points is worth at the till.",
+    )
+    minimum_sale_amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="A sale paying less than this (without points) earns nothing.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "loyalty program"
+        verbose_name_plural = "loyalty program"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.earn_rate} point(s) per 1.00; {self.redeem_step} points = {self.redeem_value}"
+        )
+
+    @classmethod
+    def current(cls) -> "LoyaltyProgram":
+        """Return the program, creating it from the settings' defaults the first time."""
+        program, _ = cls.objects.get_or_create(
+            pk=1,
+            defaults={
+                "earn_rate": settings.CLASSICPOS_LOYALTY_EARN_RATE,
+                "redeem_step": settings.CLASSICPOS_LOYALTY_REDEEM_STEP,
+                "redeem_value": settings.CLASSICPOS_LOYALTY_REDEEM_VALUE,
+                "minimum_sale_amount": settings.CLASSICPOS_LOYALTY_MINIMUM_SALE,
+            },
+        )
+        return program
+
+
+class TransactionKind(models.TextChoices):
+    EARN = "earn", "Earned"
+    REDEEM = "redeem", "Redeemed"
+    REVERSAL = "reversal", "Reversal"
+    ADJUSTMENT = "adjustment", "Adjustment"
+
+
+class ImmutableLedgerError(Exception):
+    """Raised when code tries to change or delete a ledger row."""
+
+
+class LoyaltyTransactionQuerySet(models.QuerySet):
+    """Ledger rows are written once: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs):
+        raise ImmutableLedgerError("Loyalty ledger rows cannot be changed.")
+
+    def delete(self):
+        raise ImmutableLedgerError("Loyalty ledger rows cannot be deleted.")
+
+    def for_customer(self, customer):
+        return self.filter(customer=customer)
+
+
+class LoyaltyTransaction(models.Model):
+    """One signed change of a customer's points, with the balance it left."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="loyalty_transactions"
+    )
+    kind = models.CharField(max_length=12, choices=TransactionKind.choices)
+    points = models.IntegerField()
+    balance_after = models.IntegerField()
+    sale = models.ForeignKey(
+        "sales.Sale",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="loyalty_transactions",
+    )
+    refund = models.ForeignKey(
+        "sales.Refund",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="loyalty_transactions",
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LoyaltyTransactionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("adjust_points", "Can adjust customers' loyalty points")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(points=0), name="loyalty_points_not_zero"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="earn") | models.Q(points__gt=0),
+                name="loyalty_earn_positive",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="redeem") | models.Q(points__lt=0),
+                name="loyalty_redeem_negative",
+            ),
+            # A redemption never takes the balance below zero (a reversal may).
+            models.CheckConstraint(
+                condition=~models.Q(kind="redeem") | models.Q(balance_after__gte=0),
+                name="loyalty_redeem_never_overdraws",
+            ),
+            # Exactly once per sale: the database refuses a second award or redemption.
+            models.UniqueConstraint(
+                fields=["sale"],
+                condition=models.Q(kind="earn"),
+                name="loyalty_one_earn_per_sale",
+            ),
+            models.UniqueConstraint(
+                fields=["sale"],
+                condition=models.Q(kind="redeem"),
+                name="loyalty_one_redeem_per_sale",
+            ),
+            # Per refund: at most one take-back of earned points and one give-back
+            # of redeemed points.
+            models.UniqueConstraint(
+                fields=["refund"],
+                condition=models.Q(kind="reversal", points__lt=0),
+                name="loyalty_one_takeback_per_refund",
+            ),
+            models.UniqueConstraint(
+                fields=["refund"],
+                condition=models.Q(kind="reversal", points__gt=0),
+                name="loyalty_one_giveback_per_refund",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="adjustment") | ~models.Q(reason=""),
+                name="loyalty_adjustment_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-created_at", "-id"], name="loyalty_customer_idx"),
+            models.Index(fields=["kind", "-created_at"], name="loyalty_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.points:+d} → {self.balance_after}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ImmutableLedgerError("Loyalty ledger rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableLedgerError("Loyalty ledger rows cannot be deleted.")

@@ -1,0 +1,136 @@
+"""``/api/products``, ``/api/sales`` and ``/api/customers/:id/sales``: thin adapters to services."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from classicpos.api.idempotency import IdempotentCreateMixin, run_idempotently
+from customers.models import Customer
+from sales import services
+from sales.api.filters import ProductFilterSet, SaleFilterSet
+from sales.api.serializers import (
+    ProductSerializer,
+    RefundCreateSerializer,
+    RefundSerializer,
+    SaleCreateSerializer,
+    SaleSerializer,
+)
+from sales.models import Product, Sale
+from sales.selectors import SaleFilters, sale_detail, sale_list
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        summary="Stop selling a product (sets active=false; sales keep it)",
+        responses={204: OpenApiResponse(description="The product is inactive.")},
+    )
+)
+class ProductViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
+    """Products the till sells. ``DELETE`` retires a product; past sales keep it."""
+
+    serializer_class = ProductSerializer
+    queryset = Product.objects.all()
+    filterset_class = ProductFilterSet
+    lookup_value_regex = r"\d+"
+
+    def perform_create(self, serializer):
+        serializer.instance = services.product_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.product_update(
+            product=serializer.instance, data=serializer.validated_data
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        services.product_update(product=self.get_object(), data={"active": False})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def get_success_headers(self, data):
+        return {"Location": self.request.build_absolute_uri(f"/api/products/{data['id']}")}
+
+
+class SaleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Sales: ring one up (``POST``), list, read, refund. Sales are never edited or deleted."""
+
+    serializer_class = SaleSerializer
+    queryset = Sale.objects.none()
+    filterset_class = SaleFilterSet
+    lookup_value_regex = r"\d+"
+    action_permissions = {"refund": ["sales.refund_sale", "sales.view_sale"]}
+
+    def get_queryset(self):
+        return sale_list()
+
+    def get_object(self):
+        sale = get_object_or_404(Sale, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, sale)
+        return sale_detail(sale_id=sale.pk)
+
+    @extend_schema(
+        summary="Ring up a sale (honours Idempotency-Key)",
+        request=SaleCreateSerializer,
+        responses={201: SaleSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        return run_idempotently(request, lambda: self._checkout(request))
+
+    def _checkout(self, request) -> Response:
+        data = SaleCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        sale = services.sale_checkout(
+            cashier=request.user,
+            customer_id=values.get("customerId"),
+            lines=[
+                services.LineInput(product_id=line["productId"], quantity=line["quantity"])
+                for line in values["lines"]
+            ],
+            payments=[
+                services.PaymentInput(method=payment["method"], amount=payment["amount"])
+                for payment in values["payments"]
+            ],
+            discount=values.get("discount"),
+        )
+        body = SaleSerializer(sale_detail(sale_id=sale.pk)).data
+        location = request.build_absolute_uri(f"/api/sales/{sale.pk}")
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @extend_schema(
+        summary="Refund lines of a sale, or all that is left with {} (Manager)",
+        request=RefundCreateSerializer,
+        responses={201: RefundSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def refund(self, request, pk=None):
+        return run_idempotently(request, lambda: self._refund(request))
+
+    def _refund(self, request) -> Response:
+        sale = self.get_object()
+        data = RefundCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lines = [
+            services.RefundLineInput(sale_line_id=line["saleLineId"], quantity=line["quantity"])
+            for line in data.validated_data.get("lines", [])
+        ]
+        refund = services.sale_refund(
+            sale=sale, user=request.user, lines=lines, reason=data.validated_data.get("reason", "")
+        )
+        return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerSalesView(generics.ListAPIView):
+    """``GET /api/customers/:id/sales``: that customer's history, newest first."""
+
+    serializer_class = SaleSerializer
+    queryset = Sale.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        customer = get_object_or_404(Customer, pk=self.kwargs["customer_id"])
+        return sale_list(filters=SaleFilters(customer_id=customer.pk))

@@ -1,0 +1,22 @@
+"""Give the Cashier and Manager roles their sales permissions."""
+
+from django.db import migrations
+
+from classicpos.roles import ROLE_PERMISSIONS, grant, revoke
+
+
+def forwards(apps, schema_editor):
+    grant(apps, app_label="sales", role_codenames=ROLE_PERMISSIONS["sales"])
+
+
+def backwards(apps, schema_editor):
+    revoke(apps, app_label="sales", role_codenames=ROLE_PERMISSIONS["sales"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("sales", "0001_initial"),
+        ("customers", "0002_roles"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards)]

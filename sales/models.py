@@ -1,0 +1,199 @@
+"""Products, sales, their lines and payments, and refunds.
+
+A sale keeps the product's name and price as they were at the till, so later
+price changes never rewrite history. Customers are never hard-deleted, and a
+sale never cascades from one.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from sales.money import ZERO
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def search(self, term: str | None):
+        term = (term or "").strip()
+        if not term:
+            return self
+        return self.filter(
+            models.Q(sku__iexact=term)
+            | models.Q(name__icontains=term)
+            | models.Q(sku__istartswith=term)
+        )
+
+
+class Product(models.Model):
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    price = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(Lower("name"), name="product_name_lower_idx"),
+            models.Index(fields=["active", "name"], name="product_active_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="product_price_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sku})"
+
+
+class SaleStatus(models.TextChoices):
+    COMPLETED = "completed", "Completed"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    REFUNDED = "refunded", "Refunded"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "Cash"
+    CARD = "card", "Card"
+    ON_ACCOUNT = "on_account", "On account"
+    POINTS = "points", "Points"
+
+
+class Sale(models.Model):
+    number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales",
+    )
+    cashier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=SaleStatus.choices, default=SaleStatus.COMPLETED
+    )
+    subtotal = models.DecimalField(**MONEY)
+    discount = models.DecimalField(**MONEY, default=ZERO)
+    tax = models.DecimalField(**MONEY, default=ZERO)
+    total = models.DecimalField(**MONEY)
+    amount_tendered = models.DecimalField(**MONEY)
+    change = models.DecimalField(**MONEY, default=ZERO)
+    refunded_total = models.DecimalField(**MONEY, default=ZERO)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("refund_sale", "Can refund sales")]
+        indexes = [
+            models.Index(fields=["customer", "-created_at", "-id"], name="sale_customer_idx"),
+            models.Index(fields=["status", "-created_at"], name="sale_status_idx"),
+            models.Index(fields=["-created_at", "-id"], name="sale_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="sale_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0) & models.Q(discount__lte=models.F("subtotal")),
+                name="sale_discount_within_subtotal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"Sale #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:sale_detail", kwargs={"pk": self.pk})
+
+    @property
+    def net_total(self):
+        """What the sale is worth after its refunds."""
+        return self.total - self.refunded_total
+
+
+class SaleLine(models.Model):
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    unit_price = models.DecimalField(**MONEY)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    line_total = models.DecimalField(**MONEY)
+    refunded_quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="sale_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_quantity__lte=models.F("quantity")),
+                name="sale_line_refund_within_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.name}"
+
+    @property
+    def refundable_quantity(self) -> int:
+        return self.quantity - self.refunded_quantity
+
+
+class Payment(models.Model):
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount}"
+
+
+class Refund(models.Model):
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="refunds")
+    total = models.DecimalField(**MONEY)
+    reason = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Refund {self.total} of {self.sale}"
+
+
+class RefundLine(models.Model):
+    refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="lines")
+    sale_line = models.ForeignKey(SaleLine, on_delete=models.PROTECT, related_name="refund_lines")
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sale_line.name}"

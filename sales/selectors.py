@@ -1,0 +1,72 @@
+"""Reads of sales: filtered lists, a customer's history and the figures a shopkeeper asks about."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Max, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from sales.extensions import sale_prefetches
+from sales.models import Product, Sale
+from sales.money import ZERO, to_cents
+
+
+@dataclass(frozen=True)
+class SaleFilters:
+    customer_id: int | None = None
+    status: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+def sale_list(*, filters: SaleFilters | None = None, with_details: bool = True) -> QuerySet[Sale]:
+    """Return sales newest first, with lines, payments and other modules' facts prefetched."""
+    filters = filters or SaleFilters()
+    sales = Sale.objects.select_related("customer", "cashier")
+    if with_details:
+        sales = sales.prefetch_related("lines", "payments", *sale_prefetches())
+    if filters.customer_id is not None:
+        sales = sales.filter(customer_id=filters.customer_id)
+    if filters.status:
+        sales = sales.filter(status=filters.status)
+    if filters.created_after is not None:
+        sales = sales.filter(created_at__gte=filters.created_after)
+    if filters.created_before is not None:
+        sales = sales.filter(created_at__lte=filters.created_before)
+    return sales.order_by("-created_at", "-id")
+
+
+def sale_detail(*, sale_id: int) -> Sale:
+    return sale_list().prefetch_related("refunds__lines").get(pk=sale_id)
+
+
+@dataclass(frozen=True)
+class CustomerSalesSummary:
+    visits: int
+    lifetime_spend: Decimal
+    average_sale: Decimal
+    last_visit: datetime | None
+
+
+def customer_sales_summary(*, customer) -> CustomerSalesSummary:
+    """Return visits, lifetime spend (net of refunds), average sale and last visit in one query."""
+    figures = Sale.objects.filter(customer=customer).aggregate(
+        visits=Count("id"),
+        spend=Coalesce(Sum(F("total") - F("refunded_total")), ZERO),
+        average=Avg(F("total") - F("refunded_total")),
+        last=Max("created_at"),
+    )
+    return CustomerSalesSummary(
+        visits=figures["visits"],
+        lifetime_spend=to_cents(figures["spend"]),
+        average_sale=to_cents(figures["average"] or ZERO),
+        last_visit=figures["last"],
+    )
+
+
+def product_search(*, term: str = "", active_only: bool = False) -> QuerySet[Product]:
+    products = Product.objects.search(term)
+    if active_only:
+        products = products.active()
+    return products.order_by("name", "id")
