@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.test-installed
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-postgres lint format pytest chromium migrate demo clean
+.PHONY: help run test test-postgres lint format pytest chromium migrate demo clean vendor
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -69,3 +69,22 @@ test-postgres: $(TEST_STAMP) chromium ## The whole test suite on PostgreSQL (POS
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var/*.sqlite3* var/static .pytest_cache .ruff_cache
+
+BOOTSTRAP_VERSION := 5.3.8
+BOOTSTRAP_ICONS_VERSION := 1.13.2
+VENDOR := static/vendor
+
+vendor: ## Refresh the vendored Bootstrap and Bootstrap Icons from the npm registry
+	rm -rf $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons && mkdir -p $(VENDOR)/bootstrap/css $(VENDOR)/bootstrap/js $(VENDOR)/bootstrap-icons/fonts
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) bootstrap-icons@$(BOOTSTRAP_ICONS_VERSION) >/dev/null \
+	  && tar xzf bootstrap-$(BOOTSTRAP_VERSION).tgz && mv package bs && tar xzf bootstrap-icons-$(BOOTSTRAP_ICONS_VERSION).tgz && mv package icons \
+	  && cd - >/dev/null \
+	  && cp $$tmp/bs/dist/css/bootstrap.min.css $$tmp/bs/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/css/ \
+	  && cp $$tmp/bs/dist/js/bootstrap.bundle.min.js $$tmp/bs/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/js/ \
+	  && cp $$tmp/bs/LICENSE $(VENDOR)/bootstrap/LICENSE \
+	  && cp $$tmp/icons/font/bootstrap-icons.min.css $(VENDOR)/bootstrap-icons/ \
+	  && cp $$tmp/icons/font/fonts/bootstrap-icons.woff2 $$tmp/icons/font/fonts/bootstrap-icons.woff $(VENDOR)/bootstrap-icons/fonts/ \
+	  && cp $$tmp/icons/LICENSE $(VENDOR)/bootstrap-icons/LICENSE \
+	  && echo "bootstrap $(BOOTSTRAP_VERSION)" > $(VENDOR)/bootstrap/VERSION \
+	  && echo "bootstrap-icons $(BOOTSTRAP_ICONS_VERSION)" > $(VENDOR)/bootstrap-icons/VERSION \
+	  && rm -rf $$tmp

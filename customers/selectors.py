@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 
+from customers import validators
 from customers.models import Customer
 
 STATUS_CHOICES = ("active", "inactive", "all")
@@ -66,16 +69,60 @@ def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Cus
     return queryset.order_by(*_order_by(filters.ordering))
 
 
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    customer: Customer
+    reasons: tuple[str, ...]
+
+
+SIMILAR_NAME_RATIO = 0.85
+MAX_DUPLICATES = 5
+
+
+def _normalized_or_none(normalize, value):
+    try:
+        return normalize(value)
+    except ValidationError:
+        return None
+
+
+def _similar_name(a: str, b: str) -> bool:
+    return SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= SIMILAR_NAME_RATIO
+
+
 def customer_find_duplicates(
-    *, email: str | None = None, phone: str | None = None, exclude_id: int | None = None
-) -> QuerySet[Customer]:
-    """Return customers sharing an (already normalised) email or phone number."""
+    *, name: str = "", email: str = "", phone: str = "", exclude_id: int | None = None
+) -> list[PossibleDuplicate]:
+    """Return existing customers a new entry may duplicate, with why.
+
+    Same email (any case), same phone number (any format, compared as E.164),
+    or a very similar name. Input that is not valid yet is simply ignored: this
+    runs while the cashier is still typing.
+    """
+    email = _normalized_or_none(validators.normalize_email, email)
+    phone = _normalized_or_none(validators.normalize_phone, phone)
+    name = " ".join((name or "").split())
     condition = Q(pk__in=[])
     if email:
         condition |= Q(email__iexact=email)
     if phone:
         condition |= Q(phone=phone)
-    queryset = Customer.objects.filter(condition)
+    if len(name) >= 3:
+        # Candidates share the first three letters; similarity is decided below.
+        condition |= Q(name__istartswith=name[:3])
+    candidates = Customer.objects.filter(condition)
     if exclude_id is not None:
-        queryset = queryset.exclude(pk=exclude_id)
-    return queryset.order_by("name", "id")[:10]
+        candidates = candidates.exclude(pk=exclude_id)
+    found = []
+    for customer in candidates.order_by("name", "id")[:200]:
+        reasons = []
+        if email and customer.email == email:
+            reasons.append("same email")
+        if phone and customer.phone == phone:
+            reasons.append("same phone")
+        if len(name) >= 3 and _similar_name(name, customer.name):
+            reasons.append("similar name")
+        if reasons:
+            found.append(PossibleDuplicate(customer=customer, reasons=tuple(reasons)))
+    found.sort(key=lambda item: (-len(item.reasons), item.customer.name))
+    return found[:MAX_DUPLICATES]

@@ -1,0 +1,207 @@
+"""Staff pages for customers: thin views over the customer services and selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+
+from customers import services
+from customers.forms import PAGE_SIZES, CustomerForm, CustomerListForm
+from customers.models import Customer
+from customers.selectors import CustomerListFilters, customer_find_duplicates, customer_list
+
+DEACTIVATE_PERMISSION = "customers.deactivate_customer"
+
+# key, header, numeric, first click sorts descending
+SORT_COLUMNS = (
+    ("name", "Name", False, False),
+    ("loyaltyPoints", "Points", True, True),
+    ("createdAt", "Added", False, True),
+)
+
+
+def sort_columns(query, current: str) -> list[dict]:
+    """Return each sortable header's link (toggling direction) and its aria-sort state."""
+    columns = []
+    for key, label, numeric, descending_first in SORT_COLUMNS:
+        if current == key:
+            state, next_ordering, icon = "ascending", f"-{key}", "bi-sort-up-alt"
+        elif current == f"-{key}":
+            state, next_ordering, icon = "descending", key, "bi-sort-down"
+        else:
+            state, icon = "none", ""
+            next_ordering = f"-{key}" if descending_first else key
+        link = query.copy()
+        link.pop("page", None)
+        link["ordering"] = next_ordering
+        columns.append(
+            {
+                "label": label,
+                "numeric": numeric,
+                "aria_sort": state,
+                "icon": icon,
+                "query": link.urlencode(),
+            }
+        )
+    return columns
+
+
+class StaffPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Logged-in staff with the page's permission; others get the friendly 403 page."""
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            self.raise_exception = True
+        return super().handle_no_permission()
+
+
+class CustomerListView(StaffPageMixin, TemplateView):
+    permission_required = "customers.view_customer"
+    template_name = "customers/customer_list.html"
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.htmx.target == "customer-results":
+            return ["customers/_customer_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        form = CustomerListForm(self.request.GET)
+        values = form.values()
+        customers = customer_list(
+            filters=CustomerListFilters(
+                search=values["search"], status=values["status"], ordering=values["ordering"]
+            )
+        )
+        page = Paginator(customers, values["page_size"]).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            form=form,
+            values=values,
+            page_obj=page,
+            customers=page.object_list,
+            page_sizes=PAGE_SIZES,
+            sort_columns=sort_columns(self.request.GET, values["ordering"]),
+            query_without_page=f"{query.urlencode()}&" if query else "",
+            filtered=bool(values["search"]) or values["status"] != "all",
+            can_deactivate=self.request.user.has_perm(DEACTIVATE_PERMISSION),
+            **kwargs,
+        )
+
+
+class CustomerDetailView(StaffPageMixin, DetailView):
+    permission_required = "customers.view_customer"
+    model = Customer
+    template_name = "customers/customer_detail.html"
+    context_object_name = "customer"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_deactivate=self.request.user.has_perm(DEACTIVATE_PERMISSION), **kwargs
+        )
+
+
+class CustomerFormView(StaffPageMixin, FormView):
+    """Add (no ``pk``) or edit a customer: one form, one template, the service's rules."""
+
+    form_class = CustomerForm
+    template_name = "customers/customer_form.html"
+
+    def get_permission_required(self):
+        return ["customers.change_customer" if "pk" in self.kwargs else "customers.add_customer"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.customer = get_object_or_404(Customer, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.customer is None:
+            return {"name": self.request.GET.get("name", "")}
+        return {
+            "name": self.customer.name,
+            "email": self.customer.email or "",
+            "phone": self.customer.phone_display,
+            "address": self.customer.address or "",
+        }
+
+    def form_valid(self, form):
+        try:
+            if self.customer is None:
+                customer = services.customer_create(**form.cleaned_data)
+                messages.success(self.request, f"Added {customer.name}.")
+            else:
+                customer = services.customer_update(customer=self.customer, data=form.cleaned_data)
+                messages.success(self.request, f"Saved {customer.name}.")
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return redirect(customer)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(customer=self.customer, **kwargs)
+        form = context["form"]
+        if form.is_bound and "email" in form.errors:
+            # Link to the customer who already has this email (and restore them if inactive).
+            same_email = customer_find_duplicates(
+                email=form.data.get("email", ""),
+                exclude_id=self.customer.pk if self.customer else None,
+            )
+            context["email_owner"] = next(
+                (item.customer for item in same_email if "same email" in item.reasons), None
+            )
+        return context
+
+
+class CustomerDuplicatesView(StaffPageMixin, View):
+    """The "possible duplicates" panel the form asks for while the cashier types."""
+
+    permission_required = "customers.view_customer"
+
+    def get(self, request):
+        exclude = request.GET.get("exclude")
+        duplicates = customer_find_duplicates(
+            name=request.GET.get("name", ""),
+            email=request.GET.get("email", ""),
+            phone=request.GET.get("phone", ""),
+            exclude_id=int(exclude) if exclude and exclude.isdigit() else None,
+        )
+        return render(request, "customers/_duplicates.html", {"duplicates": duplicates})
+
+
+def _safe_next(request, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return fallback
+
+
+class CustomerDeactivateView(StaffPageMixin, DetailView):
+    """GET: the confirmation page (the no-JavaScript path). POST: deactivate."""
+
+    permission_required = DEACTIVATE_PERMISSION
+    model = Customer
+    context_object_name = "customer"
+    template_name = "customers/customer_confirm_deactivate.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=_safe_next(self.request, ""), **kwargs)
+
+    def post(self, request, pk):
+        customer = services.customer_deactivate(customer=get_object_or_404(Customer, pk=pk))
+        messages.success(
+            request, f"Deactivated {customer.name}. Their history is kept; restore them any time."
+        )
+        return redirect(_safe_next(request, customer.get_absolute_url()))
+
+
+class CustomerRestoreView(StaffPageMixin, View):
+    permission_required = DEACTIVATE_PERMISSION
+
+    def post(self, request, pk):
+        customer = services.customer_restore(customer=get_object_or_404(Customer, pk=pk))
+        messages.success(request, f"Restored {customer.name}.")
+        return redirect(_safe_next(request, customer.get_absolute_url()))

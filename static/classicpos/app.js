@@ -1,0 +1,144 @@
+/*
+ * The app shell's behaviour: toasts, the shared confirmation modal, htmx error
+ * handling and double-submit protection. Pages work without it; it makes them
+ * faster and safer. No framework, no build step.
+ */
+(function () {
+  "use strict";
+
+  var REQUEST_TIMEOUT_MS = 15000;
+
+  function showToast(text, level) {
+    var template = document.getElementById("toast-template");
+    var container = document.getElementById("toasts");
+    if (!template || !container) {
+      return;
+    }
+    var toast = template.content.firstElementChild.cloneNode(true);
+    var colours = { error: "text-bg-danger", success: "text-bg-success", warning: "text-bg-warning", info: "text-bg-primary" };
+    toast.classList.remove("text-bg-primary");
+    toast.classList.add(colours[level] || colours.info);
+    toast.dataset.level = level;
+    toast.setAttribute("role", level === "error" || level === "warning" ? "alert" : "status");
+    toast.dataset.bsAutohide = level === "success" || level === "info" ? "true" : "false";
+    if (level === "warning") {
+      toast.querySelector(".btn-close").classList.remove("btn-close-white");
+    }
+    toast.querySelector(".toast-body").textContent = text;
+    container.appendChild(toast);
+    bootstrap.Toast.getOrCreateInstance(toast).show();
+    toast.addEventListener("hidden.bs.toast", function () { toast.remove(); });
+  }
+
+  function showServerToasts(root) {
+    root.querySelectorAll("#toasts .toast:not(.show)").forEach(function (toast) {
+      bootstrap.Toast.getOrCreateInstance(toast).show();
+    });
+  }
+
+  /* Links and buttons with data-confirm open the shared modal; its form posts to data-confirm-url.
+     Without JavaScript the link leads to a confirmation page instead. */
+  function openConfirm(trigger) {
+    var modalElement = document.getElementById("confirm-modal");
+    var form = document.getElementById("confirm-modal-form");
+    document.getElementById("confirm-modal-title").textContent = trigger.dataset.confirmTitle || "Please confirm";
+    document.getElementById("confirm-modal-body").textContent = trigger.dataset.confirm;
+    var submit = document.getElementById("confirm-modal-submit");
+    submit.textContent = trigger.dataset.confirmButton || "Confirm";
+    submit.disabled = false;
+    form.action = trigger.dataset.confirmUrl;
+    form.querySelectorAll("input[name=next]").forEach(function (input) { input.remove(); });
+    if (trigger.dataset.confirmNext) {
+      var next = document.createElement("input");
+      next.type = "hidden";
+      next.name = "next";
+      next.value = trigger.dataset.confirmNext;
+      form.appendChild(next);
+    }
+    bootstrap.Modal.getOrCreateInstance(modalElement).show();
+  }
+
+  document.addEventListener("click", function (event) {
+    var trigger = event.target.closest("[data-confirm]");
+    if (!trigger) {
+      return;
+    }
+    event.preventDefault();
+    openConfirm(trigger);
+  });
+
+  /* A form with data-disable-on-submit cannot be sent twice: its submit button is
+     disabled and shows a spinner until the page changes or the request fails. */
+  function setBusy(form, busy) {
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.disabled = busy;
+      var spinner = button.querySelector(".spinner-border");
+      if (spinner) {
+        spinner.classList.toggle("d-none", !busy);
+      }
+    });
+    form.setAttribute("aria-busy", busy ? "true" : "false");
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id === "confirm-modal-form") {
+      document.getElementById("confirm-modal-submit").disabled = true;
+      return;
+    }
+    if (!form.matches("[data-disable-on-submit]")) {
+      return;
+    }
+    if (form.dataset.busy === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.busy = "true";
+    setBusy(form, true);
+  });
+
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-busy=true]").forEach(function (form) {
+      form.dataset.busy = "false";
+      setBusy(form, false);
+    });
+  });
+
+  if (window.htmx) {
+    htmx.config.timeout = REQUEST_TIMEOUT_MS;
+    htmx.config.historyCacheSize = 0;
+
+    function releaseForms() {
+      document.querySelectorAll("form[data-busy=true]").forEach(function (form) {
+        form.dataset.busy = "false";
+        setBusy(form, false);
+      });
+    }
+
+    document.body.addEventListener("htmx:responseError", function (event) {
+      var status = event.detail.xhr.status;
+      var text = status === 403 ? "You are not allowed to do that."
+        : status === 404 ? "That page no longer exists."
+        : "The server could not complete the request (error " + status + "). Your input is kept; please try again.";
+      releaseForms();
+      showToast(text, "error");
+    });
+    document.body.addEventListener("htmx:sendError", function () {
+      releaseForms();
+      showToast("No connection to the server. Your input is kept; check the network and try again.", "error");
+    });
+    document.body.addEventListener("htmx:timeout", function () {
+      releaseForms();
+      showToast("The server took too long to answer. Your input is kept; please try again.", "error");
+    });
+    htmx.onLoad(function (content) {
+      showServerToasts(content === document.body ? document : content);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    showServerToasts(document);
+  });
+
+  window.ClassicPOS = { toast: showToast };
+})();
