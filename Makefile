@@ -34,6 +34,7 @@ run: $(RUNTIME_STAMP) ## Set up and serve the demo shop on http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) ensure_staff_users
+	$(MANAGE) seed_sales_demo --if-empty
 	@echo ""
 	@echo "  ClassicPOS is at http://127.0.0.1:8000 (admin at /admin/, API at /api/, docs at /api/docs/)"
 	@echo "  Log in as 'admin' (Manager) or 'cashier' with the password printed above when the user"

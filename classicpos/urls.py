@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include("customers.urls")),
+    path("", include("sales.urls")),
+    path("", include("loyalty.urls")),
     path("admin/", admin.site.urls),
     path("api/auth/", include("rest_framework.urls")),
     path("api/", include("classicpos.api.urls")),

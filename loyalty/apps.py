@@ -7,6 +7,7 @@ class LoyaltyConfig(AppConfig):
     verbose_name = "Loyalty"
 
     def ready(self) -> None:
-        from loyalty import integration, receivers  # noqa: F401 - connects the sale signal receivers
+        from loyalty import integration, panels, receivers  # noqa: F401 - receivers connect on import
 
         integration.connect()
+        panels.connect()

@@ -5,3 +5,8 @@ class SalesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sales"
     verbose_name = "Sales"
+
+    def ready(self) -> None:
+        from sales import panels
+
+        panels.connect()

@@ -9,6 +9,7 @@ from customers.api.views import CustomerViewSet
 from loyalty.api.views import (
     CustomerLoyaltyAdjustmentView,
     CustomerLoyaltyView,
+    LoyaltyProgramView,
     LoyaltyTransactionViewSet,
 )
 from sales.api.views import CustomerSalesView, ProductViewSet, SaleViewSet
@@ -37,6 +38,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(r"^loyalty-program/?$", LoyaltyProgramView.as_view(), name="loyalty-program"),
     re_path(
         r"^customers/(?P<customer_id>\d+)/sales/?$",
         CustomerSalesView.as_view(),

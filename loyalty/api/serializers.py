@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from classicpos.api.serializers import StrictInputMixin
-from loyalty.models import LoyaltyTransaction
+from loyalty.models import LoyaltyProgram, LoyaltyTransaction
 
 
 class LoyaltyTransactionSerializer(serializers.ModelSerializer):
@@ -38,3 +38,17 @@ class AdjustmentSerializer(StrictInputMixin, serializers.Serializer):
 
     points = serializers.IntegerField()
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class LoyaltyProgramSerializer(serializers.ModelSerializer):
+    earnRate = serializers.DecimalField(source="earn_rate", max_digits=8, decimal_places=4)
+    redeemStep = serializers.IntegerField(source="redeem_step")
+    redeemValue = serializers.DecimalField(source="redeem_value", max_digits=10, decimal_places=2)
+    minimumSaleAmount = serializers.DecimalField(
+        source="minimum_sale_amount", max_digits=12, decimal_places=2
+    )
+
+    class Meta:
+        model = LoyaltyProgram
+        fields = ["earnRate", "redeemStep", "redeemValue", "minimumSaleAmount"]
+        read_only_fields = fields

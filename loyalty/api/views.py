@@ -6,11 +6,16 @@ from rest_framework import generics, status, viewsets
 from rest_framework.response import Response
 
 from classicpos.api.idempotency import run_idempotently
+from classicpos.api.permissions import IsStaff
 from customers.models import Customer
 from loyalty import services
 from loyalty.api.filters import LoyaltyTransactionFilterSet
-from loyalty.api.serializers import AdjustmentSerializer, LoyaltyTransactionSerializer
-from loyalty.models import LoyaltyTransaction
+from loyalty.api.serializers import (
+    AdjustmentSerializer,
+    LoyaltyProgramSerializer,
+    LoyaltyTransactionSerializer,
+)
+from loyalty.models import LoyaltyProgram, LoyaltyTransaction
 from loyalty.selectors import customer_ledger, ledger_list
 
 
@@ -62,3 +67,16 @@ class CustomerLoyaltyAdjustmentView(generics.GenericAPIView):
             customer=customer, user=request.user, **serializer.validated_data
         )
         return Response(LoyaltyTransactionSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class LoyaltyProgramView(generics.GenericAPIView):
+    """``GET /api/loyalty-program``: the rules the till needs to offer points as payment."""
+
+    queryset = LoyaltyTransaction.objects.none()
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        summary="The loyalty program's current rules", responses=LoyaltyProgramSerializer
+    )
+    def get(self, request):
+        return Response(LoyaltyProgramSerializer(LoyaltyProgram.current()).data)

@@ -140,5 +140,6 @@
     showServerToasts(document);
   });
 
-  window.ClassicPOS = { toast: showToast };
+  window.ClassicPOS = window.ClassicPOS || {};
+  window.ClassicPOS.toast = showToast;
 })();

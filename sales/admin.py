@@ -1,0 +1,73 @@
+"""Admin: products are edited through the services; sales are read-only history."""
+
+from django.contrib import admin
+
+from sales import services
+from sales.models import Payment, Product, Refund, Sale, SaleLine
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["sku", "name", "price", "active", "updated_at"]
+    list_filter = ["active"]
+    search_fields = ["sku", "name"]
+    ordering = ["name"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Sold products stay for the receipts; untick "active" to stop selling one.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in ("sku", "name", "price", "active")}
+        if change:
+            services.product_update(product=obj, data=data)
+        else:
+            obj.pk = services.product_create(**data).pk
+            obj.refresh_from_db()
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SaleLineInline(ReadOnlyInline):
+    model = SaleLine
+    fields = ["sku", "name", "unit_price", "quantity", "line_total", "refunded_quantity"]
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ["method", "amount"]
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ["total", "reason", "created_by", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Sale)
+class SaleAdmin(admin.ModelAdmin):
+    list_display = ["number", "created_at", "customer", "cashier", "status", "total"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["number", "customer__name"]
+    list_select_related = ["customer", "cashier"]
+    date_hierarchy = "created_at"
+    inlines = [SaleLineInline, PaymentInline, RefundInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from sales import views
+
+app_name = "sales"
+
+urlpatterns = [
+    path("checkout/", views.CheckoutView.as_view(), name="checkout"),
+    path("sales/", views.SaleListView.as_view(), name="sale_list"),
+    path("sales/<int:pk>/", views.SaleDetailView.as_view(), name="sale_detail"),
+    path("sales/<int:pk>/refund/", views.RefundView.as_view(), name="refund"),
+]
