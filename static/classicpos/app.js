@@ -58,6 +58,41 @@
     bootstrap.Modal.getOrCreateInstance(modalElement).show();
   }
 
+  document.addEventListener("shown.bs.modal", function (event) {
+    if (event.target.id === "confirm-modal") {
+      /* Cancel is the safe default for Enter; Escape also closes. */
+      event.target.querySelector("[data-bs-dismiss=modal].btn").focus();
+    }
+  });
+
+  /* Keep Tab inside an open modal: from the last control back to the first, and
+     the other way round, instead of leaving for the browser's toolbar. */
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") {
+      return;
+    }
+    var modal = document.querySelector(".modal.show");
+    if (!modal) {
+      return;
+    }
+    var focusable = Array.prototype.filter.call(
+      modal.querySelectorAll("a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"),
+      function (node) { return !node.disabled && node.offsetParent !== null; }
+    );
+    if (!focusable.length) {
+      return;
+    }
+    var first = focusable[0];
+    var last = focusable[focusable.length - 1];
+    if (event.shiftKey && (document.activeElement === first || !modal.contains(document.activeElement))) {
+      last.focus();
+      event.preventDefault();
+    } else if (!event.shiftKey && (document.activeElement === last || !modal.contains(document.activeElement))) {
+      first.focus();
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var trigger = event.target.closest("[data-confirm]");
     if (!trigger) {

@@ -1,0 +1,129 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from classicpos.roles import CASHIER, MANAGER
+from tests.factories import TEST_PASSWORD, UserFactory
+
+# Playwright's sync API runs an event loop; the ORM calls made by tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.fail("Browser tests need Debian's Chromium: run 'apt-get install -y chromium'.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def staff(transactional_db):
+    """A Manager and a Cashier who log in with TEST_PASSWORD."""
+    manager = UserFactory(username="maria")
+    manager.groups.add(Group.objects.get(name=MANAGER))
+    cashier = UserFactory(username="carl")
+    cashier.groups.add(Group.objects.get(name=CASHIER))
+    return {"manager": manager, "cashier": cashier}
+
+
+class BrowserPage:
+    """A Playwright page bound to the live server, collecting JavaScript errors."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                self.errors.append(f"console: {message.text}") if message.type == "error" else None
+            ),
+        )
+        page.set_default_timeout(10_000)
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def login(self, username: str):
+        self.goto("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", TEST_PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url("**/customers/**")
+
+    def screenshot(self, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def assert_no_horizontal_scroll(self):
+        overflow = self.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"The page scrolls sideways by {overflow}px"
+
+    def assert_accessible(self, name: str):
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(self.page)
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"{name}: {serious}"
+
+    def toast_text(self) -> str:
+        toast = self.page.locator("#toasts .toast.show").last
+        toast.wait_for()
+        return toast.inner_text()
+
+
+@pytest.fixture
+def make_page(browser, live_server):
+    """Open a browser page at a viewport size; fail the test on any JavaScript error."""
+    contexts = []
+    pages = []
+
+    def factory(viewport=None) -> BrowserPage:
+        context = browser.new_context(viewport=viewport or DESKTOP)
+        contexts.append(context)
+        page = BrowserPage(context.new_page(), live_server.url)
+        pages.append(page)
+        return page
+
+    yield factory
+    errors = [error for page in pages for error in page.errors]
+    for context in contexts:
+        context.close()
+    assert errors == [], errors
