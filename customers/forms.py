@@ -3,22 +3,28 @@
 from django import forms
 
 from customers.selectors import ORDERING_FIELDS, STATUS_CHOICES
-from customers.validators import ADDRESS_MAX_LENGTH, MESSAGES, NAME_MAX_LENGTH
+from customers.validators import ADDRESS_MAX_LENGTH, NAME_MAX_LENGTH
 
 PAGE_SIZES = (10, 25, 50, 100)
 
 
 class CustomerForm(forms.Form):
-    """Add and edit share this form; rules and messages come from the customer service."""
+    """Add and edit share this form. It only collects text: the customer service checks
+    every rule at once, so the page shows the same messages as the API and the admin."""
 
     name = forms.CharField(
-        max_length=NAME_MAX_LENGTH,
+        required=False,
         strip=False,
-        error_messages={
-            "required": MESSAGES["name_required"],
-            "max_length": MESSAGES["name_too_long"],
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+        help_text="Required. Up to 200 characters.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "name",
+                "autofocus": True,
+                "required": True,
+                "aria-required": "true",
+                "maxlength": NAME_MAX_LENGTH,
+            }
+        ),
     )
     email = forms.CharField(
         required=False,
@@ -34,9 +40,9 @@ class CustomerForm(forms.Form):
     address = forms.CharField(
         required=False,
         strip=False,
-        max_length=ADDRESS_MAX_LENGTH,
-        error_messages={"max_length": MESSAGES["address_too_long"]},
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "autocomplete": "street-address", "maxlength": ADDRESS_MAX_LENGTH}
+        ),
     )
 
 

@@ -1,0 +1,230 @@
+"""Customer pages without a browser: permissions, filters, sorting, empty states, forms."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from customers.models import Customer
+from tests.customers.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager_page(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def cashier_page(client, cashier):
+    client.force_login(cashier)
+    return client
+
+
+def names(response) -> list[str]:
+    return [customer.name for customer in response.context["customers"]]
+
+
+def test_pages_need_a_login(client):
+    response = client.get("/customers/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_home_goes_to_the_customer_list(manager_page):
+    assert manager_page.get("/")["Location"] == "/customers/"
+
+
+def test_login_page_renders_offline_assets(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
+    assert "/static/django_htmx/htmx-2.min.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_list_searches_filters_and_sorts(manager_page):
+    CustomerFactory(name="Bea", loyalty_points=5)
+    CustomerFactory(name="adam", loyalty_points=50)
+    CustomerFactory(name="Cid", loyalty_points=1, status="inactive")
+    assert names(manager_page.get("/customers/")) == ["adam", "Bea", "Cid"]
+    assert names(manager_page.get("/customers/?status=active")) == ["adam", "Bea"]
+    assert names(manager_page.get("/customers/?status=inactive")) == ["Cid"]
+    assert names(manager_page.get("/customers/?ordering=-loyaltyPoints")) == ["adam", "Bea", "Cid"]
+    assert names(manager_page.get("/customers/?ordering=-name")) == ["Cid", "Bea", "adam"]
+    assert names(manager_page.get("/customers/?search=BE")) == ["Bea"]
+    # Unknown values fall back to defaults instead of failing.
+    assert names(manager_page.get("/customers/?status=weird&ordering=x&page_size=7")) == [
+        "adam",
+        "Bea",
+        "Cid",
+    ]
+
+
+def test_sort_headers_toggle_and_keep_the_filters(manager_page):
+    response = manager_page.get("/customers/?search=a&status=active&ordering=name")
+    columns = {column["label"]: column for column in response.context["sort_columns"]}
+    assert columns["Name"]["aria_sort"] == "ascending"
+    assert "ordering=-name" in columns["Name"]["query"]
+    assert "search=a" in columns["Name"]["query"]
+    assert "status=active" in columns["Points"]["query"]
+    assert "ordering=-loyaltyPoints" in columns["Points"]["query"]
+
+
+def test_inactive_rows_are_marked_with_a_badge_and_muted(manager_page):
+    CustomerFactory(name="Gone Quiet", status="inactive")
+    html = manager_page.get("/customers/").content.decode()
+    assert 'class="row-inactive"' in html
+    assert "Inactive</span>" in html
+
+
+def test_pagination_and_page_size(manager_page):
+    CustomerFactory.create_batch(12)
+    response = manager_page.get("/customers/?page_size=10&page=2")
+    assert len(response.context["customers"]) == 2
+    assert "Page 2 of 2" in response.content.decode()
+
+
+def test_list_query_count_is_constant(manager_page, django_assert_num_queries):
+    manager_page.get("/customers/")
+    CustomerFactory.create_batch(5)
+    with CaptureQueriesContext(connection) as five:
+        manager_page.get("/customers/")
+    baseline = len(five.captured_queries)
+    CustomerFactory.create_batch(45)
+    with django_assert_num_queries(baseline):
+        manager_page.get("/customers/?page_size=100")
+
+
+def test_htmx_search_returns_only_the_results(manager_page):
+    CustomerFactory(name="Partial Pete")
+    response = manager_page.get(
+        "/customers/?search=pete", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="customer-results"
+    )
+    html = response.content.decode()
+    assert "Partial Pete" in html
+    assert "<html" not in html
+
+
+def test_empty_states(manager_page):
+    assert "No customers yet" in manager_page.get("/customers/").content.decode()
+    CustomerFactory(name="Someone")
+    html = manager_page.get("/customers/?search=nobody").content.decode()
+    assert "No customers match" in html
+    assert "Clear search" in html
+
+
+def test_detail_shows_every_field(manager_page):
+    customer = CustomerFactory(
+        name="Dee Tail", email="dee@example.com", phone="+14155552671", address="1 Main St"
+    )
+    html = manager_page.get(f"/customers/{customer.pk}/").content.decode()
+    for text in ("Dee Tail", "dee@example.com", "(415) 555-2671", "1 Main St", "Active"):
+        assert text in html
+    assert manager_page.get("/customers/999999/").status_code == 404
+
+
+def test_add_and_edit_use_one_form_and_the_service(manager_page):
+    response = manager_page.post(
+        "/customers/new/", {"name": " New  Person ", "email": "NEW@example.com", "phone": ""}
+    )
+    customer = Customer.objects.get()
+    assert response["Location"] == f"/customers/{customer.pk}/"
+    assert customer.name == "New Person"
+    assert customer.email == "new@example.com"
+    response = manager_page.post(
+        f"/customers/{customer.pk}/edit/", {"name": "Renamed", "email": "", "phone": "415 555 2671"}
+    )
+    customer.refresh_from_db()
+    assert (customer.name, customer.email, customer.phone) == ("Renamed", None, "+14155552671")
+
+
+def test_form_and_api_give_the_same_message_for_the_same_bad_input(manager_page, manager_client):
+    bad = {"name": "", "email": "nope", "phone": "12", "address": "x" * 501}
+    form_errors = manager_page.post("/customers/new/", bad).context["form"].errors
+    api_errors = manager_client.post(
+        "/api/customers", data=json.dumps(bad), content_type="application/json"
+    ).json()["errors"]
+    for field in ("name", "email", "phone", "address"):
+        assert form_errors[field] == api_errors[field], field
+    assert Customer.objects.count() == 0
+
+
+def test_duplicate_email_links_to_the_owner_and_offers_restore(manager_page):
+    owner = CustomerFactory(name="Old Owner", email="dup@example.com", status="inactive")
+    response = manager_page.post("/customers/new/", {"name": "Another", "email": "DUP@example.com"})
+    html = response.content.decode()
+    assert "Old Owner (customer #" in html
+    assert f'href="/customers/{owner.pk}/"' in html
+    assert f'action="/customers/{owner.pk}/restore/"' in html
+
+
+def test_duplicates_while_typing(manager_page):
+    CustomerFactory(name="Jon Smith", email="jon@example.com", phone="+14155552671")
+    html = manager_page.get(
+        "/customers/duplicates/", {"name": "John Smith", "phone": "415-555-2671"}
+    ).content.decode()
+    assert "Jon Smith" in html
+    assert "same phone" in html
+    assert "similar name" in html
+    html = manager_page.get("/customers/duplicates/", {"email": "JON@example.com"}).content.decode()
+    assert "same email" in html
+    assert manager_page.get("/customers/duplicates/", {"name": "Zz"}).content.strip() == b""
+
+
+def test_duplicates_exclude_the_customer_being_edited(manager_page):
+    me = CustomerFactory(name="Solo Person", email="solo@example.com")
+    html = manager_page.get(
+        "/customers/duplicates/", {"email": "solo@example.com", "exclude": me.pk}
+    ).content.decode()
+    assert "Solo Person" not in html
+
+
+def test_deactivate_confirmation_page_then_post(manager_page):
+    customer = CustomerFactory(name="Leaving Lou")
+    html = manager_page.get(f"/customers/{customer.pk}/deactivate/").content.decode()
+    assert "Deactivate Leaving Lou?" in html
+    response = manager_page.post(f"/customers/{customer.pk}/deactivate/", {"next": "/customers/"})
+    assert response["Location"] == "/customers/"
+    customer.refresh_from_db()
+    assert customer.status == "inactive"
+    response = manager_page.post(f"/customers/{customer.pk}/restore/", follow=True)
+    customer.refresh_from_db()
+    assert customer.status == "active"
+    assert "Restored Leaving Lou." in response.content.decode()
+
+
+def test_deactivate_ignores_an_offsite_next(manager_page):
+    customer = CustomerFactory()
+    response = manager_page.post(
+        f"/customers/{customer.pk}/deactivate/", {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == f"/customers/{customer.pk}/"
+
+
+def test_cashier_cannot_deactivate_or_restore(cashier_page):
+    customer = CustomerFactory()
+    assert "Deactivate" not in cashier_page.get(f"/customers/{customer.pk}/").content.decode()
+    assert "Deactivate" not in cashier_page.get("/customers/").content.decode()
+    assert cashier_page.post(f"/customers/{customer.pk}/deactivate/").status_code == 403
+    assert cashier_page.post(f"/customers/{customer.pk}/restore/").status_code == 403
+    customer.refresh_from_db()
+    assert customer.status == "active"
+
+
+def test_forbidden_and_missing_pages_are_friendly(cashier_page):
+    forbidden = cashier_page.get(f"/customers/{CustomerFactory().pk}/deactivate/")
+    assert forbidden.status_code == 403
+    assert "You can't do that" in forbidden.content.decode()
+    missing = cashier_page.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert "couldn't find that page" in missing.content.decode()
+
+
+def test_messages_render_as_toasts(manager_page):
+    response = manager_page.post("/customers/new/", {"name": "Toast Person"}, follow=True)
+    html = response.content.decode()
+    assert 'class="toast' in html
+    assert "Added Toast Person." in html

@@ -1,0 +1,124 @@
+"""Sales pages without a browser: checkout, receipt, list, refund, the Orders panel."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sales.models import Sale
+from tests.customers.factories import CustomerFactory
+from tests.loyalty.helpers import ring_up
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager_page(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def cashier_page(client, cashier):
+    client.force_login(cashier)
+    return client
+
+
+def test_checkout_page_offers_the_enabled_methods(cashier_page):
+    response = cashier_page.get("/checkout/")
+    assert response.status_code == 200
+    methods = response.context["methods_json"]
+    assert '"cash"' in methods
+    assert '"card"' in methods
+    assert '"points"' in methods
+    assert '"on_account"' not in methods
+    assert "api-client.js" in response.content.decode()
+
+
+def test_receipt_shows_lines_totals_payments_and_points(cashier_page, cashier):
+    customer = CustomerFactory(name="Receipt Rae")
+    sale = ring_up(customer=customer, price="12.34", cashier=cashier, quantity=2)
+    html = cashier_page.get(f"/sales/{sale.pk}/").content.decode()
+    for text in (sale.number, "Receipt Rae", "24.68", "Paid by cash", "Points earned", "Print"):
+        assert text in html
+    assert "Refund" not in html  # cashiers cannot refund
+
+
+def test_completed_flag_shows_a_toast_once(cashier_page, cashier):
+    sale = ring_up(customer=None, price="1.00", cashier=cashier)
+    response = cashier_page.get(f"/sales/{sale.pk}/?completed=1", follow=True)
+    assert "Sale recorded." in response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/sales/{sale.pk}/"
+
+
+def test_sales_list_filters_and_constant_queries(manager_page, cashier, django_assert_num_queries):
+    ann = CustomerFactory(name="Ann")
+    ring_up(customer=ann, price="5.00", cashier=cashier)
+    ring_up(customer=None, price="6.00", cashier=cashier)
+    assert len(manager_page.get(f"/sales/?customer={ann.pk}").context["sales"]) == 1
+    assert len(manager_page.get("/sales/?status=refunded").context["sales"]) == 0
+    assert len(manager_page.get("/sales/?from=2000-01-01&to=2999-01-01").context["sales"]) == 2
+    with CaptureQueriesContext(connection) as few:
+        manager_page.get("/sales/")
+    baseline = len(few.captured_queries)
+    for _ in range(6):
+        ring_up(customer=CustomerFactory(), price="1.00", cashier=cashier)
+    with django_assert_num_queries(baseline):
+        manager_page.get("/sales/")
+
+
+def test_sales_list_empty_state(manager_page):
+    assert "No sales found" in manager_page.get("/sales/").content.decode()
+
+
+def test_manager_refunds_from_the_receipt(manager_page, cashier):
+    sale = ring_up(customer=None, price="10.00", cashier=cashier, quantity=3)
+    line = sale.lines.get()
+    assert "Refund" in manager_page.get(f"/sales/{sale.pk}/").content.decode()
+    assert manager_page.get(f"/sales/{sale.pk}/refund/").status_code == 200
+    response = manager_page.post(
+        f"/sales/{sale.pk}/refund/", {f"line-{line.pk}": "1", "reason": "Chipped"}, follow=True
+    )
+    assert "Refunded 10.00 on" in response.content.decode()
+    sale.refresh_from_db()
+    assert sale.status == "partially_refunded"
+    response = manager_page.post(f"/sales/{sale.pk}/refund/", {f"line-{line.pk}": "9"}, follow=True)
+    assert "Only 2 of" in response.content.decode()
+
+
+def test_cashier_cannot_refund(cashier_page, cashier):
+    sale = ring_up(customer=None, price="10.00", cashier=cashier)
+    assert cashier_page.post(f"/sales/{sale.pk}/refund/", {}).status_code == 403
+    assert Sale.objects.get().status == "completed"
+
+
+def test_orders_panel_on_the_customer_page(cashier_page, cashier, manager):
+    from sales.services import sale_refund
+
+    customer = CustomerFactory()
+    first = ring_up(customer=customer, price="10.00", cashier=cashier)
+    ring_up(customer=customer, price="30.00", cashier=cashier)
+    sale_refund(sale=first, user=manager)
+    response = cashier_page.get(f"/customers/{customer.pk}/")
+    html = response.content.decode()
+    assert 'id="orders-panel"' in html
+    assert 'data-figure="visits">2<' in html
+    assert 'data-figure="lifetime-spend">30.00<' in html
+    assert 'data-figure="average-sale">15.00<' in html
+    assert first.number in html
+
+
+def test_customer_page_query_count_does_not_grow_with_history(
+    cashier_page, cashier, django_assert_num_queries
+):
+    customer = CustomerFactory()
+    ring_up(customer=customer, price="1.00", cashier=cashier)
+    cashier_page.get(f"/customers/{customer.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        cashier_page.get(f"/customers/{customer.pk}/")
+    baseline = len(few.captured_queries)
+    for _ in range(8):
+        ring_up(customer=customer, price=str(Decimal("2.00")), cashier=cashier)
+    with django_assert_num_queries(baseline):
+        cashier_page.get(f"/customers/{customer.pk}/")
