@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from classicpos.admin import ReadOnlyAdminMixin
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction
 
 
@@ -17,19 +18,10 @@ class LoyaltyProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoyaltyTransaction)
-class LoyaltyTransactionAdmin(admin.ModelAdmin):
+class LoyaltyTransactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "customer", "kind", "points", "balance_after", "sale", "reason"]
     list_filter = ["kind", "created_at"]
     search_fields = ["customer__name", "reason", "sale__number"]
     list_select_related = ["customer", "sale"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

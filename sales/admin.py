@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from classicpos.admin import ReadOnlyAdminMixin
 from sales import services
 from sales.models import Payment, Product, Refund, Sale, SaleLine
 
@@ -26,15 +27,9 @@ class ProductAdmin(admin.ModelAdmin):
             obj.refresh_from_db()
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SaleLineInline(ReadOnlyInline):
@@ -54,7 +49,7 @@ class RefundInline(ReadOnlyInline):
 
 
 @admin.register(Sale)
-class SaleAdmin(admin.ModelAdmin):
+class SaleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "created_at", "customer", "cashier", "status", "total"]
     list_filter = ["status", "created_at"]
     search_fields = ["number", "customer__name"]
@@ -62,12 +57,3 @@ class SaleAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [SaleLineInline, PaymentInline, RefundInline]
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -41,3 +41,17 @@ def cashier_client(cashier):
     client = APIClient()
     client.force_authenticate(cashier)
     return client
+
+
+@pytest.fixture
+def manager_page(client, manager):
+    """The Django test client logged in as a Manager, for the staff pages."""
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def cashier_page(client, cashier):
+    """The Django test client logged in as a Cashier."""
+    client.force_login(cashier)
+    return client

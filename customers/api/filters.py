@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from classicpos.api.filters import SelectorFilterSet
 from customers.selectors import ORDERING_FIELDS, STATUS_CHOICES, CustomerListFilters, customer_list
 
 ORDERING_CHOICES = [(key, key) for key in ORDERING_FIELDS] + [
@@ -16,7 +17,7 @@ class IntegerFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
-class CustomerFilterSet(django_filters.FilterSet):
+class CustomerFilterSet(SelectorFilterSet):
     """Validate the list parameters; the selector does the filtering."""
 
     search = django_filters.CharFilter(
@@ -38,10 +39,6 @@ class CustomerFilterSet(django_filters.FilterSet):
         empty_label=None,
         help_text="name, createdAt or loyaltyPoints; prefix - for descending.",
     )
-
-    def noop(self, queryset, name, value):
-        """Leave filtering to :meth:`filter_queryset`, which calls the selector once."""
-        return queryset
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data

@@ -2,26 +2,20 @@
 
 import django_filters
 
+from classicpos.api.filters import SelectorFilterSet
 from sales.models import SaleStatus
 from sales.selectors import SaleFilters, product_search, sale_list
 
 
-class SaleFilterSet(django_filters.FilterSet):
+class SaleFilterSet(SelectorFilterSet):
     customer = django_filters.NumberFilter(method="noop")
     status = django_filters.ChoiceFilter(method="noop", choices=SaleStatus.choices)
-    createdAfter = django_filters.IsoDateTimeFilter(method="noop")
-    createdBefore = django_filters.IsoDateTimeFilter(method="noop")
-
-    def noop(self, queryset, name, value):
-        """Leave filtering to :meth:`filter_queryset`, which calls the selector once."""
-        return queryset
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        customer = data.get("customer")
         return sale_list(
             filters=SaleFilters(
-                customer_id=int(customer) if customer is not None else None,
+                customer_id=self.int_or_none("customer"),
                 status=data.get("status") or None,
                 created_after=data.get("createdAfter"),
                 created_before=data.get("createdBefore"),
@@ -29,12 +23,11 @@ class SaleFilterSet(django_filters.FilterSet):
         )
 
 
-class ProductFilterSet(django_filters.FilterSet):
+class ProductFilterSet(SelectorFilterSet):
     search = django_filters.CharFilter(method="noop", help_text="SKU (exact or prefix) or name.")
     active = django_filters.BooleanFilter(method="noop")
-
-    def noop(self, queryset, name, value):
-        return queryset
+    createdAfter = None
+    createdBefore = None
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data

@@ -12,18 +12,6 @@ from tests.customers.factories import CustomerFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def manager_page(client, manager):
-    client.force_login(manager)
-    return client
-
-
-@pytest.fixture
-def cashier_page(client, cashier):
-    client.force_login(cashier)
-    return client
-
-
 def names(response) -> list[str]:
     return [customer.name for customer in response.context["customers"]]
 

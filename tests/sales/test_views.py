@@ -13,18 +13,6 @@ from tests.loyalty.helpers import ring_up
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def manager_page(client, manager):
-    client.force_login(manager)
-    return client
-
-
-@pytest.fixture
-def cashier_page(client, cashier):
-    client.force_login(cashier)
-    return client
-
-
 def test_checkout_page_offers_the_enabled_methods(cashier_page):
     response = cashier_page.get("/checkout/")
     assert response.status_code == 200
