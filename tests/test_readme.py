@@ -12,12 +12,19 @@ from tests.factories import UserFactory
 README = Path(__file__).resolve().parent.parent / "README.md"
 PRINTED_BASE = "http://127.0.0.1:8000"
 PASSWORD_PLACEHOLDER = "YOUR-ADMIN-PASSWORD"
+SEPARATOR = "=====README-EXAMPLE====="
 
 
-def api_examples() -> list[str]:
-    """Return the README's ``sh`` blocks that call curl, in order."""
+def api_commands() -> list[str]:
+    """Return every curl command of the README's ``sh`` blocks, in order."""
     blocks = re.findall(r"```sh\n(.*?)```", README.read_text(), flags=re.DOTALL)
-    return [block for block in blocks if "curl " in block]
+    commands = []
+    for block in blocks:
+        if "curl " not in block:
+            continue
+        # Commands are separated by blank lines; a backslash continues a line.
+        commands.extend(part.strip() for part in block.split("\n\n") if part.strip())
+    return commands
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
@@ -30,9 +37,8 @@ def test_curl_examples_run_as_printed(live_server):
     admin.save()
     admin.groups.add(Group.objects.get(name="Manager"))
 
-    examples = api_examples()
-    assert len(examples) >= 6
-    script = "set -euo pipefail\n" + "\necho '-----'\n".join(examples)
+    commands = api_commands()
+    script = "set -euo pipefail\n" + f"\necho; echo '{SEPARATOR}'\n".join(commands)
     script = script.replace(PRINTED_BASE, live_server.url).replace(
         PASSWORD_PLACEHOLDER, "readme-pass"
     )
@@ -44,13 +50,35 @@ def test_curl_examples_run_as_printed(live_server):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    token, listing, created, fetched, changed, status_changes = result.stdout.split("-----\n")
-    assert '"count":0' in listing
+    outputs = [part.strip() for part in result.stdout.split(SEPARATOR)]
+    by_command = dict(zip((c.split("\n")[0] for c in commands), outputs, strict=True))
+
+    def output(start: str) -> str:
+        return next(text for command, text in by_command.items() if command.startswith(start))
+
+    assert output("TOKEN=") == ""
+    assert '"count":0' in output("curl -s 'http://127.0.0.1:8000/api/customers?search")
+    created = output("curl -s -i -X POST http://127.0.0.1:8000/api/customers ")
     assert "HTTP/1.1 201 Created" in created
     assert '"name":"Jane Doe"' in created
-    assert '"id":1' in fetched
-    assert '"name":"Jane Q. Doe"' in changed
-    assert '"address":"2 Market St"' in changed
-    assert "HTTP/1.1 204 No Content" in status_changes
-    assert '"status":"active"' in status_changes
-    assert token == ""
+    assert '"id":1' in output("curl -s http://127.0.0.1:8000/api/customers/1 ")
+    assert '"name":"Jane Q. Doe"' in output("curl -s -X PUT")
+    assert '"address":"2 Market St"' in output("curl -s -X PATCH")
+    assert "HTTP/1.1 204 No Content" in output("curl -s -i -X DELETE")
+    assert '"status":"active"' in output(
+        "curl -s -X POST http://127.0.0.1:8000/api/customers/1/restore"
+    )
+    assert '"sku":"README-1"' in output("curl -s -X POST http://127.0.0.1:8000/api/products")
+    sale = output("curl -s -X POST http://127.0.0.1:8000/api/sales ")
+    assert '"total":"25.00"' in sale
+    assert '"change":"5.00"' in sale
+    assert '"pointsEarned":25' in sale
+    assert '"count":1' in output("curl -s 'http://127.0.0.1:8000/api/sales?customer=1")
+    assert '"saleStatus":"partially_refunded"' in output(
+        "curl -s -X POST http://127.0.0.1:8000/api/sales/1/refund"
+    )
+    assert '"kind":"earn"' in output("curl -s http://127.0.0.1:8000/api/customers/1/loyalty ")
+    assert '"balanceAfter":' in output(
+        "curl -s -X POST http://127.0.0.1:8000/api/customers/1/loyalty-adjustments"
+    )
+    assert '"redeemStep":100' in output("curl -s http://127.0.0.1:8000/api/loyalty-program")
