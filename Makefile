@@ -32,9 +32,8 @@ run: export DEBUG ?= true
 run: $(RUNTIME_STAMP) ## Set up and serve the demo shop on http://127.0.0.1:8000 (SQLite)
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) ensure_staff_users
-	$(MANAGE) seed_sales_demo --if-empty
+	$(MANAGE) seed_demo --if-empty
 	@echo ""
 	@echo "  ClassicPOS is at http://127.0.0.1:8000 (admin at /admin/, API at /api/, docs at /api/docs/)"
 	@echo "  Log in as 'admin' (Manager) or 'cashier' with the password printed above when the user"

@@ -5,3 +5,8 @@ class CustomersConfig(AppConfig):
     default_auto_field = "django.db.models.AutoField"
     name = "customers"
     verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from customers import demo
+
+        demo.connect()

@@ -114,3 +114,21 @@ def seed_customers(*, count: int, seed: int = 42, batch_size: int = 5000, progre
         if progress is not None:
             progress(created, count)
     return created
+
+
+def seed_demo_customers(*, options: dict, progress=None) -> str:
+    created = seed_customers(count=options["customers"], seed=options["seed"], progress=progress)
+    return f"Created {created} demo customers."
+
+
+def connect() -> None:
+    from classicpos.demo import DemoSeeder, register_seeder
+
+    register_seeder(
+        DemoSeeder(
+            name="customers",
+            seed=seed_demo_customers,
+            is_loaded=Customer.objects.exists,
+            order=10,
+        )
+    )

@@ -7,6 +7,7 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self) -> None:
-        from sales import panels
+        from sales import demo, panels
 
         panels.connect()
+        demo.connect()

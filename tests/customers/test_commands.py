@@ -19,7 +19,7 @@ def run(*args, **env) -> str:
 
 
 def test_seed_demo_creates_valid_unique_customers():
-    output = run("seed_demo", "--customers", "120")
+    output = run("seed_demo", "--customers", "120", "--sales", "0")
     assert "Created 120 demo customers" in output
     customers = list(Customer.objects.all())
     assert len(customers) == 120
@@ -34,13 +34,13 @@ def test_seed_demo_creates_valid_unique_customers():
 
 def test_seed_demo_if_empty_loads_nothing_the_second_time():
     run("seed_demo", "--if-empty", "--customers", "5")
-    assert "already exist" in run("seed_demo", "--if-empty", "--customers", "5")
+    assert "customers: data already exists" in run("seed_demo", "--if-empty", "--customers", "5")
     assert Customer.objects.count() == 5
 
 
 def test_seed_demo_can_add_more_later_without_clashes():
-    run("seed_demo", "--customers", "10")
-    run("seed_demo", "--customers", "10")
+    run("seed_demo", "--customers", "10", "--sales", "0")
+    run("seed_demo", "--customers", "10", "--sales", "0")
     assert Customer.objects.count() == 20
 
 

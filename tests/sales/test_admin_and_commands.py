@@ -67,14 +67,15 @@ def test_ledger_is_read_only_and_program_editable_in_the_admin(admin_client, cas
     assert program.redeem_step == 50
 
 
-def test_seed_sales_demo_rings_up_sales_through_checkout(admin_client):
-    call_command("seed_demo", "--customers", "10", stdout=StringIO())
+def test_seed_demo_rings_up_sales_through_checkout(admin_client):
     out = StringIO()
-    call_command("seed_sales_demo", "--sales", "15", stdout=out)
+    call_command("seed_demo", "--customers", "10", "--sales", "15", stdout=out)
+    assert "Created 10 demo customers." in out.getvalue()
     assert "Created 10 products and 15 sales." in out.getvalue()
     assert Sale.objects.count() == 15
     assert all(sale.total > 0 for sale in Sale.objects.all())
+    assert LoyaltyTransaction.objects.filter(kind="earn").exists()
     out = StringIO()
-    call_command("seed_sales_demo", "--if-empty", stdout=out)
-    assert "already exist" in out.getvalue()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "sales: data already exists" in out.getvalue()
     assert Sale.objects.count() == 15
