@@ -171,8 +171,15 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
+    """What a refund is worth (``total``) and how much money goes back (``paid_back``).
+
+    The part of the sale that was paid with points is returned as points (by the
+    loyalty module), not as money, so ``paid_back`` leaves it out.
+    """
+
     sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="refunds")
     total = models.DecimalField(**MONEY)
+    paid_back = models.DecimalField(**MONEY, default=ZERO)
     reason = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -259,6 +259,16 @@ def _refund_lines(sale: Sale, requested: list[RefundLineInput] | None, errors: S
     return chosen
 
 
+def _money_share(sale: Sale, amount: Decimal) -> Decimal:
+    """Return the part of ``amount`` that was paid in money rather than with points."""
+    by_points = sum(
+        (p.amount for p in sale.payments.all() if p.method == PaymentMethod.POINTS), ZERO
+    )
+    if not by_points or not sale.total:
+        return amount
+    return to_cents(amount * (sale.total - by_points) / sale.total)
+
+
 @transaction.atomic
 def sale_refund(
     *, sale: Sale, user, lines: list[RefundLineInput] | None = None, reason: str = ""
@@ -293,7 +303,8 @@ def sale_refund(
         total = sale.total - sale.refunded_total
     RefundLine.objects.bulk_create(refund_lines)
     refund.total = total
-    refund.save(update_fields=["total"])
+    refund.paid_back = _money_share(sale, total)
+    refund.save(update_fields=["total", "paid_back"])
     sale.refunded_total += total
     sale.status = SaleStatus.REFUNDED if fully_refunded else SaleStatus.PARTIALLY_REFUNDED
     sale.save(update_fields=["refunded_total", "status", "updated_at"])

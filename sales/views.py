@@ -140,5 +140,12 @@ class RefundView(StaffPageMixin, TemplateView):
             for message in error.messages:
                 messages.error(request, message)
             return redirect(sale)
-        messages.success(request, f"Refunded {refund.total} on {sale.number}.")
+        if refund.paid_back != refund.total:
+            messages.success(
+                request,
+                f"Refunded {refund.total} on {sale.number}: pay back {refund.paid_back}; "
+                "the rest returns to the customer as points.",
+            )
+        else:
+            messages.success(request, f"Refunded {refund.total} on {sale.number}.")
         return redirect(sale)

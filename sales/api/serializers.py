@@ -125,6 +125,7 @@ class RefundLineSerializer(serializers.ModelSerializer):
 class RefundSerializer(serializers.ModelSerializer):
     saleId = serializers.IntegerField(source="sale_id")
     saleStatus = serializers.CharField(source="sale.status")
+    paidBack = serializers.DecimalField(source="paid_back", **MONEY)
     createdBy = serializers.CharField(source="created_by.username")
     createdAt = serializers.DateTimeField(source="created_at")
     lines = RefundLineSerializer(many=True)
@@ -136,6 +137,7 @@ class RefundSerializer(serializers.ModelSerializer):
             "saleId",
             "saleStatus",
             "total",
+            "paidBack",
             "reason",
             "lines",
             "createdBy",

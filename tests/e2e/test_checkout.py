@@ -181,7 +181,7 @@ def test_points_earned_redeemed_and_reversed(make_page, staff):
     page.click("text=Refund")
     page.locator("#refund-modal").wait_for(state="visible")
     page.click("#refund-modal button[type=submit]")
-    assert f"Refunded 2.00 on {redeemed_sale.number}" in browser.toast_text()
+    assert f"Refunded 2.00 on {redeemed_sale.number}: pay back 1.00" in browser.toast_text()
     browser.goto(f"/customers/{loyal.pk}/")
     assert page.inner_text("#loyalty-panel-balance") == "150 points"
     assert "Reversal" in page.inner_text("#loyalty-panel")

@@ -264,3 +264,21 @@ def test_sale_refunded_is_sent_once(manager, cashier):
     finally:
         sale_refunded.disconnect(receiver)
     assert seen == [refund.pk]
+
+
+def test_refund_of_a_sale_paid_partly_with_points_pays_back_only_the_money(manager, cashier):
+    from loyalty.services import points_adjust
+
+    customer = CustomerFactory()
+    points_adjust(customer=customer, points=300, reason="Gift", user=manager)
+    sale = checkout(
+        cashier,
+        customer=customer,
+        lines=[(ProductFactory(price=Decimal("10.00")), 1)],
+        payments=[("points", "3.00"), ("card", "7.00")],
+    )
+    refund = sale_refund(sale=sale, user=manager)
+    assert refund.total == Decimal("10.00")
+    assert refund.paid_back == Decimal("7.00")
+    customer.refresh_from_db()
+    assert customer.loyalty_points == 300
