@@ -1,7 +1,6 @@
 """Staff pages for customers: thin views over the customer services and selectors."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
+from classicpos.views import StaffPageMixin
 from customers import services
 from customers.forms import PAGE_SIZES, CustomerForm, CustomerListForm
 from customers.models import Customer
@@ -48,15 +48,6 @@ def sort_columns(query, current: str) -> list[dict]:
             }
         )
     return columns
-
-
-class StaffPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Logged-in staff with the page's permission; others get the friendly 403 page."""
-
-    def handle_no_permission(self):
-        if self.request.user.is_authenticated:
-            self.raise_exception = True
-        return super().handle_no_permission()
 
 
 class CustomerListView(StaffPageMixin, TemplateView):

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
+from classicpos.views import StaffPageMixin
 from customers.models import Customer
-from customers.views import StaffPageMixin
 from loyalty import services
 
 

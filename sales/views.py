@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from customers.views import StaffPageMixin
+from classicpos.views import StaffPageMixin
 from sales import services
 from sales.extensions import payment_handler, sale_facts
 from sales.models import PaymentMethod, Sale, SaleStatus

@@ -1,0 +1,15 @@
+"""View helpers shared by every app's staff pages."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+
+
+class StaffPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Logged-in staff with the page's permission; others get the friendly 403 page.
+
+    Anonymous visitors are sent to the login page instead of a 403.
+    """
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            self.raise_exception = True
+        return super().handle_no_permission()
