@@ -178,3 +178,30 @@ def test_failed_request_keeps_the_input_and_says_so(make_page, staff):
     assert Customer.objects.filter(name="Offline Olga").count() == 1
     # The aborted request is reported by Chromium as a console error; it is the point of this test.
     browser.errors.clear()
+
+
+def test_double_submit_creates_one_customer(make_page, staff):
+    browser = make_page()
+    page = browser.page
+    browser.login("maria")
+    browser.goto("/customers/new/")
+    page.fill("#id_name", "Double Dora")
+    held = []
+
+    def hold_posts(route):
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    # Hold the first request in flight: the button must be disabled, a second click sends nothing.
+    page.route("**/customers/new/", hold_posts)
+    page.click("#customer-form button[type=submit]")
+    page.wait_for_function("document.querySelector('#customer-form button[type=submit]').disabled")
+    assert page.locator("#customer-form .spinner-border:not(.d-none)").count() == 1
+    page.click("#customer-form button[type=submit]", force=True)
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_url(re.compile(r".*/customers/\d+/$"))
+    assert Customer.objects.filter(name="Double Dora").count() == 1
