@@ -20,3 +20,7 @@ CSRF_COOKIE_SECURE = False
 # connections); pytest-xdist gives each worker its own file.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "var" / "test-classicpos.sqlite3"}  # noqa: F405
+
+# Close connections after each request: live-server and thread tests must not keep
+# the PostgreSQL test database open when it is dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
