@@ -17,6 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+
+def say(line: str) -> None:
+    """Write one line of the report to standard output."""
+    sys.stdout.write(line + "\n")
+
+
 QUERIES = {
     "first page (name order)": "/api/customers",
     "name fragment": "/api/customers?search=smith",
@@ -57,7 +63,7 @@ def main() -> None:
     if missing > 0:
         started = time.perf_counter()
         seed_customers(count=missing)
-        print(f"seeded {missing:,} customers in {time.perf_counter() - started:.1f} s")  # noqa: T201
+        say(f"seeded {missing:,} customers in {time.perf_counter() - started:.1f} s")
     user, _ = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_staff": True, "is_superuser": True}
     )
@@ -65,8 +71,8 @@ def main() -> None:
     client.force_authenticate(user)
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    print(f"{Customer.objects.count():,} customers on {engine}, {args.repeat} runs each")  # noqa: T201
-    print(f"{'query':<28} {'median ms':>10} {'p95 ms':>10} {'rows':>8}")  # noqa: T201
+    say(f"{Customer.objects.count():,} customers on {engine}, {args.repeat} runs each")
+    say(f"{'query':<28} {'median ms':>10} {'p95 ms':>10} {'rows':>8}")
     for label, url in QUERIES.items():
         timings = []
         for _ in range(args.repeat):
@@ -76,7 +82,7 @@ def main() -> None:
             assert response.status_code == 200, response.content
         p95 = statistics.quantiles(timings, n=20)[-1]
         count = response.json()["count"]
-        print(f"{label:<28} {statistics.median(timings):>10.1f} {p95:>10.1f} {count:>8}")  # noqa: T201
+        say(f"{label:<28} {statistics.median(timings):>10.1f} {p95:>10.1f} {count:>8}")
 
 
 if __name__ == "__main__":
