@@ -1,49 +1,19 @@
-"""Staff roles (Django groups) and the helper data migrations use to grant permissions.
+"""Staff roles (Django groups) and the helpers that grant them each app's permissions.
 
-Each app's data migration grants its own permissions to the roles, so the
-Cashier and Manager groups grow with the modules without any app knowing another.
+Every app says what each role may do in its own ``<app>/roles.py``
+(``ROLE_PERMISSIONS = {CASHIER: [...], MANAGER: [...]}``, codenames of that app's
+models). The app's data migration grants them, and the ``post_migrate`` receiver
+below grants them again, so the roles come back whole after a database flush (as
+test isolation does) and grow with the modules without this package knowing them.
 """
+
+from importlib import import_module
+
+from django.utils.module_loading import module_has_submodule
 
 CASHIER = "Cashier"
 MANAGER = "Manager"
 ROLES = (CASHIER, MANAGER)
-
-# What each role may do, per app label. An app's data migration grants its own
-# entry; the post_migrate receiver below re-grants them all, so the roles come
-# back whole after a database flush (as test isolation does).
-ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
-    "customers": {
-        CASHIER: ["view_customer", "add_customer", "change_customer"],
-        MANAGER: [
-            "view_customer",
-            "add_customer",
-            "change_customer",
-            "delete_customer",
-            "deactivate_customer",
-        ],
-    },
-    "sales": {
-        CASHIER: ["view_product", "view_sale", "add_sale"],
-        MANAGER: [
-            "view_product",
-            "add_product",
-            "change_product",
-            "delete_product",
-            "view_sale",
-            "add_sale",
-            "refund_sale",
-        ],
-    },
-    "loyalty": {
-        CASHIER: ["view_loyaltytransaction"],
-        MANAGER: [
-            "view_loyaltytransaction",
-            "adjust_points",
-            "view_loyaltyprogram",
-            "change_loyaltyprogram",
-        ],
-    },
-}
 
 
 def ensure_permissions(apps, app_label: str) -> None:
@@ -97,7 +67,14 @@ def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
     """Re-grant the role permissions of the app just migrated (a ``post_migrate`` receiver)."""
     from django.apps import apps as global_apps
 
-    role_codenames = ROLE_PERMISSIONS.get(sender.label)
+    role_codenames = app_role_permissions(sender)
     if role_codenames is None:
         return
     grant(kwargs.get("apps", global_apps), app_label=sender.label, role_codenames=role_codenames)
+
+
+def app_role_permissions(app_config) -> dict[str, list[str]] | None:
+    """Return the ``ROLE_PERMISSIONS`` of an app's ``roles`` module, or None without one."""
+    if app_config.name == "classicpos" or not module_has_submodule(app_config.module, "roles"):
+        return None
+    return getattr(import_module(f"{app_config.name}.roles"), "ROLE_PERMISSIONS", None)

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from customers import views
 
 app_name = "customers"
 
-urlpatterns = [
+_customer_pages = [
     path("", views.CustomerListView.as_view(), name="list"),
     path("new/", views.CustomerFormView.as_view(), name="create"),
     path("duplicates/", views.CustomerDuplicatesView.as_view(), name="duplicates"),
@@ -13,3 +13,5 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.CustomerDeactivateView.as_view(), name="deactivate"),
     path("<int:pk>/restore/", views.CustomerRestoreView.as_view(), name="restore"),
 ]
+
+urlpatterns = [path("customers/", include(_customer_pages))]

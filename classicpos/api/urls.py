@@ -1,36 +1,30 @@
-"""Everything under ``/api/``; every route works with or without a trailing slash."""
+"""Everything under ``/api/``; every route works with or without a trailing slash.
+
+Each installed app that has an ``api/urls.py`` brings its own routes: its
+``urlpatterns`` and the viewsets on its ``router``. This module only gathers
+them, so it names no app; the browsable root lists every app's resources.
+"""
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
+from classicpos.api.routers import OptionalSlashRouter
 from classicpos.api.views import ObtainTokenView, api_not_found
-from customers.api.views import CustomerViewSet
-from loyalty.api.views import (
-    CustomerLoyaltyAdjustmentView,
-    CustomerLoyaltyView,
-    LoyaltyProgramView,
-    LoyaltyTransactionViewSet,
-)
-from sales.api.views import CustomerSalesView, ProductViewSet, SaleViewSet
+from classicpos.modules import module_submodules
 
 
-class OptionalSlashRouter(DefaultRouter):
-    """A router whose routes match ``/api/customers`` and ``/api/customers/`` alike."""
+def _root_router(modules) -> OptionalSlashRouter:
+    """One router holding every app's viewsets, for the browsable API root."""
+    root = OptionalSlashRouter()
+    root.include_root_view = True
+    for module in modules:
+        router = getattr(module, "router", None)
+        if router is not None:
+            root.registry.extend(router.registry)
+    return root
 
-    include_root_view = True
 
-    def __init__(self):
-        super().__init__()
-        # The constructor only knows "/" or ""; the regex "/?" accepts both.
-        self.trailing_slash = "/?"
-
-
-router = OptionalSlashRouter()
-router.register("customers", CustomerViewSet, basename="customer")
-router.register("products", ProductViewSet, basename="product")
-router.register("sales", SaleViewSet, basename="sale")
-router.register("loyalty-transactions", LoyaltyTransactionViewSet, basename="loyalty-transaction")
+_modules = module_submodules("api.urls")
 
 urlpatterns = [
     path("auth/token", ObtainTokenView.as_view(), name="api-token"),
@@ -38,23 +32,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    re_path(r"^loyalty-program/?$", LoyaltyProgramView.as_view(), name="loyalty-program"),
-    re_path(
-        r"^customers/(?P<customer_id>\d+)/sales/?$",
-        CustomerSalesView.as_view(),
-        name="customer-sales",
-    ),
-    re_path(
-        r"^customers/(?P<customer_id>\d+)/loyalty/?$",
-        CustomerLoyaltyView.as_view(),
-        name="customer-loyalty",
-    ),
-    re_path(
-        r"^customers/(?P<customer_id>\d+)/loyalty-adjustments/?$",
-        CustomerLoyaltyAdjustmentView.as_view(),
-        name="customer-loyalty-adjustments",
-    ),
-    *router.urls,
+    # Each app's own paths first: they are more specific than the routers' detail routes.
+    *(pattern for module in _modules for pattern in module.urlpatterns),
+    *_root_router(_modules).urls,
     # Last: any other /api/ path is a problem document, even with DEBUG on.
     re_path(r"^.*$", api_not_found),
 ]

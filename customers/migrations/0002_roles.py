@@ -2,9 +2,10 @@
 
 from django.db import migrations
 
-from classicpos.roles import ROLE_PERMISSIONS, grant, revoke
+from classicpos.roles import grant, revoke
+from customers.roles import ROLE_PERMISSIONS
 
-CUSTOMER_PERMISSIONS = ROLE_PERMISSIONS["customers"]
+CUSTOMER_PERMISSIONS = ROLE_PERMISSIONS
 
 
 def forwards(apps, schema_editor):

@@ -2,15 +2,16 @@
 
 from django.db import migrations
 
-from classicpos.roles import ROLE_PERMISSIONS, grant, revoke
+from classicpos.roles import grant, revoke
+from loyalty.roles import ROLE_PERMISSIONS
 
 
 def forwards(apps, schema_editor):
-    grant(apps, app_label="loyalty", role_codenames=ROLE_PERMISSIONS["loyalty"])
+    grant(apps, app_label="loyalty", role_codenames=ROLE_PERMISSIONS)
 
 
 def backwards(apps, schema_editor):
-    revoke(apps, app_label="loyalty", role_codenames=ROLE_PERMISSIONS["loyalty"])
+    revoke(apps, app_label="loyalty", role_codenames=ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,13 @@
+"""What each staff role may do with loyalty points and the program."""
+
+from classicpos.roles import CASHIER, MANAGER
+
+ROLE_PERMISSIONS = {
+    CASHIER: ["view_loyaltytransaction"],
+    MANAGER: [
+        "view_loyaltytransaction",
+        "adjust_points",
+        "view_loyaltyprogram",
+        "change_loyaltyprogram",
+    ],
+}
