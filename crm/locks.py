@@ -1,0 +1,30 @@
+"""The CRM's row locks, in one place, taken only by ``crm.services``.
+
+Order: **customer before lead**. Converting a lead locks the customer it will
+link to first, then the lead, the order every writer that touches both keeps,
+so two tills converting (or a till selling to a customer while another converts
+a lead onto them) never wait on each other in a circle. ``sales`` also locks the
+customer first, so the customer row is always the first lock of a transaction.
+
+On PostgreSQL ``select_for_update`` makes a second till wait for the first to
+commit. SQLite ignores it, but every write transaction there is IMMEDIATE and
+holds the database's only write lock, which serialises the tills the same way.
+"""
+
+from crm.models import Activity, Lead
+from customers.models import Customer
+
+
+def lock_customer(customer_id: int) -> Customer:
+    """Return the customer row, locked until the transaction ends."""
+    return Customer.objects.select_for_update().get(pk=customer_id)
+
+
+def lock_lead(lead_id: int) -> Lead:
+    """Return the lead row, locked until the transaction ends (after any customer)."""
+    return Lead.objects.select_for_update().get(pk=lead_id)
+
+
+def lock_activity(activity_id: int) -> Activity:
+    """Return the activity row, locked: two clicks on "done" record one completion time."""
+    return Activity.objects.select_for_update().get(pk=activity_id)
