@@ -1,6 +1,7 @@
 """Reads of the CRM that are more than one line: lists, the conversion plan, contacts, tasks."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Value, When
@@ -15,6 +16,14 @@ RESTORE_PERMISSION = "customers.deactivate_customer"
 LEAD_ORDERING_FIELDS = {"createdAt": "created_at", "name": "name", "status": "status"}
 
 
+def _created_between(queryset, after: datetime | None, before: datetime | None):
+    if after is not None:
+        queryset = queryset.filter(created_at__gte=after)
+    if before is not None:
+        queryset = queryset.filter(created_at__lte=before)
+    return queryset
+
+
 # --- leads ------------------------------------------------------------------------------
 
 
@@ -25,6 +34,8 @@ class LeadListFilters:
     search: str = ""
     status: str = ""  # one of LeadStatus, "open", or "" for all
     owner_id: int | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
     ordering: str = "-createdAt"
 
 
@@ -47,6 +58,7 @@ def lead_list(*, filters: LeadListFilters | None = None) -> QuerySet[Lead]:
         queryset = queryset.filter(status=filters.status)
     if filters.owner_id is not None:
         queryset = queryset.filter(owner_id=filters.owner_id)
+    queryset = _created_between(queryset, filters.created_after, filters.created_before)
     return queryset.order_by(*_lead_order_by(filters.ordering))
 
 
@@ -158,6 +170,8 @@ class ActivityListFilters:
     kind: str = ""
     open_tasks: bool = False
     author_id: int | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
 
 
 def _with_contacts(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -176,6 +190,7 @@ def activity_list(*, filters: ActivityListFilters | None = None) -> QuerySet[Act
         queryset = queryset.filter(kind=filters.kind)
     if filters.author_id is not None:
         queryset = queryset.filter(author_id=filters.author_id)
+    queryset = _created_between(queryset, filters.created_after, filters.created_before)
     if filters.open_tasks:
         return queryset.open_tasks().order_by(F("due_on").asc(nulls_last=True), "created_at", "id")
     return queryset.order_by("-created_at", "-id")
