@@ -1,12 +1,8 @@
 """Error pages: problem documents under ``/api/``, friendly HTML pages elsewhere."""
 
-import logging
-
 from django.views import defaults
 
 from classicpos.api.problems import problem_json_response
-
-logger = logging.getLogger("classicpos.errors")
 
 
 def _is_api(request) -> bool:

@@ -3,6 +3,13 @@
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 
 
+def query_without_page(request) -> str:
+    """Return the query string minus ``page``, ready for ``?{this}page=N`` links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return f"{query.urlencode()}&" if query else ""
+
+
 class StaffPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """Logged-in staff with the page's permission; others get the friendly 403 page.
 

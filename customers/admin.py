@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 
 from customers import services
-from customers.models import Customer
+from customers.models import EDITABLE_FIELDS, Customer
+from customers.permissions import DEACTIVATE_CUSTOMER
 
 
 class CustomerAdminForm(forms.ModelForm):
@@ -12,7 +13,7 @@ class CustomerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = ["name", "email", "phone", "address"]
+        fields = EDITABLE_FIELDS
         widgets = {
             "name": forms.TextInput(attrs={"size": 60}),
             "email": forms.EmailInput(attrs={"size": 60}),
@@ -42,7 +43,7 @@ class CustomerAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        data = {field: form.cleaned_data.get(field) for field in services.EDITABLE_FIELDS}
+        data = {field: form.cleaned_data.get(field) for field in EDITABLE_FIELDS}
         if change:
             services.customer_update(customer=obj, data=data)
         else:
@@ -62,4 +63,4 @@ class CustomerAdmin(admin.ModelAdmin):
         self.message_user(request, f"Restored {queryset.count()} customer(s).", messages.SUCCESS)
 
     def has_deactivate_permission(self, request) -> bool:
-        return request.user.has_perm("customers.deactivate_customer")
+        return request.user.has_perm(DEACTIVATE_CUSTOMER)

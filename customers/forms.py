@@ -2,48 +2,68 @@
 
 from django import forms
 
-from customers.selectors import ORDERING_FIELDS, STATUS_CHOICES
+from customers.models import EDITABLE_FIELDS, Customer
+from customers.selectors import (
+    DEFAULT_ORDERING,
+    DEFAULT_STATUS,
+    ORDERING_CHOICES,
+    STATUS_CHOICES,
+)
 from customers.validators import ADDRESS_MAX_LENGTH, NAME_MAX_LENGTH
 
 PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
 
 
-class CustomerForm(forms.Form):
-    """Add and edit share this form. It only collects text: the customer service checks
-    every rule at once, so the page shows the same messages as the API and the admin."""
+class CustomerForm(forms.ModelForm):
+    """Add, edit and the till's quick-add share this form, built from ``EDITABLE_FIELDS``.
 
-    name = forms.CharField(
-        required=False,
-        strip=False,
-        help_text="Required. Up to 200 characters.",
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "name",
-                "autofocus": True,
-                "required": True,
-                "aria-required": "true",
-                "maxlength": NAME_MAX_LENGTH,
-            }
-        ),
-    )
-    email = forms.CharField(
-        required=False,
-        strip=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
-    )
-    phone = forms.CharField(
-        required=False,
-        strip=False,
-        help_text="Any format: 555-201-0123, (415) 555 2671 or +44 20 7946 0958.",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
-    )
-    address = forms.CharField(
-        required=False,
-        strip=False,
-        widget=forms.Textarea(
-            attrs={"rows": 3, "autocomplete": "street-address", "maxlength": ADDRESS_MAX_LENGTH}
-        ),
-    )
+    It only collects text: the customer service checks every rule at once (so
+    the model validation a ModelForm would run is skipped here), and the page
+    shows the same messages as the API and the admin. Each input carries
+    ``data-field`` with the API's name, so the till maps API errors onto it.
+    """
+
+    # The fields the "possible duplicates" panel watches while the cashier types.
+    DUPLICATE_FIELDS = ("name", "email", "phone")
+
+    class Meta:
+        model = Customer
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "name": forms.TextInput(
+                attrs={
+                    "autocomplete": "name",
+                    "autofocus": True,
+                    "required": True,
+                    "aria-required": "true",
+                    "maxlength": NAME_MAX_LENGTH,
+                }
+            ),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+            "phone": forms.TextInput(
+                attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}
+            ),
+            "address": forms.Textarea(
+                attrs={"rows": 3, "autocomplete": "street-address", "maxlength": ADDRESS_MAX_LENGTH}
+            ),
+        }
+        help_texts = {
+            "name": "Required. Up to 200 characters.",
+            "phone": "Any format: 555-201-0123, (415) 555 2671 or +44 20 7946 0958.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.strip = False
+            field.widget.attrs["data-field"] = name
+        if self.prefix:
+            # Embedded in another page (the till's modal): that page decides the focus.
+            self.fields["name"].widget.attrs.pop("autofocus", None)
+
+    def _post_clean(self):
+        """Skip the model's validation: ``customer_create``/``customer_update`` run it once."""
 
 
 class CustomerListForm(forms.Form):
@@ -55,11 +75,7 @@ class CustomerListForm(forms.Form):
         choices=[(value, value.capitalize()) for value in STATUS_CHOICES],
         label="Status",
     )
-    ordering = forms.ChoiceField(
-        required=False,
-        choices=[(key, key) for key in ORDERING_FIELDS]
-        + [(f"-{k}", f"-{k}") for k in ORDERING_FIELDS],
-    )
+    ordering = forms.ChoiceField(required=False, choices=[(key, key) for key in ORDERING_CHOICES])
     page_size = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -72,7 +88,7 @@ class CustomerListForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return {
             "search": (data.get("search") or "").strip(),
-            "status": data.get("status") or "all",
-            "ordering": data.get("ordering") or "name",
-            "page_size": data.get("page_size") or 25,
+            "status": data.get("status") or DEFAULT_STATUS,
+            "ordering": data.get("ordering") or DEFAULT_ORDERING,
+            "page_size": data.get("page_size") or DEFAULT_PAGE_SIZE,
         }

@@ -11,6 +11,11 @@ from django.urls import reverse
 
 from customers import validators
 
+# The fields staff and integrations edit, in form order. The serializer, the admin
+# form, the page form and its template, the till's quick-add and the services all
+# take them from here; everything else on a customer is bookkeeping.
+EDITABLE_FIELDS = ("name", "email", "phone", "address")
+
 
 class CustomerStatus(models.TextChoices):
     ACTIVE = "active", "Active"

@@ -12,6 +12,7 @@ from customers import validators
 from customers.models import Customer
 
 STATUS_CHOICES = ("active", "inactive", "all")
+DEFAULT_STATUS = "all"
 
 # Public sort keys (camelCase, as in the API and page URLs) and their columns.
 ORDERING_FIELDS = {
@@ -19,6 +20,9 @@ ORDERING_FIELDS = {
     "createdAt": "created_at",
     "loyaltyPoints": "loyalty_points",
 }
+DEFAULT_ORDERING = "name"
+# Every accepted ``ordering`` value: each key, ascending or descending ("-").
+ORDERING_CHOICES = (*ORDERING_FIELDS, *(f"-{key}" for key in ORDERING_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -26,12 +30,12 @@ class CustomerListFilters:
     """What a list of customers can be narrowed and sorted by."""
 
     search: str = ""
-    status: str = "all"
+    status: str = DEFAULT_STATUS
     created_after: datetime | None = None
     created_before: datetime | None = None
     min_points: int | None = None
     max_points: int | None = None
-    ordering: str = "name"
+    ordering: str = DEFAULT_ORDERING
 
 
 def _order_by(ordering: str) -> list:
@@ -41,7 +45,7 @@ def _order_by(ordering: str) -> list:
     ``LOWER(name), id`` index.
     """
     descending = ordering.startswith("-")
-    column = ORDERING_FIELDS.get(ordering.lstrip("-"), "name")
+    column = ORDERING_FIELDS.get(ordering.lstrip("-"), ORDERING_FIELDS[DEFAULT_ORDERING])
     expression = Lower(column) if column == "name" else F(column)
     tie_breaker = F("id")
     if descending:

@@ -7,9 +7,15 @@ history rules live here once.
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from customers.models import Customer, CustomerStatus, duplicate_email_message
+from customers.models import EDITABLE_FIELDS, Customer, CustomerStatus, duplicate_email_message
 
-EDITABLE_FIELDS = ("name", "email", "phone", "address")
+__all__ = [
+    "EDITABLE_FIELDS",
+    "customer_create",
+    "customer_deactivate",
+    "customer_restore",
+    "customer_update",
+]
 
 
 def _validate_and_save(customer: Customer) -> Customer:

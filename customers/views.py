@@ -8,13 +8,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
-from classicpos.views import StaffPageMixin
+from classicpos.views import StaffPageMixin, query_without_page
 from customers import services
 from customers.forms import PAGE_SIZES, CustomerForm, CustomerListForm
 from customers.models import Customer
-from customers.selectors import CustomerListFilters, customer_find_duplicates, customer_list
-
-DEACTIVATE_PERMISSION = "customers.deactivate_customer"
+from customers.permissions import (
+    ADD_CUSTOMER,
+    CHANGE_CUSTOMER,
+    DEACTIVATE_CUSTOMER,
+    VIEW_CUSTOMER,
+)
+from customers.selectors import (
+    DEFAULT_STATUS,
+    CustomerListFilters,
+    customer_find_duplicates,
+    customer_list,
+)
 
 # key, header, numeric, first click sorts descending
 SORT_COLUMNS = (
@@ -51,7 +60,7 @@ def sort_columns(query, current: str) -> list[dict]:
 
 
 class CustomerListView(StaffPageMixin, TemplateView):
-    permission_required = "customers.view_customer"
+    permission_required = VIEW_CUSTOMER
     template_name = "customers/customer_list.html"
 
     def get_template_names(self):
@@ -68,8 +77,6 @@ class CustomerListView(StaffPageMixin, TemplateView):
             )
         )
         page = Paginator(customers, values["page_size"]).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             form=form,
             values=values,
@@ -77,22 +84,22 @@ class CustomerListView(StaffPageMixin, TemplateView):
             customers=page.object_list,
             page_sizes=PAGE_SIZES,
             sort_columns=sort_columns(self.request.GET, values["ordering"]),
-            query_without_page=f"{query.urlencode()}&" if query else "",
-            filtered=bool(values["search"]) or values["status"] != "all",
-            can_deactivate=self.request.user.has_perm(DEACTIVATE_PERMISSION),
+            query_without_page=query_without_page(self.request),
+            filtered=bool(values["search"]) or values["status"] != DEFAULT_STATUS,
+            can_deactivate=self.request.user.has_perm(DEACTIVATE_CUSTOMER),
             **kwargs,
         )
 
 
 class CustomerDetailView(StaffPageMixin, DetailView):
-    permission_required = "customers.view_customer"
+    permission_required = VIEW_CUSTOMER
     model = Customer
     template_name = "customers/customer_detail.html"
     context_object_name = "customer"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_deactivate=self.request.user.has_perm(DEACTIVATE_PERMISSION), **kwargs
+            can_deactivate=self.request.user.has_perm(DEACTIVATE_CUSTOMER), **kwargs
         )
 
 
@@ -103,7 +110,7 @@ class CustomerFormView(StaffPageMixin, FormView):
     template_name = "customers/customer_form.html"
 
     def get_permission_required(self):
-        return ["customers.change_customer" if "pk" in self.kwargs else "customers.add_customer"]
+        return [CHANGE_CUSTOMER if "pk" in self.kwargs else ADD_CUSTOMER]
 
     def dispatch(self, request, *args, **kwargs):
         self.customer = get_object_or_404(Customer, pk=kwargs["pk"]) if "pk" in kwargs else None
@@ -150,7 +157,7 @@ class CustomerFormView(StaffPageMixin, FormView):
 class CustomerDuplicatesView(StaffPageMixin, View):
     """The "possible duplicates" panel the form asks for while the cashier types."""
 
-    permission_required = "customers.view_customer"
+    permission_required = VIEW_CUSTOMER
 
     def get(self, request):
         exclude = request.GET.get("exclude")
@@ -173,7 +180,7 @@ def _safe_next(request, fallback: str) -> str:
 class CustomerDeactivateView(StaffPageMixin, DetailView):
     """GET: the confirmation page (the no-JavaScript path). POST: deactivate."""
 
-    permission_required = DEACTIVATE_PERMISSION
+    permission_required = DEACTIVATE_CUSTOMER
     model = Customer
     context_object_name = "customer"
     template_name = "customers/customer_confirm_deactivate.html"
@@ -190,7 +197,7 @@ class CustomerDeactivateView(StaffPageMixin, DetailView):
 
 
 class CustomerRestoreView(StaffPageMixin, View):
-    permission_required = DEACTIVATE_PERMISSION
+    permission_required = DEACTIVATE_CUSTOMER
 
     def post(self, request, pk):
         customer = services.customer_restore(customer=get_object_or_404(Customer, pk=pk))

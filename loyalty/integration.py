@@ -1,13 +1,37 @@
-"""How loyalty plugs into sales: the ``points`` payment method and the points facts of a sale."""
+"""How loyalty plugs into sales: the ``points`` payment method, the points facts of a
+sale and the "Pay with points" widget at the till."""
+
+from decimal import Decimal
 
 from loyalty import services
-from loyalty.models import TransactionKind
-from sales.extensions import SaleFacts, register_payment_handler, register_sale_facts
+from loyalty.models import LoyaltyProgram, TransactionKind
+from sales.extensions import (
+    CheckoutWidget,
+    MethodLimit,
+    PaymentMethodType,
+    RefundedAs,
+    SaleFacts,
+    register_checkout_widget,
+    register_payment_method,
+    register_sale_facts,
+)
+
+POINTS_METHOD = "points"
 
 
 def pay_with_points(*, sale, payment, user) -> None:
     """Settle a ``points`` payment by redeeming points; refusing it refuses the sale."""
     services.points_redeem_for_sale(sale=sale, amount=payment.amount, user=user)
+
+
+def points_limit(*, customer, amount: Decimal) -> MethodLimit:
+    """Return how much of ``amount`` the customer's points can pay, in whole steps."""
+    program = LoyaltyProgram.current()
+    balance = customer.loyalty_points
+    return MethodLimit(
+        max_amount=program.redeemable(points=balance, up_to=amount),
+        detail=f"{balance} points, worth {program.worth(balance)}",
+    )
 
 
 def sale_points(sale) -> dict:
@@ -29,7 +53,24 @@ def sale_receipt_points(sale) -> list[tuple[str, str]]:
 
 
 def connect() -> None:
-    register_payment_handler("points", pay_with_points)
+    register_payment_method(
+        PaymentMethodType(
+            code=POINTS_METHOD,
+            label="Points",
+            needs_customer=True,
+            refunded_as=RefundedAs.IN_KIND,
+            settle=pay_with_points,
+            limit=points_limit,
+            order=30,
+        )
+    )
     register_sale_facts(
         SaleFacts(api=sale_points, receipt=sale_receipt_points, prefetch=("loyalty_transactions",))
+    )
+    register_checkout_widget(
+        CheckoutWidget(
+            template_name="loyalty/_checkout_points.html",
+            script="loyalty/checkout-points.js",
+            order=10,
+        )
     )

@@ -5,9 +5,10 @@ the customer's ledger rows, and both are written in the same transaction by
 ``loyalty.services``.
 """
 
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -66,6 +67,36 @@ class LoyaltyProgram(models.Model):
             },
         )
         return program
+
+    def points_earned(self, amount: Decimal) -> int:
+        """Return the whole points (rounded down) that paying ``amount`` in money earns."""
+        if amount < self.minimum_sale_amount:
+            return 0
+        return int((amount * self.earn_rate).to_integral_value(rounding=ROUND_FLOOR))
+
+    def worth(self, points: int) -> Decimal:
+        """Return what ``points`` can pay at the till: whole steps only, nothing when negative."""
+        return Decimal(max(points, 0) // self.redeem_step) * self.redeem_value
+
+    def redeemable(self, *, points: int, up_to: Decimal) -> Decimal:
+        """Return the most that ``points`` can pay of ``up_to``, in whole steps."""
+        steps_wanted = int((up_to / self.redeem_value).to_integral_value(rounding=ROUND_FLOOR))
+        steps_held = max(points, 0) // self.redeem_step
+        return Decimal(max(min(steps_wanted, steps_held), 0)) * self.redeem_value
+
+    def points_for_payment(self, amount: Decimal) -> int:
+        """Return the points a payment of ``amount`` costs; refuse an amount between steps."""
+        steps = amount / self.redeem_value
+        if amount <= 0 or steps != steps.to_integral_value():
+            raise ValidationError(
+                {
+                    "payments": [
+                        f"Points pay in steps of {self.redeem_value} "
+                        f"({self.redeem_step} points each)."
+                    ]
+                }
+            )
+        return int(steps) * self.redeem_step
 
 
 class TransactionKind(models.TextChoices):

@@ -1,7 +1,5 @@
 """The Loyalty panel on the customer detail page."""
 
-from decimal import Decimal
-
 from customers.panels import CustomerPanel, register_panel
 from loyalty.models import LoyaltyProgram
 from loyalty.selectors import customer_ledger
@@ -11,10 +9,9 @@ RECENT_ROWS = 10
 
 def loyalty_panel_context(customer, request) -> dict:
     program = LoyaltyProgram.current()
-    steps = max(customer.loyalty_points, 0) // program.redeem_step
     return {
         "program": program,
-        "worth": Decimal(steps) * program.redeem_value,
+        "worth": program.worth(customer.loyalty_points),
         "ledger": list(customer_ledger(customer=customer)[:RECENT_ROWS]),
         "can_adjust": request.user.has_perm("loyalty.adjust_points"),
     }

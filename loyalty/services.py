@@ -3,35 +3,30 @@
 Each service writes one ledger row and the customer's cached balance in the
 same transaction, with the customer row locked, so the balance always equals
 the ledger's sum and two tills cannot spend the same points.
+
+Locks follow ``customers.locks``: inside a checkout or a refund the sales
+service has already locked the customer (before the sale) and hands it over on
+``sale.customer``; these services use that instance and never lock again.
+Standalone writes (adjust, reconcile) take the customer's lock themselves.
 """
 
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
+from customers.locks import customer_for_update
 from customers.models import Customer
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
+from sales.selectors import sale_paid_in_money
 
 REASON_MAX_LENGTH = 500
-POINTS_METHOD = "points"
-
-
-def _locked_customer(customer_id: int) -> Customer:
-    """Return the customer row locked until the transaction ends.
-
-    On PostgreSQL ``select_for_update`` makes a second till wait here until the
-    first commits, so both see the true balance. SQLite ignores it, but there
-    every write transaction is IMMEDIATE and already holds the database's only
-    write lock, which serialises the tills the same way.
-    """
-    return Customer.objects.select_for_update().get(pk=customer_id)
 
 
 def _write(
     *,
-    customer_id: int,
+    customer: Customer,
     kind: str,
     points: int,
     sale=None,
@@ -39,14 +34,11 @@ def _write(
     reason: str = "",
     user=None,
 ) -> LoyaltyTransaction:
-    """Apply ``points`` to the balance and record the ledger row, under the row lock."""
-    customer = _locked_customer(customer_id)
+    """Apply ``points`` to the locked ``customer``'s balance and record the ledger row."""
     balance = customer.loyalty_points + points
-    if kind in (TransactionKind.REDEEM, TransactionKind.ADJUSTMENT) and points < 0 and balance < 0:
-        raise ValidationError(
-            {"points": [f"{customer.name} has only {customer.loyalty_points} points."]}
-        )
     Customer.objects.filter(pk=customer.pk).update(loyalty_points=balance)
+    # The same instance may write again in this transaction (redeem, then earn).
+    customer.loyalty_points = balance
     return LoyaltyTransaction.objects.create(
         customer=customer,
         kind=kind,
@@ -59,39 +51,21 @@ def _write(
     )
 
 
-def points_paid_by_other_methods(*, sale) -> Decimal:
-    """Return what the customer paid for ``sale`` in money: the total less points payments."""
-    by_points = sum(
-        (payment.amount for payment in sale.payments.all() if payment.method == POINTS_METHOD),
-        Decimal("0"),
-    )
-    return max(sale.total - by_points, Decimal("0"))
-
-
-def points_earned_for_amount(*, amount: Decimal, program: LoyaltyProgram) -> int:
-    """Return the points an amount earns: whole points, rounded down."""
-    if amount < program.minimum_sale_amount:
-        return 0
-    return int((amount * program.earn_rate).to_integral_value(rounding=ROUND_FLOOR))
-
-
 @transaction.atomic
 def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
-    """Award the points a completed sale earns; nothing for walk-in sales or zero points.
+    """Award the points a completed sale earns on what was paid in money.
 
-    Called by the ``sale_completed`` receiver inside the sale's transaction; the
-    database allows one award per sale, so a second call fails loudly.
+    Called by the ``sale_completed`` receiver inside the checkout's transaction,
+    where ``sale.customer`` is locked; nothing for walk-in sales or zero points.
+    The database allows one award per sale, so a second call fails loudly.
     """
     if sale.customer_id is None:
         return None
-    program = LoyaltyProgram.current()
-    points = points_earned_for_amount(
-        amount=points_paid_by_other_methods(sale=sale), program=program
-    )
+    points = LoyaltyProgram.current().points_earned(sale_paid_in_money(sale=sale))
     if points <= 0:
         return None
     return _write(
-        customer_id=sale.customer_id,
+        customer=sale.customer,
         kind=TransactionKind.EARN,
         points=points,
         sale=sale,
@@ -100,45 +74,30 @@ def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
     )
 
 
-def points_for_payment_amount(*, amount: Decimal, program: LoyaltyProgram) -> int:
-    """Return the points a points payment of ``amount`` costs, or refuse an uneven amount."""
-    steps = amount / program.redeem_value
-    if amount <= 0 or steps != steps.to_integral_value():
-        raise ValidationError(
-            {
-                "payments": [
-                    f"Points pay in steps of {program.redeem_value} "
-                    f"({program.redeem_step} points each)."
-                ]
-            }
-        )
-    return int(steps) * program.redeem_step
-
-
 @transaction.atomic
 def points_redeem_for_sale(*, sale, amount: Decimal, user=None) -> LoyaltyTransaction:
     """Spend the customer's points to pay ``amount`` of ``sale``; refuse when short.
 
-    Checkout calls this directly (not through a signal) inside its transaction,
-    so a refusal rolls the whole sale back.
+    Checkout calls this directly (the ``points`` method's ``settle``) inside its
+    transaction with ``sale.customer`` locked, so a refusal rolls the sale back.
     """
     if sale.customer_id is None:
         raise ValidationError({"payments": ["Paying with points needs a customer."]})
     program = LoyaltyProgram.current()
-    points = points_for_payment_amount(amount=amount, program=program)
-    customer = _locked_customer(sale.customer_id)
+    points = program.points_for_payment(amount)
+    customer = sale.customer
     if customer.loyalty_points < points:
-        worth = Decimal(customer.loyalty_points // program.redeem_step) * program.redeem_value
         raise ValidationError(
             {
                 "payments": [
-                    f"{customer.name} has {customer.loyalty_points} points (worth {worth}); "
+                    f"{customer.name} has {customer.loyalty_points} points "
+                    f"(worth {program.worth(customer.loyalty_points)}); "
                     f"paying {amount} needs {points}."
                 ]
             }
         )
     return _write(
-        customer_id=customer.pk,
+        customer=customer,
         kind=TransactionKind.REDEEM,
         points=-points,
         sale=sale,
@@ -152,14 +111,6 @@ def _ledger_sum(sale, **filters) -> int:
     return total or 0
 
 
-def _refunded_fraction(sale) -> Decimal:
-    """Return how much of the sale has been refunded so far, from 0 to 1."""
-    if sale.status == "refunded" or sale.total <= 0:
-        return Decimal("1")
-    refunded = sum((refund.total for refund in sale.refunds.all()), Decimal("0"))
-    return min(refunded / sale.total, Decimal("1"))
-
-
 def _share(points: int, fraction: Decimal) -> int:
     return int((Decimal(points) * fraction).to_integral_value(rounding=ROUND_HALF_UP))
 
@@ -168,14 +119,16 @@ def _share(points: int, fraction: Decimal) -> int:
 def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
     """Take back the points earned on the refunded part and give back points redeemed.
 
-    Works on running totals over all of the sale's refunds, so several partial
-    refunds never take back more than was earned, and a full refund takes back
-    exactly what was earned. The take-back may leave a negative balance.
+    Works on running totals over all of the sale's refunds (the sale's
+    ``refunded_fraction``), so several partial refunds never take back more
+    than was earned, and a full refund takes back exactly what was earned. The
+    take-back may leave a negative balance. ``refund.sale.customer`` is locked
+    by the refund service.
     """
     sale = refund.sale
     if sale.customer_id is None:
         return []
-    fraction = _refunded_fraction(sale)
+    fraction = sale.refunded_fraction
     earned = _ledger_sum(sale, kind=TransactionKind.EARN)
     redeemed = -_ledger_sum(sale, kind=TransactionKind.REDEEM)
     taken_back = -_ledger_sum(sale, kind=TransactionKind.REVERSAL, points__lt=0)
@@ -185,7 +138,7 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
     if take > 0:
         rows.append(
             _write(
-                customer_id=sale.customer_id,
+                customer=sale.customer,
                 kind=TransactionKind.REVERSAL,
                 points=-take,
                 sale=sale,
@@ -198,7 +151,7 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
     if give > 0:
         rows.append(
             _write(
-                customer_id=sale.customer_id,
+                customer=sale.customer,
                 kind=TransactionKind.REVERSAL,
                 points=give,
                 sale=sale,
@@ -231,13 +184,20 @@ def points_adjust(*, customer: Customer, points: int, reason: str, user) -> Loya
         errors["points"] = ["Enter a whole number of points other than zero."]
     if errors:
         raise ValidationError(errors)
-    return _write(
-        customer_id=customer.pk,
+    locked = customer_for_update(customer.pk)
+    if points < 0 and locked.loyalty_points + points < 0:
+        raise ValidationError(
+            {"points": [f"{locked.name} has only {locked.loyalty_points} points."]}
+        )
+    row = _write(
+        customer=locked,
         kind=TransactionKind.ADJUSTMENT,
         points=points,
         reason=reason,
         user=user,
     )
+    customer.loyalty_points = locked.loyalty_points
+    return row
 
 
 @transaction.atomic
@@ -248,7 +208,7 @@ def points_reconcile(*, customer_id: int, user=None) -> LoyaltyTransaction | Non
     (an import, a manual SQL update): the balance stays, and the ledger gains a
     visible, signed row for the difference that a Manager can review or undo.
     """
-    customer = _locked_customer(customer_id)
+    customer = customer_for_update(customer_id)
     ledger = (
         LoyaltyTransaction.objects.filter(customer_id=customer_id).aggregate(s=Sum("points"))["s"]
         or 0

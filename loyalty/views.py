@@ -3,33 +3,46 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.views import View
+from django.views.generic import FormView
 
 from classicpos.views import StaffPageMixin
 from customers.models import Customer
 from loyalty import services
+from loyalty.forms import AdjustPointsForm
 
 
-class AdjustPointsView(StaffPageMixin, View):
+class AdjustPointsView(StaffPageMixin, FormView):
+    """POST only: the form lives in a modal on the customer page, which shows the outcome."""
+
     permission_required = "loyalty.adjust_points"
+    form_class = AdjustPointsForm
+    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        customer = get_object_or_404(Customer, pk=pk)
-        raw = request.POST.get("points", "").strip()
-        points = int(raw) if raw.lstrip("-").isdigit() else 0
+    def dispatch(self, request, *args, **kwargs):
+        self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(self.request, message)
+        return redirect(self.customer)
+
+    def form_valid(self, form):
+        customer = self.customer
         try:
             row = services.points_adjust(
                 customer=customer,
-                points=points,
-                reason=request.POST.get("reason", ""),
-                user=request.user,
+                points=form.cleaned_data["points"],
+                reason=form.cleaned_data["reason"],
+                user=self.request.user,
             )
         except ValidationError as error:
             for message in error.messages:
-                messages.error(request, message)
+                messages.error(self.request, message)
             return redirect(customer)
         messages.success(
-            request,
+            self.request,
             f"Adjusted {customer.name}'s points by {row.points:+d}; balance {row.balance_after}.",
         )
         return redirect(customer)

@@ -7,7 +7,8 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self) -> None:
-        from sales import demo, panels
+        from sales import demo, panels, payment_methods
 
+        payment_methods.connect()
         panels.connect()
         demo.connect()

@@ -1,29 +1,80 @@
 """Hooks other modules plug into a sale without ``sales`` importing them.
 
-- Payment handlers: a method such as ``points`` or ``on_account`` is accepted at
-  checkout only when a module registered a handler for it. The handler is called
-  directly inside the checkout transaction (not through a signal) because it
-  must be able to refuse the sale: raising ``ValidationError`` rolls it back.
+Each registry is filled from a module's ``AppConfig.ready()``:
+
+- Payment methods: ``sales`` registers cash and card itself; loyalty adds
+  ``points``, accounting ``on_account`` and ``store_credit``. A method says what
+  ``sales`` needs to know and nothing more: its label, whether it needs a
+  customer, whether a refund gives its part back as money or in kind, and a
+  ``settle`` handler called directly inside the checkout transaction (not
+  through a signal) because it must be able to refuse the sale: raising
+  ``ValidationError`` rolls it back.
 - Sale facts: extra figures a module adds to a sale's API response and receipt
   (loyalty adds points earned and redeemed), with the prefetches they need so
   lists keep a constant number of queries.
+- Checkout widgets: a module's part of the till page (loyalty's "Pay with
+  points"): a template rendered in the payment card and a script that talks to
+  the checkout through ``window.ClassicPOS.checkout``.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-PaymentHandler = Callable[..., None]
-
-_payment_handlers: dict[str, PaymentHandler] = {}
+from decimal import Decimal
+from enum import StrEnum
 
 
-def register_payment_handler(method: str, handler: PaymentHandler) -> None:
-    """Accept ``method`` at checkout; ``handler(sale=, payment=, user=)`` may refuse it."""
-    _payment_handlers[method] = handler
+class RefundedAs(StrEnum):
+    """How a method's share of a refund goes back to the customer."""
+
+    MONEY = "money"  # paid back from the till (``Refund.paid_back``)
+    IN_KIND = "in_kind"  # given back by the method's module (points, credit), not as money
 
 
-def payment_handler(method: str) -> PaymentHandler | None:
-    return _payment_handlers.get(method)
+@dataclass(frozen=True)
+class MethodLimit:
+    """What a method can take for one customer and sale: at most ``max_amount``; ``detail``
+    says why in words the cashier reads ("240 points, worth 2.00")."""
+
+    max_amount: Decimal
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentMethodType:
+    """A way to pay, as checkout, refunds, the quote and the till need to know it.
+
+    ``settle(sale=, payment=, user=)`` runs inside the checkout transaction after
+    the payment row is written and may refuse it with ``ValidationError``.
+    ``limit(customer=, amount=)`` returns the :class:`MethodLimit` of this method
+    for ``amount`` still to pay, or ``None`` when it can take all of it.
+    """
+
+    code: str
+    label: str
+    needs_customer: bool = False
+    refunded_as: RefundedAs = RefundedAs.MONEY
+    gives_change: bool = False
+    settle: Callable[..., None] | None = None
+    limit: Callable[..., MethodLimit | None] | None = None
+    order: int = 100
+
+
+_payment_methods: dict[str, PaymentMethodType] = {}
+
+
+def register_payment_method(method: PaymentMethodType) -> None:
+    """Accept ``method.code`` at checkout from now on."""
+    _payment_methods[method.code] = method
+
+
+def payment_method(code: str) -> PaymentMethodType | None:
+    """Return the registered method with this code, or ``None``."""
+    return _payment_methods.get(code)
+
+
+def payment_methods() -> list[PaymentMethodType]:
+    """Return every registered method in the till's order."""
+    return sorted(_payment_methods.values(), key=lambda method: (method.order, method.code))
 
 
 @dataclass(frozen=True)
@@ -39,7 +90,8 @@ _sale_facts: list[SaleFacts] = []
 
 
 def register_sale_facts(facts: SaleFacts) -> None:
-    _sale_facts.append(facts)
+    if facts not in _sale_facts:
+        _sale_facts.append(facts)
 
 
 def sale_facts() -> list[SaleFacts]:
@@ -48,3 +100,33 @@ def sale_facts() -> list[SaleFacts]:
 
 def sale_prefetches() -> list[str]:
     return [name for facts in _sale_facts for name in facts.prefetch]
+
+
+@dataclass(frozen=True)
+class CheckoutWidget:
+    """A module's part of the till page.
+
+    ``template_name`` is included in the payment card (with ``context(request)``
+    merged into the page's context); ``script`` is a static path loaded after
+    the checkout's own script. ``permission`` hides it from users without it.
+    """
+
+    template_name: str
+    script: str = ""
+    context: Callable[[object], dict] | None = None
+    permission: str | None = None
+    order: int = 100
+
+
+_checkout_widgets: list[CheckoutWidget] = []
+
+
+def register_checkout_widget(widget: CheckoutWidget) -> None:
+    if widget not in _checkout_widgets:
+        _checkout_widgets.append(widget)
+        _checkout_widgets.sort(key=lambda item: item.order)
+
+
+def checkout_widgets_for(user) -> list[CheckoutWidget]:
+    """Return the widgets ``user`` may see at the till, in display order."""
+    return [w for w in _checkout_widgets if not w.permission or user.has_perm(w.permission)]

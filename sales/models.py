@@ -5,12 +5,16 @@ price changes never rewrite history. Customers are never hard-deleted, and a
 sale never cascades from one.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from sales.extensions import payment_method, payment_methods
 from sales.money import ZERO
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -64,10 +68,17 @@ class SaleStatus(models.TextChoices):
 
 
 class PaymentMethod(models.TextChoices):
+    """The methods the till takes itself; other modules register theirs in ``sales.extensions``."""
+
     CASH = "cash", "Cash"
     CARD = "card", "Card"
-    ON_ACCOUNT = "on_account", "On account"
-    POINTS = "points", "Points"
+
+
+def validate_payment_method(code: str) -> None:
+    """Accept only a method registered in ``sales.extensions`` (cash, card and the modules')."""
+    if payment_method(code) is None:
+        known = ", ".join(method.code for method in payment_methods())
+        raise ValidationError(f"Choose one of: {known}.", code="invalid_choice")
 
 
 class Sale(models.Model):
@@ -124,6 +135,15 @@ class Sale(models.Model):
         """What the sale is worth after its refunds."""
         return self.total - self.refunded_total
 
+    @property
+    def refunded_fraction(self) -> Decimal:
+        """How much of the sale has been refunded so far, from 0 to 1."""
+        if self.status == SaleStatus.REFUNDED:
+            return Decimal(1)
+        if self.total <= 0:
+            return Decimal(0)
+        return min(self.refunded_total / self.total, Decimal(1))
+
 
 class SaleLine(models.Model):
     sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="lines")
@@ -157,7 +177,7 @@ class SaleLine(models.Model):
 
 class Payment(models.Model):
     sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="payments")
-    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    method = models.CharField(max_length=20, validators=[validate_payment_method])
     amount = models.DecimalField(**MONEY)
 
     class Meta:
@@ -167,14 +187,20 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} {self.amount}"
+        return f"{self.method_label} {self.amount}"
+
+    @property
+    def method_label(self) -> str:
+        """The method's label from the registry (the code when its module is gone)."""
+        method = payment_method(self.method)
+        return method.label if method else self.method
 
 
 class Refund(models.Model):
     """What a refund is worth (``total``) and how much money goes back (``paid_back``).
 
-    The part of the sale that was paid with points is returned as points (by the
-    loyalty module), not as money, so ``paid_back`` leaves it out.
+    The part of the sale paid by methods refunded in kind (points, store credit)
+    goes back through their modules, not as money, so ``paid_back`` leaves it out.
     """
 
     sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="refunds")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, F, Max, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from sales.extensions import sale_prefetches
+from sales.extensions import RefundedAs, payment_method, sale_prefetches
 from sales.models import Product, Sale
 from sales.money import ZERO, to_cents
 
@@ -37,8 +37,33 @@ def sale_list(*, filters: SaleFilters | None = None, with_details: bool = True) 
     return sales.order_by("-created_at", "-id")
 
 
-def sale_detail(*, sale_id: int) -> Sale:
-    return sale_list().prefetch_related("refunds__lines").get(pk=sale_id)
+def sale_detail_list() -> QuerySet[Sale]:
+    """Return sales with everything a receipt shows, refunds included; filter it by ``pk``."""
+    return sale_list().prefetch_related("refunds__lines", "refunds__created_by")
+
+
+def _paid_in_kind(code: str) -> bool:
+    method = payment_method(code)
+    return method is not None and method.refunded_as == RefundedAs.IN_KIND
+
+
+def sale_paid_in_money(*, sale: Sale) -> Decimal:
+    """Return what the customer paid for ``sale`` in money, not in kind.
+
+    That is the total less the payments of methods refunded in kind (points,
+    store credit): loyalty earns points on it, and refunds pay back its share.
+    Uses the sale's prefetched payments when there are.
+    """
+    in_kind = sum(
+        (
+            payment.amount
+            for payment in sale.payments.all()
+            if (method := payment_method(payment.method))
+            and method.refunded_as == RefundedAs.IN_KIND
+        ),
+        ZERO,
+    )
+    return max(sale.total - in_kind, ZERO)
 
 
 @dataclass(frozen=True)

@@ -1,43 +1,35 @@
 """Checkout and refund: each one transaction that writes the sale and tells other modules.
 
-Rows are locked in a fixed order (customer, then sale) so two tills never
-deadlock; payment methods owned by other modules (points, on account) are
-settled by their registered handler inside the same transaction.
+Rows are locked in the one order of ``customers.locks`` (customer, then sale),
+once, at the start; the locked customer travels on ``sale.customer`` to the
+payment methods' handlers and the signals' receivers. Prices, tax and what is
+due come from ``sales.quotes.sale_quote``, the same numbers the till shows.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from customers.locks import customer_for_update
 from customers.models import Customer
-from sales.extensions import payment_handler
-from sales.models import (
-    Payment,
-    PaymentMethod,
-    Product,
-    Refund,
-    RefundLine,
-    Sale,
-    SaleLine,
-    SaleStatus,
-)
+from sales.extensions import payment_method
+from sales.locks import sale_for_update
+from sales.models import Payment, Product, Refund, RefundLine, Sale, SaleLine, SaleStatus
 from sales.money import ZERO, to_cents
+from sales.quotes import LineInput, PaymentInput, Quote, SaleErrors, quote_with_errors
+from sales.selectors import sale_paid_in_money
 from sales.signals import sale_completed, sale_refunded
 
-
-@dataclass(frozen=True)
-class LineInput:
-    product_id: int
-    quantity: int
-
-
-@dataclass(frozen=True)
-class PaymentInput:
-    method: str
-    amount: Decimal
+__all__ = [
+    "LineInput",
+    "PaymentInput",
+    "RefundLineInput",
+    "product_create",
+    "product_update",
+    "sale_checkout",
+    "sale_refund",
+]
 
 
 @dataclass(frozen=True)
@@ -46,39 +38,13 @@ class RefundLineInput:
     quantity: int
 
 
-class SaleErrors:
-    """Collect field errors keyed as the API names them (``lines[0].quantity``)."""
-
-    def __init__(self):
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _amount(value, field: str, errors: SaleErrors) -> Decimal | None:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        errors.add(field, "Enter an amount such as 12.50.")
-        return None
-    if not amount.is_finite() or amount != to_cents(amount):
-        errors.add(field, "Enter an amount with at most two decimals.")
-        return None
-    return amount
-
-
 def _checkout_customer(customer_id: int | None, errors: SaleErrors) -> Customer | None:
     """Return the locked customer, refusing unknown and inactive ones."""
     if customer_id is None:
         return None
-    # Locked so the customer cannot be deactivated mid-sale and so points and
-    # credit checks of this sale see a stable row (customer before sale: fixed order).
-    customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
+    # Locked first (see customers.locks): the customer cannot be deactivated
+    # mid-sale, and the payment methods' balance checks see a stable row.
+    customer = customer_for_update(customer_id)
     if customer is None:
         errors.add("customerId", f"There is no customer #{customer_id}.")
     elif not customer.is_active:
@@ -89,92 +55,22 @@ def _checkout_customer(customer_id: int | None, errors: SaleErrors) -> Customer 
     return customer
 
 
-def _checkout_lines(lines: list[LineInput], errors: SaleErrors) -> list[SaleLine]:
-    if not lines:
-        errors.add("lines", "Add at least one product.")
-        return []
-    products = Product.objects.in_bulk([line.product_id for line in lines])
-    sale_lines = []
-    for index, line in enumerate(lines):
-        product = products.get(line.product_id)
-        if product is None:
-            errors.add(f"lines[{index}].productId", f"There is no product #{line.product_id}.")
-            continue
-        if not product.active:
-            errors.add(f"lines[{index}].productId", f"{product.name} is no longer sold.")
-            continue
-        if (
-            isinstance(line.quantity, bool)
-            or not isinstance(line.quantity, int)
-            or line.quantity < 1
-        ):
-            errors.add(f"lines[{index}].quantity", "Quantity must be a whole number of at least 1.")
-            continue
-        sale_lines.append(
-            SaleLine(
-                product=product,
-                sku=product.sku,
-                name=product.name,
-                unit_price=product.price,
-                quantity=line.quantity,
-                line_total=to_cents(product.price * line.quantity),
-            )
-        )
-    return sale_lines
-
-
-def _checkout_payments(
-    payments: list[PaymentInput], total: Decimal, customer: Customer | None, errors: SaleErrors
-) -> tuple[list[Payment], Decimal]:
-    """Validate payments against the total; return them and the change to give."""
-    accepted = []
-    for index, payment in enumerate(payments):
-        field = f"payments[{index}]"
-        if payment.method not in PaymentMethod.values:
-            errors.add(f"{field}.method", f"Choose one of: {', '.join(PaymentMethod.values)}.")
-            continue
-        if payment.method not in (PaymentMethod.CASH, PaymentMethod.CARD):
-            if payment_handler(payment.method) is None:
-                label = PaymentMethod(payment.method).label
-                errors.add(f"{field}.method", f"{label} payments are not available yet.")
-                continue
-            if customer is None:
-                label = PaymentMethod(payment.method).label
-                errors.add(f"{field}.method", f"{label} payments need a customer.")
-                continue
-        amount = _amount(payment.amount, f"{field}.amount", errors)
-        if amount is None:
-            continue
-        if amount <= 0:
-            errors.add(f"{field}.amount", "Amount must be more than zero.")
-            continue
-        accepted.append(Payment(method=payment.method, amount=amount))
+def _check_tender(quote: Quote, payments: list[PaymentInput], errors: SaleErrors) -> None:
+    """Refuse payments that do not cover the total, or change from a method that gives none."""
     if errors.errors:
-        return accepted, ZERO
-    if not accepted and total > 0:
-        errors.add("payments", f"Add a payment of {total}.")
-        return accepted, ZERO
-    paid = sum((p.amount for p in accepted), ZERO)
-    cash = sum((p.amount for p in accepted if p.method == PaymentMethod.CASH), ZERO)
-    if paid < total:
-        errors.add("payments", f"Payments of {paid} do not cover the total of {total}.")
-    elif paid - cash > total:
-        errors.add("payments", f"Only cash may exceed the total of {total}.")
-    return accepted, max(paid - total, ZERO)
-
-
-def _totals(sale_lines: list[SaleLine], discount_value, errors: SaleErrors):
-    subtotal = sum((line.line_total for line in sale_lines), ZERO)
-    discount = _amount(discount_value if discount_value is not None else "0", "discount", errors)
-    if discount is None:
-        return subtotal, ZERO, ZERO, subtotal
-    if discount < 0:
-        errors.add("discount", "The discount cannot be negative.")
-    elif discount > subtotal:
-        errors.add("discount", f"The discount cannot be more than the subtotal of {subtotal}.")
-    discount = min(max(discount, ZERO), subtotal)
-    tax = to_cents((subtotal - discount) * settings.CLASSICPOS_TAX_RATE)
-    return subtotal, discount, tax, subtotal - discount + tax
+        return
+    if not payments and quote.total > 0:
+        errors.add("payments", f"Add a payment of {quote.total}.")
+        return
+    if quote.paid < quote.total:
+        errors.add("payments", f"Payments of {quote.paid} do not cover the total of {quote.total}.")
+        return
+    with_change = [payment_method(p.method) for p in payments]
+    change_givers = {method.code for method in with_change if method.gives_change}
+    without_change = sum((p.amount for p in payments if p.method not in change_givers), ZERO)
+    if without_change > quote.total:
+        labels = sorted({m.label.lower() for m in with_change if m.gives_change}) or ["cash"]
+        errors.add("payments", f"Only {' or '.join(labels)} may exceed the total of {quote.total}.")
 
 
 @transaction.atomic
@@ -189,37 +85,50 @@ def sale_checkout(
     """Validate and record a sale with its lines and payments, then send ``sale_completed``.
 
     Everything is refused with field errors and nothing is saved when any input
-    is wrong; a payment handler or signal receiver that raises undoes the sale.
+    is wrong; a payment method's ``settle`` or a signal receiver that raises
+    undoes the sale.
     """
     errors = SaleErrors()
     customer = _checkout_customer(customer_id, errors)
-    sale_lines = _checkout_lines(lines, errors)
-    subtotal, discount, tax, total = _totals(sale_lines, discount, errors)
-    accepted, change = _checkout_payments(payments, total, customer, errors)
+    quote, accepted = quote_with_errors(
+        lines=lines, discount=discount, customer=customer, payments=payments, errors=errors
+    )
+    if not lines:
+        errors.add("lines", "Add at least one product.")
+    _check_tender(quote, accepted, errors)
     errors.raise_if_any()
 
     sale = Sale.objects.create(
         customer=customer,
         cashier=cashier,
-        subtotal=subtotal,
-        discount=discount,
-        tax=tax,
-        total=total,
-        amount_tendered=sum((p.amount for p in accepted), ZERO),
-        change=change,
+        subtotal=quote.subtotal,
+        discount=quote.discount,
+        tax=quote.tax,
+        total=quote.total,
+        amount_tendered=quote.paid,
+        change=quote.change,
     )
     sale.number = f"S-{sale.pk:06d}"
     sale.save(update_fields=["number"])
-    for line in sale_lines:
-        line.sale = sale
-    SaleLine.objects.bulk_create(sale_lines)
-    for payment in accepted:
-        payment.sale = sale
-    Payment.objects.bulk_create(accepted)
-    for payment in accepted:
-        handler = payment_handler(payment.method)
-        if handler is not None:
-            handler(sale=sale, payment=payment, user=cashier)
+    SaleLine.objects.bulk_create(
+        SaleLine(
+            sale=sale,
+            product=line.product,
+            sku=line.product.sku,
+            name=line.product.name,
+            unit_price=line.product.price,
+            quantity=line.quantity,
+            line_total=line.line_total,
+        )
+        for line in quote.lines
+    )
+    rows = Payment.objects.bulk_create(
+        Payment(sale=sale, method=payment.method, amount=payment.amount) for payment in accepted
+    )
+    for row in rows:
+        settle = payment_method(row.method).settle
+        if settle is not None:
+            settle(sale=sale, payment=row, user=cashier)
     sale_completed.send(sender=Sale, sale=sale)
     return sale
 
@@ -260,13 +169,11 @@ def _refund_lines(sale: Sale, requested: list[RefundLineInput] | None, errors: S
 
 
 def _money_share(sale: Sale, amount: Decimal) -> Decimal:
-    """Return the part of ``amount`` that was paid in money rather than with points."""
-    by_points = sum(
-        (p.amount for p in sale.payments.all() if p.method == PaymentMethod.POINTS), ZERO
-    )
-    if not by_points or not sale.total:
+    """Return the part of ``amount`` paid back as money: the sale's share paid in money."""
+    in_money = sale_paid_in_money(sale=sale)
+    if not sale.total or in_money == sale.total:
         return amount
-    return to_cents(amount * (sale.total - by_points) / sale.total)
+    return to_cents(amount * in_money / sale.total)
 
 
 @transaction.atomic
@@ -279,8 +186,13 @@ def sale_refund(
     empties the sale returns exactly what is left of its total, so refunds never
     add up to more than was paid.
     """
-    # Lock the sale so two refunds of it cannot both pass the quantity check.
-    sale = Sale.objects.select_for_update().get(pk=sale.pk)
+    # Customer first, then the sale (customers.locks): the locked sale stops two
+    # refunds of it from both passing the quantity check, and the locked
+    # customer travels on ``sale.customer`` to the receivers (points, credit).
+    customer = customer_for_update(sale.customer_id) if sale.customer_id else None
+    sale = sale_for_update(sale.pk)
+    if customer is not None:
+        sale.customer = customer
     errors = SaleErrors()
     chosen = _refund_lines(sale, lines, errors)
     errors.raise_if_any()

@@ -1,60 +1,69 @@
 """Staff pages of the till: checkout, receipts, the sales list and refunds."""
 
 import json
-from datetime import datetime, time
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, FormView, ListView
 
-from classicpos.views import StaffPageMixin
+from classicpos.views import StaffPageMixin, query_without_page
+from customers.forms import CustomerForm
 from sales import services
-from sales.extensions import payment_handler, sale_facts
-from sales.models import PaymentMethod, Sale, SaleStatus
-from sales.selectors import SaleFilters, sale_detail, sale_list
+from sales.extensions import checkout_widgets_for, sale_facts
+from sales.forms import RefundForm, SaleListForm
+from sales.models import SaleStatus
+from sales.quotes import sale_payment_methods
+from sales.selectors import sale_detail_list, sale_list
+
+SALES_PER_PAGE = 25
 
 
-def enabled_payment_methods() -> list[dict]:
-    """Return the methods the till offers: cash, card and those a module settles."""
-    return [
-        {"value": method.value, "label": method.label}
-        for method in PaymentMethod
-        if method in (PaymentMethod.CASH, PaymentMethod.CARD) or payment_handler(method.value)
-    ]
+class CheckoutView(StaffPageMixin, FormView):
+    """The till. Its numbers come from ``POST /api/sales/quote``; it computes none itself."""
 
-
-class CheckoutView(StaffPageMixin, TemplateView):
     permission_required = "sales.add_sale"
     template_name = "sales/checkout.html"
 
+    def get_form(self, form_class=None):
+        # The quick-add modal: the customer page's own form, under its own ids.
+        return CustomerForm(prefix="quick-add", auto_id="%s")
+
     def get_context_data(self, **kwargs):
-        methods = enabled_payment_methods()
-        return super().get_context_data(
-            tax_rate=str(settings.CLASSICPOS_TAX_RATE),
+        methods = [
+            {"value": method.code, "label": method.label, "needsCustomer": method.needs_customer}
+            for method in sale_payment_methods(customer=True)
+        ]
+        widgets = checkout_widgets_for(self.request.user)
+        widget_context = {}
+        for widget in widgets:
+            if widget.context is not None:
+                widget_context.update(widget.context(self.request))
+        context = super().get_context_data(
             methods_json=json.dumps(methods),
-            points_enabled=any(method["value"] == "points" for method in methods),
+            widgets=widgets,
+            **widget_context,
             **kwargs,
         )
+        context["quick_add_form"] = context["form"]
+        return context
 
 
-class SaleDetailView(StaffPageMixin, TemplateView):
+class SaleDetailView(StaffPageMixin, DetailView):
     """The receipt: printable, with a refund action for managers."""
 
     permission_required = "sales.view_sale"
     template_name = "sales/sale_detail.html"
+    context_object_name = "sale"
+
+    def get_queryset(self):
+        return sale_detail_list()
 
     def get_context_data(self, **kwargs):
-        sale = get_object_or_404(sale_list(), pk=self.kwargs["pk"])
-        sale = sale_detail(sale_id=sale.pk)
-        facts = [line for extension in sale_facts() for line in extension.receipt(sale)]
+        sale = self.object
         return super().get_context_data(
-            sale=sale,
-            facts=facts,
-            refundable_lines=[line for line in sale.lines.all() if line.refundable_quantity],
+            facts=[line for extension in sale_facts() for line in extension.receipt(sale)],
+            refund_form=RefundForm(sale=sale),
             **kwargs,
         )
 
@@ -65,87 +74,62 @@ class SaleDetailView(StaffPageMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
 
-def _parse_day(value: str, end: bool = False):
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except (TypeError, ValueError):
-        return None
-    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
-
-
-class SaleListView(StaffPageMixin, TemplateView):
+class SaleListView(StaffPageMixin, ListView):
     permission_required = "sales.view_sale"
     template_name = "sales/sale_list.html"
+    context_object_name = "sales"
+    paginate_by = SALES_PER_PAGE
+
+    def get_queryset(self):
+        self.filter_form = SaleListForm(self.request.GET)
+        return sale_list(filters=self.filter_form.filters(), with_details=False)
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET
-        customer = params.get("customer", "")
-        status = params.get("status", "")
-        filters = SaleFilters(
-            customer_id=int(customer) if customer.isdigit() else None,
-            status=status if status in SaleStatus.values else None,
-            created_after=_parse_day(params.get("from")),
-            created_before=_parse_day(params.get("to"), end=True),
-        )
-        page = Paginator(sale_list(filters=filters, with_details=False), 25).get_page(
-            params.get("page")
-        )
-        query = params.copy()
-        query.pop("page", None)
         return super().get_context_data(
-            sales=page.object_list,
-            page_obj=page,
-            query_without_page=f"{query.urlencode()}&" if query else "",
+            filter_form=self.filter_form,
             statuses=SaleStatus.choices,
-            filters={
-                "status": status,
-                "from": params.get("from"),
-                "to": params.get("to"),
-                "customer": customer,
-            },
+            query_without_page=query_without_page(self.request),
             **kwargs,
         )
 
 
-class RefundView(StaffPageMixin, TemplateView):
+class RefundView(StaffPageMixin, FormView):
     """GET: the refund form (the no-JavaScript path). POST: refund the chosen quantities."""
 
     permission_required = "sales.refund_sale"
     template_name = "sales/refund_form.html"
 
-    def get_context_data(self, **kwargs):
-        sale = sale_detail(sale_id=get_object_or_404(Sale, pk=self.kwargs["pk"]).pk)
-        return super().get_context_data(
-            sale=sale,
-            refundable_lines=[line for line in sale.lines.all() if line.refundable_quantity],
-            **kwargs,
-        )
+    def dispatch(self, request, *args, **kwargs):
+        self.sale = get_object_or_404(sale_detail_list(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
 
-    def post(self, request, pk):
-        sale = get_object_or_404(Sale, pk=pk)
-        lines = []
-        for line in sale.lines.all():
-            raw = request.POST.get(f"line-{line.pk}", "0").strip() or "0"
-            quantity = int(raw) if raw.lstrip("-").isdigit() else -1
-            if quantity:
-                lines.append(services.RefundLineInput(sale_line_id=line.pk, quantity=quantity))
-        if not lines:
-            messages.warning(request, "Choose at least one item to refund.")
-            return redirect(sale)
+    def get_form(self, form_class=None):
+        return RefundForm(**self.get_form_kwargs(), sale=self.sale)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(sale=self.sale, **kwargs)
+        context["refund_form"] = context["form"]
+        return context
+
+    def form_valid(self, form):
+        sale = self.sale
         try:
             refund = services.sale_refund(
-                sale=sale, user=request.user, lines=lines, reason=request.POST.get("reason", "")
+                sale=sale,
+                user=self.request.user,
+                lines=form.refund_lines(),
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             for message in error.messages:
-                messages.error(request, message)
+                messages.error(self.request, message)
             return redirect(sale)
         if refund.paid_back != refund.total:
             messages.success(
-                request,
+                self.request,
                 f"Refunded {refund.total} on {sale.number}: pay back {refund.paid_back}; "
-                "the rest returns to the customer as points.",
+                "the rest goes back the way it was paid.",
             )
         else:
-            messages.success(request, f"Refunded {refund.total} on {sale.number}.")
+            messages.success(self.request, f"Refunded {refund.total} on {sale.number}.")
         return redirect(sale)

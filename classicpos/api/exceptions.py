@@ -15,6 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from classicpos.api.problems import PROBLEM_CONTENT_TYPE, problem_body
+from classicpos.api.serializers import camel_case
 
 logger = logging.getLogger("classicpos.api")
 
@@ -66,7 +67,11 @@ def _as_drf_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, exceptions.APIException):
         return exc
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_KEY: exc.messages}
+        if hasattr(exc, "error_dict"):
+            # Services name model fields (``credit_limit``); the API names them camelCase.
+            detail = {camel_case(field): messages for field, messages in exc.message_dict.items()}
+        else:
+            detail = {NON_FIELD_KEY: exc.messages}
         return exceptions.ValidationError(detail)
     if isinstance(exc, Http404):
         return exceptions.NotFound("No such resource.")

@@ -3,6 +3,40 @@
 from rest_framework import serializers
 
 
+def camel_case(name: str) -> str:
+    """Return ``created_at`` as ``createdAt``; names starting with ``_`` stay as they are."""
+    if name.startswith("_") or "_" not in name:
+        return name
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class CamelCaseFieldsMixin:
+    """Serve and read every field under its camelCase name.
+
+    Serializers declare and list fields by their Python (snake_case) names, as
+    the models spell them; the JSON keys, error keys and OpenAPI schema are the
+    camelCase names, and ``validated_data`` keeps the snake_case ones.
+    """
+
+    def get_fields(self):
+        renamed = {}
+        for name, field in super().get_fields().items():
+            key = camel_case(name)
+            if key != name and field.source is None:
+                field.source = name
+            renamed[key] = field
+        return renamed
+
+
+class ApiSerializer(CamelCaseFieldsMixin, serializers.Serializer):
+    """A plain serializer with camelCase keys."""
+
+
+class ApiModelSerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):
+    """A model serializer with camelCase keys."""
+
+
 class StrictInputMixin:
     """Refuse keys the resource does not have, and keys that cannot be written.
 

@@ -4,11 +4,14 @@ import django_filters
 from django import forms
 
 from classicpos.api.filters import SelectorFilterSet
-from customers.selectors import ORDERING_FIELDS, STATUS_CHOICES, CustomerListFilters, customer_list
-
-ORDERING_CHOICES = [(key, key) for key in ORDERING_FIELDS] + [
-    (f"-{key}", f"-{key}") for key in ORDERING_FIELDS
-]
+from customers.selectors import (
+    DEFAULT_ORDERING,
+    DEFAULT_STATUS,
+    ORDERING_CHOICES,
+    STATUS_CHOICES,
+    CustomerListFilters,
+    customer_list,
+)
 
 
 class IntegerFilter(django_filters.Filter):
@@ -27,7 +30,7 @@ class CustomerFilterSet(SelectorFilterSet):
         method="noop",
         choices=[(value, value) for value in STATUS_CHOICES],
         empty_label=None,
-        help_text="active, inactive or all (default all).",
+        help_text=f"active, inactive or all (default {DEFAULT_STATUS}).",
     )
     createdAfter = django_filters.IsoDateTimeFilter(method="noop")
     createdBefore = django_filters.IsoDateTimeFilter(method="noop")
@@ -35,7 +38,7 @@ class CustomerFilterSet(SelectorFilterSet):
     maxPoints = IntegerFilter(method="noop")
     ordering = django_filters.ChoiceFilter(
         method="noop",
-        choices=ORDERING_CHOICES,
+        choices=[(key, key) for key in ORDERING_CHOICES],
         empty_label=None,
         help_text="name, createdAt or loyaltyPoints; prefix - for descending.",
     )
@@ -44,11 +47,11 @@ class CustomerFilterSet(SelectorFilterSet):
         data = self.form.cleaned_data
         filters = CustomerListFilters(
             search=data.get("search") or "",
-            status=data.get("status") or "all",
+            status=data.get("status") or DEFAULT_STATUS,
             created_after=data.get("createdAfter"),
             created_before=data.get("createdBefore"),
             min_points=data.get("minPoints"),
             max_points=data.get("maxPoints"),
-            ordering=data.get("ordering") or "name",
+            ordering=data.get("ordering") or DEFAULT_ORDERING,
         )
         return customer_list(filters=filters)

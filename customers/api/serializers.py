@@ -6,41 +6,36 @@ duplicates) are enforced by the services so the API, pages and admin agree.
 
 from rest_framework import serializers
 
-from classicpos.api.serializers import StrictInputMixin
-from customers.models import Customer
+from classicpos.api.serializers import ApiModelSerializer, StrictInputMixin
+from customers.models import EDITABLE_FIELDS, Customer
 
 
-class CustomerSerializer(StrictInputMixin, serializers.ModelSerializer):
-    """A customer as the API shows it."""
+def _text_in(field: str) -> dict:
+    """Plain text in, validated by the service: one message for forms and the API."""
+    required = field == "name"
+    return {
+        "required": required,
+        "allow_blank": True,
+        "allow_null": not required,
+        "trim_whitespace": False,
+    }
 
-    # Plain text in, validated by the service: one message for forms and API.
-    name = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    email = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, trim_whitespace=False
-    )
-    phone = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, trim_whitespace=False
-    )
-    address = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, trim_whitespace=False
-    )
-    phoneDisplay = serializers.CharField(source="phone_display", read_only=True)
-    loyaltyPoints = serializers.IntegerField(source="loyalty_points", read_only=True)
-    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
-    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+
+class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
+    """A customer as the API shows it; only ``EDITABLE_FIELDS`` can be written."""
+
+    phone_display = serializers.CharField(read_only=True)
 
     class Meta:
         model = Customer
         fields = [
             "id",
-            "name",
-            "email",
-            "phone",
-            "phoneDisplay",
-            "address",
-            "loyaltyPoints",
+            *EDITABLE_FIELDS,
+            "phone_display",
+            "loyalty_points",
             "status",
-            "createdAt",
-            "updatedAt",
+            "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["id", "status"]
+        read_only_fields = ["id", "loyalty_points", "status", "created_at", "updated_at"]
+        extra_kwargs = {field: _text_in(field) for field in EDITABLE_FIELDS}

@@ -9,10 +9,8 @@ from classicpos.api.idempotency import IdempotentCreateMixin
 from customers import services
 from customers.api.filters import CustomerFilterSet
 from customers.api.serializers import CustomerSerializer
-from customers.models import Customer
-from customers.services import EDITABLE_FIELDS
-
-DEACTIVATE_PERMISSION = "customers.deactivate_customer"
+from customers.models import EDITABLE_FIELDS, Customer
+from customers.permissions import DEACTIVATE_CUSTOMER
 
 
 @extend_schema_view(
@@ -34,8 +32,8 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     filterset_class = CustomerFilterSet
     lookup_value_regex = r"\d+"
     action_permissions = {
-        "destroy": [DEACTIVATE_PERMISSION],
-        "restore": [DEACTIVATE_PERMISSION],
+        "destroy": [DEACTIVATE_CUSTOMER],
+        "restore": [DEACTIVATE_CUSTOMER],
     }
 
     def perform_create(self, serializer):

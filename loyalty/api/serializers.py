@@ -2,53 +2,41 @@
 
 from rest_framework import serializers
 
-from classicpos.api.serializers import StrictInputMixin
+from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction
 
 
-class LoyaltyTransactionSerializer(serializers.ModelSerializer):
-    customerId = serializers.IntegerField(source="customer_id", read_only=True)
-    balanceAfter = serializers.IntegerField(source="balance_after", read_only=True)
-    saleId = serializers.IntegerField(source="sale_id", read_only=True)
-    saleNumber = serializers.CharField(source="sale.number", read_only=True, default=None)
-    refundId = serializers.IntegerField(source="refund_id", read_only=True)
-    createdBy = serializers.CharField(source="created_by.username", read_only=True, default=None)
-    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+class LoyaltyTransactionSerializer(ApiModelSerializer):
+    sale_number = serializers.CharField(source="sale.number", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
 
     class Meta:
         model = LoyaltyTransaction
         fields = [
             "id",
-            "customerId",
+            "customer_id",
             "kind",
             "points",
-            "balanceAfter",
-            "saleId",
-            "saleNumber",
-            "refundId",
+            "balance_after",
+            "sale_id",
+            "sale_number",
+            "refund_id",
             "reason",
-            "createdBy",
-            "createdAt",
+            "created_by",
+            "created_at",
         ]
         read_only_fields = fields
 
 
-class AdjustmentSerializer(StrictInputMixin, serializers.Serializer):
+class AdjustmentSerializer(StrictInputMixin, ApiSerializer):
     """``{"points": -50, "reason": "..."}``; the service checks the rules."""
 
     points = serializers.IntegerField()
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
-class LoyaltyProgramSerializer(serializers.ModelSerializer):
-    earnRate = serializers.DecimalField(source="earn_rate", max_digits=8, decimal_places=4)
-    redeemStep = serializers.IntegerField(source="redeem_step")
-    redeemValue = serializers.DecimalField(source="redeem_value", max_digits=10, decimal_places=2)
-    minimumSaleAmount = serializers.DecimalField(
-        source="minimum_sale_amount", max_digits=12, decimal_places=2
-    )
-
+class LoyaltyProgramSerializer(ApiModelSerializer):
     class Meta:
         model = LoyaltyProgram
-        fields = ["earnRate", "redeemStep", "redeemValue", "minimumSaleAmount"]
+        fields = ["earn_rate", "redeem_step", "redeem_value", "minimum_sale_amount"]
         read_only_fields = fields

@@ -2,66 +2,59 @@
 
 from rest_framework import serializers
 
-from classicpos.api.serializers import StrictInputMixin
+from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 from sales.extensions import sale_facts
-from sales.models import Payment, PaymentMethod, Product, Refund, RefundLine, Sale, SaleLine
+from sales.models import Payment, Product, Refund, RefundLine, Sale, SaleLine
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class ProductSerializer(StrictInputMixin, serializers.ModelSerializer):
-    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
-    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
-
+class ProductSerializer(StrictInputMixin, ApiModelSerializer):
     class Meta:
         model = Product
-        fields = ["id", "sku", "name", "price", "active", "createdAt", "updatedAt"]
+        fields = ["id", "sku", "name", "price", "active", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
         # Uniqueness and rules are the service's (full_clean); no duplicate validators here.
         extra_kwargs = {"sku": {"validators": []}}
 
 
-class SaleLineSerializer(serializers.ModelSerializer):
-    productId = serializers.IntegerField(source="product_id")
-    unitPrice = serializers.DecimalField(source="unit_price", **MONEY)
-    lineTotal = serializers.DecimalField(source="line_total", **MONEY)
-    refundedQuantity = serializers.IntegerField(source="refunded_quantity")
-
+class SaleLineSerializer(ApiModelSerializer):
     class Meta:
         model = SaleLine
         fields = [
             "id",
-            "productId",
+            "product_id",
             "sku",
             "name",
-            "unitPrice",
+            "unit_price",
             "quantity",
-            "lineTotal",
-            "refundedQuantity",
+            "line_total",
+            "refunded_quantity",
         ]
+        read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ApiModelSerializer):
     class Meta:
         model = Payment
         fields = ["method", "amount"]
+        read_only_fields = fields
 
 
-class SaleSerializer(serializers.ModelSerializer):
-    customerId = serializers.IntegerField(source="customer_id", allow_null=True)
-    customerName = serializers.CharField(source="customer.name", default=None)
-    cashier = serializers.CharField(source="cashier.username")
-    refundedTotal = serializers.DecimalField(source="refunded_total", **MONEY)
-    lines = SaleLineSerializer(many=True)
-    payments = PaymentSerializer(many=True)
-    createdAt = serializers.DateTimeField(source="created_at")
+class SaleSerializer(ApiModelSerializer):
+    customer_id = serializers.IntegerField(allow_null=True, read_only=True)
+    customer_name = serializers.CharField(source="customer.name", default=None, read_only=True)
+    cashier = serializers.CharField(source="cashier.username", read_only=True)
+    lines = SaleLineSerializer(many=True, read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Sale
         fields = [
             "id",
             "number",
-            "customerId",
-            "customerName",
+            "customer_id",
+            "customer_name",
             "cashier",
             "status",
             "subtotal",
@@ -69,10 +62,10 @@ class SaleSerializer(serializers.ModelSerializer):
             "tax",
             "total",
             "change",
-            "refundedTotal",
+            "refunded_total",
             "lines",
             "payments",
-            "createdAt",
+            "created_at",
         ]
         read_only_fields = fields
 
@@ -83,64 +76,100 @@ class SaleSerializer(serializers.ModelSerializer):
         return data
 
 
-class LineInputSerializer(StrictInputMixin, serializers.Serializer):
-    productId = serializers.IntegerField()
+class LineInputSerializer(StrictInputMixin, ApiSerializer):
+    product_id = serializers.IntegerField()
     quantity = serializers.IntegerField()
 
 
-class PaymentInputSerializer(StrictInputMixin, serializers.Serializer):
-    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+class PaymentInputSerializer(StrictInputMixin, ApiSerializer):
+    """The method is checked against the registered payment methods by the service."""
+
+    method = serializers.CharField(max_length=20)
     amount = serializers.DecimalField(**MONEY)
 
 
-class SaleCreateSerializer(StrictInputMixin, serializers.Serializer):
+class SaleCreateSerializer(StrictInputMixin, ApiSerializer):
     """``{"customerId", "lines", "discount", "payments"}``; the checkout service checks rules."""
 
-    customerId = serializers.IntegerField(allow_null=True, required=False)
+    customer_id = serializers.IntegerField(allow_null=True, required=False)
     lines = LineInputSerializer(many=True, allow_empty=True)
     discount = serializers.DecimalField(**MONEY, required=False)
     payments = PaymentInputSerializer(many=True, allow_empty=True)
 
 
-class RefundLineInputSerializer(StrictInputMixin, serializers.Serializer):
-    saleLineId = serializers.IntegerField()
+class QuoteRequestSerializer(SaleCreateSerializer):
+    """A cart to price: the checkout's body, with payments optional (they set what is due)."""
+
+    payments = PaymentInputSerializer(many=True, allow_empty=True, required=False)
+
+
+class QuotedLineSerializer(ApiSerializer):
+    product_id = serializers.IntegerField(source="product.pk")
+    sku = serializers.CharField(source="product.sku")
+    name = serializers.CharField(source="product.name")
+    unit_price = serializers.DecimalField(source="product.price", **MONEY)
+    quantity = serializers.IntegerField()
+    line_total = serializers.DecimalField(**MONEY)
+
+
+class MethodOfferSerializer(ApiSerializer):
+    method = serializers.CharField(source="method.code")
+    label = serializers.CharField(source="method.label")
+    needs_customer = serializers.BooleanField(source="method.needs_customer")
+    gives_change = serializers.BooleanField(source="method.gives_change")
+    max_amount = serializers.DecimalField(**MONEY)
+    detail = serializers.CharField()
+
+
+class QuoteSerializer(ApiSerializer):
+    """What the till shows: the server's numbers, never its own arithmetic."""
+
+    lines = QuotedLineSerializer(many=True)
+    subtotal = serializers.DecimalField(**MONEY)
+    discount = serializers.DecimalField(**MONEY)
+    tax = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+    paid = serializers.DecimalField(**MONEY)
+    amount_due = serializers.DecimalField(**MONEY)
+    change = serializers.DecimalField(**MONEY)
+    payment_methods = MethodOfferSerializer(source="methods", many=True)
+
+
+class RefundLineInputSerializer(StrictInputMixin, ApiSerializer):
+    sale_line_id = serializers.IntegerField()
     quantity = serializers.IntegerField()
 
 
-class RefundCreateSerializer(StrictInputMixin, serializers.Serializer):
+class RefundCreateSerializer(StrictInputMixin, ApiSerializer):
     """``{}`` refunds everything left; ``{"lines": [...]}`` refunds those lines."""
 
     lines = RefundLineInputSerializer(many=True, required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class RefundLineSerializer(serializers.ModelSerializer):
-    saleLineId = serializers.IntegerField(source="sale_line_id")
-
+class RefundLineSerializer(ApiModelSerializer):
     class Meta:
         model = RefundLine
-        fields = ["saleLineId", "quantity", "amount"]
+        fields = ["sale_line_id", "quantity", "amount"]
+        read_only_fields = fields
 
 
-class RefundSerializer(serializers.ModelSerializer):
-    saleId = serializers.IntegerField(source="sale_id")
-    saleStatus = serializers.CharField(source="sale.status")
-    paidBack = serializers.DecimalField(source="paid_back", **MONEY)
-    createdBy = serializers.CharField(source="created_by.username")
-    createdAt = serializers.DateTimeField(source="created_at")
-    lines = RefundLineSerializer(many=True)
+class RefundSerializer(ApiModelSerializer):
+    sale_status = serializers.CharField(source="sale.status", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    lines = RefundLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = Refund
         fields = [
             "id",
-            "saleId",
-            "saleStatus",
+            "sale_id",
+            "sale_status",
             "total",
-            "paidBack",
+            "paid_back",
             "reason",
             "lines",
-            "createdBy",
-            "createdAt",
+            "created_by",
+            "created_at",
         ]
         read_only_fields = fields

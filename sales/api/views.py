@@ -1,5 +1,6 @@
 """``/api/products``, ``/api/sales`` and ``/api/customers/:id/sales``: thin adapters to services."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
@@ -12,13 +13,16 @@ from sales import services
 from sales.api.filters import ProductFilterSet, SaleFilterSet
 from sales.api.serializers import (
     ProductSerializer,
+    QuoteRequestSerializer,
+    QuoteSerializer,
     RefundCreateSerializer,
     RefundSerializer,
     SaleCreateSerializer,
     SaleSerializer,
 )
 from sales.models import Product, Sale
-from sales.selectors import SaleFilters, sale_detail, sale_list
+from sales.quotes import LineInput, PaymentInput, sale_quote
+from sales.selectors import SaleFilters, sale_detail_list, sale_list
 
 
 @extend_schema_view(
@@ -62,15 +66,18 @@ class SaleViewSet(
     queryset = Sale.objects.none()
     filterset_class = SaleFilterSet
     lookup_value_regex = r"\d+"
-    action_permissions = {"refund": ["sales.refund_sale", "sales.view_sale"]}
+    action_permissions = {
+        "refund": ["sales.refund_sale", "sales.view_sale"],
+        "quote": ["sales.add_sale"],
+    }
 
     def get_queryset(self):
         return sale_list()
 
     def get_object(self):
-        sale = get_object_or_404(Sale, pk=self.kwargs["pk"])
+        sale = get_object_or_404(sale_detail_list(), pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, sale)
-        return sale_detail(sale_id=sale.pk)
+        return sale
 
     @extend_schema(
         summary="Ring up a sale (honours Idempotency-Key)",
@@ -86,20 +93,32 @@ class SaleViewSet(
         values = data.validated_data
         sale = services.sale_checkout(
             cashier=request.user,
-            customer_id=values.get("customerId"),
-            lines=[
-                services.LineInput(product_id=line["productId"], quantity=line["quantity"])
-                for line in values["lines"]
-            ],
-            payments=[
-                services.PaymentInput(method=payment["method"], amount=payment["amount"])
-                for payment in values["payments"]
-            ],
+            customer_id=values.get("customer_id"),
+            lines=_line_inputs(values),
+            payments=_payment_inputs(values),
             discount=values.get("discount"),
         )
-        body = SaleSerializer(sale_detail(sale_id=sale.pk)).data
+        body = SaleSerializer(sale_detail_list().get(pk=sale.pk)).data
         location = request.build_absolute_uri(f"/api/sales/{sale.pk}")
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @extend_schema(
+        summary="Price a cart: subtotal, discount, tax, total, what is due, how it can be paid",
+        request=QuoteRequestSerializer,
+        responses={200: QuoteSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def quote(self, request):
+        data = QuoteRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        quote = sale_quote(
+            lines=_line_inputs(values),
+            discount=values.get("discount"),
+            customer=_quote_customer(values.get("customer_id")),
+            payments=_payment_inputs(values),
+        )
+        return Response(QuoteSerializer(quote).data)
 
     @extend_schema(
         summary="Refund lines of a sale, or all that is left with {} (Manager)",
@@ -115,13 +134,37 @@ class SaleViewSet(
         data = RefundCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lines = [
-            services.RefundLineInput(sale_line_id=line["saleLineId"], quantity=line["quantity"])
+            services.RefundLineInput(sale_line_id=line["sale_line_id"], quantity=line["quantity"])
             for line in data.validated_data.get("lines", [])
         ]
         refund = services.sale_refund(
             sale=sale, user=request.user, lines=lines, reason=data.validated_data.get("reason", "")
         )
         return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
+
+
+def _line_inputs(values: dict) -> list[LineInput]:
+    return [
+        LineInput(product_id=line["product_id"], quantity=line["quantity"])
+        for line in values.get("lines", [])
+    ]
+
+
+def _payment_inputs(values: dict) -> list[PaymentInput]:
+    return [
+        PaymentInput(method=payment["method"], amount=payment["amount"])
+        for payment in values.get("payments", [])
+    ]
+
+
+def _quote_customer(customer_id: int | None) -> Customer | None:
+    """Return the customer a quote is for; an unknown id is a field error, like at checkout."""
+    if customer_id is None:
+        return None
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise ValidationError({"customerId": [f"There is no customer #{customer_id}."]})
+    return customer
 
 
 class CustomerSalesView(generics.ListAPIView):

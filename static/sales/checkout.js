@@ -1,20 +1,27 @@
 /*
- * The checkout: holds the cart, the chosen customer and the payments, shows the
- * totals live, and records the sale through the API client. One Idempotency-Key
- * per cart means a retry after a lost connection (or a double click) can never
- * record the sale twice. The cart survives a reload (sessionStorage).
+ * The checkout: holds the cart, the chosen customer and the payments, and shows
+ * the server's numbers. Every change asks POST /api/sales/quote (debounced) for
+ * the subtotal, discount, tax, total, what is still due and what each payment
+ * method can take: this page does no money arithmetic of its own, so it can
+ * never disagree with what checkout charges.
+ *
+ * One Idempotency-Key per cart means a retry after a lost connection (or a
+ * double click) can never record the sale twice. The cart survives a reload
+ * (sessionStorage). Modules add widgets (loyalty's "Pay with points") that use
+ * window.ClassicPOS.checkout: onQuote(callback) and setPayment(method, amount).
  */
 (function () {
   "use strict";
 
+  var QUOTE_DELAY_MS = 250;
   var api = window.ClassicPOS.api;
   var root = document.getElementById("checkout");
-  var taxRate = parseFloat(root.dataset.taxRate || "0");
-  var currency = root.dataset.currency;
   var methods = JSON.parse(root.dataset.methods);
   var storageKey = "classicpos.cart";
   var state = load() || newCart();
-  var loyaltyProgram = null;
+  var quote = null;
+  var quoteListeners = [];
+  var completing = false;
 
   function newCart() {
     return { key: api.newIdempotencyKey(), lines: [], customer: null, discount: "", payments: [] };
@@ -22,7 +29,8 @@
 
   function load() {
     try {
-      return JSON.parse(window.sessionStorage.getItem(storageKey));
+      var saved = JSON.parse(window.sessionStorage.getItem(storageKey));
+      return saved && Array.isArray(saved.lines) ? saved : null;
     } catch (error) {
       return null;
     }
@@ -32,34 +40,106 @@
     window.sessionStorage.setItem(storageKey, JSON.stringify(state));
   }
 
-  /* Money as whole cents so that 0.1 + 0.2 is 0.30 on the screen too. */
-  function toCents(text) {
-    var value = String(text || "").trim();
-    if (!/^\d+(\.\d{0,2})?$/.test(value)) {
-      return null;
-    }
-    var parts = value.split(".");
-    return parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
-  }
-
-  function money(cents) {
-    var sign = cents < 0 ? "-" : "";
-    cents = Math.abs(cents);
-    return sign + Math.floor(cents / 100) + "." + String(cents % 100).padStart(2, "0");
-  }
-
-  function totals() {
-    var subtotal = state.lines.reduce(function (sum, line) { return sum + line.priceCents * line.quantity; }, 0);
-    var discount = Math.min(toCents(state.discount) || 0, subtotal);
-    var tax = Math.round((subtotal - discount) * taxRate);
-    var total = subtotal - discount + tax;
-    var paid = state.payments.reduce(function (sum, p) { return sum + (toCents(p.amount) || 0); }, 0);
-    return { subtotal: subtotal, discount: discount, tax: tax, total: total, paid: paid, due: total - paid };
-  }
-
   function el(id) { return document.getElementById(id); }
 
   function text(node, value) { node.textContent = value; return node; }
+
+  function isZero(amount) { return !amount || /^0+(\.0+)?$/.test(amount); }
+
+  function method(code) {
+    return methods.find(function (item) { return item.value === code; });
+  }
+
+  function usableMethods() {
+    return methods.filter(function (item) { return state.customer || !item.needsCustomer; });
+  }
+
+  /* ---- The quote: the one source of every number on this page. ---- */
+
+  var quoteTimer = null;
+  var quoteSequence = 0;
+  var quotePending = null;
+
+  function quoteRequest() {
+    return {
+      customerId: state.customer ? state.customer.id : null,
+      lines: state.lines.map(function (line) { return { productId: line.productId, quantity: line.quantity }; }),
+      discount: state.discount.trim() || "0",
+      payments: state.payments
+        .filter(function (p) { return p.amount.trim() !== ""; })
+        .map(function (p) { return { method: p.method, amount: p.amount.trim() }; })
+    };
+  }
+
+  function setQuoting(busy) {
+    el("quote-spinner").classList.toggle("d-none", !busy);
+    el("totals").setAttribute("aria-busy", busy ? "true" : "false");
+    updateCompleteButton();
+  }
+
+  /* Ask for a new quote after the cashier stops typing; return a promise of it. */
+  function requestQuote(delay) {
+    clearTimeout(quoteTimer);
+    var mine = ++quoteSequence;
+    setQuoting(true);
+    quotePending = new Promise(function (resolve) {
+      quoteTimer = setTimeout(function () {
+        api.post("/api/sales/quote", quoteRequest()).then(function (answer) {
+          if (mine !== quoteSequence) {
+            return;
+          }
+          quote = answer;
+          api.clearFieldErrors(el("checkout-form"));
+          finishQuote(answer, resolve);
+        }, function (error) {
+          if (mine !== quoteSequence) {
+            return;
+          }
+          quote = null;
+          api.showError(error, el("checkout-form"));
+          finishQuote(null, resolve);
+        });
+      }, delay === undefined ? QUOTE_DELAY_MS : delay);
+    });
+    return quotePending;
+  }
+
+  function finishQuote(answer, resolve) {
+    quotePending = null;
+    setQuoting(false);
+    renderQuote();
+    quoteListeners.forEach(function (listener) { listener(answer, state); });
+    resolve(answer);
+  }
+
+  /* The current quote, waiting for the one in flight (or asking at once). */
+  function currentQuote() {
+    if (quotePending) {
+      return quotePending;
+    }
+    return quote ? Promise.resolve(quote) : requestQuote(0);
+  }
+
+  function renderQuote() {
+    var shown = quote || { subtotal: "–", discount: "–", tax: "–", total: "–", amountDue: "–", change: "–", lines: [] };
+    text(el("total-subtotal"), shown.subtotal);
+    text(el("total-discount"), shown.discount);
+    text(el("total-tax"), shown.tax);
+    text(el("total-total"), shown.total);
+    if (quote && isZero(quote.amountDue) && state.payments.length) {
+      text(el("total-due-label"), "Change");
+      text(el("total-due"), quote.change);
+    } else {
+      text(el("total-due-label"), "Still due");
+      text(el("total-due"), shown.amountDue);
+    }
+    document.querySelectorAll("#cart-lines [data-line-total]").forEach(function (cell, index) {
+      var line = quote && quote.lines[index];
+      text(cell, line ? line.lineTotal : "…");
+    });
+  }
+
+  /* ---- Rendering the cart, the customer and the payments. ---- */
 
   function renderCart() {
     var body = el("cart-lines");
@@ -69,9 +149,10 @@
       row.dataset.productId = line.productId;
       var name = document.createElement("td");
       name.dataset.label = "Product";
+      name.className = "text-break";
       name.innerHTML = "<span class='fw-semibold'></span><br><small class='text-secondary'></small>";
       text(name.querySelector("span"), line.name);
-      text(name.querySelector("small"), line.sku + " · " + money(line.priceCents));
+      text(name.querySelector("small"), line.sku + " · " + (line.price || ""));
       var qty = document.createElement("td");
       qty.dataset.label = "Quantity";
       var input = document.createElement("input");
@@ -89,8 +170,9 @@
         update();
       });
       qty.appendChild(input);
-      var amount = text(document.createElement("td"), money(line.priceCents * line.quantity));
+      var amount = text(document.createElement("td"), "…");
       amount.dataset.label = "Amount";
+      amount.dataset.lineTotal = "";
       amount.className = "text-end";
       var actions = document.createElement("td");
       actions.className = "actions text-end";
@@ -112,32 +194,13 @@
   }
 
   function renderCustomer() {
-    var chosen = el("customer-chosen");
     var walkIn = !state.customer;
     el("customer-walk-in").classList.toggle("d-none", !walkIn);
-    chosen.classList.toggle("d-none", walkIn);
+    el("customer-chosen").classList.toggle("d-none", walkIn);
     if (!walkIn) {
       text(el("customer-chosen-name"), state.customer.name);
       var details = [state.customer.phoneDisplay, state.customer.email].filter(Boolean).join(" · ");
       text(el("customer-chosen-details"), details);
-      var points = el("customer-chosen-points");
-      text(points, state.customer.loyaltyPoints + " points");
-      points.classList.toggle("text-danger", state.customer.loyaltyPoints < 0);
-    }
-    renderPointsHelper();
-  }
-
-  function renderPointsHelper() {
-    var helper = el("points-helper");
-    if (!helper) {
-      return;
-    }
-    var available = state.customer && loyaltyProgram && state.customer.loyaltyPoints >= loyaltyProgram.redeemStep;
-    helper.classList.toggle("d-none", !available);
-    if (available) {
-      var steps = Math.floor(state.customer.loyaltyPoints / loyaltyProgram.redeemStep);
-      text(el("points-helper-text"), state.customer.loyaltyPoints + " points, worth " +
-        money(steps * loyaltyProgram.redeemValueCents) + " " + currency);
     }
   }
 
@@ -152,11 +215,11 @@
       select.style.maxWidth = "10rem";
       select.setAttribute("aria-label", "Payment method " + (index + 1));
       select.dataset.field = "payments[" + index + "].method";
-      methods.forEach(function (method) {
+      usableMethods().forEach(function (item) {
         var option = document.createElement("option");
-        option.value = method.value;
-        option.textContent = method.label;
-        option.selected = method.value === payment.method;
+        option.value = item.value;
+        option.textContent = item.label;
+        option.selected = item.value === payment.method;
         select.appendChild(option);
       });
       select.addEventListener("change", function () { payment.method = select.value; update(); });
@@ -166,7 +229,7 @@
       amount.value = payment.amount;
       amount.setAttribute("aria-label", "Amount of payment " + (index + 1));
       amount.dataset.field = "payments[" + index + "].amount";
-      amount.addEventListener("input", function () { payment.amount = amount.value; updateTotals(); save(); });
+      amount.addEventListener("input", function () { payment.amount = amount.value; save(); requestQuote(); });
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "btn btn-outline-danger";
@@ -178,21 +241,8 @@
     });
   }
 
-  function updateTotals() {
-    var t = totals();
-    text(el("total-subtotal"), money(t.subtotal));
-    text(el("total-discount"), money(t.discount));
-    text(el("total-tax"), money(t.tax));
-    text(el("total-total"), money(t.total));
-    var due = el("total-due");
-    if (t.due > 0) {
-      text(el("total-due-label"), "Still due");
-      text(due, money(t.due));
-    } else {
-      text(el("total-due-label"), "Change");
-      text(due, money(-t.due));
-    }
-    el("complete-sale").disabled = state.lines.length === 0;
+  function updateCompleteButton() {
+    el("complete-sale").disabled = state.lines.length === 0 || completing;
   }
 
   function update() {
@@ -200,7 +250,8 @@
     renderCart();
     renderCustomer();
     renderPayments();
-    updateTotals();
+    renderQuote();
+    requestQuote();
   }
 
   function addProduct(product) {
@@ -208,8 +259,7 @@
     if (existing) {
       existing.quantity += 1;
     } else {
-      state.lines.push({ productId: product.id, sku: product.sku, name: product.name,
-        priceCents: toCents(product.price), quantity: 1 });
+      state.lines.push({ productId: product.id, sku: product.sku, name: product.name, price: product.price, quantity: 1 });
     }
     update();
   }
@@ -338,25 +388,24 @@
         .then(function (page) { return page.results; });
     },
     function (option, customer) {
-      option.innerHTML = "<span class='fw-semibold'></span><br><small class='text-secondary'></small><span class='badge text-bg-light float-end'></span>";
+      option.innerHTML = "<span class='fw-semibold'></span><br><small class='text-secondary'></small>";
       text(option.querySelector("span"), customer.name);
       text(option.querySelector("small"), [customer.phoneDisplay, customer.email].filter(Boolean).join(" · "));
-      text(option.querySelector(".badge"), customer.loyaltyPoints + " pts");
     },
     function (customer) { selectCustomer(customer); el("product-search").focus(); }
   );
 
   function selectCustomer(customer) {
-    state.customer = {
-      id: customer.id, name: customer.name, email: customer.email,
-      phoneDisplay: customer.phoneDisplay, loyaltyPoints: customer.loyaltyPoints
-    };
+    state.customer = { id: customer.id, name: customer.name, email: customer.email, phoneDisplay: customer.phoneDisplay };
     update();
   }
 
   el("customer-clear").addEventListener("click", function () {
     state.customer = null;
-    state.payments = state.payments.filter(function (p) { return p.method !== "points" && p.method !== "on_account"; });
+    state.payments = state.payments.filter(function (p) {
+      var known = method(p.method);
+      return known && !known.needsCustomer;
+    });
     update();
     el("customer-search").focus();
   });
@@ -364,41 +413,19 @@
   el("discount").value = state.discount;
   el("discount").addEventListener("input", function () {
     state.discount = el("discount").value;
-    updateTotals();
     save();
+    requestQuote();
   });
 
   el("add-payment").addEventListener("click", function () {
-    var due = totals().due;
-    state.payments.push({ method: "cash", amount: due > 0 ? money(due) : "" });
-    update();
-    var amounts = document.querySelectorAll(".payment-amount");
-    amounts[amounts.length - 1].focus();
-  });
-
-  var pointsButton = el("use-points");
-  if (pointsButton) {
-    pointsButton.addEventListener("click", function () {
-      var due = totals().due;
-      var stepCents = loyaltyProgram.redeemValueCents;
-      var affordable = Math.floor(state.customer.loyaltyPoints / loyaltyProgram.redeemStep) * stepCents;
-      var amount = Math.min(affordable, Math.floor(due / stepCents) * stepCents);
-      if (amount <= 0) {
-        window.ClassicPOS.toast("Points pay in steps of " + money(stepCents) + "; nothing left to pay with points.", "warning");
-        return;
-      }
-      state.payments = state.payments.filter(function (p) { return p.method !== "points"; });
-      state.payments.unshift({ method: "points", amount: money(amount) });
+    currentQuote().then(function (answer) {
+      var due = answer && !isZero(answer.amountDue) ? answer.amountDue : "";
+      state.payments.push({ method: usableMethods()[0].value, amount: due });
       update();
+      var amounts = document.querySelectorAll(".payment-amount");
+      amounts[amounts.length - 1].focus();
     });
-    api.get("/api/loyalty-program").then(function (program) {
-      loyaltyProgram = {
-        redeemStep: program.redeemStep,
-        redeemValueCents: toCents(program.redeemValue)
-      };
-      renderPointsHelper();
-    }, function () { loyaltyProgram = null; });
-  }
+  });
 
   el("new-sale").addEventListener("click", function () {
     state = newCart();
@@ -407,55 +434,55 @@
     el("product-search").focus();
   });
 
-  var completing = false;
   el("checkout-form").addEventListener("submit", function (event) {
     event.preventDefault();
     if (completing) {
       return;
     }
     var form = el("checkout-form");
-    if (state.payments.length === 0 && totals().total > 0) {
-      state.payments.push({ method: "cash", amount: money(totals().total) });
-      update();
-    }
-    completing = true;
     var button = el("complete-sale");
-    button.disabled = true;
+    completing = true;
+    updateCompleteButton();
     button.querySelector(".spinner-border").classList.remove("d-none");
-    api.clearFieldErrors(form);
-    api.post("/api/sales", {
-      customerId: state.customer ? state.customer.id : null,
-      lines: state.lines.map(function (line) { return { productId: line.productId, quantity: line.quantity }; }),
-      discount: money(toCents(state.discount) || 0),
-      payments: state.payments.map(function (p) { return { method: p.method, amount: p.amount }; })
-    }, { idempotencyKey: state.key }).then(function (sale) {
+    currentQuote().then(function (answer) {
+      if (state.payments.length === 0 && answer && !isZero(answer.total)) {
+        state.payments.push({ method: "cash", amount: answer.total });
+        save();
+        renderPayments();
+      }
+      api.clearFieldErrors(form);
+      return api.post("/api/sales", {
+        customerId: state.customer ? state.customer.id : null,
+        lines: state.lines.map(function (line) { return { productId: line.productId, quantity: line.quantity }; }),
+        discount: state.discount.trim() || "0",
+        payments: state.payments.map(function (p) { return { method: p.method, amount: p.amount.trim() }; })
+      }, { idempotencyKey: state.key });
+    }).then(function (sale) {
       window.sessionStorage.removeItem(storageKey);
       window.location.assign("/sales/" + sale.id + "/?completed=1");
     }, function (error) {
       completing = false;
-      button.disabled = false;
+      updateCompleteButton();
       button.querySelector(".spinner-border").classList.add("d-none");
       api.showError(error, form);
     });
   });
 
-  /* Quick-add: a new customer from the till, selected at once, cart untouched. */
+  /* Quick-add: a new customer from the till, selected at once, cart untouched. The
+     form is the customer page's own; each input's data-field is the API's name. */
   var quickAdd = el("quick-add-form");
   var quickAddKey = api.newIdempotencyKey();
   var quickAddModal = bootstrap.Modal.getOrCreateInstance(el("quick-add-modal"));
   el("quick-add-modal").addEventListener("shown.bs.modal", function () {
-    el("quick-add-name").focus();
+    quickAdd.querySelector("[data-field]").focus();
   });
   quickAdd.addEventListener("submit", function (event) {
     event.preventDefault();
     var submit = quickAdd.querySelector("button[type=submit]");
     submit.disabled = true;
-    api.post("/api/customers", {
-      name: el("quick-add-name").value,
-      email: el("quick-add-email").value,
-      phone: el("quick-add-phone").value,
-      address: el("quick-add-address").value
-    }, { idempotencyKey: quickAddKey }).then(function (customer) {
+    var body = {};
+    quickAdd.querySelectorAll("[data-field]").forEach(function (input) { body[input.dataset.field] = input.value; });
+    api.post("/api/customers", body, { idempotencyKey: quickAddKey }).then(function (customer) {
       quickAddKey = api.newIdempotencyKey();
       quickAdd.reset();
       api.clearFieldErrors(quickAdd);
@@ -478,6 +505,21 @@
       event.preventDefault();
     }
   });
+
+  /* What module widgets may use: the quote as it arrives, and setting one payment. */
+  window.ClassicPOS.checkout = {
+    onQuote: function (listener) {
+      quoteListeners.push(listener);
+      if (quote) {
+        listener(quote, state);
+      }
+    },
+    setPayment: function (code, amount) {
+      state.payments = state.payments.filter(function (p) { return p.method !== code; });
+      state.payments.unshift({ method: code, amount: amount });
+      update();
+    }
+  };
 
   update();
 })();

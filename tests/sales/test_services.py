@@ -133,7 +133,7 @@ def test_walk_in_sale_has_no_customer(cashier):
         (
             lambda: {"payments": [("on_account", "10.00")], "customer": CustomerFactory()},
             "payments[0].method",
-            "On account payments are not available yet.",
+            "Choose one of: cash, card, points.",
         ),
         (
             lambda: {"payments": [("points", "10.00")]},

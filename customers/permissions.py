@@ -1,0 +1,7 @@
+"""The customer permissions every surface checks (pages, API, admin), named once."""
+
+VIEW_CUSTOMER = "customers.view_customer"
+ADD_CUSTOMER = "customers.add_customer"
+CHANGE_CUSTOMER = "customers.change_customer"
+# Deactivate and restore: a Manager's decision (soft delete keeps the row).
+DEACTIVATE_CUSTOMER = "customers.deactivate_customer"

@@ -1,0 +1,78 @@
+"""Sales page forms: the list's filters and the refund form (one quantity per line)."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+
+from sales.models import Sale, SaleStatus
+from sales.selectors import SaleFilters
+from sales.services import RefundLineInput
+
+
+class SaleListForm(forms.Form):
+    """The sales list's filters, read from the query string; a bad value is ignored."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "All"), *SaleStatus.choices])
+    customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The query string says ``from`` and ``to``, which Python cannot name as attributes.
+        self.fields["from"] = forms.DateField(required=False, label="From")
+        self.fields["to"] = forms.DateField(required=False, label="To")
+
+    def filters(self) -> SaleFilters:
+        """Return the selector's filters from the valid fields only."""
+        self.is_valid()
+        data = self.cleaned_data
+        return SaleFilters(
+            customer_id=data.get("customer"),
+            status=data.get("status") or None,
+            created_after=_day_edge(data.get("from"), time.min),
+            created_before=_day_edge(data.get("to"), time.max),
+        )
+
+
+def _day_edge(day, moment: time):
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
+class RefundForm(forms.Form):
+    """How many of each refundable line to give back, and why."""
+
+    reason = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, sale: Sale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sale = sale
+        self.refundable_lines = [line for line in sale.lines.all() if line.refundable_quantity]
+        for line in self.refundable_lines:
+            # No max_value: "only N can still be refunded" is the refund service's rule,
+            # worded there once (the input's max attribute still guides the browser).
+            self.fields[f"line-{line.pk}"] = forms.IntegerField(
+                required=False,
+                min_value=0,
+                initial=line.refundable_quantity,
+                label=line.name,
+                widget=forms.NumberInput(attrs={"max": line.refundable_quantity, "step": 1}),
+            )
+
+    def line_fields(self):
+        """Pair each refundable line with its bound quantity field, for the template."""
+        return [(line, self[f"line-{line.pk}"]) for line in self.refundable_lines]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.refund_lines():
+            raise forms.ValidationError("Choose at least one item to refund.")
+        return data
+
+    def refund_lines(self) -> list[RefundLineInput]:
+        return [
+            RefundLineInput(sale_line_id=line.pk, quantity=quantity)
+            for line in self.refundable_lines
+            if (quantity := self.cleaned_data.get(f"line-{line.pk}") or 0)
+        ]

@@ -1,0 +1,227 @@
+"""The one home of a sale's money rules: lines, discount, tax, total, what is due.
+
+``sale_quote`` is pure (it reads products and writes nothing). Checkout charges
+exactly what it returns, the till shows exactly what it returns (through
+``POST /api/sales/quote``), and the demo seeder and tests pay its total, so a
+cent can never disagree between the page and the server.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from sales.extensions import PaymentMethodType, payment_method, payment_methods
+from sales.models import Product
+from sales.money import ZERO, to_cents
+
+
+@dataclass(frozen=True)
+class LineInput:
+    product_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    method: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class QuotedLine:
+    product: Product
+    quantity: int
+    line_total: Decimal
+
+
+@dataclass(frozen=True)
+class MethodOffer:
+    """A payment method this sale can use, and the most it can take of what is due.
+
+    ``max_amount`` is measured against the total less the *other* methods'
+    payments, so "pay as much as possible with points" is one number to use.
+    """
+
+    method: PaymentMethodType
+    max_amount: Decimal
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: tuple[QuotedLine, ...]
+    subtotal: Decimal
+    discount: Decimal
+    tax: Decimal
+    total: Decimal
+    paid: Decimal
+    amount_due: Decimal
+    change: Decimal
+    methods: tuple[MethodOffer, ...]
+
+
+class SaleErrors:
+    """Collect field errors keyed as the API names them (``lines[0].quantity``)."""
+
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def parse_amount(value, field: str, errors: SaleErrors) -> Decimal | None:
+    """Return ``value`` as a Decimal of whole cents, or record why it is not one."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        errors.add(field, "Enter an amount such as 12.50.")
+        return None
+    if not amount.is_finite() or amount != to_cents(amount):
+        errors.add(field, "Enter an amount with at most two decimals.")
+        return None
+    return amount
+
+
+def tax_for(taxable: Decimal) -> Decimal:
+    """Return the sales tax on ``taxable``, rounded half-up to cents (2.00 at 7.25 % is 0.15)."""
+    return to_cents(taxable * settings.CLASSICPOS_TAX_RATE)
+
+
+def sale_payment_methods(*, customer) -> list[PaymentMethodType]:
+    """Return the methods a sale for ``customer`` (``None``: walk-in) can be paid with."""
+    return [
+        method for method in payment_methods() if customer is not None or not method.needs_customer
+    ]
+
+
+def _quoted_lines(lines: list[LineInput], errors: SaleErrors) -> list[QuotedLine]:
+    products = Product.objects.in_bulk([line.product_id for line in lines])
+    quoted = []
+    for index, line in enumerate(lines):
+        product = products.get(line.product_id)
+        if product is None:
+            errors.add(f"lines[{index}].productId", f"There is no product #{line.product_id}.")
+            continue
+        if not product.active:
+            errors.add(f"lines[{index}].productId", f"{product.name} is no longer sold.")
+            continue
+        quantity = line.quantity
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            errors.add(f"lines[{index}].quantity", "Quantity must be a whole number of at least 1.")
+            continue
+        quoted.append(
+            QuotedLine(
+                product=product, quantity=quantity, line_total=to_cents(product.price * quantity)
+            )
+        )
+    return quoted
+
+
+def _discount(value, subtotal: Decimal, errors: SaleErrors) -> Decimal:
+    discount = parse_amount(value if value not in (None, "") else "0", "discount", errors)
+    if discount is None:
+        return ZERO
+    if discount < 0:
+        errors.add("discount", "The discount cannot be negative.")
+        return ZERO
+    if discount > subtotal:
+        errors.add("discount", f"The discount cannot be more than the subtotal of {subtotal}.")
+        return subtotal
+    return discount
+
+
+def _payments(payments: list[PaymentInput], customer, errors: SaleErrors) -> list[PaymentInput]:
+    """Return the payments with a usable method and a positive amount in cents."""
+    usable = {method.code for method in sale_payment_methods(customer=customer)}
+    accepted = []
+    for index, payment in enumerate(payments):
+        field = f"payments[{index}]"
+        method = payment_method(payment.method)
+        if method is None:
+            known = ", ".join(method.code for method in payment_methods())
+            errors.add(f"{field}.method", f"Choose one of: {known}.")
+            continue
+        if method.code not in usable:
+            errors.add(f"{field}.method", f"{method.label} payments need a customer.")
+            continue
+        amount = parse_amount(payment.amount, f"{field}.amount", errors)
+        if amount is None:
+            continue
+        if amount <= 0:
+            errors.add(f"{field}.amount", "Amount must be more than zero.")
+            continue
+        accepted.append(PaymentInput(method=method.code, amount=amount))
+    return accepted
+
+
+def _offers(customer, total: Decimal, payments: list[PaymentInput]) -> tuple[MethodOffer, ...]:
+    offers = []
+    for method in sale_payment_methods(customer=customer):
+        by_others = sum((p.amount for p in payments if p.method != method.code), ZERO)
+        open_amount = max(total - by_others, ZERO)
+        limit = method.limit(customer=customer, amount=open_amount) if method.limit else None
+        if limit is None:
+            offers.append(MethodOffer(method=method, max_amount=open_amount))
+        else:
+            offers.append(
+                MethodOffer(
+                    method=method,
+                    max_amount=min(max(limit.max_amount, ZERO), open_amount),
+                    detail=limit.detail,
+                )
+            )
+    return tuple(offers)
+
+
+def quote_with_errors(
+    *, lines: list[LineInput], discount, customer, payments: list[PaymentInput], errors: SaleErrors
+) -> tuple[Quote, list[PaymentInput]]:
+    """Price a sale, recording every bad input in ``errors``; return the quote and the
+    payments it counted. Checkout uses this form to report all its errors at once."""
+    quoted = _quoted_lines(lines, errors)
+    subtotal = sum((line.line_total for line in quoted), ZERO)
+    discount = _discount(discount, subtotal, errors)
+    tax = tax_for(subtotal - discount)
+    total = subtotal - discount + tax
+    accepted = _payments(payments, customer, errors)
+    paid = sum((payment.amount for payment in accepted), ZERO)
+    quote = Quote(
+        lines=tuple(quoted),
+        subtotal=subtotal,
+        discount=discount,
+        tax=tax,
+        total=total,
+        paid=paid,
+        amount_due=max(total - paid, ZERO),
+        change=max(paid - total, ZERO),
+        methods=_offers(customer, total, accepted),
+    )
+    return quote, accepted
+
+
+def sale_quote(
+    *,
+    lines: list[LineInput],
+    discount=ZERO,
+    customer=None,
+    payments: list[PaymentInput] | None = None,
+) -> Quote:
+    """Return what a sale of ``lines`` costs and how ``customer`` can pay it.
+
+    Raises ``ValidationError`` keyed by field (``lines[0].quantity``, ``discount``,
+    ``payments[1].method``) when an input cannot be priced. An empty cart is a
+    valid quote of zero: only checkout insists on a product.
+    """
+    errors = SaleErrors()
+    quote, _ = quote_with_errors(
+        lines=lines, discount=discount, customer=customer, payments=payments or [], errors=errors
+    )
+    errors.raise_if_any()
+    return quote

@@ -1,0 +1,29 @@
+/*
+ * Loyalty's widget at the till: shows the chosen customer's points and what they
+ * are worth, and pays as much of the sale with points as the server's quote says
+ * they can (whole redemption steps, never more than is due). No arithmetic here.
+ */
+(function () {
+  "use strict";
+
+  var METHOD = "points";
+  var checkout = window.ClassicPOS.checkout;
+  var helper = document.getElementById("points-helper");
+  var offer = null;
+
+  checkout.onQuote(function (quote) {
+    offer = quote && quote.paymentMethods.find(function (item) { return item.method === METHOD; });
+    helper.classList.toggle("d-none", !offer);
+    if (offer) {
+      document.getElementById("points-helper-text").textContent = offer.detail;
+    }
+  });
+
+  document.getElementById("use-points").addEventListener("click", function () {
+    if (!offer || /^0+(\.0+)?$/.test(offer.maxAmount)) {
+      window.ClassicPOS.toast("Not enough points for a step of this sale; nothing to pay with points.", "warning");
+      return;
+    }
+    checkout.setPayment(METHOD, offer.maxAmount);
+  });
+})();
