@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from customers.models import Customer
 from sales import services
 from sales.models import Product
+from sales.quotes import sale_quote
 
 DEMO_PRODUCTS = [
     ("COF-250", "Coffee beans 250 g", "8.90"),
@@ -49,7 +50,7 @@ def seed_demo_sales(*, options: dict, progress=None) -> str:
     for _ in range(options["sales"]):
         chosen = rng.sample(products, rng.randint(1, 3))
         lines = [services.LineInput(product_id=p.pk, quantity=rng.randint(1, 3)) for p in chosen]
-        total = sum(p.price * line.quantity for p, line in zip(chosen, lines, strict=True))
+        total = sale_quote(lines=lines).total
         customer = rng.choice(customers) if customers and rng.random() < 0.8 else None
         try:
             services.sale_checkout(

@@ -21,7 +21,7 @@
 
   document.getElementById("use-points").addEventListener("click", function () {
     if (!offer || /^0+(\.0+)?$/.test(offer.maxAmount)) {
-      window.ClassicPOS.toast("Not enough points for a step of this sale; nothing to pay with points.", "warning");
+      window.ClassicPOS.toast("Points can pay no more of this sale (they pay in whole steps, up to what is due).", "warning");
       return;
     }
     checkout.setPayment(METHOD, offer.maxAmount);

@@ -199,3 +199,46 @@ def test_points_earned_redeemed_and_reversed(make_page, staff):
     page.fill("#adjust-reason", "Birthday")
     page.click("#adjust-points-modal button[type=submit]")
     assert "balance 175" in browser.toast_text()
+
+
+def test_prefilled_payment_at_a_sales_tax_is_accepted(make_page, staff, settings):
+    # 2.00 at 7.25 % is 0.145 in tax: the server rounds half-up to 0.15. The page
+    # used to compute 0.14 itself and pre-fill a payment the server refused.
+    settings.CLASSICPOS_TAX_RATE = Decimal("0.0725")
+    ProductFactory(sku="CAL-1", name="California postcard", price=Decimal("2.00"))
+    browser = make_page()
+    page = browser.page
+    browser.login("carl")
+    browser.goto("/checkout/")
+    add_product(page, "CAL-1")
+    page.locator("#total-tax", has_text="0.15").wait_for()
+    assert page.inner_text("#total-total") == "2.15"
+    assert page.inner_text("#cart-lines [data-line-total]") == "2.00"
+    page.click("#add-payment")
+    assert page.input_value(".payment-amount") == "2.15"
+    page.locator("#total-due-label", has_text="Change").wait_for()
+    sale = complete_sale(page)
+    assert (sale.tax, sale.total, sale.change) == (Decimal("0.15"), Decimal("2.15"), Decimal("0"))
+
+
+def test_points_are_offered_only_once_a_customer_is_chosen(make_page, staff):
+    ProductFactory(sku="NAP-2", name="Napkins", price=Decimal("3.00"))
+    CustomerFactory(name="Paula Points", loyalty_points=250)
+    browser = make_page()
+    page = browser.page
+    browser.login("carl")
+    browser.goto("/checkout/")
+    add_product(page, "NAP-2")
+    page.locator("#total-total", has_text="3.00").wait_for()
+    page.click("#add-payment")
+    methods = page.locator("[data-field='payments[0].method'] option").all_inner_texts()
+    assert methods == ["Cash", "Card"]
+    assert page.locator("#points-helper").is_hidden()
+    page.click("[aria-label='Remove payment 1']")
+    pick_customer(page, "Paula", "Paula Points")
+    page.locator("#points-helper:not(.d-none)").wait_for()
+    assert "250 points, worth 2.00" in page.inner_text("#points-helper")
+    page.click("#use-points")
+    page.locator("[data-field='payments[0].amount']").wait_for()
+    assert page.input_value("[data-field='payments[0].amount']") == "2.00"
+    page.locator("#total-due", has_text="1.00").wait_for()

@@ -5,19 +5,21 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from loyalty.models import LoyaltyTransaction
+from sales.quotes import sale_quote
 from sales.services import LineInput, PaymentInput, sale_checkout, sale_refund
 from tests.sales.factories import ProductFactory
 
 
 def ring_up(*, customer, price: str, cashier, quantity: int = 1, payments=None):
-    """Sell ``quantity`` of a product at ``price``; pay cash for the total unless told otherwise."""
+    """Sell ``quantity`` of a product at ``price``; pay cash for the quoted total unless told
+    otherwise (the quote's total includes the shop's tax, as the till's would)."""
     product = ProductFactory(price=Decimal(price))
-    total = Decimal(price) * quantity
-    payments = payments or [("cash", str(total))]
+    lines = [LineInput(product_id=product.pk, quantity=quantity)]
+    payments = payments or [("cash", sale_quote(lines=lines).total)]
     return sale_checkout(
         cashier=cashier,
         customer_id=customer.pk if customer else None,
-        lines=[LineInput(product_id=product.pk, quantity=quantity)],
+        lines=lines,
         payments=[PaymentInput(method=m, amount=Decimal(a)) for m, a in payments],
     )
 

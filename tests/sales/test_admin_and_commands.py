@@ -1,5 +1,6 @@
 """Admin for products, sales and loyalty; the demo sales command."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -79,3 +80,13 @@ def test_seed_demo_rings_up_sales_through_checkout(admin_client):
     call_command("seed_demo", "--if-empty", stdout=out)
     assert "sales: data already exists" in out.getvalue()
     assert Sale.objects.count() == 15
+
+
+@pytest.mark.parametrize("rate", ["0.0725", "0.0875"])
+def test_seed_demo_works_with_a_sales_tax(settings, rate):
+    settings.CLASSICPOS_TAX_RATE = Decimal(rate)
+    call_command("seed_demo", "--customers", "5", "--sales", "20", stdout=StringIO())
+    sales = list(Sale.objects.prefetch_related("payments"))
+    assert len(sales) == 20
+    assert all(sale.tax > 0 for sale in sales)
+    assert all(sum(p.amount for p in sale.payments.all()) == sale.total for sale in sales)

@@ -5,9 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from loyalty import services as loyalty_services
+from loyalty.models import LoyaltyProgram
 from sales.models import Sale
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import ProductFactory
@@ -219,3 +222,86 @@ def test_cashier_reads_products_but_cannot_write(cashier_client):
     assert cashier_client.get("/api/products").status_code == 200
     response = post(cashier_client, "/api/products", {"sku": "X", "name": "X", "price": "1"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("slash", ["", "/"])
+@override_settings(CLASSICPOS_TAX_RATE=Decimal("0.0725"))
+def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_queries):
+    customer = CustomerFactory(loyalty_points=320)
+    product = ProductFactory(sku="MUG", name="Mug", price=Decimal("2.00"))
+    payload = {
+        "customerId": customer.pk,
+        "lines": [{"productId": product.pk, "quantity": 3}],
+        "discount": "1.00",
+        "payments": [{"method": "card", "amount": "2.00"}],
+    }
+    LoyaltyProgram.current()  # created on first use; the till's quotes only read it
+    # The user's permissions (2), the customer, the products, the loyalty program.
+    with django_assert_num_queries(5):
+        response = post(cashier_client, f"/api/sales/quote{slash}", payload)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["lines"] == [
+        {
+            "productId": product.pk,
+            "sku": "MUG",
+            "name": "Mug",
+            "unitPrice": "2.00",
+            "quantity": 3,
+            "lineTotal": "6.00",
+        }
+    ]
+    # 5.00 taxable x 7.25 % = 0.3625 -> 0.36
+    assert (body["subtotal"], body["discount"], body["tax"], body["total"]) == (
+        "6.00",
+        "1.00",
+        "0.36",
+        "5.36",
+    )
+    assert (body["paid"], body["amountDue"], body["change"]) == ("2.00", "3.36", "0.00")
+    offers = {offer["method"]: offer for offer in body["paymentMethods"]}
+    assert list(offers) == ["cash", "card", "points"]
+    assert offers["cash"]["givesChange"] is True
+    assert offers["points"] == {
+        "method": "points",
+        "label": "Points",
+        "needsCustomer": True,
+        "givesChange": False,
+        "maxAmount": "3.00",
+        "detail": "320 points, worth 3.00",
+    }
+    assert Sale.objects.count() == 0
+
+
+def test_quote_errors_are_problems_naming_the_field(cashier_client):
+    product = ProductFactory(price=Decimal("2.00"))
+    response = post(
+        cashier_client,
+        "/api/sales/quote",
+        {
+            "customerId": 999999,
+            "lines": [{"productId": product.pk, "quantity": 1}],
+            "discount": "3",
+        },
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert set(response.json()["errors"]) == {"customerId"}
+    response = post(
+        cashier_client,
+        "/api/sales/quote",
+        {"lines": [{"productId": product.pk, "quantity": 1}], "discount": "3"},
+    )
+    assert response.json()["errors"] == {
+        "discount": ["The discount cannot be more than the subtotal of 2.00."]
+    }
+
+
+def test_quote_needs_the_right_to_sell(anonymous_client, manager):
+    from tests.factories import UserFactory
+
+    assert post(anonymous_client, "/api/sales/quote", {"lines": []}).status_code in (401, 403)
+    outsider = UserFactory(username="outsider")  # staff, but in no role
+    client = APIClient()
+    client.force_authenticate(outsider)
+    assert post(client, "/api/sales/quote", {"lines": []}).status_code == 403

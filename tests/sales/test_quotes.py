@@ -1,0 +1,132 @@
+"""The quote is the one home of a sale's money rules: checkout charges exactly what it says."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.test import override_settings
+
+from sales.models import Product, Sale
+from sales.quotes import LineInput, PaymentInput, sale_quote
+from sales.services import sale_checkout
+from tests.customers.factories import CustomerFactory
+from tests.sales.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+CENTS = [Decimal(cents) / 100 for cents in range(1, 20001)]  # 0.01 .. 200.00
+
+
+class Rollback(Exception):
+    """Raised to undo one checkout of the sweep, keeping the database small."""
+
+
+def _charged_for(cashier, product: Product, price: Decimal):
+    """Quote a one-line cart at ``price``, check out paying the quote's total, return both."""
+    Product.objects.filter(pk=product.pk).update(price=price)
+    lines = [LineInput(product_id=product.pk, quantity=1)]
+    quote = sale_quote(lines=lines)
+    try:
+        with transaction.atomic():
+            sale = sale_checkout(
+                cashier=cashier,
+                customer_id=None,
+                lines=lines,
+                payments=[PaymentInput(method="card", amount=quote.total)],
+            )
+            raise Rollback((sale.subtotal, sale.tax, sale.total))
+    except Rollback as charged:
+        return quote, charged.args[0]
+
+
+@pytest.mark.parametrize("rate", ["0.0725", "0.0875"])
+def test_checkout_charges_the_quote_for_every_cent_up_to_200(cashier, rate):
+    product = ProductFactory()
+    with override_settings(CLASSICPOS_TAX_RATE=Decimal(rate)):
+        for price in CENTS:
+            quote, charged = _charged_for(cashier, product, price)
+            assert charged == (quote.subtotal, quote.tax, quote.total), price
+    assert Sale.objects.count() == 0
+
+
+@override_settings(CLASSICPOS_TAX_RATE=Decimal("0.0725"))
+def test_tax_rounds_half_up_where_floats_round_down():
+    # 2.00 x 7.25 % = 0.145: the old page's float arithmetic showed 0.14.
+    product = ProductFactory(price=Decimal("2.00"))
+    quote = sale_quote(lines=[LineInput(product_id=product.pk, quantity=1)])
+    assert (quote.subtotal, quote.tax, quote.total) == (
+        Decimal("2.00"),
+        Decimal("0.15"),
+        Decimal("2.15"),
+    )
+
+
+@override_settings(CLASSICPOS_TAX_RATE=Decimal("0.0875"))
+def test_quote_applies_discount_before_tax_and_reports_what_is_due():
+    product = ProductFactory(price=Decimal("10.00"))
+    quote = sale_quote(
+        lines=[LineInput(product_id=product.pk, quantity=3)],
+        discount=Decimal("5.00"),
+        payments=[PaymentInput(method="cash", amount=Decimal("20.00"))],
+    )
+    assert quote.subtotal == Decimal("30.00")
+    assert quote.tax == Decimal("2.19")  # 25.00 x 8.75 % = 2.1875
+    assert quote.total == Decimal("27.19")
+    assert (quote.paid, quote.amount_due, quote.change) == (
+        Decimal("20.00"),
+        Decimal("7.19"),
+        Decimal("0.00"),
+    )
+
+
+def test_an_empty_cart_is_a_quote_of_zero():
+    quote = sale_quote(lines=[])
+    assert (quote.subtotal, quote.total, quote.amount_due) == (Decimal(0), Decimal(0), Decimal(0))
+
+
+def test_quote_refuses_what_checkout_refuses_with_the_same_field_names():
+    product = ProductFactory(price=Decimal("10.00"))
+    with pytest.raises(ValidationError) as excinfo:
+        sale_quote(
+            lines=[LineInput(product_id=product.pk, quantity=0)],
+            discount=Decimal("-1"),
+            payments=[PaymentInput(method="barter", amount=Decimal("1"))],
+        )
+    assert set(excinfo.value.message_dict) == {
+        "lines[0].quantity",
+        "discount",
+        "payments[0].method",
+    }
+
+
+def test_walk_in_quote_offers_only_methods_without_a_customer():
+    quote = sale_quote(lines=[])
+    assert [offer.method.code for offer in quote.methods] == ["cash", "card"]
+
+
+def test_points_offer_is_whole_steps_the_customer_holds_and_at_most_what_is_due():
+    customer = CustomerFactory(loyalty_points=250)
+    product = ProductFactory(price=Decimal("1.50"))
+    quote = sale_quote(lines=[LineInput(product_id=product.pk, quantity=1)], customer=customer)
+    points = next(offer for offer in quote.methods if offer.method.code == "points")
+    # 250 points are worth 2.00 (steps of 100 = 1.00), but only 1.00 fits in 1.50.
+    assert points.max_amount == Decimal("1.00")
+    assert points.detail == "250 points, worth 2.00"
+    cash = next(offer for offer in quote.methods if offer.method.code == "cash")
+    assert cash.max_amount == Decimal("1.50")
+
+
+def test_points_offer_leaves_room_for_other_methods_already_paying():
+    customer = CustomerFactory(loyalty_points=1000)
+    product = ProductFactory(price=Decimal("8.00"))
+    quote = sale_quote(
+        lines=[LineInput(product_id=product.pk, quantity=1)],
+        customer=customer,
+        payments=[
+            PaymentInput(method="card", amount=Decimal("5.50")),
+            PaymentInput(method="points", amount=Decimal("1.00")),
+        ],
+    )
+    points = next(offer for offer in quote.methods if offer.method.code == "points")
+    assert points.max_amount == Decimal("2.00")  # 8.00 - 5.50 = 2.50, in whole steps
