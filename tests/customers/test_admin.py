@@ -94,10 +94,16 @@ def test_no_hard_delete_from_the_admin(admin_client):
 
 
 def test_points_cannot_be_edited_in_the_admin(admin_client):
-    customer = CustomerFactory()
-    admin_client.post(
-        f"/admin/customers/customer/{customer.pk}/change/",
-        {"name": customer.name, "loyalty_points": 999},
+    customer = CustomerFactory(name="Pat Points", loyalty_points=40)
+    url = f"/admin/customers/customer/{customer.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert 'name="loyalty_points"' not in page  # shown read-only, never an input
+    assert "40" in page
+    response = admin_client.post(
+        url,
+        {"name": "Pat Renamed", "email": "", "phone": "", "address": "", "loyalty_points": 999},
     )
+    assert response.status_code == 302  # the rest of the form saved...
     customer.refresh_from_db()
-    assert customer.loyalty_points == 0
+    assert customer.name == "Pat Renamed"
+    assert customer.loyalty_points == 40  # ...but points change only through the ledger

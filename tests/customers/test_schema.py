@@ -3,6 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from customers.models import Customer
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,5 +95,9 @@ def test_database_refuses_the_same_email_in_another_case():
 
 
 def test_many_customers_may_have_no_email():
-    CustomerFactory(email=None)
-    CustomerFactory(email=None)
+    # The case-insensitive unique index skips missing emails, NULL and "" alike.
+    for email in (None, None, "", ""):
+        with transaction.atomic():
+            CustomerFactory(email=email)
+    assert Customer.objects.filter(email__isnull=True).count() == 2
+    assert Customer.objects.filter(email="").count() == 2

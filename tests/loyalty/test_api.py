@@ -122,6 +122,7 @@ def test_ledger_list_query_count_is_constant(manager_client, manager, django_ass
     with CaptureQueriesContext(connection) as few:
         manager_client.get("/api/loyalty-transactions")
     baseline = len(few.captured_queries)
+    assert baseline == 2  # count and page (with customer, sale and author joined)
     for _ in range(20):
         services.points_adjust(customer=CustomerFactory(), points=5, reason="x", user=manager)
     with django_assert_num_queries(baseline):

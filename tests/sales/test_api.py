@@ -123,6 +123,7 @@ def test_list_filters_and_constant_queries(
     with CaptureQueriesContext(connection) as few:
         manager_client.get("/api/sales")
     baseline = len(few.captured_queries)
+    assert baseline == 5  # count, page of sales, their lines, payments, ledger rows
     for _ in range(10):
         post(cashier_client, "/api/sales", sale_payload(product, CustomerFactory()))
     with django_assert_num_queries(baseline):
@@ -144,6 +145,9 @@ def test_customer_history_newest_first_with_constant_queries(
     with CaptureQueriesContext(connection) as few:
         manager_client.get(f"/api/customers/{customer.pk}/sales")
     baseline = len(few.captured_queries)
+    assert (
+        baseline == 7
+    )  # the customer, count, page of sales, lines, payments, ledger rows and perms
     for _ in range(8):
         post(cashier_client, "/api/sales", sale_payload(product, customer))
     with django_assert_num_queries(baseline):
