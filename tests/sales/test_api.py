@@ -145,9 +145,8 @@ def test_customer_history_newest_first_with_constant_queries(
     with CaptureQueriesContext(connection) as few:
         manager_client.get(f"/api/customers/{customer.pk}/sales")
     baseline = len(few.captured_queries)
-    assert (
-        baseline == 7
-    )  # the customer, count, page of sales, lines, payments, ledger rows and perms
+    # The customer, count, page of sales, lines, payments, ledger rows and perms.
+    assert baseline == 7
     for _ in range(8):
         post(cashier_client, "/api/sales", sale_payload(product, customer))
     with django_assert_num_queries(baseline):
