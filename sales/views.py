@@ -10,10 +10,9 @@ from django.views.generic import DetailView, FormView, ListView
 from classicpos.views import StaffPageMixin, query_without_page
 from customers.forms import CustomerForm
 from sales import services
-from sales.extensions import checkout_widgets_for, sale_facts
+from sales.extensions import checkout_widgets_for, payment_methods, sale_facts
 from sales.forms import RefundForm, SaleListForm
 from sales.models import SaleStatus
-from sales.quotes import sale_payment_methods
 from sales.selectors import sale_detail_list, sale_list
 
 SALES_PER_PAGE = 25
@@ -30,9 +29,10 @@ class CheckoutView(StaffPageMixin, FormView):
         return CustomerForm(prefix="quick-add", auto_id="%s")
 
     def get_context_data(self, **kwargs):
+        # Every method, flagged: the page offers those needing a customer once one is chosen.
         methods = [
             {"value": method.code, "label": method.label, "needsCustomer": method.needs_customer}
-            for method in sale_payment_methods(customer=True)
+            for method in payment_methods()
         ]
         widgets = checkout_widgets_for(self.request.user)
         widget_context = {}
