@@ -47,6 +47,8 @@ class PaymentMethodType:
     the payment row is written and may refuse it with ``ValidationError``.
     ``limit(customer=, amount=)`` returns the :class:`MethodLimit` of this method
     for ``amount`` still to pay, or ``None`` when it can take all of it.
+    ``accepts_refunds``: a refund's money part may go to this method instead of
+    out of the till (store credit); its module credits it on ``sale_refunded``.
     """
 
     code: str
@@ -54,6 +56,7 @@ class PaymentMethodType:
     needs_customer: bool = False
     refunded_as: RefundedAs = RefundedAs.MONEY
     gives_change: bool = False
+    accepts_refunds: bool = False
     settle: Callable[..., None] | None = None
     limit: Callable[..., MethodLimit | None] | None = None
     order: int = 100
@@ -75,6 +78,11 @@ def payment_method(code: str) -> PaymentMethodType | None:
 def payment_methods() -> list[PaymentMethodType]:
     """Return every registered method in the till's order."""
     return sorted(_payment_methods.values(), key=lambda method: (method.order, method.code))
+
+
+def refund_destinations() -> list[PaymentMethodType]:
+    """Return the methods a refund's money part may go to besides the till."""
+    return [method for method in payment_methods() if method.accepts_refunds]
 
 
 @dataclass(frozen=True)

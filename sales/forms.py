@@ -5,6 +5,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
+from sales.extensions import refund_destinations
 from sales.models import Sale, SaleStatus
 from sales.selectors import SaleFilters
 from sales.services import RefundLineInput
@@ -48,6 +49,16 @@ class RefundForm(forms.Form):
     def __init__(self, *args, sale: Sale, **kwargs):
         super().__init__(*args, **kwargs)
         self.sale = sale
+        destinations = [
+            (method.code, method.label)
+            for method in refund_destinations()
+            if sale.customer_id or not method.needs_customer
+        ]
+        self.fields["refund_to"] = forms.ChoiceField(
+            required=False,
+            label="Pay back as",
+            choices=[("", "Money from the till"), *destinations],
+        )
         self.refundable_lines = [line for line in sale.lines.all() if line.refundable_quantity]
         for line in self.refundable_lines:
             # No max_value: "only N can still be refunded" is the refund service's rule,

@@ -206,6 +206,9 @@ class Refund(models.Model):
     sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="refunds")
     total = models.DecimalField(**MONEY)
     paid_back = models.DecimalField(**MONEY, default=ZERO)
+    # Where ``paid_back`` goes: "" is money from the till; otherwise the code of a
+    # method that accepts refunds (store credit), credited by its module.
+    paid_back_to = models.CharField(max_length=20, blank=True, default="")
     reason = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from customers.locks import customer_for_update
 from customers.models import Customer
-from sales.extensions import payment_method
+from sales.extensions import payment_method, refund_destinations
 from sales.locks import sale_for_update
 from sales.models import Payment, Product, Refund, RefundLine, Sale, SaleLine, SaleStatus
 from sales.money import ZERO, to_cents
@@ -168,6 +168,18 @@ def _refund_lines(sale: Sale, requested: list[RefundLineInput] | None, errors: S
     return chosen
 
 
+def _check_refund_destination(refund_to: str, sale: Sale, errors: SaleErrors) -> None:
+    if not refund_to:
+        return
+    destinations = {method.code: method for method in refund_destinations()}
+    method = destinations.get(refund_to)
+    if method is None:
+        known = ", ".join(["the till", *destinations]) if destinations else "the till"
+        errors.add("refundTo", f"A refund can go to: {known}.")
+    elif method.needs_customer and sale.customer_id is None:
+        errors.add("refundTo", f"{method.label} needs a customer; this was a walk-in sale.")
+
+
 def _money_share(sale: Sale, amount: Decimal) -> Decimal:
     """Return the part of ``amount`` paid back as money: the sale's share paid in money."""
     in_money = sale_paid_in_money(sale=sale)
@@ -178,13 +190,19 @@ def _money_share(sale: Sale, amount: Decimal) -> Decimal:
 
 @transaction.atomic
 def sale_refund(
-    *, sale: Sale, user, lines: list[RefundLineInput] | None = None, reason: str = ""
+    *,
+    sale: Sale,
+    user,
+    lines: list[RefundLineInput] | None = None,
+    reason: str = "",
+    refund_to: str = "",
 ) -> Refund:
     """Refund some lines of a sale (or all that is left) and send ``sale_refunded``.
 
     Amounts carry the sale's discount and tax in proportion; the refund that
     empties the sale returns exactly what is left of its total, so refunds never
-    add up to more than was paid.
+    add up to more than was paid. The money part goes out of the till, or to
+    ``refund_to``: a method that accepts refunds (store credit).
     """
     # Customer first, then the sale (customers.locks): the locked sale stops two
     # refunds of it from both passing the quantity check, and the locked
@@ -195,10 +213,11 @@ def sale_refund(
         sale.customer = customer
     errors = SaleErrors()
     chosen = _refund_lines(sale, lines, errors)
+    _check_refund_destination(refund_to, sale, errors)
     errors.raise_if_any()
 
     refund = Refund.objects.create(
-        sale=sale, total=ZERO, reason=reason.strip()[:500], created_by=user
+        sale=sale, total=ZERO, reason=reason.strip()[:500], created_by=user, paid_back_to=refund_to
     )
     refund_lines = []
     for line, quantity in chosen:

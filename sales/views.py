@@ -119,6 +119,7 @@ class RefundView(StaffPageMixin, FormView):
                 user=self.request.user,
                 lines=form.refund_lines(),
                 reason=form.cleaned_data["reason"],
+                refund_to=form.cleaned_data["refund_to"],
             )
         except ValidationError as error:
             for message in error.messages:

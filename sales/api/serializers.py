@@ -145,6 +145,12 @@ class RefundCreateSerializer(StrictInputMixin, ApiSerializer):
 
     lines = RefundLineInputSerializer(many=True, required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    refund_to = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="Where the money part goes: omitted for the till, or e.g. store_credit.",
+    )
 
 
 class RefundLineSerializer(ApiModelSerializer):
@@ -167,6 +173,7 @@ class RefundSerializer(ApiModelSerializer):
             "sale_status",
             "total",
             "paid_back",
+            "paid_back_to",
             "reason",
             "lines",
             "created_by",

@@ -138,7 +138,11 @@ class SaleViewSet(
             for line in data.validated_data.get("lines", [])
         ]
         refund = services.sale_refund(
-            sale=sale, user=request.user, lines=lines, reason=data.validated_data.get("reason", "")
+            sale=sale,
+            user=request.user,
+            lines=lines,
+            reason=data.validated_data.get("reason", ""),
+            refund_to=data.validated_data.get("refund_to", ""),
         )
         return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 

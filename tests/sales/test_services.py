@@ -282,3 +282,40 @@ def test_refund_of_a_sale_paid_partly_with_points_pays_back_only_the_money(manag
     assert refund.paid_back == Decimal("7.00")
     customer.refresh_from_db()
     assert customer.loyalty_points == 300
+
+
+def test_refund_money_goes_to_a_method_that_accepts_refunds(cashier, manager):
+    from sales.extensions import PaymentMethodType, register_payment_method
+    from sales.extensions import _payment_methods as registry
+
+    register_payment_method(
+        PaymentMethodType(
+            code="voucher", label="Voucher", needs_customer=True, accepts_refunds=True
+        )
+    )
+    try:
+        customer = CustomerFactory()
+        sale = checkout(
+            cashier,
+            customer=customer,
+            lines=[(ProductFactory(price=Decimal("5.00")), 1)],
+            payments=[("cash", "5.00")],
+        )
+        refund = sale_refund(sale=sale, user=manager, refund_to="voucher")
+        assert (refund.paid_back, refund.paid_back_to) == (Decimal("5.00"), "voucher")
+        walk_in = checkout(
+            cashier, lines=[(ProductFactory(price=Decimal("5.00")), 1)], payments=[("cash", "5")]
+        )
+        with pytest.raises(ValidationError) as excinfo:
+            sale_refund(sale=walk_in, user=manager, refund_to="voucher")
+        assert excinfo.value.message_dict == {
+            "refundTo": ["Voucher needs a customer; this was a walk-in sale."]
+        }
+        with pytest.raises(ValidationError) as excinfo:
+            sale_refund(sale=walk_in, user=manager, refund_to="cash")
+        assert excinfo.value.message_dict == {
+            "refundTo": ["A refund can go to: the till, voucher."]
+        }
+        assert Refund.objects.count() == 1
+    finally:
+        registry.pop("voucher")
