@@ -151,8 +151,8 @@ def lead_conversion_plan(*, lead: Lead, user) -> ConversionPlan:
         customer=customer,
         reason=reason,
         refusal=(
-            f"{customer.name} (customer #{customer.pk}) has the {reason.removeprefix('same ')} "
-            "of this lead but is inactive. Only a Manager can restore them; ask one to convert "
+            f"{customer.name} (customer #{customer.pk}) has the {reason} as this lead "
+            "but is inactive. Only a Manager can restore them; ask one to convert "
             "this lead."
         ),
     )
@@ -264,9 +264,11 @@ def contact_list(*, filters: ContactListFilters | None = None) -> QuerySet:
         return customers.values(*CONTACT_COLUMNS).order_by("sort_name", "contact_id")
     if filters.kind == "leads":
         return leads.values(*CONTACT_COLUMNS).order_by("sort_name", "contact_id")
+    # Each half drops its model's default ordering: a UNION's parts may not be sorted.
     return (
-        customers.values(*CONTACT_COLUMNS)
-        .union(leads.values(*CONTACT_COLUMNS), all=True)
+        customers.order_by()
+        .values(*CONTACT_COLUMNS)
+        .union(leads.order_by().values(*CONTACT_COLUMNS), all=True)
         .order_by("sort_name", "contact_kind", "contact_id")
     )
 

@@ -57,6 +57,28 @@ def _check_status(*, user, old_status: str | None, new_status: str) -> None:
         _require(user, MARK_LOST_PERMISSION, f"Only a Manager can {verb}.", "status")
 
 
+def check_lead_change(*, user, lead: Lead | None, data: dict) -> None:
+    """Refuse what ``user``'s role may not do to ``lead`` (None: a new lead).
+
+    Anyone may add leads for themselves, claim an unowned lead and move a lead
+    through the open statuses; giving a lead to someone else, marking it lost and
+    reopening it are a Manager's. Raises ``CrmPermissionDenied`` naming the field.
+    """
+    if "owner" in data:
+        owner = data["owner"]
+        if lead is None and owner != user:
+            message = "Only a Manager can give a lead to someone else."
+            _require(user, REASSIGN_PERMISSION, message, "owner")
+        elif lead is not None and owner != lead.owner:
+            claiming_unowned = lead.owner_id is None and owner == user
+            if not claiming_unowned:
+                message = "Only a Manager can reassign a lead."
+                _require(user, REASSIGN_PERMISSION, message, "owner")
+    if "status" in data:
+        old_status = LeadStatus.NEW if lead is None else lead.status
+        _check_status(user=user, old_status=old_status, new_status=data["status"])
+
+
 @transaction.atomic
 def lead_create(
     *,
@@ -72,11 +94,7 @@ def lead_create(
 ) -> Lead:
     """Create a lead owned by ``user`` (or by ``owner``, which only a Manager may choose)."""
     owner = owner if owner is not None else user
-    if owner != user:
-        _require(
-            user, REASSIGN_PERMISSION, "Only a Manager can give a lead to someone else.", "owner"
-        )
-    _check_status(user=user, old_status=LeadStatus.NEW, new_status=status)
+    check_lead_change(user=user, lead=None, data={"owner": owner, "status": status})
     lead = Lead(
         name=name,
         email=email,
@@ -101,12 +119,7 @@ def lead_update(*, lead: Lead, user, data: dict) -> Lead:
         raise ValidationError(
             f"This lead became customer #{lead.customer_id}; change the customer instead."
         )
-    if "owner" in data and data["owner"] != lead.owner:
-        claiming_unowned = lead.owner_id is None and data["owner"] == user
-        if not claiming_unowned:
-            _require(user, REASSIGN_PERMISSION, "Only a Manager can reassign a lead.", "owner")
-    if "status" in data:
-        _check_status(user=user, old_status=lead.status, new_status=data["status"])
+    check_lead_change(user=user, lead=lead, data=data)
     for field, value in data.items():
         if field in ("company", "notes") and value is None:
             value = ""
