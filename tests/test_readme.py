@@ -69,6 +69,9 @@ def test_curl_examples_run_as_printed(live_server):
         "curl -s -X POST http://127.0.0.1:8000/api/customers/1/restore"
     )
     assert '"sku":"README-1"' in output("curl -s -X POST http://127.0.0.1:8000/api/products")
+    quote = output("curl -s -X POST http://127.0.0.1:8000/api/sales/quote")
+    assert '"total":"25.00"' in quote
+    assert '"change":"5.00"' in quote
     sale = output("curl -s -X POST http://127.0.0.1:8000/api/sales ")
     assert '"total":"25.00"' in sale
     assert '"change":"5.00"' in sale
