@@ -20,3 +20,17 @@ class StaffPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
         if self.request.user.is_authenticated:
             self.raise_exception = True
         return super().handle_no_permission()
+
+
+class ForgivingPaginationMixin:
+    """List pages: a page number out of range or not a number shows the nearest page.
+
+    ``ListView`` answers 404 there; a cashier's bookmark of page 9 after a search
+    narrowed should land on the last page instead.
+    """
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+

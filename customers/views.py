@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView, ListView
 
-from classicpos.views import StaffPageMixin, query_without_page
+from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
 from customers import services
 from customers.forms import PAGE_SIZES, CustomerForm, CustomerListForm
 from customers.models import Customer
@@ -59,29 +58,35 @@ def sort_columns(query, current: str) -> list[dict]:
     return columns
 
 
-class CustomerListView(StaffPageMixin, TemplateView):
+class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
     permission_required = VIEW_CUSTOMER
     template_name = "customers/customer_list.html"
+    context_object_name = "customers"
 
     def get_template_names(self):
         if self.request.htmx and self.request.htmx.target == "customer-results":
             return ["customers/_customer_results.html"]
         return [self.template_name]
 
-    def get_context_data(self, **kwargs):
-        form = CustomerListForm(self.request.GET)
-        values = form.values()
-        customers = customer_list(
+    def get_queryset(self):
+        self.filter_form = CustomerListForm(self.request.GET)
+        self.values = self.filter_form.values()
+        return customer_list(
             filters=CustomerListFilters(
-                search=values["search"], status=values["status"], ordering=values["ordering"]
+                search=self.values["search"],
+                status=self.values["status"],
+                ordering=self.values["ordering"],
             )
         )
-        page = Paginator(customers, values["page_size"]).get_page(self.request.GET.get("page"))
+
+    def get_paginate_by(self, queryset):
+        return self.values["page_size"]
+
+    def get_context_data(self, **kwargs):
+        values = self.values
         return super().get_context_data(
-            form=form,
+            form=self.filter_form,
             values=values,
-            page_obj=page,
-            customers=page.object_list,
             page_sizes=PAGE_SIZES,
             sort_columns=sort_columns(self.request.GET, values["ordering"]),
             query_without_page=query_without_page(self.request),

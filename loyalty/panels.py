@@ -2,6 +2,7 @@
 
 from customers.panels import CustomerPanel, register_panel
 from loyalty.models import LoyaltyProgram
+from loyalty.permissions import ADJUST_POINTS, VIEW_LEDGER
 from loyalty.selectors import customer_ledger
 
 RECENT_ROWS = 10
@@ -13,7 +14,7 @@ def loyalty_panel_context(customer, request) -> dict:
         "program": program,
         "worth": program.worth(customer.loyalty_points),
         "ledger": list(customer_ledger(customer=customer)[:RECENT_ROWS]),
-        "can_adjust": request.user.has_perm("loyalty.adjust_points"),
+        "can_adjust": request.user.has_perm(ADJUST_POINTS),
     }
 
 
@@ -23,6 +24,6 @@ def connect() -> None:
             template_name="loyalty/_loyalty_panel.html",
             context=loyalty_panel_context,
             order=20,
-            permission="loyalty.view_loyaltytransaction",
+            permission=VIEW_LEDGER,
         )
     )

@@ -9,12 +9,13 @@ from classicpos.views import StaffPageMixin
 from customers.models import Customer
 from loyalty import services
 from loyalty.forms import AdjustPointsForm
+from loyalty.permissions import ADJUST_POINTS
 
 
 class AdjustPointsView(StaffPageMixin, FormView):
     """POST only: the form lives in a modal on the customer page, which shows the outcome."""
 
-    permission_required = "loyalty.adjust_points"
+    permission_required = ADJUST_POINTS
     form_class = AdjustPointsForm
     http_method_names = ["post"]
 

@@ -1,6 +1,7 @@
 """The Orders panel on the customer detail page."""
 
 from customers.panels import CustomerPanel, register_panel
+from sales.permissions import VIEW_SALE
 from sales.selectors import SaleFilters, customer_sales_summary, sale_list
 
 RECENT_SALES = 5
@@ -20,6 +21,6 @@ def connect() -> None:
             template_name="sales/_orders_panel.html",
             context=orders_panel_context,
             order=10,
-            permission="sales.view_sale",
+            permission=VIEW_SALE,
         )
     )

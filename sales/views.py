@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView
 
-from classicpos.views import StaffPageMixin, query_without_page
+from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
 from customers.forms import CustomerForm
 from sales import services
 from sales.extensions import checkout_widgets_for, payment_methods, sale_facts
 from sales.forms import RefundForm, SaleListForm
 from sales.models import SaleStatus
+from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
 from sales.selectors import sale_detail_list, sale_list
 
 SALES_PER_PAGE = 25
@@ -21,7 +22,7 @@ SALES_PER_PAGE = 25
 class CheckoutView(StaffPageMixin, FormView):
     """The till. Its numbers come from ``POST /api/sales/quote``; it computes none itself."""
 
-    permission_required = "sales.add_sale"
+    permission_required = ADD_SALE
     template_name = "sales/checkout.html"
 
     def get_form(self, form_class=None):
@@ -52,7 +53,7 @@ class CheckoutView(StaffPageMixin, FormView):
 class SaleDetailView(StaffPageMixin, DetailView):
     """The receipt: printable, with a refund action for managers."""
 
-    permission_required = "sales.view_sale"
+    permission_required = VIEW_SALE
     template_name = "sales/sale_detail.html"
     context_object_name = "sale"
 
@@ -74,8 +75,8 @@ class SaleDetailView(StaffPageMixin, DetailView):
         return super().get(request, *args, **kwargs)
 
 
-class SaleListView(StaffPageMixin, ListView):
-    permission_required = "sales.view_sale"
+class SaleListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
+    permission_required = VIEW_SALE
     template_name = "sales/sale_list.html"
     context_object_name = "sales"
     paginate_by = SALES_PER_PAGE
@@ -96,7 +97,7 @@ class SaleListView(StaffPageMixin, ListView):
 class RefundView(StaffPageMixin, FormView):
     """GET: the refund form (the no-JavaScript path). POST: refund the chosen quantities."""
 
-    permission_required = "sales.refund_sale"
+    permission_required = REFUND_SALE
     template_name = "sales/refund_form.html"
 
     def dispatch(self, request, *args, **kwargs):

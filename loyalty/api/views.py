@@ -16,6 +16,7 @@ from loyalty.api.serializers import (
     LoyaltyTransactionSerializer,
 )
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction
+from loyalty.permissions import ADJUST_POINTS, VIEW_LEDGER
 from loyalty.selectors import customer_ledger, ledger_list
 
 
@@ -48,7 +49,7 @@ class CustomerLoyaltyAdjustmentView(generics.GenericAPIView):
 
     serializer_class = AdjustmentSerializer
     queryset = LoyaltyTransaction.objects.none()
-    action_permissions = {"create": ["loyalty.adjust_points", "loyalty.view_loyaltytransaction"]}
+    action_permissions = {"create": [ADJUST_POINTS, VIEW_LEDGER]}
     action = "create"
 
     @extend_schema(

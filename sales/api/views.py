@@ -21,6 +21,7 @@ from sales.api.serializers import (
     SaleSerializer,
 )
 from sales.models import Product, Sale
+from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
 from sales.quotes import LineInput, PaymentInput, sale_quote
 from sales.selectors import SaleFilters, sale_detail_list, sale_list
 
@@ -67,8 +68,8 @@ class SaleViewSet(
     filterset_class = SaleFilterSet
     lookup_value_regex = r"\d+"
     action_permissions = {
-        "refund": ["sales.refund_sale", "sales.view_sale"],
-        "quote": ["sales.add_sale"],
+        "refund": [REFUND_SALE, VIEW_SALE],
+        "quote": [ADD_SALE],
     }
 
     def get_queryset(self):

@@ -114,3 +114,13 @@ def test_customer_page_query_count_does_not_grow_with_history(
         ring_up(customer=customer, price=str(Decimal("2.00")), cashier=cashier)
     with django_assert_num_queries(baseline):
         cashier_page.get(f"/customers/{customer.pk}/")
+
+
+@pytest.mark.parametrize("page", ["999", "x", "-1"])
+def test_lists_show_the_nearest_page_for_a_bad_page_number(manager_page, cashier, page):
+    CustomerFactory.create_batch(12)
+    customers = manager_page.get(f"/customers/?page_size=10&page={page}")
+    assert customers.status_code == 200
+    assert customers.context["page_obj"].number == (1 if page == "x" else 2)
+    ring_up(customer=None, price="1.00", cashier=cashier)
+    assert manager_page.get(f"/sales/?page={page}").status_code == 200

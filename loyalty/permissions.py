@@ -1,0 +1,4 @@
+"""The loyalty permissions every surface checks (panel, adjustment, API), named once."""
+
+VIEW_LEDGER = "loyalty.view_loyaltytransaction"
+ADJUST_POINTS = "loyalty.adjust_points"
