@@ -149,7 +149,7 @@ class RefundCreateSerializer(StrictInputMixin, ApiSerializer):
         required=False,
         allow_blank=True,
         max_length=20,
-        help_text="Where the money part goes: omitted for the till, or e.g. store_credit.",
+        help_text="Where the money part goes: omitted for the till, or a method that accepts refunds.",
     )
 
 
