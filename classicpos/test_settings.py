@@ -17,9 +17,12 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
 # A file, not memory, so tests see SQLite as the shop does (WAL, locks between
-# connections); pytest-xdist gives each worker its own file.
+# connections). One file per test run (process), so two runs on one machine never
+# share it; pytest-xdist gives each worker its own file too.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "var" / "test-classicpos.sqlite3"}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": BASE_DIR / "var" / f"test-classicpos-{os.getpid()}.sqlite3"  # noqa: F405
+    }
 
 # Close connections after each request: live-server and thread tests must not keep
 # the PostgreSQL test database open when it is dropped at the end of the run.
