@@ -368,7 +368,7 @@ class ActivityCreateView(StaffPageMixin, View):
             return render(
                 request,
                 "crm/_activity_section.html",
-                {"customer": customer, **context, "oob_toasts": True},
+                {"customer": customer, **context, "oob_toasts": True, "focus_form": True},
             )
         return render(
             request,
@@ -382,6 +382,7 @@ class ActivityCreateView(StaffPageMixin, View):
                     form=form,
                 ),
                 "oob_toasts": True,
+                "focus_form": True,
             },
         )
 

@@ -3,6 +3,8 @@ to the selectors."""
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from classicpos.api.filters import SelectorFilterSet
 from crm.models import ActivityKind, LeadStatus
@@ -33,10 +35,12 @@ class UserOrMeField(forms.Field):
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class UserOrMeFilter(django_filters.Filter):
     field_class = UserOrMeField
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.Filter):
     """A whole-number id: ``customer=1.5`` is an error, not 1."""
 
