@@ -7,14 +7,15 @@ cent can never disagree between the page and the server.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from sales.extensions import PaymentMethodType, payment_method, payment_methods
-from sales.models import Product
+from sales.models import Product, SaleLine
 from sales.money import ZERO, to_cents
+from sales.selectors import sale_paid_in_money
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,12 @@ class LineInput:
 class PaymentInput:
     method: str
     amount: Decimal
+
+
+@dataclass(frozen=True)
+class RefundLineInput:
+    sale_line_id: int
+    quantity: int
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,9 @@ class Quote:
     amount_due: Decimal
     change: Decimal
     methods: tuple[MethodOffer, ...]
+    # Cash a customer is likely to hand over for what is due: exact, then the
+    # next multiple of 5, 10 and 20 (the till's quick-cash buttons).
+    cash_suggestions: tuple[Decimal, ...] = ()
 
 
 class SaleErrors:
@@ -87,6 +97,21 @@ def parse_amount(value, field: str, errors: SaleErrors) -> Decimal | None:
         errors.add(field, "Enter an amount with at most two decimals.")
         return None
     return amount
+
+
+QUICK_CASH_STEPS = (Decimal(5), Decimal(10), Decimal(20))
+
+
+def cash_suggestions(amount_due: Decimal) -> tuple[Decimal, ...]:
+    """Return ``amount_due`` and the next multiples of 5, 10 and 20 above it, without repeats."""
+    if amount_due <= 0:
+        return ()
+    suggestions = [amount_due]
+    for step in QUICK_CASH_STEPS:
+        rounded = to_cents((amount_due / step).to_integral_value(rounding=ROUND_CEILING) * step)
+        if rounded not in suggestions:
+            suggestions.append(rounded)
+    return tuple(suggestions)
 
 
 def tax_for(taxable: Decimal) -> Decimal:
@@ -192,6 +217,7 @@ def quote_with_errors(
     total = subtotal - discount + tax
     accepted = _payments(payments, customer, errors)
     paid = sum((payment.amount for payment in accepted), ZERO)
+    amount_due = max(total - paid, ZERO)
     quote = Quote(
         lines=tuple(quoted),
         subtotal=subtotal,
@@ -199,9 +225,10 @@ def quote_with_errors(
         tax=tax,
         total=total,
         paid=paid,
-        amount_due=max(total - paid, ZERO),
+        amount_due=amount_due,
         change=max(paid - total, ZERO),
         methods=_offers(customer, total, accepted),
+        cash_suggestions=cash_suggestions(amount_due),
     )
     return quote, accepted
 
@@ -223,5 +250,111 @@ def sale_quote(
     quote, _ = quote_with_errors(
         lines=lines, discount=discount, customer=customer, payments=payments or [], errors=errors
     )
+    errors.raise_if_any()
+    return quote
+
+
+# --- refunds ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefundedLine:
+    line: SaleLine
+    quantity: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    """What refunding some lines is worth (``total``) and the money part (``paid_back``)."""
+
+    lines: tuple[RefundedLine, ...]
+    total: Decimal
+    paid_back: Decimal
+    empties_sale: bool
+
+
+def _refund_lines(sale, requested: list[RefundLineInput] | None, errors: SaleErrors):
+    """Return ``[(sale_line, quantity)]`` to refund: all that is left, or what was asked."""
+    sale_lines = {line.pk: line for line in sale.lines.all()}
+    if not requested:
+        chosen = [(line, line.refundable_quantity) for line in sale_lines.values()]
+        chosen = [(line, quantity) for line, quantity in chosen if quantity > 0]
+        if not chosen:
+            errors.add("lines", f"Sale {sale.number} has already been refunded in full.")
+        return chosen
+    chosen = []
+    for index, item in enumerate(requested):
+        line = sale_lines.get(item.sale_line_id)
+        if line is None:
+            errors.add(
+                f"lines[{index}].saleLineId",
+                f"Sale {sale.number} has no line #{item.sale_line_id}.",
+            )
+            continue
+        if (
+            isinstance(item.quantity, bool)
+            or not isinstance(item.quantity, int)
+            or item.quantity < 1
+        ):
+            errors.add(f"lines[{index}].quantity", "Quantity must be a whole number of at least 1.")
+            continue
+        if item.quantity > line.refundable_quantity:
+            errors.add(
+                f"lines[{index}].quantity",
+                f"Only {line.refundable_quantity} of {line.name} can still be refunded.",
+            )
+            continue
+        chosen.append((line, item.quantity))
+    return chosen
+
+
+def _money_share(sale, amount: Decimal) -> Decimal:
+    """Return the part of ``amount`` paid back as money: the sale's share paid in money."""
+    in_money = sale_paid_in_money(sale=sale)
+    if not sale.total or in_money == sale.total:
+        return amount
+    return to_cents(amount * in_money / sale.total)
+
+
+def refund_quote_with_errors(
+    *, sale, lines: list[RefundLineInput] | None, errors: SaleErrors
+) -> RefundQuote:
+    """Price a refund of ``lines`` (all that is left when empty), recording bad input.
+
+    Amounts carry the sale's discount and tax in proportion; the refund that
+    empties the sale returns exactly what is left of its total, so refunds never
+    add up to more than was paid.
+    """
+    chosen = _refund_lines(sale, lines, errors)
+    refunded = tuple(
+        RefundedLine(
+            line=line,
+            quantity=quantity,
+            amount=to_cents(line.unit_price * quantity * sale.total / sale.subtotal)
+            if sale.subtotal
+            else ZERO,
+        )
+        for line, quantity in chosen
+    )
+    taking = {item.line.pk: item.quantity for item in refunded}
+    empties_sale = bool(refunded) and all(
+        line.refundable_quantity - taking.get(line.pk, 0) == 0 for line in sale.lines.all()
+    )
+    total = sum((item.amount for item in refunded), ZERO)
+    if empties_sale:
+        total = sale.total - sale.refunded_total
+    return RefundQuote(
+        lines=refunded,
+        total=total,
+        paid_back=_money_share(sale, total),
+        empties_sale=empties_sale,
+    )
+
+
+def refund_quote(*, sale, lines: list[RefundLineInput] | None = None) -> RefundQuote:
+    """Return what a refund of ``lines`` would be worth, or raise ``ValidationError``."""
+    errors = SaleErrors()
+    quote = refund_quote_with_errors(sale=sale, lines=lines, errors=errors)
     errors.raise_if_any()
     return quote

@@ -6,9 +6,6 @@ payment methods' handlers and the signals' receivers. Prices, tax and what is
 due come from ``sales.quotes.sale_quote``, the same numbers the till shows.
 """
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.db import transaction
 
 from customers.locks import customer_for_update
@@ -16,9 +13,16 @@ from customers.models import Customer
 from sales.extensions import payment_method, refund_destinations
 from sales.locks import sale_for_update
 from sales.models import Payment, Product, Refund, RefundLine, Sale, SaleLine, SaleStatus
-from sales.money import ZERO, to_cents
-from sales.quotes import LineInput, PaymentInput, Quote, SaleErrors, quote_with_errors
-from sales.selectors import sale_paid_in_money
+from sales.money import ZERO
+from sales.quotes import (
+    LineInput,
+    PaymentInput,
+    Quote,
+    RefundLineInput,
+    SaleErrors,
+    quote_with_errors,
+    refund_quote_with_errors,
+)
 from sales.signals import sale_completed, sale_refunded
 
 __all__ = [
@@ -30,12 +34,6 @@ __all__ = [
     "sale_checkout",
     "sale_refund",
 ]
-
-
-@dataclass(frozen=True)
-class RefundLineInput:
-    sale_line_id: int
-    quantity: int
 
 
 def _checkout_customer(customer_id: int | None, errors: SaleErrors) -> Customer | None:
@@ -133,41 +131,6 @@ def sale_checkout(
     return sale
 
 
-def _refund_lines(sale: Sale, requested: list[RefundLineInput] | None, errors: SaleErrors):
-    """Return ``[(sale_line, quantity)]`` to refund: all that is left, or what was asked."""
-    sale_lines = {line.pk: line for line in sale.lines.all()}
-    if not requested:
-        chosen = [(line, line.refundable_quantity) for line in sale_lines.values()]
-        chosen = [(line, quantity) for line, quantity in chosen if quantity > 0]
-        if not chosen:
-            errors.add("lines", f"Sale {sale.number} has already been refunded in full.")
-        return chosen
-    chosen = []
-    for index, item in enumerate(requested):
-        line = sale_lines.get(item.sale_line_id)
-        if line is None:
-            errors.add(
-                f"lines[{index}].saleLineId",
-                f"Sale {sale.number} has no line #{item.sale_line_id}.",
-            )
-            continue
-        if (
-            isinstance(item.quantity, bool)
-            or not isinstance(item.quantity, int)
-            or item.quantity < 1
-        ):
-            errors.add(f"lines[{index}].quantity", "Quantity must be a whole number of at least 1.")
-            continue
-        if item.quantity > line.refundable_quantity:
-            errors.add(
-                f"lines[{index}].quantity",
-                f"Only {line.refundable_quantity} of {line.name} can still be refunded.",
-            )
-            continue
-        chosen.append((line, item.quantity))
-    return chosen
-
-
 def _check_refund_destination(refund_to: str, sale: Sale, errors: SaleErrors) -> None:
     if not refund_to:
         return
@@ -178,14 +141,6 @@ def _check_refund_destination(refund_to: str, sale: Sale, errors: SaleErrors) ->
         errors.add("refundTo", f"A refund can go to: {known}.")
     elif method.needs_customer and sale.customer_id is None:
         errors.add("refundTo", f"{method.label} needs a customer; this was a walk-in sale.")
-
-
-def _money_share(sale: Sale, amount: Decimal) -> Decimal:
-    """Return the part of ``amount`` paid back as money: the sale's share paid in money."""
-    in_money = sale_paid_in_money(sale=sale)
-    if not sale.total or in_money == sale.total:
-        return amount
-    return to_cents(amount * in_money / sale.total)
 
 
 @transaction.atomic
@@ -212,32 +167,27 @@ def sale_refund(
     if customer is not None:
         sale.customer = customer
     errors = SaleErrors()
-    chosen = _refund_lines(sale, lines, errors)
+    quote = refund_quote_with_errors(sale=sale, lines=lines, errors=errors)
     _check_refund_destination(refund_to, sale, errors)
     errors.raise_if_any()
 
     refund = Refund.objects.create(
-        sale=sale, total=ZERO, reason=reason.strip()[:500], created_by=user, paid_back_to=refund_to
+        sale=sale,
+        total=quote.total,
+        paid_back=quote.paid_back,
+        paid_back_to=refund_to,
+        reason=reason.strip()[:500],
+        created_by=user,
     )
-    refund_lines = []
-    for line, quantity in chosen:
-        share = line.unit_price * quantity
-        amount = to_cents(share * sale.total / sale.subtotal) if sale.subtotal else ZERO
-        refund_lines.append(
-            RefundLine(refund=refund, sale_line=line, quantity=quantity, amount=amount)
-        )
-        line.refunded_quantity += quantity
-        line.save(update_fields=["refunded_quantity"])
-    fully_refunded = all(line.refundable_quantity == 0 for line in sale.lines.all())
-    total = sum((item.amount for item in refund_lines), ZERO)
-    if fully_refunded:
-        total = sale.total - sale.refunded_total
-    RefundLine.objects.bulk_create(refund_lines)
-    refund.total = total
-    refund.paid_back = _money_share(sale, total)
-    refund.save(update_fields=["total", "paid_back"])
-    sale.refunded_total += total
-    sale.status = SaleStatus.REFUNDED if fully_refunded else SaleStatus.PARTIALLY_REFUNDED
+    for item in quote.lines:
+        item.line.refunded_quantity += item.quantity
+        item.line.save(update_fields=["refunded_quantity"])
+    RefundLine.objects.bulk_create(
+        RefundLine(refund=refund, sale_line=item.line, quantity=item.quantity, amount=item.amount)
+        for item in quote.lines
+    )
+    sale.refunded_total += quote.total
+    sale.status = SaleStatus.REFUNDED if quote.empties_sale else SaleStatus.PARTIALLY_REFUNDED
     sale.save(update_fields=["refunded_total", "status", "updated_at"])
     sale_refunded.send(sender=Refund, refund=refund, sale=sale)
     return refund

@@ -133,6 +133,7 @@ class QuoteSerializer(ApiSerializer):
     amount_due = serializers.DecimalField(**MONEY)
     change = serializers.DecimalField(**MONEY)
     payment_methods = MethodOfferSerializer(source="methods", many=True)
+    cash_suggestions = serializers.ListField(child=serializers.DecimalField(**MONEY))
 
 
 class RefundLineInputSerializer(StrictInputMixin, ApiSerializer):
@@ -149,7 +150,7 @@ class RefundCreateSerializer(StrictInputMixin, ApiSerializer):
         required=False,
         allow_blank=True,
         max_length=20,
-        help_text="Where the money part goes: omitted for the till, or a method that accepts refunds.",
+        help_text="Where the money part goes: the till when omitted, or a method taking refunds.",
     )
 
 

@@ -92,7 +92,14 @@
         feedback.id = (input.id || field) + "-error";
         feedback.textContent = error.fieldErrors[field].join(" ");
         input.setAttribute("aria-describedby", feedback.id);
-        input.insertAdjacentElement("afterend", feedback);
+        // Inside an input group the message goes below the whole row, not between its parts.
+        var group = input.closest(".input-group");
+        if (group) {
+          feedback.classList.add("d-block");
+          group.insertAdjacentElement("afterend", feedback);
+        } else {
+          input.insertAdjacentElement("afterend", feedback);
+        }
         shown = true;
       });
     }

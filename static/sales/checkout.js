@@ -126,17 +126,56 @@
     text(el("total-discount"), shown.discount);
     text(el("total-tax"), shown.tax);
     text(el("total-total"), shown.total);
-    if (quote && isZero(quote.amountDue) && state.payments.length) {
-      text(el("total-due-label"), "Change");
-      text(el("total-due"), quote.change);
+    if (quote && state.lines.length && state.payments.length && isZero(quote.amountDue)) {
+      var exact = isZero(quote.change);
+      text(el("total-due-label"), exact ? "Paid in full" : "Change");
+      text(el("total-due"), exact ? "" : quote.change);
     } else {
       text(el("total-due-label"), "Still due");
       text(el("total-due"), shown.amountDue);
     }
+    text(el("paybar-total"), shown.total);
+    renderTender();
     document.querySelectorAll("#cart-lines [data-line-total]").forEach(function (cell, index) {
       var line = quote && quote.lines[index];
       text(cell, line ? line.lineTotal : "…");
     });
+  }
+
+  /* After a partial tender, offer to take what is still due: the quote's quick-cash
+     amounts (exact, next 5/10/20) and the till's other methods (card) for exactly that. */
+  function renderTender() {
+    var box = el("tender");
+    var buttons = el("tender-buttons");
+    buttons.replaceChildren();
+    var offer = quote && state.lines.length && state.payments.length && !isZero(quote.amountDue);
+    box.classList.toggle("d-none", !offer);
+    if (!offer) {
+      return;
+    }
+    text(el("tender-due"), quote.amountDue);
+    quote.cashSuggestions.forEach(function (amount, index) {
+      buttons.appendChild(tenderButton("cash", amount, index === 0 ? "Cash " + amount + " (exact)" : "Cash " + amount));
+    });
+    quote.paymentMethods.forEach(function (offered) {
+      if (offered.method !== "cash" && !offered.needsCustomer) {
+        buttons.appendChild(tenderButton(offered.method, quote.amountDue, offered.label + " " + quote.amountDue));
+      }
+    });
+  }
+
+  function tenderButton(code, amount, label) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-success btn-sm";
+    button.dataset.tender = code;
+    text(button, label);
+    button.addEventListener("click", function () {
+      state.payments.push({ method: code, amount: amount });
+      update();
+      el("complete-sale").focus();
+    });
+    return button;
   }
 
   /* ---- Rendering the cart, the customer and the payments. ---- */
@@ -242,7 +281,9 @@
   }
 
   function updateCompleteButton() {
-    el("complete-sale").disabled = state.lines.length === 0 || completing;
+    var disabled = state.lines.length === 0 || completing;
+    el("complete-sale").disabled = disabled;
+    el("paybar-complete").disabled = disabled;
   }
 
   function update() {
@@ -265,7 +306,7 @@
   }
 
   /* A search box with a result list that the keyboard drives: arrows move, Enter picks. */
-  function searchBox(input, list, fetchResults, renderItem, pick) {
+  function searchBox(input, list, fetchResults, renderItem, pick, onMiss) {
     var results = [];
     var active = -1;
     var timer = null;
@@ -331,6 +372,7 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(search, 200);
+      el("customer-inactive").classList.add("d-none");
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown" && results.length) {
@@ -353,7 +395,9 @@
             if (items.length) {
               choose(0);
             } else {
-              window.ClassicPOS.toast("Nothing found for \u201c" + term + "\u201d.", "warning");
+              // Selected, so a scanner's next code replaces it instead of appending.
+              input.select();
+              onMiss(term);
             }
           }, function (error) { api.showError(error); });
         }
@@ -377,7 +421,8 @@
       text(option.querySelector("small"), product.sku);
       text(option.querySelector(".float-end"), product.price);
     },
-    function (product) { addProduct(product); el("product-search").focus(); }
+    function (product) { addProduct(product); el("product-search").focus(); },
+    function (term) { window.ClassicPOS.toast("Nothing found for \u201c" + term + "\u201d.", "warning"); }
   );
 
   searchBox(
@@ -392,8 +437,37 @@
       text(option.querySelector("span"), customer.name);
       text(option.querySelector("small"), [customer.phoneDisplay, customer.email].filter(Boolean).join(" · "));
     },
-    function (customer) { selectCustomer(customer); el("product-search").focus(); }
+    function (customer) { selectCustomer(customer); el("product-search").focus(); },
+    customerMissed
   );
+
+  /* No active customer matches: say so when inactive ones do, with a restore for a Manager. */
+  function customerMissed(term) {
+    api.get("/api/customers?status=inactive&pageSize=1&search=" + encodeURIComponent(term)).then(function (page) {
+      if (!page.count) {
+        window.ClassicPOS.toast("No customer matches \u201c" + term + "\u201d.", "warning");
+        return;
+      }
+      showInactiveMatch(page.count, page.results[0]);
+    }, function (error) { api.showError(error); });
+  }
+
+  function showInactiveMatch(count, customer) {
+    var box = el("customer-inactive");
+    var restore = el("customer-restore");
+    text(el("customer-inactive-text"), count === 1
+      ? "1 inactive customer matches: " + customer.name + "."
+      : count + " inactive customers match, such as " + customer.name + ".");
+    restore.classList.toggle("d-none", !restore.dataset.allowed || count !== 1);
+    restore.onclick = function () {
+      api.post("/api/customers/" + customer.id + "/restore", {}).then(function (restored) {
+        box.classList.add("d-none");
+        selectCustomer(restored);
+        window.ClassicPOS.toast("Restored " + restored.name + " and selected them for this sale.", "success");
+      }, function (error) { api.showError(error); });
+    };
+    box.classList.remove("d-none");
+  }
 
   function selectCustomer(customer) {
     state.customer = { id: customer.id, name: customer.name, email: customer.email, phoneDisplay: customer.phoneDisplay };
@@ -432,6 +506,21 @@
     el("discount").value = "";
     update();
     el("product-search").focus();
+  });
+
+  /* Enter applies what was typed (a quantity, the discount, a payment); only the
+     Complete sale button completes a sale. The search boxes handle their own Enter. */
+  el("checkout-form").addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || target.tagName !== "INPUT" || target.closest(".search-box")) {
+      return;
+    }
+    event.preventDefault();
+    if (target.classList.contains("cart-quantity")) {
+      target.dispatchEvent(new Event("change"));
+    } else {
+      requestQuote(0);
+    }
   });
 
   el("checkout-form").addEventListener("submit", function (event) {
@@ -497,10 +586,11 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.altKey && event.key === "c") {
+    // event.code names the key, not the character: Option+C is "ç" on a Mac.
+    if (event.altKey && event.code === "KeyC") {
       el("customer-search").focus();
       event.preventDefault();
-    } else if (event.altKey && event.key === "p") {
+    } else if (event.altKey && event.code === "KeyP") {
       el("product-search").focus();
       event.preventDefault();
     }
@@ -521,5 +611,24 @@
     }
   };
 
+  /* /checkout/?customer=ID (the customer page's "New sale" button) starts with them chosen. */
+  function customerFromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    var id = params.get("customer");
+    if (!id || !/^\d+$/.test(id)) {
+      return;
+    }
+    window.history.replaceState(null, "", window.location.pathname);
+    api.get("/api/customers/" + id).then(function (customer) {
+      if (customer.status !== "active") {
+        window.ClassicPOS.toast(customer.name + " is inactive; restore them before selling to them.", "warning");
+        return;
+      }
+      selectCustomer(customer);
+      el("product-search").focus();
+    }, function (error) { api.showError(error); });
+  }
+
   update();
+  customerFromAddress();
 })();

@@ -216,7 +216,7 @@ def test_prefilled_payment_at_a_sales_tax_is_accepted(make_page, staff, settings
     assert page.inner_text("#cart-lines [data-line-total]") == "2.00"
     page.click("#add-payment")
     assert page.input_value(".payment-amount") == "2.15"
-    page.locator("#total-due-label", has_text="Change").wait_for()
+    page.locator("#total-due-label", has_text="Paid in full").wait_for()
     sale = complete_sale(page)
     assert (sale.tax, sale.total, sale.change) == (Decimal("0.15"), Decimal("2.15"), Decimal("0"))
 

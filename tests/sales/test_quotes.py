@@ -130,3 +130,28 @@ def test_points_offer_leaves_room_for_other_methods_already_paying():
     )
     points = next(offer for offer in quote.methods if offer.method.code == "points")
     assert points.max_amount == Decimal("2.00")  # 8.00 - 5.50 = 2.50, in whole steps
+
+
+@pytest.mark.parametrize(
+    ("due", "suggested"),
+    [
+        ("7.90", ["7.90", "10.00", "20.00"]),
+        ("10.00", ["10.00", "20.00"]),
+        ("23.15", ["23.15", "25.00", "30.00", "40.00"]),
+        ("0.00", []),
+    ],
+)
+def test_quick_cash_suggestions_for_what_is_due(due, suggested):
+    from sales.quotes import cash_suggestions
+
+    assert [str(amount) for amount in cash_suggestions(Decimal(due))] == suggested
+
+
+def test_quote_suggests_cash_for_what_is_still_due_after_a_partial_tender():
+    product = ProductFactory(price=Decimal("8.90"))
+    quote = sale_quote(
+        lines=[LineInput(product_id=product.pk, quantity=1)],
+        payments=[PaymentInput(method="card", amount=Decimal("1.00"))],
+    )
+    assert quote.amount_due == Decimal("7.90")
+    assert quote.cash_suggestions == (Decimal("7.90"), Decimal("10.00"), Decimal("20.00"))
