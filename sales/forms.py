@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from sales.extensions import refund_destinations
 from sales.models import Sale, SaleStatus
+from sales.quotes import RefundLineInput
 from sales.selectors import SaleFilters
-from sales.services import RefundLineInput
 
 
 class SaleListForm(forms.Form):
@@ -66,7 +66,7 @@ class RefundForm(forms.Form):
             self.fields[f"line-{line.pk}"] = forms.IntegerField(
                 required=False,
                 min_value=0,
-                initial=line.refundable_quantity,
+                initial=0,
                 label=line.name,
                 widget=forms.NumberInput(attrs={"max": line.refundable_quantity, "step": 1}),
             )

@@ -55,12 +55,7 @@ def sale_paid_in_money(*, sale: Sale) -> Decimal:
     Uses the sale's prefetched payments when there are.
     """
     in_kind = sum(
-        (
-            payment.amount
-            for payment in sale.payments.all()
-            if (method := payment_method(payment.method))
-            and method.refunded_as == RefundedAs.IN_KIND
-        ),
+        (payment.amount for payment in sale.payments.all() if _paid_in_kind(payment.method)),
         ZERO,
     )
     return max(sale.total - in_kind, ZERO)
@@ -72,21 +67,25 @@ class CustomerSalesSummary:
     lifetime_spend: Decimal
     average_sale: Decimal
     last_visit: datetime | None
+    refunded: Decimal
 
 
 def customer_sales_summary(*, customer) -> CustomerSalesSummary:
-    """Return visits, lifetime spend (net of refunds), average sale and last visit in one query."""
+    """Return visits, lifetime spend (net of refunds), average sale, last visit and what was
+    refunded, in one query: the panel's figures reconcile (spend = sales - refunded)."""
     figures = Sale.objects.filter(customer=customer).aggregate(
         visits=Count("id"),
         spend=Coalesce(Sum(F("total") - F("refunded_total")), ZERO),
         average=Avg(F("total") - F("refunded_total")),
         last=Max("created_at"),
+        refunded=Coalesce(Sum("refunded_total"), ZERO),
     )
     return CustomerSalesSummary(
         visits=figures["visits"],
         lifetime_spend=to_cents(figures["spend"]),
         average_sale=to_cents(figures["average"] or ZERO),
         last_visit=figures["last"],
+        refunded=to_cents(figures["refunded"]),
     )
 
 

@@ -9,4 +9,9 @@ urlpatterns = [
     path("sales/", views.SaleListView.as_view(), name="sale_list"),
     path("sales/<int:pk>/", views.SaleDetailView.as_view(), name="sale_detail"),
     path("sales/<int:pk>/refund/", views.RefundView.as_view(), name="refund"),
+    path(
+        "sales/<int:pk>/refund/preview/",
+        views.RefundPreviewView.as_view(),
+        name="refund_preview",
+    ),
 ]

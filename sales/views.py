@@ -9,11 +9,13 @@ from django.views.generic import DetailView, FormView, ListView
 
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
 from customers.forms import CustomerForm
+from customers.models import Customer
 from sales import services
 from sales.extensions import checkout_widgets_for, payment_methods, sale_facts
 from sales.forms import RefundForm, SaleListForm
 from sales.models import SaleStatus
 from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
+from sales.quotes import refund_quote
 from sales.selectors import sale_detail_list, sale_list
 
 SALES_PER_PAGE = 25
@@ -86,12 +88,41 @@ class SaleListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
         return sale_list(filters=self.filter_form.filters(), with_details=False)
 
     def get_context_data(self, **kwargs):
+        customer_id = self.filter_form.filters().customer_id
+        without_customer = self.request.GET.copy()
+        without_customer.pop("customer", None)
+        without_customer.pop("page", None)
         return super().get_context_data(
             filter_form=self.filter_form,
+            filter_customer=Customer.objects.filter(pk=customer_id).first()
+            if customer_id
+            else None,
+            query_without_customer=without_customer.urlencode(),
             statuses=SaleStatus.choices,
             query_without_page=query_without_page(self.request),
             **kwargs,
         )
+
+
+class RefundPreviewView(StaffPageMixin, DetailView):
+    """What the refund form's quantities are worth, asked by the form as they change (htmx)."""
+
+    permission_required = REFUND_SALE
+    template_name = "sales/_refund_preview.html"
+    context_object_name = "sale"
+
+    def get_queryset(self):
+        return sale_detail_list()
+
+    def get_context_data(self, **kwargs):
+        form = RefundForm(self.request.GET, sale=self.object)
+        preview = None
+        if form.is_valid():
+            try:
+                preview = refund_quote(sale=self.object, lines=form.refund_lines())
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+        return super().get_context_data(preview=preview, refund_form=form, **kwargs)
 
 
 class RefundView(StaffPageMixin, FormView):

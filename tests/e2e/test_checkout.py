@@ -180,6 +180,8 @@ def test_points_earned_redeemed_and_reversed(make_page, staff):
     # A refund gives the redeemed points back and takes the earned one.
     page.click("text=Refund")
     page.locator("#refund-modal").wait_for(state="visible")
+    page.fill("#refund-modal input[type=number]", "1")  # the modal starts at zero
+    page.locator("#refund-amount", has_text="Refund 2.00").wait_for()
     page.click("#refund-modal button[type=submit]")
     assert f"Refunded 2.00 on {redeemed_sale.number}: pay back 1.00" in browser.toast_text()
     browser.goto(f"/customers/{loyal.pk}/")

@@ -95,7 +95,10 @@ def test_orders_panel_on_the_customer_page(cashier_page, cashier, manager):
     assert 'data-figure="visits">2<' in html
     assert 'data-figure="lifetime-spend">30.00<' in html
     assert 'data-figure="average-sale">15.00<' in html
+    assert 'data-figure="refunded">10.00<' in html  # 40.00 sold - 10.00 refunded = 30.00
+    assert f'data-net="{first.number}">0.00<' in html
     assert first.number in html
+    assert f"/checkout/?customer={customer.pk}" in html  # New sale for this customer
 
 
 def test_customer_page_query_count_does_not_grow_with_history(
@@ -124,3 +127,13 @@ def test_lists_show_the_nearest_page_for_a_bad_page_number(manager_page, cashier
     assert customers.context["page_obj"].number == (1 if page == "x" else 2)
     ring_up(customer=None, price="1.00", cashier=cashier)
     assert manager_page.get(f"/sales/?page={page}").status_code == 200
+
+
+def test_sales_list_shows_the_customer_filter_as_a_removable_chip(manager_page, cashier):
+    ann = CustomerFactory(name="Ann Filtered")
+    ring_up(customer=ann, price="5.00", cashier=cashier)
+    html = manager_page.get(f"/sales/?customer={ann.pk}&status=completed").content.decode()
+    assert 'id="customer-filter"' in html
+    assert "Ann Filtered" in html
+    assert 'href="?status=completed"' in html  # the chip's remove link keeps other filters
+    assert 'id="customer-filter"' not in manager_page.get("/sales/").content.decode()
