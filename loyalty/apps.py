@@ -7,7 +7,8 @@ class LoyaltyConfig(AppConfig):
     verbose_name = "Loyalty"
 
     def ready(self) -> None:
-        from loyalty import integration, panels, receivers  # noqa: F401 - receivers connect on import
+        from loyalty import demo, integration, panels, receivers  # noqa: F401 - receivers connect
 
         integration.connect()
         panels.connect()
+        demo.connect()

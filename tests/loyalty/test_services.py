@@ -186,3 +186,20 @@ def test_ledger_rows_are_immutable(manager):
         LoyaltyTransaction.objects.filter(pk=row.pk).update(points=1)
     with pytest.raises(ImmutableLedgerError):
         LoyaltyTransaction.objects.all().delete()
+
+
+def test_demo_shop_has_customers_who_can_pay_with_points():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from customers.models import Customer
+    from loyalty.selectors import balance_mismatches
+
+    call_command("seed_demo", "--customers", "10", "--sales", "0", stdout=StringIO())
+    step = LoyaltyProgram.current().redeem_step
+    assert Customer.objects.filter(loyalty_points__gte=step).count() >= 3
+    assert list(balance_mismatches()) == []
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "loyalty: data already exists" in out.getvalue()
