@@ -5,3 +5,10 @@ class AccountingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounting"
     verbose_name = "Accounting"
+
+    def ready(self) -> None:
+        from accounting import demo, integration, panels, receivers  # noqa: F401 - receivers connect on import
+
+        integration.connect()
+        panels.connect()
+        demo.connect()

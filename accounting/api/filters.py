@@ -1,0 +1,29 @@
+"""Query parameters of ``GET /api/invoices``."""
+
+import django_filters
+
+from accounting.models import InvoiceStatus
+from accounting.selectors import InvoiceFilters, invoice_list
+from classicpos.api.filters import SelectorFilterSet
+
+
+class InvoiceFilterSet(SelectorFilterSet):
+    customer = django_filters.NumberFilter(method="noop")
+    status = django_filters.ChoiceFilter(
+        method="noop", choices=[("unpaid", "Open or partially paid"), *InvoiceStatus.choices]
+    )
+    overdue = django_filters.BooleanFilter(method="noop")
+    issuedAfter = django_filters.DateFilter(method="noop")
+    issuedBefore = django_filters.DateFilter(method="noop")
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        return invoice_list(
+            filters=InvoiceFilters(
+                customer_id=self.int_or_none("customer"),
+                status=data.get("status") or None,
+                overdue=bool(data.get("overdue")),
+                issued_after=data.get("issuedAfter"),
+                issued_before=data.get("issuedBefore"),
+            )
+        )

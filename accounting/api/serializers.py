@@ -1,0 +1,140 @@
+"""Accounting JSON: camelCase keys, money as strings (``"40.00"``) like the sales API."""
+
+from rest_framework import serializers
+
+from accounting.models import Invoice, InvoicePayment, StoreCreditEntry
+from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class AccountSerializer(ApiSerializer):
+    """``GET /api/customers/:id/account``: the figures of ``AccountSummary``."""
+
+    customer_id = serializers.IntegerField(source="customer.pk")
+    credit_limit = serializers.DecimalField(**MONEY)
+    outstanding = serializers.DecimalField(**MONEY)
+    overdue = serializers.DecimalField(**MONEY)
+    available_credit = serializers.DecimalField(**MONEY)
+    store_credit = serializers.DecimalField(**MONEY)
+    open_invoices = serializers.IntegerField()
+
+
+class AccountUpdateSerializer(StrictInputMixin, ApiSerializer):
+    """``{"creditLimit": "500.00"}``; the service parses the amount and checks the rules."""
+
+    credit_limit = serializers.CharField(max_length=20, help_text='An amount such as "500.00".')
+
+
+class InvoicePaymentSerializer(ApiModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = InvoicePayment
+        fields = ["id", "method", "amount", "reference", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class InvoiceSerializer(ApiModelSerializer):
+    customer_id = serializers.IntegerField(read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    sale_id = serializers.IntegerField(read_only=True)
+    sale_number = serializers.CharField(source="sale.number", read_only=True)
+    balance = serializers.DecimalField(**MONEY, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    payments = InvoicePaymentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "customer_id",
+            "customer_name",
+            "sale_id",
+            "sale_number",
+            "issued_on",
+            "due_on",
+            "total",
+            "amount_paid",
+            "amount_credited",
+            "balance",
+            "status",
+            "is_overdue",
+            "payments",
+        ]
+        read_only_fields = fields
+
+
+class InvoicePaymentCreateSerializer(StrictInputMixin, ApiSerializer):
+    """``{"amount": "25.00", "method": "cash"}``; the service checks amount and method."""
+
+    amount = serializers.CharField(max_length=20, help_text='An amount such as "25.00".')
+    method = serializers.CharField(
+        max_length=20, help_text="cash, card, bank_transfer or store_credit."
+    )
+    reference = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, trim_whitespace=True
+    )
+
+
+class StoreCreditEntrySerializer(ApiModelSerializer):
+    sale_number = serializers.CharField(source="sale.number", read_only=True, default=None)
+    invoice_number = serializers.CharField(
+        source="invoice_payment.invoice.number", read_only=True, default=None
+    )
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = StoreCreditEntry
+        fields = [
+            "id",
+            "customer_id",
+            "kind",
+            "amount",
+            "balance_after",
+            "sale_id",
+            "sale_number",
+            "refund_id",
+            "invoice_number",
+            "reason",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class StoreCreditAdjustmentSerializer(StrictInputMixin, ApiSerializer):
+    """``{"amount": "5.00", "reason": "..."}``; negative takes credit away."""
+
+    amount = serializers.CharField(max_length=20)
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=500)
+
+
+class StatementLineSerializer(ApiSerializer):
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    reference = serializers.CharField()
+    description = serializers.CharField()
+    amount = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY)
+    invoice_id = serializers.IntegerField(source="invoice.pk")
+
+
+class StatementSerializer(ApiSerializer):
+    customer_id = serializers.IntegerField(source="customer.pk")
+    from_date = serializers.DateField(source="start")
+    to_date = serializers.DateField(source="end")
+    opening_balance = serializers.DecimalField(**MONEY)
+    lines = StatementLineSerializer(many=True)
+    closing_balance = serializers.DecimalField(**MONEY)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # The period is echoed under the query's own names.
+        data["from"] = data.pop("fromDate")
+        data["to"] = data.pop("toDate")
+        return {
+            key: data[key]
+            for key in ("customerId", "from", "to", "openingBalance", "lines", "closingBalance")
+        }

@@ -1,0 +1,84 @@
+"""Ring up sales on account and with store credit through the real services."""
+
+from contextlib import contextmanager
+from datetime import datetime, time
+from decimal import Decimal
+from unittest import mock
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounting import services
+from accounting.models import CustomerAccount, Invoice, StoreCreditEntry
+from accounting.selectors import customer_outstanding
+from sales.services import LineInput, PaymentInput, RefundLineInput, sale_checkout, sale_refund
+from tests.sales.factories import ProductFactory
+
+
+def give_credit(customer, limit: str, user) -> CustomerAccount:
+    return services.account_set_credit_limit(customer=customer, credit_limit=limit, user=user)
+
+
+def ring_up(*, customer, cashier, payments, price: str | None = None, quantity: int = 1):
+    """Sell ``quantity`` of a product at ``price`` (by default the sum of ``payments``),
+    paid by ``payments``: ``[(method, amount), ...]``. The test shop charges no tax."""
+    if price is None:
+        price = str(sum((Decimal(amount) for _, amount in payments), Decimal(0)) / quantity)
+    product = ProductFactory(price=Decimal(price))
+    return sale_checkout(
+        cashier=cashier,
+        customer_id=customer.pk if customer else None,
+        lines=[LineInput(product_id=product.pk, quantity=quantity)],
+        payments=[PaymentInput(method=m, amount=Decimal(a)) for m, a in payments],
+    )
+
+
+def sell_on_account(customer, amount: str, cashier, *, quantity: int = 1):
+    return ring_up(
+        customer=customer, cashier=cashier, payments=[("on_account", amount)], quantity=quantity
+    )
+
+
+def refund(*, sale, user, quantity: int | None = None, refund_to: str = ""):
+    """Refund ``quantity`` of the sale's first line, or all that is left."""
+    lines = None
+    if quantity is not None:
+        lines = [RefundLineInput(sale_line_id=sale.lines.first().pk, quantity=quantity)]
+    return sale_refund(sale=sale, user=user, lines=lines, refund_to=refund_to)
+
+
+def pay(invoice, amount: str, user, method: str = "cash"):
+    return services.invoice_record_payment(invoice=invoice, amount=amount, method=method, user=user)
+
+
+def store_credit(customer) -> Decimal:
+    account = CustomerAccount.objects.filter(customer=customer).first()
+    return account.store_credit if account else Decimal("0.00")
+
+
+def assert_invariants(*customers) -> None:
+    """Every invoice's paid and credited amounts equal its rows; each customer's outstanding
+    equals the balances of their unpaid invoices; store credit equals its ledger, never < 0."""
+    for invoice in Invoice.objects.all():
+        paid = invoice.payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        credited = invoice.credits.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        assert invoice.amount_paid == paid, invoice
+        assert invoice.amount_credited == credited, invoice
+        assert invoice.amount_paid + invoice.amount_credited <= invoice.total
+        assert isinstance(invoice.total, Decimal)
+    for customer in customers:
+        unpaid = Invoice.objects.filter(customer=customer, status__in=["open", "partially_paid"])
+        assert customer_outstanding(customer=customer) == sum(
+            (i.total - i.amount_paid - i.amount_credited for i in unpaid), Decimal("0.00")
+        )
+        ledger = StoreCreditEntry.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
+        assert store_credit(customer) == (ledger or Decimal("0.00"))
+        assert store_credit(customer) >= 0
+
+
+@contextmanager
+def on_day(day):
+    """Make ``timezone.now()`` (and so ``auto_now_add`` and ``localdate()``) a moment of ``day``."""
+    moment = timezone.make_aware(datetime.combine(day, time(12, 0)))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
