@@ -148,7 +148,8 @@
     var box = el("tender");
     var buttons = el("tender-buttons");
     buttons.replaceChildren();
-    var offer = quote && state.lines.length && state.payments.length && !isZero(quote.amountDue);
+    // Not while a new quote is on its way: the old one's "still due" may be stale.
+    var offer = quote && !quotePending && state.lines.length && state.payments.length && !isZero(quote.amountDue);
     box.classList.toggle("d-none", !offer);
     if (!offer) {
       return;
@@ -288,11 +289,11 @@
 
   function update() {
     save();
+    requestQuote();
     renderCart();
     renderCustomer();
     renderPayments();
     renderQuote();
-    requestQuote();
   }
 
   function addProduct(product) {
