@@ -14,7 +14,7 @@ def account_panel_context(customer, request) -> dict:
     return {
         "account": summary,
         "open_invoices": list(customer_open_invoices(customer=customer)[:OPEN_INVOICES_SHOWN]),
-        "store_credit_rows": list(store_credit_ledger(customer=customer)[:STORE_CREDIT_ROWS]),
+        "store_credit_rows": list(store_credit_ledger(customer_id=customer.pk)[:STORE_CREDIT_ROWS]),
         "can_record_payment": user.has_perm("accounting.add_invoicepayment"),
         "can_change_limit": user.has_perm("accounting.change_customeraccount"),
         "can_adjust_store_credit": user.has_perm("accounting.adjust_store_credit"),

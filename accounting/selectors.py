@@ -10,6 +10,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -113,7 +114,9 @@ def invoice_list(*, filters: InvoiceFilters | None = None, with_payments: bool =
     filters = filters or InvoiceFilters()
     invoices = Invoice.objects.select_related("customer", "sale")
     if with_payments:
-        invoices = invoices.prefetch_related("payments")
+        invoices = invoices.prefetch_related(
+            Prefetch("payments", queryset=InvoicePayment.objects.select_related("created_by"))
+        )
     if filters.customer_id is not None:
         invoices = invoices.filter(customer_id=filters.customer_id)
     if filters.status == "unpaid":
@@ -170,10 +173,10 @@ def customer_open_invoices(*, customer: Customer) -> QuerySet[Invoice]:
     )
 
 
-def store_credit_ledger(*, customer: Customer) -> QuerySet[StoreCreditEntry]:
+def store_credit_ledger(*, customer_id: int) -> QuerySet[StoreCreditEntry]:
     """Return one customer's store credit entries, newest first."""
     return (
-        StoreCreditEntry.objects.filter(customer=customer)
+        StoreCreditEntry.objects.filter(customer_id=customer_id)
         .select_related("sale", "refund__sale", "invoice_payment__invoice", "created_by")
         .order_by("-created_at", "-id")
     )

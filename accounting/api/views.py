@@ -1,6 +1,7 @@
 """Accounting endpoints: thin adapters to the services and selectors."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -97,8 +98,13 @@ class CustomerStoreCreditView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        customer = get_object_or_404(Customer, pk=self.kwargs["customer_id"])
-        return store_credit_ledger(customer=customer)
+        # Also called by the permission check, so it only builds the query.
+        return store_credit_ledger(customer_id=self.kwargs["customer_id"])
+
+    def list(self, request, *args, **kwargs):
+        if not Customer.objects.filter(pk=self.kwargs["customer_id"]).exists():
+            raise Http404("There is no such customer.")
+        return super().list(request, *args, **kwargs)
 
 
 class CustomerStoreCreditAdjustmentView(generics.GenericAPIView):
