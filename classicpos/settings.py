@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "classicpos.htmx_cache.HtmxCacheMiddleware",
+    "classicpos.admin_site.AdminAccessMiddleware",
 ]
 
 ROOT_URLCONF = "classicpos.urls"
@@ -159,6 +161,10 @@ if not DEBUG:
 CLASSICPOS_DEFAULT_REGION = os.environ.get("CLASSICPOS_DEFAULT_REGION", "US").upper()
 CLASSICPOS_CURRENCY = os.environ.get("CLASSICPOS_CURRENCY", "USD").upper()
 CLASSICPOS_SHOP_NAME = os.environ.get("CLASSICPOS_SHOP_NAME", "ClassicPOS")
+# Printed on receipts, invoices and statements when set.
+CLASSICPOS_SHOP_ADDRESS = os.environ.get("CLASSICPOS_SHOP_ADDRESS", "")
+CLASSICPOS_SHOP_PHONE = os.environ.get("CLASSICPOS_SHOP_PHONE", "")
+CLASSICPOS_SHOP_TAX_ID = os.environ.get("CLASSICPOS_SHOP_TAX_ID", "")
 CLASSICPOS_TAX_RATE = Decimal(os.environ.get("CLASSICPOS_TAX_RATE", "0"))
 # Loyalty defaults, used when the program row is first created (a Manager edits it in admin).
 CLASSICPOS_LOYALTY_EARN_RATE = Decimal(os.environ.get("CLASSICPOS_LOYALTY_EARN_RATE", "1"))
