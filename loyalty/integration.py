@@ -49,6 +49,10 @@ def sale_receipt_points(sale) -> list[tuple[str, str]]:
     lines = [("Points earned", str(points["pointsEarned"]))]
     if points["pointsRedeemed"]:
         lines.append(("Points redeemed", str(points["pointsRedeemed"])))
+    at_sale = [row for row in sale.loyalty_transactions.all() if row.refund_id is None]
+    if at_sale:
+        latest = max(at_sale, key=lambda row: row.pk)
+        lines.append(("Points balance", str(latest.balance_after)))
     return lines
 
 

@@ -33,6 +33,20 @@ def test_receipt_shows_lines_totals_payments_and_points(cashier_page, cashier):
     assert "Refund" not in html  # cashiers cannot refund
 
 
+def test_receipt_prints_the_shops_details_and_the_points_balance(cashier_page, cashier, settings):
+    settings.CLASSICPOS_SHOP_ADDRESS = "1 Market St, Springfield"
+    settings.CLASSICPOS_SHOP_PHONE = "555-0100"
+    settings.CLASSICPOS_SHOP_TAX_ID = "US-12-3456789"
+    customer = CustomerFactory(name="Paper Pat")
+    ring_up(customer=customer, price="7.00", cashier=cashier)
+    sale = ring_up(customer=customer, price="5.00", cashier=cashier)
+    html = cashier_page.get(f"/sales/{sale.pk}/").content.decode()
+    for text in ("1 Market St, Springfield", "Tel. 555-0100", "Tax ID US-12-3456789"):
+        assert text in html
+    assert 'data-fact="points-balance">12<' in html  # 7 earned before, 5 with this sale
+    assert 'class="print-as-text"' in html
+
+
 def test_completed_flag_shows_a_toast_once(cashier_page, cashier):
     sale = ring_up(customer=None, price="1.00", cashier=cashier)
     response = cashier_page.get(f"/sales/{sale.pk}/?completed=1", follow=True)
