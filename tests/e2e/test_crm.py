@@ -15,8 +15,15 @@ from tests.e2e.conftest import DESKTOP, PHONE
 pytestmark = pytest.mark.e2e
 
 
+# A toast still fading in is half transparent, which axe measures as low contrast.
+TOASTS_SETTLED = """() => [...document.querySelectorAll('#toasts .toast')].every(
+    (toast) => getComputedStyle(toast).display === 'none' || getComputedStyle(toast).opacity === '1'
+)"""
+
+
 def check_page(browser, name: str) -> None:
     browser.assert_no_horizontal_scroll()
+    browser.page.wait_for_function(TOASTS_SETTLED)
     browser.assert_accessible(name)
 
 
