@@ -6,6 +6,7 @@ payment methods' handlers and the signals' receivers. Prices, tax and what is
 due come from ``sales.quotes.sale_quote``, the same numbers the till shows.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from customers.locks import customer_for_update
@@ -71,6 +72,21 @@ def _check_tender(quote: Quote, payments: list[PaymentInput], errors: SaleErrors
         errors.add("payments", f"Only {' or '.join(labels)} may exceed the total of {quote.total}.")
 
 
+def _on_payment_row(error: ValidationError, index: int) -> ValidationError:
+    """Key a payment method's refusal to the payment it refuses (``payments[1].amount``),
+    so the till shows it beside that row; keys naming another field stay as they are."""
+    if not hasattr(error, "error_dict"):
+        return ValidationError({f"payments[{index}].amount": error.messages})
+    return ValidationError(
+        {
+            (
+                f"payments[{index}].amount" if field in ("amount", "payments", "__all__") else field
+            ): messages
+            for field, messages in error.message_dict.items()
+        }
+    )
+
+
 @transaction.atomic
 def sale_checkout(
     *,
@@ -123,10 +139,14 @@ def sale_checkout(
     rows = Payment.objects.bulk_create(
         Payment(sale=sale, method=payment.method, amount=payment.amount) for payment in accepted
     )
-    for row in rows:
+    for index, row in enumerate(rows):
         settle = payment_method(row.method).settle
-        if settle is not None:
+        if settle is None:
+            continue
+        try:
             settle(sale=sale, payment=row, user=cashier)
+        except ValidationError as error:
+            raise _on_payment_row(error, index) from error
     sale_completed.send(sender=Sale, sale=sale)
     return sale
 

@@ -131,9 +131,9 @@ def test_walk_in_sale_has_no_customer(cashier):
             "Only cash may exceed the total of 10.00.",
         ),
         (
-            lambda: {"payments": [("on_account", "10.00")], "customer": CustomerFactory()},
+            lambda: {"payments": [("barter", "10.00")], "customer": CustomerFactory()},
             "payments[0].method",
-            "Choose one of: cash, card, points.",
+            "Choose one of: cash, card, points, on_account, store_credit.",
         ),
         (
             lambda: {"payments": [("points", "10.00")]},
@@ -317,5 +317,26 @@ def test_refund_money_goes_to_a_method_that_accepts_refunds(cashier, manager):
             "refundTo": ["A refund can go to: the till, voucher."]
         }
         assert Refund.objects.count() == 1
+    finally:
+        registry.pop("voucher")
+
+
+def test_a_methods_refusal_is_shown_on_its_payment_row_and_saves_nothing(cashier):
+    from sales.extensions import PaymentMethodType, register_payment_method
+    from sales.extensions import _payment_methods as registry
+
+    def refuse(*, sale, payment, user):
+        raise ValidationError({"payments": ["The voucher has expired."]})
+
+    register_payment_method(PaymentMethodType(code="voucher", label="Voucher", settle=refuse))
+    try:
+        with pytest.raises(ValidationError) as excinfo:
+            checkout(
+                cashier,
+                lines=[(ProductFactory(price=Decimal("10.00")), 1)],
+                payments=[("cash", "4.00"), ("voucher", "6.00")],
+            )
+        assert excinfo.value.message_dict == {"payments[1].amount": ["The voucher has expired."]}
+        assert_nothing_saved()
     finally:
         registry.pop("voucher")

@@ -1,5 +1,6 @@
 """Sales pages without a browser: checkout, receipt, list, refund, the Orders panel."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -13,15 +14,15 @@ from tests.loyalty.helpers import ring_up
 pytestmark = pytest.mark.django_db
 
 
-def test_checkout_page_offers_the_enabled_methods(cashier_page):
+def test_checkout_page_offers_every_registered_method_with_its_flags(cashier_page):
     response = cashier_page.get("/checkout/")
     assert response.status_code == 200
-    methods = response.context["methods_json"]
-    assert '"cash"' in methods
-    assert '"card"' in methods
-    assert '"points"' in methods
-    assert '"on_account"' not in methods
+    methods = {m["value"]: m for m in json.loads(response.context["methods_json"])}
+    assert list(methods)[:2] == ["cash", "card"]
+    assert methods["cash"]["needsCustomer"] is False
+    assert methods["points"]["needsCustomer"] is True  # offered once a customer is chosen
     assert "api-client.js" in response.content.decode()
+    assert "loyalty/checkout-points.js" in response.content.decode()  # loyalty's widget
 
 
 def test_receipt_shows_lines_totals_payments_and_points(cashier_page, cashier):
