@@ -123,7 +123,7 @@ def test_list_filters_and_constant_queries(
     with CaptureQueriesContext(connection) as few:
         manager_client.get("/api/sales")
     baseline = len(few.captured_queries)
-    assert baseline == 5  # count, page of sales, their lines, payments, ledger rows
+    assert baseline == 6  # count, page of sales, their lines, payments, ledger rows, invoices
     for _ in range(10):
         post(cashier_client, "/api/sales", sale_payload(product, CustomerFactory()))
     with django_assert_num_queries(baseline):
@@ -145,8 +145,8 @@ def test_customer_history_newest_first_with_constant_queries(
     with CaptureQueriesContext(connection) as few:
         manager_client.get(f"/api/customers/{customer.pk}/sales")
     baseline = len(few.captured_queries)
-    # The customer, count, page of sales, lines, payments, ledger rows and perms.
-    assert baseline == 7
+    # The customer, count, page of sales, lines, payments, ledger rows, invoices and perms.
+    assert baseline == 8
     for _ in range(8):
         post(cashier_client, "/api/sales", sale_payload(product, customer))
     with django_assert_num_queries(baseline):
@@ -239,8 +239,9 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
         "payments": [{"method": "card", "amount": "2.00"}],
     }
     LoyaltyProgram.current()  # created on first use; the till's quotes only read it
-    # The user's permissions (2), the customer, the products, the loyalty program.
-    with django_assert_num_queries(5):
+    # The user's permissions (2), the customer, the products, the loyalty program, and
+    # accounting's account and outstanding balance for its on-account and store-credit limits.
+    with django_assert_num_queries(8):
         response = post(cashier_client, f"/api/sales/quote{slash}", payload)
     assert response.status_code == 200, response.content
     body = response.json()
@@ -263,7 +264,7 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
     )
     assert (body["paid"], body["amountDue"], body["change"]) == ("2.00", "3.36", "0.00")
     offers = {offer["method"]: offer for offer in body["paymentMethods"]}
-    assert list(offers) == ["cash", "card", "points"]
+    assert list(offers) == ["cash", "card", "points", "on_account", "store_credit"]
     assert offers["cash"]["givesChange"] is True
     assert offers["points"] == {
         "method": "points",
