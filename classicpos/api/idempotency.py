@@ -3,13 +3,20 @@
 A till that loses its connection retries with the same key and gets the first
 answer again instead of a second customer, sale or payment. Wrap the create
 handler with :func:`run_idempotently` (or use :class:`IdempotentCreateMixin`).
+
+As Stripe's keys do, the key is reserved (an in-progress record, committed on
+its own) before the handler runs; a concurrent request with the same key waits
+for that outcome and replays it.
 """
 
 import hashlib
 import json
+import time
+from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -18,6 +25,11 @@ from classicpos.models import IdempotencyRecord
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# How long a retry waits for the first request with its key before answering 409.
+IN_PROGRESS_WAIT_SECONDS = 10
+POLL_SECONDS = 0.05
+# A reservation this old belongs to a request that died (a request never takes this long).
+ABANDONED_AFTER = timedelta(minutes=2)
 
 
 def _fingerprint(data) -> str:
@@ -39,16 +51,75 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     return Response(record.response_body, status=record.response_status, headers=headers)
 
 
-def run_idempotently(request, handler) -> Response:
-    """Run ``handler`` once per key: store its success, replay it on a retry."""
+class KeyInProgress(Conflict):
+    """The first request with this key is still running: retry in a moment."""
+
+    default_detail = (
+        "A request with this Idempotency-Key is still being processed. "
+        "Retry in a moment to get its answer."
+    )
+    default_code = "idempotency-key-in-progress"
+    wait = 1
+
+
+def _validated_key(request) -> str | None:
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
-        return handler()
+        return None
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise exceptions.ValidationError(
             {IDEMPOTENCY_HEADER: [f"Send a key of 1 to {MAX_KEY_LENGTH} characters."]}
         )
+    return key
+
+
+def _reserve(scope: dict, fingerprint: str) -> IdempotencyRecord | None:
+    """Insert an in-progress record for the key and commit it at once; ``None`` if taken.
+
+    The reservation is what makes a concurrent retry wait for this request's
+    outcome instead of running the handler a second time (and being refused by
+    what the first one did: "has 0 points", "already has this email").
+    """
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(**scope, request_fingerprint=fingerprint)
+    except IntegrityError:
+        return None
+
+
+def _release(record: IdempotencyRecord) -> None:
+    """Forget a reservation whose request failed: a retry may carry corrected input."""
+    IdempotencyRecord.objects.filter(pk=record.pk, response_status__isnull=True).delete()
+
+
+def _settled_record(scope: dict) -> IdempotencyRecord | None:
+    """Wait while another request holds the key; return its finished record, or ``None``
+    once the key is free again (that request failed, or was abandoned)."""
+    deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
+    while True:
+        record = IdempotencyRecord.objects.filter(**scope).first()
+        if record is None or record.response_status is not None:
+            return record
+        if timezone.now() - record.created_at > ABANDONED_AFTER:
+            # A worker died mid-request; its transaction rolled back, so nothing was done.
+            _release(record)
+            return None
+        if time.monotonic() >= deadline:
+            raise KeyInProgress()
+        time.sleep(POLL_SECONDS)
+
+
+def run_idempotently(request, handler) -> Response:
+    """Run ``handler`` once per key: reserve the key, run, store the success, replay it.
+
+    A retry that arrives while the first request runs waits for its answer (up
+    to a few seconds, then 409 with ``Retry-After``); it never runs the handler
+    itself, so it can never be told that a successful request failed.
+    """
+    key = _validated_key(request)
+    if key is None:
+        return handler()
     scope = {
         "user": request.user,
         "key": key,
@@ -56,27 +127,24 @@ def run_idempotently(request, handler) -> Response:
         "path": request.path.rstrip("/"),
     }
     fingerprint = _fingerprint(request.data)
-    record = IdempotencyRecord.objects.filter(**scope).first()
-    if record is not None:
-        return _replay(record, fingerprint)
+    while (record := _reserve(scope, fingerprint)) is None:
+        settled = _settled_record(scope)
+        if settled is not None:
+            return _replay(settled, fingerprint)
     try:
         with transaction.atomic():
             response = handler()
-            # Only successes are kept: a retry after a 400 may carry corrected input.
+            # Only successes are kept, in the same transaction as what they did.
             if 200 <= response.status_code < 300:
-                IdempotencyRecord.objects.create(
-                    **scope,
-                    request_fingerprint=fingerprint,
-                    response_status=response.status_code,
-                    response_body=json.loads(json.dumps(response.data, cls=DjangoJSONEncoder)),
-                    response_location=response.get("Location", ""),
-                )
-    except IntegrityError:
-        # A racing request with the same key committed first; ours rolled back whole.
-        record = IdempotencyRecord.objects.filter(**scope).first()
-        if record is None:
-            raise
-        return _replay(record, fingerprint)
+                record.response_status = response.status_code
+                record.response_body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+                record.response_location = response.get("Location", "")
+                record.save(update_fields=["response_status", "response_body", "response_location"])
+                return response
+    except BaseException:
+        _release(record)
+        raise
+    _release(record)
     return response
 
 
