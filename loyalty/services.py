@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
+from classicpos.limits import MAX_POINTS_ADJUSTMENT
 from customers.locks import customer_for_update
 from customers.models import Customer
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
@@ -182,6 +183,8 @@ def points_adjust(*, customer: Customer, points: int, reason: str, user) -> Loya
         errors.update(error.message_dict)
     if isinstance(points, bool) or not isinstance(points, int) or points == 0:
         errors["points"] = ["Enter a whole number of points other than zero."]
+    elif abs(points) > MAX_POINTS_ADJUSTMENT:
+        errors["points"] = [f"Adjust by at most {MAX_POINTS_ADJUSTMENT:,} points at a time."]
     if errors:
         raise ValidationError(errors)
     locked = customer_for_update(customer.pk)

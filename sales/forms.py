@@ -5,6 +5,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
+from classicpos.limits import MAX_ID
 from sales.extensions import refund_destinations
 from sales.models import Sale, SaleStatus
 from sales.quotes import RefundLineInput
@@ -15,7 +16,9 @@ class SaleListForm(forms.Form):
     """The sales list's filters, read from the query string; a bad value is ignored."""
 
     status = forms.ChoiceField(required=False, choices=[("", "All"), *SaleStatus.choices])
-    customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    customer = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from classicpos.limits import MAX_AMOUNT, MAX_QUANTITY, is_id
 from sales.extensions import PaymentMethodType, payment_method, payment_methods
 from sales.models import Product, SaleLine
 from sales.money import ZERO, to_cents
@@ -93,7 +94,10 @@ def parse_amount(value, field: str, errors: SaleErrors) -> Decimal | None:
     except (InvalidOperation, TypeError, ValueError):
         errors.add(field, "Enter an amount such as 12.50.")
         return None
-    if not amount.is_finite() or amount != to_cents(amount):
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+        errors.add(field, f"Enter an amount up to {MAX_AMOUNT:,}.")
+        return None
+    if amount != to_cents(amount):
         errors.add(field, "Enter an amount with at most two decimals.")
         return None
     return amount
@@ -127,10 +131,12 @@ def sale_payment_methods(*, customer) -> list[PaymentMethodType]:
 
 
 def _quoted_lines(lines: list[LineInput], errors: SaleErrors) -> list[QuotedLine]:
-    products = Product.objects.in_bulk([line.product_id for line in lines])
+    products = Product.objects.in_bulk(
+        [line.product_id for line in lines if is_id(line.product_id)]
+    )
     quoted = []
     for index, line in enumerate(lines):
-        product = products.get(line.product_id)
+        product = products.get(line.product_id) if is_id(line.product_id) else None
         if product is None:
             errors.add(f"lines[{index}].productId", f"There is no product #{line.product_id}.")
             continue
@@ -140,6 +146,9 @@ def _quoted_lines(lines: list[LineInput], errors: SaleErrors) -> list[QuotedLine
         quantity = line.quantity
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
             errors.add(f"lines[{index}].quantity", "Quantity must be a whole number of at least 1.")
+            continue
+        if quantity > MAX_QUANTITY:
+            errors.add(f"lines[{index}].quantity", f"Sell at most {MAX_QUANTITY:,} on one line.")
             continue
         quoted.append(
             QuotedLine(

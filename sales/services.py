@@ -9,6 +9,7 @@ due come from ``sales.quotes.sale_quote``, the same numbers the till shows.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from classicpos.limits import is_id
 from customers.locks import customer_for_update
 from customers.models import Customer
 from sales.extensions import payment_method, refund_destinations
@@ -40,6 +41,9 @@ __all__ = [
 def _checkout_customer(customer_id: int | None, errors: SaleErrors) -> Customer | None:
     """Return the locked customer, refusing unknown and inactive ones."""
     if customer_id is None:
+        return None
+    if not is_id(customer_id):
+        errors.add("customerId", f"There is no customer #{customer_id}.")
         return None
     # Locked first (see customers.locks): the customer cannot be deactivated
     # mid-sale, and the payment methods' balance checks see a stable row.

@@ -1,6 +1,51 @@
 """Filter-set helpers: parse and check query parameters, then let one selector filter."""
 
+from datetime import UTC
+
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+from classicpos.limits import MAX_ID, MAX_POINTS
+
+
+class BoundedDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time that must also convert to UTC (year 9999 at -23:59 cannot)."""
+
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+            if moment is not None:
+                moment.astimezone(UTC)  # the database compares in UTC
+        except (OverflowError, ValueError):
+            raise ValidationError("Enter a date and time between years 1 and 9999.") from None
+        return moment
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedDateTimeField
+
+
+class IdFilter(django_filters.Filter):
+    """A database id: a whole number from 1 to ``MAX_ID``."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class PointsFilter(django_filters.Filter):
+    """A whole number of points (``minPoints=1.5`` is an error, not 1), within the column."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -MAX_POINTS)
+        kwargs.setdefault("max_value", MAX_POINTS)
+        super().__init__(*args, **kwargs)
 
 
 class SelectorFilterSet(django_filters.FilterSet):
@@ -10,8 +55,8 @@ class SelectorFilterSet(django_filters.FilterSet):
     ``createdAfter`` / ``createdBefore`` are shared by every list with a date range.
     """
 
-    createdAfter = django_filters.IsoDateTimeFilter(method="noop")
-    createdBefore = django_filters.IsoDateTimeFilter(method="noop")
+    createdAfter = DateTimeFilter(method="noop")
+    createdBefore = DateTimeFilter(method="noop")
 
     def noop(self, queryset, name, value):
         return queryset

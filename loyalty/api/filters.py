@@ -2,13 +2,13 @@
 
 import django_filters
 
-from classicpos.api.filters import SelectorFilterSet
+from classicpos.api.filters import IdFilter, SelectorFilterSet
 from loyalty.models import TransactionKind
 from loyalty.selectors import LedgerFilters, ledger_list
 
 
 class LoyaltyTransactionFilterSet(SelectorFilterSet):
-    customer = django_filters.NumberFilter(method="noop")
+    customer = IdFilter(method="noop")
     kind = django_filters.ChoiceFilter(method="noop", choices=TransactionKind.choices)
 
     def filter_queryset(self, queryset):

@@ -2,13 +2,13 @@
 
 import django_filters
 
-from classicpos.api.filters import SelectorFilterSet
+from classicpos.api.filters import IdFilter, SelectorFilterSet
 from sales.models import SaleStatus
 from sales.selectors import SaleFilters, product_search, sale_list
 
 
 class SaleFilterSet(SelectorFilterSet):
-    customer = django_filters.NumberFilter(method="noop")
+    customer = IdFilter(method="noop")
     status = django_filters.ChoiceFilter(method="noop", choices=SaleStatus.choices)
 
     def filter_queryset(self, queryset):

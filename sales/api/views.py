@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from classicpos.api.idempotency import IdempotentCreateMixin, run_idempotently
+from classicpos.limits import is_id
 from customers.models import Customer
 from sales import services
 from sales.api.filters import ProductFilterSet, SaleFilterSet
@@ -166,7 +167,7 @@ def _quote_customer(customer_id: int | None) -> Customer | None:
     """Return the customer a quote is for; an unknown id is a field error, like at checkout."""
     if customer_id is None:
         return None
-    customer = Customer.objects.filter(pk=customer_id).first()
+    customer = Customer.objects.filter(pk=customer_id).first() if is_id(customer_id) else None
     if customer is None:
         raise ValidationError({"customerId": [f"There is no customer #{customer_id}."]})
     return customer
