@@ -293,7 +293,12 @@ def _refund_lines(sale, requested: list[RefundLineInput] | None, errors: SaleErr
             errors.add("lines", f"Sale {sale.number} has already been refunded in full.")
         return chosen
     chosen = []
+    named = set()
     for index, item in enumerate(requested):
+        if item.sale_line_id in named:
+            errors.add(f"lines[{index}].saleLineId", "Name each sale line once.")
+            continue
+        named.add(item.sale_line_id)
         line = sale_lines.get(item.sale_line_id)
         if line is None:
             errors.add(

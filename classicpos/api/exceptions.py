@@ -9,6 +9,7 @@ client: it is logged with the request id instead.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -20,6 +21,14 @@ from classicpos.api.serializers import camel_case
 logger = logging.getLogger("classicpos.api")
 
 NON_FIELD_KEY = "nonFieldErrors"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    """The body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (HTTP 413)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload-too-large"
 
 
 class Conflict(exceptions.APIException):
@@ -73,6 +82,8 @@ def _as_drf_exception(exc: Exception) -> exceptions.APIException | None:
         else:
             detail = {NON_FIELD_KEY: exc.messages}
         return exceptions.ValidationError(detail)
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
     if isinstance(exc, Http404):
         return exceptions.NotFound("No such resource.")
     if isinstance(exc, DjangoPermissionDenied):

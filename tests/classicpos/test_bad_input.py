@@ -71,3 +71,35 @@ def test_out_of_range_list_filters_are_refused(manager_client, url, query):
 @pytest.mark.parametrize("page", ["/sales/?customer=²", "/sales/?customer=" + "9" * 30])
 def test_pages_ignore_numbers_they_cannot_use(manager_page, page):
     assert manager_page.get(page).status_code == 200
+
+
+def test_a_sale_line_named_twice_in_one_refund_is_refused(manager_client, cashier):
+    from tests.loyalty.helpers import ring_up
+
+    sale = ring_up(customer=None, price="10.00", cashier=cashier, quantity=3)
+    line = sale.lines.get()
+    response = post_json(
+        manager_client,
+        f"/api/sales/{sale.pk}/refund",
+        {"lines": [{"saleLineId": line.pk, "quantity": 2}, {"saleLineId": line.pk, "quantity": 2}]},
+    )
+    body = assert_problem(response, 400)
+    assert body["errors"] == {"lines[1].saleLineId": ["Name each sale line once."]}
+    sale.refresh_from_db()
+    assert sale.refunded_total == 0
+
+
+def test_a_body_over_the_size_limit_is_a_413_problem(cashier_client):
+    response = cashier_client.post(
+        "/api/customers",
+        data=b'{"name": "' + b"x" * (10 * 2**20) + b'"}',
+        content_type="application/json",
+    )
+    assert_problem(response, 413)
+
+
+def test_deeply_nested_json_is_a_400_problem(cashier_client):
+    response = cashier_client.post(
+        "/api/customers", data="[" * 5000 + "]" * 5000, content_type="application/json"
+    )
+    assert_problem(response, 400)
