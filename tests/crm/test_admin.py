@@ -23,14 +23,13 @@ def admin_client(client):
 
 @pytest.fixture
 def limited_admin(client):
-    """Staff in the admin with the Cashier's CRM permissions only."""
+    """A Manager (the admin is theirs) in a shop whose Managers may not mark leads lost."""
     user = UserFactory(username="clerk")
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="crm",
-            codename__in=["view_lead", "add_lead", "change_lead", "convert_lead"],
-        )
+    managers = Group.objects.get(name=MANAGER)
+    managers.permissions.remove(
+        Permission.objects.get(content_type__app_label="crm", codename="mark_lead_lost")
     )
+    user.groups.add(managers)
     client.force_login(user)
     return client, user
 
