@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from classicpos.views import StaffPageMixin
+from classicpos.views import StaffPageMixin, query_without_page
 from crm import services
 from crm.forms import (
     PAGE_SIZE,
@@ -40,13 +40,6 @@ from crm.services import CrmPermissionDenied
 from customers.models import Customer
 
 RECENT_ACTIVITIES = 20
-
-
-def query_without_page(request) -> str:
-    """Return the query string minus ``page``, ready for ``?{this}page=N`` links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return f"{query.urlencode()}&" if query else ""
 
 
 def safe_next(request, fallback: str) -> str:
