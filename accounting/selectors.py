@@ -144,15 +144,20 @@ class InvoiceTotals:
 def invoice_totals(invoices: QuerySet[Invoice]) -> InvoiceTotals:
     """Return the count and money totals of a filtered invoice list, in one query."""
     figures = invoices.order_by().aggregate(
-        count=Count("id"),
-        total=_money_sum("total"),
-        amount_paid=_money_sum("amount_paid"),
-        amount_credited=_money_sum("amount_credited"),
-        balance=_money_sum(BALANCE),
+        invoice_count=Count("id"),
+        sum_total=_money_sum("total"),
+        sum_paid=_money_sum("amount_paid"),
+        sum_credited=_money_sum("amount_credited"),
+        sum_balance=_money_sum(BALANCE),
     )
-    count = figures.pop("count")
     # SQLite sums decimals without their scale; every amount is shown in cents.
-    return InvoiceTotals(count=count, **{name: to_cents(value) for name, value in figures.items()})
+    return InvoiceTotals(
+        count=figures["invoice_count"],
+        total=to_cents(figures["sum_total"]),
+        amount_paid=to_cents(figures["sum_paid"]),
+        amount_credited=to_cents(figures["sum_credited"]),
+        balance=to_cents(figures["sum_balance"]),
+    )
 
 
 def invoice_detail(*, pk: int) -> Invoice:

@@ -54,7 +54,15 @@ class InvoiceListView(StaffPageMixin, ListView):
     def get_queryset(self):
         self.filter_form = InvoiceListForm(self.request.GET)
         self.filters = self.filter_form.filters()
-        return invoice_list(filters=self.filters, with_payments=False)
+        invoices = invoice_list(filters=self.filters, with_payments=False)
+        self.totals = invoice_totals(invoices)
+        return invoices
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # The totals query has counted the invoices already; no second COUNT(*).
+        paginator.__dict__["count"] = self.totals.count
+        return paginator
 
     def get_context_data(self, **kwargs):
         customer = None
@@ -63,7 +71,7 @@ class InvoiceListView(StaffPageMixin, ListView):
         return super().get_context_data(
             filter_form=self.filter_form,
             filter_customer=customer,
-            totals=invoice_totals(self.object_list),
+            totals=self.totals,
             query_without_page=query_without_page(self.request),
             **kwargs,
         )

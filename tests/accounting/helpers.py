@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounting import services
 from accounting.models import CustomerAccount, Invoice, StoreCreditEntry
 from accounting.selectors import customer_outstanding
+from sales.money import to_cents
 from sales.services import LineInput, PaymentInput, RefundLineInput, sale_checkout, sale_refund
 from tests.sales.factories import ProductFactory
 
@@ -60,8 +61,9 @@ def assert_invariants(*customers) -> None:
     """Every invoice's paid and credited amounts equal its rows; each customer's outstanding
     equals the balances of their unpaid invoices; store credit equals its ledger, never < 0."""
     for invoice in Invoice.objects.all():
-        paid = invoice.payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
-        credited = invoice.credits.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        # SQLite sums decimals as floats: compare in cents.
+        paid = to_cents(invoice.payments.aggregate(s=Sum("amount"))["s"] or 0)
+        credited = to_cents(invoice.credits.aggregate(s=Sum("amount"))["s"] or 0)
         assert invoice.amount_paid == paid, invoice
         assert invoice.amount_credited == credited, invoice
         assert invoice.amount_paid + invoice.amount_credited <= invoice.total
@@ -72,7 +74,7 @@ def assert_invariants(*customers) -> None:
             (i.total - i.amount_paid - i.amount_credited for i in unpaid), Decimal("0.00")
         )
         ledger = StoreCreditEntry.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
-        assert store_credit(customer) == (ledger or Decimal("0.00"))
+        assert store_credit(customer) == to_cents(ledger or 0)
         assert store_credit(customer) >= 0
 
 
