@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounting.selectors import invoice_mismatches, store_credit_mismatches
 from accounting.services import store_credit_reconcile
+from sales.money import to_cents
 
 
 class Command(BaseCommand):
@@ -28,16 +29,17 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Every balance equals its ledger."))
             return
         for account in accounts:
-            difference = account.store_credit - account.ledger_sum
+            ledger = to_cents(account.ledger_sum)
             self.stdout.write(
                 f"store credit  customer {account.customer_id}: balance {account.store_credit}, "
-                f"ledger {account.ledger_sum}, difference {difference:+}  {account.customer.name}"
+                f"ledger {ledger}, difference {account.store_credit - ledger:+}  "
+                f"{account.customer.name}"
             )
         for invoice in invoices:
             self.stdout.write(
                 f"invoice {invoice.number}: paid {invoice.amount_paid} vs payments "
-                f"{invoice.payments_sum}; credited {invoice.amount_credited} vs credits "
-                f"{invoice.credits_sum}"
+                f"{to_cents(invoice.payments_sum)}; credited {invoice.amount_credited} vs credits "
+                f"{to_cents(invoice.credits_sum)}"
             )
         if options["fix"] and accounts:
             for account in accounts:
