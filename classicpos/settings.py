@@ -5,6 +5,7 @@ Every value a deployment may change comes from the environment (see README,
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,7 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -75,7 +77,26 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "classicpos.htmx_cache.HtmxCacheMiddleware",
     "classicpos.admin_site.AdminAccessMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Logins: throttled per user name and per client address (django-axes) ----------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CLASSICPOS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLASSICPOS_LOGIN_COOLOFF_MINUTES", "15")))
+# Either is enough to lock: one user name tried from many places, or one place trying many.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "classicpos.client_ip.client_ip"
+# Behind reverse proxies set CLASSICPOS_PROXY_COUNT to how many there are (usually 1): the
+# client's address is then read from X-Forwarded-For. Directly exposed, leave it at 0: the
+# socket's address is the only one to trust.
+CLASSICPOS_PROXY_COUNT = int(os.environ.get("CLASSICPOS_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "classicpos.urls"
 WSGI_APPLICATION = "classicpos.wsgi.application"
@@ -178,7 +199,7 @@ CLASSICPOS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("CLASSICPOS_IDEMPOTENCY_TT
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns "not logged in" into 401.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["classicpos.api.permissions.StaffModelPermissions"],
@@ -195,6 +216,19 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": CLASSICPOS_PROXY_COUNT or None,
+    "DEFAULT_THROTTLE_RATES": {
+        # POST /api/auth/token, per client address, on top of django-axes' lockout.
+        "login": os.environ.get("CLASSICPOS_TOKEN_LOGIN_RATE", "20/min"),
+    },
+}
+
+# API tokens (django-rest-knox): stored hashed, expiring, revoked by DELETE /api/auth/token
+# and by a password change; a till's token is extended while it is used.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=int(os.environ.get("CLASSICPOS_TOKEN_TTL_HOURS", "720"))),
+    "AUTO_REFRESH": True,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -2,10 +2,19 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from classicpos.roles import CASHIER, MANAGER
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: the API's throttles count requests there."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

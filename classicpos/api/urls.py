@@ -9,7 +9,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from classicpos.api.routers import OptionalSlashRouter
-from classicpos.api.views import ObtainTokenView, api_not_found
+from classicpos.api.views import TokenView, api_not_found
 from classicpos.modules import module_submodules
 
 
@@ -27,9 +27,9 @@ def _root_router(modules) -> OptionalSlashRouter:
 _modules = module_submodules("api.urls")
 
 urlpatterns = [
-    path("auth/token", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/token", TokenView.as_view(), name="api-token"),
     # The same endpoint with a slash; the schema documents it once.
-    path("auth/token/", ObtainTokenView.as_view(schema=None)),
+    path("auth/token/", TokenView.as_view(schema=None)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Our ReDoc page loads nothing from another host (no web fonts, no CDN logo).

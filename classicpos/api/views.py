@@ -1,30 +1,88 @@
-"""API endpoints that belong to no single app: obtaining a token."""
+"""API endpoints that belong to no single app: getting and revoking a token."""
 
+import logging
+
+from django.contrib.auth import authenticate
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import parsers, serializers
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.permissions import AllowAny
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
+from rest_framework import exceptions, parsers, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from classicpos.api.problems import problem_json_response
 
+security_log = logging.getLogger("classicpos.security")
 
-class ObtainTokenView(ObtainAuthToken):
-    """Exchange a staff user's username and password for an API token."""
 
-    permission_classes = [AllowAny]
+class TooManyLogins(exceptions.Throttled):
+    default_detail = "Too many failed logins. Try again later or ask a Manager to unlock you."
+    default_code = "too-many-logins"
+
+
+class CredentialsSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class TokenView(APIView):
+    """``POST``: a staff user's username and password for an API token (shown once).
+    ``DELETE``: revoke the token the request is made with."""
+
     parser_classes = [parsers.JSONParser, parsers.FormParser]
+    throttle_scope = "login"
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(
         summary="Get an API token for a username and password",
-        request=inline_serializer(
-            "TokenRequest",
-            {"username": serializers.CharField(), "password": serializers.CharField()},
-        ),
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        request=CredentialsSerializer,
+        responses={
+            200: inline_serializer(
+                "TokenResponse",
+                {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+            )
+        },
     )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    def post(self, request):
+        credentials = CredentialsSerializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        user = authenticate(request=request, **credentials.validated_data)
+        # django-axes refuses a locked-out login inside authenticate(), which then
+        # answers None as for a wrong password; the request carries the difference.
+        if getattr(request, "axes_locked_out", False):
+            security_log.warning(
+                "Token login refused: locked out (user %r, address %s)",
+                credentials.validated_data["username"],
+                getattr(request, "axes_ip_address", "?"),
+            )
+            raise TooManyLogins()
+        if user is None or not user.is_active:
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["Unable to log in with provided credentials."]}
+            )
+        instance, token = AuthToken.objects.create(user)
+        return Response({"token": token, "expiry": instance.expiry})
+
+    @extend_schema(
+        summary="Revoke the token this request is made with",
+        request=None,
+        responses={204: OpenApiResponse(description="The token no longer works.")},
+    )
+    def delete(self, request):
+        if not isinstance(request.successful_authenticator, TokenAuthentication):
+            raise exceptions.ValidationError(
+                {"Authorization": ["Send the token to revoke: Authorization: Token <token>."]}
+            )
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @csrf_exempt

@@ -5,7 +5,6 @@ endpoints share the same code (``classicpos/api/``)."""
 import logging
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from classicpos.request_id import RequestIdLogFilter
@@ -111,15 +110,19 @@ def test_schema_needs_authentication_too(anonymous_client):
 
 
 def test_token_endpoint_and_token_authentication(anonymous_client, manager):
+    tokens = []
     for path in ("/api/auth/token", "/api/auth/token/"):
         response = post_json(
             anonymous_client, path, {"username": "manager", "password": TEST_PASSWORD}
         )
         assert response.status_code == 200
-        assert response.json() == {"token": Token.objects.get(user=manager).key}
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=manager).key}")
-    assert client.get("/api/customers").status_code == 200
+        assert set(response.json()) == {"token", "expiry"}
+        tokens.append(response.json()["token"])
+    assert len(set(tokens)) == 2  # one token per till, each revocable on its own
+    for token in tokens:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert client.get("/api/customers").status_code == 200
 
 
 def test_token_endpoint_refuses_a_wrong_password(anonymous_client, manager):

@@ -1,0 +1,122 @@
+"""Logins are throttled per user name and per address; API tokens expire and can be revoked."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from tests.api_helpers import assert_problem, post_json
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+WRONG = {"username": "manager", "password": "not-the-password"}
+
+
+def token_for(username="manager") -> str:
+    response = post_json(
+        APIClient(), "/api/auth/token", {"username": username, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def client_with(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/", "/api/auth/login/"])
+def test_login_pages_lock_out_after_repeated_wrong_passwords(client, manager, path, caplog):
+    statuses = [client.post(path, WRONG).status_code for _ in range(30)]
+    assert statuses[:4] == [200] * 4  # the form again, with its error
+    assert set(statuses[4:]) == {429}  # the fifth wrong password locks the account
+    locked = client.post(path, {"username": "manager", "password": TEST_PASSWORD})
+    assert locked.status_code == 429  # even the right password waits out the lockout
+    assert "Too many failed logins" in locked.content.decode()
+
+
+def test_a_locked_out_address_cannot_guess_other_users(client, manager, cashier):
+    for _ in range(5):
+        client.post("/accounts/login/", WRONG)
+    other = {"username": "cashier", "password": "also-wrong"}
+    assert client.post("/accounts/login/", other).status_code == 429
+
+
+def test_token_endpoint_locks_out_with_a_429_problem(manager, caplog):
+    client = APIClient()
+    with caplog.at_level(logging.WARNING):
+        # Ten tries: under the endpoint's own rate limit, so the lockout is what answers.
+        statuses = [post_json(client, "/api/auth/token", WRONG).status_code for _ in range(10)]
+    assert statuses[:4] == [400] * 4
+    assert set(statuses[4:]) == {429}  # the fifth wrong password locks the account
+    right = post_json(client, "/api/auth/token", {"username": "manager", "password": TEST_PASSWORD})
+    body = assert_problem(right, 429)
+    assert "Too many failed logins" in body["detail"]
+    assert any("locked out" in record.getMessage().lower() for record in caplog.records)
+
+
+@override_settings(AXES_ENABLED=False)
+def test_token_endpoint_is_rate_limited_per_address(manager, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    # DRF reads the rates once, at import; the test lowers this one directly.
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "3/min"})
+    client = APIClient()
+    statuses = [post_json(client, "/api/auth/token", WRONG).status_code for _ in range(5)]
+    assert statuses == [400, 400, 400, 429, 429]
+
+
+def test_delete_revokes_the_token_it_is_sent_with(manager):
+    kept, revoked = token_for(), token_for()
+    response = client_with(revoked).delete("/api/auth/token")
+    assert response.status_code == 204
+    assert_problem(client_with(revoked).get("/api/customers"), 401)
+    assert client_with(kept).get("/api/customers").status_code == 200
+
+
+def test_delete_without_a_token_says_what_to_send(manager_client):
+    body = assert_problem(manager_client.delete("/api/auth/token"), 400)
+    assert "Authorization" in body["errors"]
+
+
+def test_a_password_change_revokes_every_token(manager):
+    token = token_for()
+    manager.set_password("a-new-long-password")
+    manager.save()
+    assert_problem(client_with(token).get("/api/customers"), 401)
+    assert AuthToken.objects.filter(user=manager).count() == 0
+
+
+def test_saving_a_user_without_a_new_password_keeps_the_tokens(manager):
+    token = token_for()
+    manager.first_name = "Maria"
+    manager.save()
+    assert client_with(token).get("/api/customers").status_code == 200
+
+
+def test_tokens_expire(manager):
+    token = token_for()
+    AuthToken.objects.filter(user=manager).update(expiry=timezone.now() - timedelta(seconds=1))
+    assert_problem(client_with(token).get("/api/customers"), 401)
+
+
+def test_tokens_are_listed_and_revocable_in_the_admin(admin_client_for_tokens, manager):
+    token_for()
+    page = admin_client_for_tokens.get("/admin/knox/authtoken/")
+    assert page.status_code == 200
+    assert "manager" in page.content.decode()
+
+
+@pytest.fixture
+def admin_client_for_tokens(client):
+    from tests.factories import UserFactory
+
+    boss = UserFactory(username="boss", is_superuser=True)
+    client.force_login(boss)
+    return client
