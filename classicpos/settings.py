@@ -177,6 +177,17 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # Served over HTTPS (the default in production): redirect HTTP, and tell browsers to
+    # never try HTTP again (HSTS, a year by default; SECURE_HSTS_SECONDS=0 turns it off).
+    # A shop serving its LAN over plain HTTP sets SECURE_COOKIES=false, which turns both off.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+    SECURE_HSTS_SECONDS = int(
+        os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0")
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    # Behind a TLS-terminating proxy, it says whether the browser used HTTPS.
+    if int(os.environ.get("CLASSICPOS_PROXY_COUNT", "0")):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- ClassicPOS ---------------------------------------------------------------
 CLASSICPOS_DEFAULT_REGION = os.environ.get("CLASSICPOS_DEFAULT_REGION", "US").upper()
@@ -267,5 +278,7 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "INFO"},
         "django.db.backends": {"level": "INFO"},
+        # django-axes announces itself at every start; its lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -15,6 +15,8 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 
 # A file, not memory, so tests see SQLite as the shop does (WAL, locks between
 # connections). One file per test run (process), so two runs on one machine never

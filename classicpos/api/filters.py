@@ -5,6 +5,8 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from classicpos.limits import MAX_ID, MAX_POINTS
 
@@ -26,6 +28,7 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = BoundedDateTimeField
 
 
+@extend_schema_field(OpenApiTypes.INT64)
 class IdFilter(django_filters.Filter):
     """A database id: a whole number from 1 to ``MAX_ID``."""
 
@@ -37,6 +40,7 @@ class IdFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class PointsFilter(django_filters.Filter):
     """A whole number of points (``minPoints=1.5`` is an error, not 1), within the column."""
 
