@@ -184,7 +184,11 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(
         os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0")
     )
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Submitting the domain to browsers' HSTS preload list is the domain owner's call, made
+    # once for every site on it: off unless asked for, and not a warning when off.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # Behind a TLS-terminating proxy, it says whether the browser used HTTPS.
     if int(os.environ.get("CLASSICPOS_PROXY_COUNT", "0")):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
