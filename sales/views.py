@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
@@ -131,9 +132,11 @@ class RefundView(StaffPageMixin, FormView):
     permission_required = REFUND_SALE
     template_name = "sales/refund_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.sale = get_object_or_404(sale_detail_list(), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def sale(self):
+        # Looked up on first use, after the login and permission checks: an anonymous
+        # visitor learns nothing about which sales exist.
+        return get_object_or_404(sale_detail_list(), pk=self.kwargs["pk"])
 
     def get_form(self, form_class=None):
         return RefundForm(**self.get_form_kwargs(), sale=self.sale)

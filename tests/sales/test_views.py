@@ -152,3 +152,14 @@ def test_sales_list_shows_the_customer_filter_as_a_removable_chip(manager_page, 
     assert "Ann Filtered" in html
     assert 'href="?status=completed"' in html  # the chip's remove link keeps other filters
     assert 'id="customer-filter"' not in manager_page.get("/sales/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/sales/{pk}/", "/sales/{pk}/refund/", "/sales/{pk}/refund/preview/"]
+)
+def test_anonymous_visitors_cannot_tell_which_sales_exist(client, cashier, path):
+    sale = ring_up(customer=None, price="1.00", cashier=cashier)
+    for pk in (sale.pk, 999999):
+        response = client.get(path.format(pk=pk))
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
