@@ -62,7 +62,7 @@ def on_account_limit(*, customer, amount: Decimal) -> MethodLimit:
 
 def store_credit_limit(*, customer, amount: Decimal) -> MethodLimit:
     balance = account_for(customer=customer).store_credit
-    return MethodLimit(max_amount=balance, detail=f"{balance} of store credit")
+    return MethodLimit(max_amount=balance, detail=f"{balance} available")
 
 
 def _invoice(sale):

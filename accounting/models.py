@@ -69,9 +69,6 @@ class InvoiceQuerySet(models.QuerySet):
     def overdue(self, *, today=None):
         return self.unpaid().filter(due_on__lt=today or timezone.localdate())
 
-    def with_balance(self):
-        return self.annotate(balance_due=F("total") - F("amount_paid") - F("amount_credited"))
-
 
 class Invoice(models.Model):
     """What a sale put on a customer's account, and how much of it is settled.

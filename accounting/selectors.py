@@ -171,10 +171,8 @@ def invoice_detail(*, pk: int) -> Invoice:
 
 def customer_open_invoices(*, customer: Customer) -> QuerySet[Invoice]:
     """Return the invoices the customer still has to pay, the oldest due first."""
-    return (
-        Invoice.objects.filter(customer=customer, status__in=UNPAID_STATUSES)
-        .annotate(balance_due=BALANCE)
-        .order_by("due_on", "id")
+    return Invoice.objects.filter(customer=customer, status__in=UNPAID_STATUSES).order_by(
+        "due_on", "id"
     )
 
 

@@ -436,7 +436,7 @@ def test_quote_offers_available_credit_and_store_credit(cashier_client, cashier,
     )
     assert (offers["store_credit"]["maxAmount"], offers["store_credit"]["detail"]) == (
         "3.00",
-        "3.00 of store credit",
+        "3.00 available",
     )
     walk_in = post_json(
         cashier_client, "/api/sales/quote", {"lines": [{"productId": product.pk, "quantity": 1}]}
