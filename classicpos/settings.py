@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "classicpos.request_id.RequestIdMiddleware",
+    # Before anything connects: a missing SQLite file must not be created empty.
+    "classicpos.database_guard.DatabaseGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

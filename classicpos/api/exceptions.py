@@ -11,6 +11,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -29,6 +30,18 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "payload-too-large"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """The database cannot be reached or written (HTTP 503)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "The shop's database is unavailable right now; nothing was saved. "
+        "Try again in a moment, or ask the administrator to check the server."
+    )
+    default_code = "unavailable"
+    wait = 30
 
 
 class Conflict(exceptions.APIException):
@@ -82,6 +95,9 @@ def _as_drf_exception(exc: Exception) -> exceptions.APIException | None:
         else:
             detail = {NON_FIELD_KEY: exc.messages}
         return exceptions.ValidationError(detail)
+    if isinstance(exc, OperationalError):
+        logger.error("Database unavailable: %s", exc)
+        return DatabaseUnavailable()
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     if isinstance(exc, Http404):
