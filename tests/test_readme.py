@@ -85,3 +85,21 @@ def test_curl_examples_run_as_printed(live_server):
         "curl -s -X POST http://127.0.0.1:8000/api/customers/1/loyalty-adjustments"
     )
     assert '"redeemStep":100' in output("curl -s http://127.0.0.1:8000/api/loyalty-program")
+    assert '"phone":"+12125550199"' in output("curl -s -X POST http://127.0.0.1:8000/api/leads \\")
+    assert '"count":1' in output("curl -s 'http://127.0.0.1:8000/api/leads?status=new")
+    assert '"status":"contacted"' in output("curl -s -X PATCH http://127.0.0.1:8000/api/leads/1")
+    assert '"leadId":1' in output("curl -s -X POST http://127.0.0.1:8000/api/activities \\")
+    assert '"dueOn":"2030-01-15"' in output(
+        "curl -s -X POST http://127.0.0.1:8000/api/activities -H"
+    )
+    assert '"count":1' in output("curl -s 'http://127.0.0.1:8000/api/activities?openTasks=true")
+    assert '"done":true' in output("curl -s -X PATCH http://127.0.0.1:8000/api/activities/2")
+    assert (
+        output("curl -s -X POST http://127.0.0.1:8000/api/leads/1/convert")
+        == '{"customerId":2,"created":true}'
+    )
+    assert (
+        output("curl -s -X POST http://127.0.0.1:8000/api/leads/2/convert")
+        == '{"customerId":1,"created":false}'
+    )
+    assert '"count":2' in output("curl -s http://127.0.0.1:8000/api/customers/2/activities")
