@@ -21,6 +21,12 @@ class CustomerAdminForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.phone:
+            # Shown as staff type and read it; the service stores E.164 again on save.
+            self.initial["phone"] = self.instance.phone_display
+
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
@@ -34,9 +40,13 @@ class CustomerAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
-    @admin.display(description="Phone")
+    @admin.display(description="Phone", ordering="phone")
     def phone_display(self, customer: Customer) -> str:
         return customer.phone_display
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search as the staff pages and the API do: every word, phone by its digits."""
+        return queryset.search(search_term), False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # A customer with history must never vanish: deactivate instead.

@@ -5,8 +5,8 @@ from django import forms
 from customers.models import EDITABLE_FIELDS, Customer
 from customers.selectors import (
     DEFAULT_ORDERING,
-    DEFAULT_STATUS,
     ORDERING_CHOICES,
+    PAGE_DEFAULT_STATUS,
     STATUS_CHOICES,
 )
 from customers.validators import ADDRESS_MAX_LENGTH, NAME_MAX_LENGTH
@@ -65,6 +65,37 @@ class CustomerForm(forms.ModelForm):
     def _post_clean(self):
         """Skip the model's validation: ``customer_create``/``customer_update`` run it once."""
 
+    def focus_first_error(self) -> None:
+        """Move the page's focus from Name to the first field in error, if any."""
+        in_error = [name for name in self.fields if name in self.errors]
+        if not in_error:
+            return
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields[in_error[0]].widget.attrs["autofocus"] = True
+
+
+class DuplicateConfirmationForm(forms.Form):
+    """The "Save anyway" step: which possible duplicates the user has seen and accepted.
+
+    The ids travel with the form, so a confirmation covers exactly the customers
+    shown; a different phone that matches someone else is asked about again.
+    """
+
+    confirmed_duplicates = forms.RegexField(
+        regex=r"^[0-9]+(,[0-9]+)*$", required=False, widget=forms.HiddenInput
+    )
+
+    def confirmed_ids(self) -> set[int]:
+        """Return the ids accepted on the previous step; nothing when tampered with."""
+        if not self.is_valid() or not self.cleaned_data["confirmed_duplicates"]:
+            return set()
+        return {int(part) for part in self.cleaned_data["confirmed_duplicates"].split(",")}
+
+    def confirms(self, duplicates) -> bool:
+        """Return whether every one of ``duplicates`` was shown and accepted."""
+        return {item.customer.pk for item in duplicates} <= self.confirmed_ids()
+
 
 class CustomerListForm(forms.Form):
     """The list's search, filter, sort and page size, read from the query string."""
@@ -88,7 +119,7 @@ class CustomerListForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return {
             "search": (data.get("search") or "").strip(),
-            "status": data.get("status") or DEFAULT_STATUS,
+            "status": data.get("status") or PAGE_DEFAULT_STATUS,
             "ordering": data.get("ordering") or DEFAULT_ORDERING,
             "page_size": data.get("page_size") or DEFAULT_PAGE_SIZE,
         }

@@ -38,15 +38,33 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(status=CustomerStatus.INACTIVE)
 
     def search(self, term: str | None):
-        """Match name or email (case-insensitive) or phone by its digits, literally."""
-        term = (term or "").strip()
-        if not term:
+        """Match every word of ``term``, in any order, literally.
+
+        A word matches the name or the email (case-insensitive) or, when it looks
+        like part of a phone number, the phone by its digits: "davis isla" and
+        "isla 0008" both find Isla Davis. A whole phone number typed with spaces
+        ("+1 415 555 0123") also matches by all its digits. Each word is one
+        ``LIKE`` per column, which the trigram indexes serve on PostgreSQL.
+        """
+        words = (term or "").split()
+        if not words:
             return self
-        condition = models.Q(name__icontains=term) | models.Q(email__icontains=term)
-        digits = validators.phone_search_digits(term)
-        if digits:
+        condition = models.Q()
+        for word in words:
+            condition &= _word_condition(word)
+        digits = validators.phone_search_digits(" ".join(words))
+        if len(words) > 1 and digits:
             condition |= models.Q(phone__contains=digits)
         return self.filter(condition)
+
+
+def _word_condition(word: str) -> models.Q:
+    """Return the condition one search word puts on a customer."""
+    condition = models.Q(name__icontains=word) | models.Q(email__icontains=word)
+    digits = validators.phone_search_digits(word)
+    if digits:
+        condition |= models.Q(phone__contains=digits)
+    return condition
 
 
 class Customer(models.Model):

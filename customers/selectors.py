@@ -12,7 +12,10 @@ from customers import validators
 from customers.models import Customer
 
 STATUS_CHOICES = ("active", "inactive", "all")
+# The API lists every customer unless asked (integrations sync them all); the staff
+# list page shows the active ones, with inactive customers one click away.
 DEFAULT_STATUS = "all"
+PAGE_DEFAULT_STATUS = "active"
 
 # Public sort keys (camelCase, as in the API and page URLs) and their columns.
 ORDERING_FIELDS = {
@@ -130,3 +133,30 @@ def customer_find_duplicates(
             found.append(PossibleDuplicate(customer=customer, reasons=tuple(reasons)))
     found.sort(key=lambda item: (-len(item.reasons), item.customer.name))
     return found[:MAX_DUPLICATES]
+
+
+def customer_duplicates_to_confirm(
+    *, name: str = "", phone: str = "", customer: Customer | None = None
+) -> list[PossibleDuplicate]:
+    """Return the customers whose phone a save would share: the staff page asks first.
+
+    A shared phone is most often the same person typed twice, but a family may
+    share one number, so the page asks for confirmation instead of refusing (the
+    API saves as before). An edit that keeps the customer's phone asks nothing.
+    """
+    phone = _normalized_or_none(validators.normalize_phone, phone)
+    if not phone or (customer is not None and customer.phone == phone):
+        return []
+    others = Customer.objects.filter(phone=phone)
+    if customer is not None:
+        others = others.exclude(pk=customer.pk)
+    name = " ".join((name or "").split())
+    return [
+        PossibleDuplicate(
+            customer=other,
+            reasons=("same phone", "similar name")
+            if len(name) >= 3 and _similar_name(name, other.name)
+            else ("same phone",),
+        )
+        for other in others.order_by("name", "id")[:MAX_DUPLICATES]
+    ]

@@ -1,5 +1,7 @@
 """Staff pages for customers: thin views over the customer services and selectors."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +11,12 @@ from django.views.generic import DetailView, FormView, ListView
 
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
 from customers import services
-from customers.forms import PAGE_SIZES, CustomerForm, CustomerListForm
+from customers.forms import (
+    PAGE_SIZES,
+    CustomerForm,
+    CustomerListForm,
+    DuplicateConfirmationForm,
+)
 from customers.models import Customer
 from customers.permissions import (
     ADD_CUSTOMER,
@@ -18,8 +25,9 @@ from customers.permissions import (
     VIEW_CUSTOMER,
 )
 from customers.selectors import (
-    DEFAULT_STATUS,
+    PAGE_DEFAULT_STATUS,
     CustomerListFilters,
+    customer_duplicates_to_confirm,
     customer_find_duplicates,
     customer_list,
 )
@@ -71,29 +79,45 @@ class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
     def get_queryset(self):
         self.filter_form = CustomerListForm(self.request.GET)
         self.values = self.filter_form.values()
-        return customer_list(
-            filters=CustomerListFilters(
-                search=self.values["search"],
-                status=self.values["status"],
-                ordering=self.values["ordering"],
-            )
+        self.filters = CustomerListFilters(
+            search=self.values["search"],
+            status=self.values["status"],
+            ordering=self.values["ordering"],
         )
+        return customer_list(filters=self.filters)
+
+    def inactive_matches(self, page) -> int:
+        """Return how many inactive customers the active list hides.
+
+        Asked only when the active list came back empty, so a cashier who searched for
+        a deactivated customer learns they exist (and a Manager can restore them).
+        """
+        if page.paginator.count or self.filters.status != "active":
+            return 0
+        return customer_list(filters=replace(self.filters, status="inactive")).count()
 
     def get_paginate_by(self, queryset):
         return self.values["page_size"]
 
     def get_context_data(self, **kwargs):
         values = self.values
-        return super().get_context_data(
+        context = super().get_context_data(
             form=self.filter_form,
             values=values,
             page_sizes=PAGE_SIZES,
             sort_columns=sort_columns(self.request.GET, values["ordering"]),
             query_without_page=query_without_page(self.request),
-            filtered=bool(values["search"]) or values["status"] != DEFAULT_STATUS,
+            filtered=bool(values["search"]) or values["status"] != PAGE_DEFAULT_STATUS,
             can_deactivate=self.request.user.has_perm(DEACTIVATE_CUSTOMER),
             **kwargs,
         )
+        inactive_matches = self.inactive_matches(context["page_obj"])
+        if inactive_matches:
+            query = self.request.GET.copy()
+            query.pop("page", None)
+            query["status"] = "inactive"
+            context.update(inactive_matches=inactive_matches, inactive_query=query.urlencode())
+        return context
 
 
 class CustomerDetailView(StaffPageMixin, DetailView):
@@ -132,6 +156,16 @@ class CustomerFormView(StaffPageMixin, FormView):
         }
 
     def form_valid(self, form):
+        # Someone else has this phone: show who, and save only once the user says so.
+        to_confirm = customer_duplicates_to_confirm(
+            name=form.cleaned_data.get("name") or "",
+            phone=form.cleaned_data.get("phone") or "",
+            customer=self.customer,
+        )
+        if to_confirm and not DuplicateConfirmationForm(self.request.POST).confirms(to_confirm):
+            return self.render_to_response(
+                self.get_context_data(form=form, duplicates_to_confirm=to_confirm)
+            )
         try:
             if self.customer is None:
                 customer = services.customer_create(**form.cleaned_data)
@@ -147,7 +181,28 @@ class CustomerFormView(StaffPageMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(customer=self.customer, **kwargs)
         form = context["form"]
-        if form.is_bound and "email" in form.errors:
+        if not form.is_bound:
+            return context
+        form.focus_first_error()
+        # The "possible duplicates" panel is filled again after a submit, not left empty.
+        context["duplicates"] = customer_find_duplicates(
+            name=form.data.get("name", ""),
+            email=form.data.get("email", ""),
+            phone=form.data.get("phone", ""),
+            exclude_id=self.customer.pk if self.customer else None,
+        )
+        to_confirm = context.get("duplicates_to_confirm")
+        if to_confirm:
+            # The question gets the focus; Name keeps what was typed.
+            form.fields["name"].widget.attrs.pop("autofocus", None)
+            ids = ",".join(str(item.customer.pk) for item in to_confirm)
+            context["confirmation"] = DuplicateConfirmationForm(
+                initial={"confirmed_duplicates": ids}
+            )
+        else:
+            # A confirmation already given survives a field error on the same submit.
+            context["confirmation"] = DuplicateConfirmationForm(self.request.POST)
+        if "email" in form.errors:
             # Link to the customer who already has this email (and restore them if inactive).
             same_email = customer_find_duplicates(
                 email=form.data.get("email", ""),

@@ -4,12 +4,14 @@ from django import forms
 
 
 class AdjustPointsForm(forms.Form):
-    """Collects a whole number of points and a reason; ``points_adjust`` decides the rest."""
+    """Collects a whole number of points and a reason; ``points_adjust`` decides the rest.
+
+    Both may arrive blank: the service then words every missing value at once, so
+    the modal shows all its errors together.
+    """
 
     points = forms.IntegerField(
-        error_messages={
-            "required": "Enter a whole number of points other than zero.",
-            "invalid": "Enter a whole number of points other than zero.",
-        }
+        required=False,
+        error_messages={"invalid": "Enter a whole number of points other than zero."},
     )
     reason = forms.CharField(required=False, strip=False)

@@ -3,27 +3,41 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.views.generic import FormView
+from django_htmx.http import HttpResponseClientRedirect
 
 from classicpos.views import StaffPageMixin
 from customers.models import Customer
 from loyalty import services
 from loyalty.forms import AdjustPointsForm
+from loyalty.panels import loyalty_panel_context
 from loyalty.permissions import ADJUST_POINTS
 
 
 class AdjustPointsView(StaffPageMixin, FormView):
-    """POST only: the form lives in a modal on the customer page, which shows the outcome."""
+    """POST only: the form lives in a modal on the customer page.
+
+    From the modal (htmx) a refused adjustment comes back as the same form with the
+    messages beside its fields; a saved one reloads the customer page, which shows
+    the new balance and a toast. Without JavaScript, every outcome is a toast there.
+    """
 
     permission_required = ADJUST_POINTS
     form_class = AdjustPointsForm
     http_method_names = ["post"]
+    panel_template_name = "loyalty/_loyalty_panel.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def form_invalid(self, form):
+        if self.request.htmx:
+            # The page picks the form out of the panel (hx-select) and swaps it in place.
+            context = {"customer": self.customer, "adjust_form": form}
+            context.update(loyalty_panel_context(self.customer, self.request))
+            return TemplateResponse(self.request, self.panel_template_name, context)
         for errors in form.errors.values():
             for message in errors:
                 messages.error(self.request, message)
@@ -39,11 +53,12 @@ class AdjustPointsView(StaffPageMixin, FormView):
                 user=self.request.user,
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(self.request, message)
-            return redirect(customer)
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             f"Adjusted {customer.name}'s points by {row.points:+d}; balance {row.balance_after}.",
         )
+        if self.request.htmx:
+            return HttpResponseClientRedirect(customer.get_absolute_url())
         return redirect(customer)

@@ -20,7 +20,9 @@
     toast.classList.add(colours[level] || colours.info);
     toast.dataset.level = level;
     toast.setAttribute("role", level === "error" || level === "warning" ? "alert" : "status");
-    toast.dataset.bsAutohide = level === "success" || level === "info" ? "true" : "false";
+    /* Errors stay until closed; everything else goes by itself, warnings a little later. */
+    toast.dataset.bsAutohide = level === "error" ? "false" : "true";
+    toast.dataset.bsDelay = level === "warning" ? "8000" : "5000";
     if (level === "warning") {
       toast.querySelector(".btn-close").classList.remove("btn-close-white");
     }
@@ -62,8 +64,53 @@
     if (event.target.id === "confirm-modal") {
       /* Cancel is the safe default for Enter; Escape also closes. */
       event.target.querySelector("[data-bs-dismiss=modal].btn").focus();
+      return;
+    }
+    /* A modal with a form starts on its first field in error, else its first field. */
+    var field = event.target.querySelector(
+      ".is-invalid, .modal-body input:not([type=hidden]), .modal-body select, .modal-body textarea"
+    );
+    if (field) {
+      field.focus();
     }
   });
+
+  /* A field shown in error stops looking wrong once it is changed, and shows its
+     message again if changed back to the value the server refused. Only errors
+     rendered by the server are tracked; pages that set errors themselves keep theirs. */
+  function trackFieldErrors(root) {
+    root.querySelectorAll("input.is-invalid, textarea.is-invalid, select.is-invalid").forEach(function (field) {
+      field.dataset.refusedValue = field.value;
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.dataset || field.dataset.refusedValue === undefined) {
+      return;
+    }
+    var refused = field.value === field.dataset.refusedValue;
+    field.classList.toggle("is-invalid", refused);
+    field.setAttribute("aria-invalid", refused ? "true" : "false");
+  });
+
+  /* A list whose search could not be sent or answered keeps its old rows: say so
+     above them, so nobody takes them for the answer to what the search box says. */
+  function markResultsStale(target, text) {
+    if (!target || !target.hasAttribute || !target.hasAttribute("data-results")) {
+      return;
+    }
+    var note = target.querySelector(".stale-note");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "alert alert-warning stale-note d-flex flex-wrap align-items-center gap-2";
+      note.setAttribute("role", "alert");
+      note.innerHTML = '<i class="bi bi-wifi-off" aria-hidden="true"></i> <span class="stale-text"></span>';
+      target.insertBefore(note, target.firstChild);
+    }
+    note.querySelector(".stale-text").textContent = text;
+    target.classList.add("is-stale");
+  }
 
   /* Keep Tab inside an open modal: from the last control back to the first, and
      the other way round, instead of leaving for the browser's toolbar. */
@@ -150,29 +197,37 @@
       });
     }
 
+    var STALE = "These results are from before: the list could not be updated. Try again when the connection is back.";
+
     document.body.addEventListener("htmx:responseError", function (event) {
       var status = event.detail.xhr.status;
       var text = status === 403 ? "You are not allowed to do that."
         : status === 404 ? "That page no longer exists."
         : "The server could not complete the request (error " + status + "). Your input is kept; please try again.";
       releaseForms();
+      markResultsStale(event.detail.target, STALE);
       showToast(text, "error");
     });
-    document.body.addEventListener("htmx:sendError", function () {
+    document.body.addEventListener("htmx:sendError", function (event) {
       releaseForms();
+      markResultsStale(event.detail.target, STALE);
       showToast("No connection to the server. Your input is kept; check the network and try again.", "error");
     });
-    document.body.addEventListener("htmx:timeout", function () {
+    document.body.addEventListener("htmx:timeout", function (event) {
       releaseForms();
+      markResultsStale(event.detail.target, STALE);
       showToast("The server took too long to answer. Your input is kept; please try again.", "error");
     });
     htmx.onLoad(function (content) {
-      showServerToasts(content === document.body ? document : content);
+      var root = content === document.body ? document : content;
+      showServerToasts(root);
+      trackFieldErrors(root);
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     showServerToasts(document);
+    trackFieldErrors(document);
   });
 
   window.ClassicPOS = window.ClassicPOS || {};

@@ -107,3 +107,19 @@ def test_points_cannot_be_edited_in_the_admin(admin_client):
     customer.refresh_from_db()
     assert customer.name == "Pat Renamed"
     assert customer.loyalty_points == 40  # ...but points change only through the ledger
+
+
+def test_change_form_shows_the_phone_in_national_format(admin_client):
+    customer = CustomerFactory(name="Phoned", phone="+14155552671")
+    html = admin_client.get(f"/admin/customers/customer/{customer.pk}/change/").content.decode()
+    assert 'value="(415) 555-2671"' in html
+    assert "+14155552671" not in html
+
+
+def test_admin_search_matches_words_in_any_order_and_phone_digits(admin_client):
+    CustomerFactory(name="Isla Davis", phone="+14155550008")
+    CustomerFactory(name="Isla Brown", phone="+14155550222")
+    for term in ("davis isla", "isla 0008", "555-0008"):
+        html = admin_client.get("/admin/customers/customer/", {"q": term}).content.decode()
+        assert "Isla Davis" in html, term
+        assert "Isla Brown" not in html, term

@@ -1,6 +1,7 @@
 """Customer pages without a browser: permissions, filters, sorting, empty states, forms."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -37,17 +38,26 @@ def test_list_searches_filters_and_sorts(manager_page):
     CustomerFactory(name="Bea", loyalty_points=5)
     CustomerFactory(name="adam", loyalty_points=50)
     CustomerFactory(name="Cid", loyalty_points=1, status="inactive")
-    assert names(manager_page.get("/customers/")) == ["adam", "Bea", "Cid"]
+    # Active customers by default; inactive ones (and all) one click away.
+    assert names(manager_page.get("/customers/")) == ["adam", "Bea"]
     assert names(manager_page.get("/customers/?status=active")) == ["adam", "Bea"]
     assert names(manager_page.get("/customers/?status=inactive")) == ["Cid"]
-    assert names(manager_page.get("/customers/?ordering=-loyaltyPoints")) == ["adam", "Bea", "Cid"]
-    assert names(manager_page.get("/customers/?ordering=-name")) == ["Cid", "Bea", "adam"]
+    assert names(manager_page.get("/customers/?status=all")) == ["adam", "Bea", "Cid"]
+    assert names(manager_page.get("/customers/?status=all&ordering=-loyaltyPoints")) == [
+        "adam",
+        "Bea",
+        "Cid",
+    ]
+    assert names(manager_page.get("/customers/?status=all&ordering=-name")) == [
+        "Cid",
+        "Bea",
+        "adam",
+    ]
     assert names(manager_page.get("/customers/?search=BE")) == ["Bea"]
     # Unknown values fall back to defaults instead of failing.
     assert names(manager_page.get("/customers/?status=weird&ordering=x&page_size=7")) == [
         "adam",
         "Bea",
-        "Cid",
     ]
 
 
@@ -63,7 +73,7 @@ def test_sort_headers_toggle_and_keep_the_filters(manager_page):
 
 def test_inactive_rows_are_marked_with_a_badge_and_muted(manager_page):
     CustomerFactory(name="Gone Quiet", status="inactive")
-    html = manager_page.get("/customers/").content.decode()
+    html = manager_page.get("/customers/?status=all").content.decode()
     assert 'class="row-inactive"' in html
     assert "Inactive</span>" in html
 
@@ -217,3 +227,111 @@ def test_messages_render_as_toasts(manager_page):
     html = response.content.decode()
     assert 'class="toast' in html
     assert "Added Toast Person." in html
+
+
+def test_a_search_that_only_finds_inactive_customers_says_so(manager_page):
+    CustomerFactory(name="Active Ann")
+    CustomerFactory(name="Quiet Quinn", status="inactive")
+    html = manager_page.get("/customers/?search=quinn").content.decode()
+    assert "No active customers match" in html
+    assert "1 inactive customer matches" in html
+    assert 'href="?search=quinn&amp;status=inactive"' in html
+    assert names(manager_page.get("/customers/?search=quinn&status=inactive")) == ["Quiet Quinn"]
+
+
+def test_a_shop_whose_customers_are_all_inactive_is_not_called_empty(manager_page):
+    CustomerFactory(name="Quiet Quinn", status="inactive")
+    html = manager_page.get("/customers/").content.decode()
+    assert "No customers yet" not in html
+    assert "1 inactive customer." in html
+
+
+def test_status_is_one_click_away(manager_page):
+    html = manager_page.get("/customers/").content.decode()
+    for value in ("active", "inactive", "all"):
+        assert f'id="status-{value}" value="{value}"' in html
+    assert 'id="status-active" value="active" autocomplete="off" checked' in html
+
+
+def test_failed_submit_keeps_the_duplicates_panel(manager_page):
+    CustomerFactory(name="Grace Existing", email="grace@example.com", phone="+14155552671")
+    response = manager_page.post(
+        "/customers/new/", {"name": "Grace Existin", "email": "GRACE@example.com", "phone": ""}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    panel = html[html.index('id="duplicate-warnings"') :]
+    assert "Possible duplicate" in panel
+    assert "Grace Existing" in panel
+    assert "same email, similar name" in panel
+
+
+def test_focus_goes_to_the_first_field_in_error(manager_page):
+    response = manager_page.post(
+        "/customers/new/", {"name": "Fine Name", "email": "not-an-email", "phone": "12"}
+    )
+    form = response.context["form"]
+    assert "autofocus" not in form.fields["name"].widget.attrs
+    assert form.fields["email"].widget.attrs.get("autofocus") is True
+    assert "autofocus" not in form.fields["phone"].widget.attrs
+    html = response.content.decode()
+    email_input = re.search(r'<input type="email"[^>]*>', html).group(0)
+    assert "autofocus" in email_input
+
+
+def test_a_shared_phone_is_saved_only_after_save_anyway(manager_page):
+    grace = CustomerFactory(name="Grace Existing", phone="+14155552671")
+    data = {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "415 555 2671"}
+    response = manager_page.post("/customers/new/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Customer.objects.filter(name="Ada Lovelace").exists()
+    assert "Is this a different person?" in html
+    assert "Add anyway" in html
+    assert f'name="confirmed_duplicates" value="{grace.pk}"' in html
+
+    # A confirmation for someone else, or a tampered one, asks again.
+    for confirmed in (str(grace.pk + 1000), f"{grace.pk}²", "x"):
+        response = manager_page.post("/customers/new/", {**data, "confirmed_duplicates": confirmed})
+        assert response.status_code == 200, confirmed
+    assert not Customer.objects.filter(name="Ada Lovelace").exists()
+
+    response = manager_page.post("/customers/new/", {**data, "confirmed_duplicates": str(grace.pk)})
+    ada = Customer.objects.get(name="Ada Lovelace")
+    assert response["Location"] == ada.get_absolute_url()
+    assert ada.phone == grace.phone
+
+
+def test_a_confirmation_survives_a_field_error_on_the_same_submit(manager_page):
+    grace = CustomerFactory(name="Grace Existing", phone="+14155552671")
+    data = {"name": "Ada", "email": "bad", "phone": "4155552671"}
+    response = manager_page.post("/customers/new/", {**data, "confirmed_duplicates": str(grace.pk)})
+    html = response.content.decode()
+    assert "Enter a valid email address." in html
+    assert f'name="confirmed_duplicates" value="{grace.pk}"' in html
+    assert "Is this a different person?" not in html
+
+
+def test_editing_a_customer_who_keeps_a_shared_phone_asks_nothing(manager_page):
+    CustomerFactory(name="Grace Existing", phone="+14155552671")
+    twin = CustomerFactory(name="Grace Twin", phone="+14155552671")
+    response = manager_page.post(
+        f"/customers/{twin.pk}/edit/", {"name": "Grace Twin II", "phone": "(415) 555-2671"}
+    )
+    assert response.status_code == 302
+    twin.refresh_from_db()
+    assert twin.name == "Grace Twin II"
+
+
+def test_the_api_saves_a_shared_phone_without_asking(manager_client):
+    CustomerFactory(name="Grace Existing", phone="+14155552671")
+    response = manager_client.post(
+        "/api/customers", {"name": "Ada", "phone": "415 555 2671"}, format="json"
+    )
+    assert response.status_code == 201
+
+
+def test_detail_shows_the_points_balance_once(manager_page):
+    customer = CustomerFactory(name="Pointy", loyalty_points=0)
+    html = manager_page.get(f"/customers/{customer.pk}/").content.decode()
+    assert html.count("Loyalty balance") + html.count("Balance:") == 1

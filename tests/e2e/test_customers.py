@@ -10,6 +10,19 @@ from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.e2e
 
+# A toast fading in or out has a see-through background for axe: wait until none is.
+TOASTS_SETTLED = """() => Array.from(document.querySelectorAll('#toasts .toast')).every(
+    (toast) => !toast.classList.contains('show') || getComputedStyle(toast).opacity === '1')"""
+
+
+def assert_accessible(browser, name: str) -> None:
+    browser.page.wait_for_function(TOASTS_SETTLED)
+    browser.assert_accessible(name)
+
+
+LONG_NAME = "Maximiliana Alexandrovna Featherstonehaugh-Wolfeschlegelsteinhausenbergerdorff"
+LONG_EMAIL = "maximiliana.alexandrovna.featherstonehaugh@longdomainname-example.com"
+
 
 def test_manager_manages_a_customer_end_to_end(make_page, staff):
     CustomerFactory(name="Grace Existing", email="grace@example.com", phone="+14155552671")
@@ -20,7 +33,7 @@ def test_manager_manages_a_customer_end_to_end(make_page, staff):
     # Add, first with mistakes: the messages appear beside the fields.
     page.click("text=Add customer")
     page.wait_for_url("**/customers/new/")
-    browser.assert_accessible("form")
+    assert_accessible(browser, "form")
     page.fill("#id_name", "  ")
     page.fill("#id_email", "not-an-email")
     page.fill("#id_phone", "12")
@@ -40,7 +53,7 @@ def test_manager_manages_a_customer_end_to_end(make_page, staff):
     page.click("#customer-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/customers/\d+/$"))
     assert "Added Ada Lovelace." in browser.toast_text()
-    browser.assert_accessible("detail")
+    assert_accessible(browser, "detail")
     ada = Customer.objects.get(name="Ada Lovelace")
     assert ada.phone == "+12125550100"
 
@@ -53,7 +66,7 @@ def test_manager_manages_a_customer_end_to_end(make_page, staff):
 
     # Search as you type: the URL keeps the query.
     page.click("nav >> text=Customers")
-    browser.assert_accessible("list")
+    assert_accessible(browser, "list")
     page.fill("#id_search", "lovel")
     page.wait_for_url("**search=lovel**")
     page.locator("#customer-results tbody tr").first.wait_for()
@@ -62,20 +75,26 @@ def test_manager_manages_a_customer_end_to_end(make_page, staff):
     assert page.input_value("#id_search") == "lovel"
     assert page.locator("#customer-results tbody tr").count() == 1
 
-    # Deactivate through the modal, see the toast; the row turns inactive.
+    # Deactivate through the modal, see the toast; the active list no longer shows
+    # her, and says an inactive customer matches, one click away.
     page.click("#customer-results >> text=Deactivate")
     modal = page.locator("#confirm-modal")
     modal.wait_for(state="visible")
     assert "Deactivate Ada Lovelace?" in modal.inner_text()
     page.click("#confirm-modal-submit")
     assert "Deactivated Ada Lovelace" in browser.toast_text()
+    assert "1 inactive customer matches" in page.inner_text("#customer-results")
+    page.click("#customer-results >> text=Show inactive customers")
     row = page.locator("#customer-results tbody tr", has_text="Ada Lovelace")
     assert "Inactive" in row.inner_text()
     assert "row-inactive" in row.get_attribute("class")
+    assert_accessible(browser, "list with an inactive customer")
 
     # Filter inactive, then restore.
     page.fill("#id_search", "")
-    page.select_option("#id_status", "inactive")
+    page.click("label[for=status-all]")
+    page.wait_for_url("**status=all**")
+    page.click("label[for=status-inactive]")
     page.wait_for_url("**status=inactive**")
     page.locator("#customer-results tbody tr", has_text="Ada Lovelace").wait_for()
     assert page.locator("#customer-results tbody tr").count() == 1
@@ -116,19 +135,30 @@ def test_empty_states(make_page, staff):
     browser.page.locator("#customer-results >> text=Someone").wait_for()
 
 
-def test_list_on_a_phone_stacks_rows_without_sideways_scroll(make_page, staff):
+def test_list_on_a_phone_is_a_compact_row_per_customer(make_page, staff):
     for index in range(8):
         CustomerFactory(
             name=f"Phone Person {index}", email=f"a.rather.long.address.{index}@example.com"
         )
+    CustomerFactory(name=LONG_NAME, email=LONG_EMAIL)
+    CustomerFactory(name="Ivy Inactive", status="inactive")
     browser = make_page(viewport=PHONE)
     browser.login("maria")
-    browser.page.locator("#customer-results tbody tr").first.wait_for()
+    browser.goto("/customers/?status=all")
+    rows = browser.page.locator("#customer-results tbody tr")
+    rows.first.wait_for()
     browser.screenshot("customer-list-375px")
     browser.assert_no_horizontal_scroll()
-    browser.assert_accessible("list at 375px")
-    first_row = browser.page.locator("#customer-results tbody tr").first
-    assert first_row.evaluate("row => getComputedStyle(row).display") == "block"
+    assert_accessible(browser, "list at 375px, with an inactive customer")
+    ordinary = rows.filter(has_text="Phone Person")
+    heights = ordinary.evaluate_all("rows => rows.map(row => row.getBoundingClientRect().height)")
+    # One compact row each (name, contact line, points): not a 240 px card.
+    assert len(heights) == 8
+    assert max(heights) <= 80, heights
+    first = ordinary.first.inner_text()
+    assert "Phone Person 0" in first
+    assert "pts" in first
+    assert "Inactive" in rows.filter(has_text="Ivy Inactive").inner_text()
 
 
 def test_cashier_sees_no_deactivate_buttons(make_page, staff):

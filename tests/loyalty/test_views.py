@@ -1,5 +1,7 @@
 """The Loyalty panel and the Manager's adjustment modal, without a browser."""
 
+import re
+
 import pytest
 
 from loyalty import services
@@ -63,3 +65,53 @@ def test_program_endpoint_for_the_till(cashier_client):
         "redeemValue": "1.00",
         "minimumSaleAmount": "0.00",
     }
+
+
+def test_adjust_from_the_modal_shows_every_error_beside_its_field(client, manager):
+    customer = CustomerFactory(name="Modal Mo")
+    client.force_login(manager)
+    response = client.post(
+        f"/customers/{customer.pk}/points/adjust/",
+        {"points": "", "reason": "  "},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="adjust-points-form"' in html
+    points = re.search(r'<input[^>]*id="adjust-points"[^>]*>', html).group(0)
+    reason = re.search(r'<input[^>]*id="adjust-reason"[^>]*>', html).group(0)
+    assert "is-invalid" in points
+    assert "autofocus" in points
+    assert "is-invalid" in reason
+    assert "autofocus" not in reason
+    assert "Enter a whole number of points other than zero." in html
+    assert "Say why the points are adjusted." in html
+    customer.refresh_from_db()
+    assert customer.loyalty_points == 0
+
+
+def test_adjust_from_the_modal_keeps_what_was_typed_and_says_why_it_was_refused(client, manager):
+    customer = CustomerFactory(name="Modal Mo")
+    client.force_login(manager)
+    response = client.post(
+        f"/customers/{customer.pk}/points/adjust/",
+        {"points": "-5", "reason": "Too many"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert "Modal Mo has only 0 points." in html
+    assert 'value="-5"' in html
+    assert 'value="Too many"' in html
+
+
+def test_adjust_from_the_modal_reloads_the_customer_page_when_saved(client, manager):
+    customer = CustomerFactory(name="Modal Mo")
+    client.force_login(manager)
+    response = client.post(
+        f"/customers/{customer.pk}/points/adjust/",
+        {"points": "15", "reason": "Birthday"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response["HX-Redirect"] == f"/customers/{customer.pk}/"
+    html = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert "balance 15" in html
