@@ -8,6 +8,9 @@ from classicpos.api.filters import SelectorFilterSet
 
 
 class InvoiceFilterSet(SelectorFilterSet):
+    # Invoices are filtered by their issue date, not by when the row was written.
+    createdAfter = None
+    createdBefore = None
     customer = django_filters.NumberFilter(method="noop")
     status = django_filters.ChoiceFilter(
         method="noop", choices=[("unpaid", "Open or partially paid"), *InvoiceStatus.choices]

@@ -457,3 +457,15 @@ def test_refund_to_store_credit_through_the_api(manager_client, cashier):
 
 def test_store_credit_of_an_unknown_customer_is_a_404(cashier_client):
     assert_problem(cashier_client.get("/api/customers/999999/store-credit"), 404)
+
+
+def test_invoice_filters_do_not_offer_created_dates(cashier_client):
+    from accounting.api.filters import InvoiceFilterSet
+
+    assert set(InvoiceFilterSet.base_filters) == {
+        "customer",
+        "status",
+        "overdue",
+        "issuedAfter",
+        "issuedBefore",
+    }
