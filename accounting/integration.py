@@ -4,7 +4,7 @@ methods, the invoice number on a sale's response and receipt, and the till's
 
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 
 from accounting import services
 from accounting.selectors import account_for, available_credit, customer_outstanding
@@ -18,34 +18,20 @@ from sales.extensions import (
     register_payment_method,
     register_sale_facts,
 )
-from sales.models import Payment
-
-
-def _refusal_on_payment(error: ValidationError, *, sale, payment) -> ValidationError:
-    """Return the service's ``amount`` error keyed as the checkout names the payment
-    (``payments[1].amount``), so the till shows it beside that payment's input."""
-    index = Payment.objects.filter(sale=sale, pk__lt=payment.pk).count()
-    errors = {
-        (f"payments[{index}].{field}" if field in ("amount", "__all__") else field): messages
-        for field, messages in error.message_dict.items()
-    }
-    return ValidationError(errors)
 
 
 def settle_on_account(*, sale, payment, user) -> None:
-    """Put the payment's amount on the customer's account; a refusal refuses the sale."""
-    try:
-        services.invoice_create_for_sale(sale=sale, amount=payment.amount, user=user)
-    except ValidationError as error:
-        raise _refusal_on_payment(error, sale=sale, payment=payment) from error
+    """Put the payment's amount on the customer's account; a refusal refuses the sale.
+
+    The service refuses on ``amount``; checkout keys it to this payment's row
+    (``payments[1].amount``), where the till shows it.
+    """
+    services.invoice_create_for_sale(sale=sale, amount=payment.amount, user=user)
 
 
 def settle_store_credit(*, sale, payment, user) -> None:
     """Spend the customer's store credit; short of it, the sale is refused."""
-    try:
-        services.store_credit_spend_for_sale(sale=sale, amount=payment.amount, user=user)
-    except ValidationError as error:
-        raise _refusal_on_payment(error, sale=sale, payment=payment) from error
+    services.store_credit_spend_for_sale(sale=sale, amount=payment.amount, user=user)
 
 
 def on_account_limit(*, customer, amount: Decimal) -> MethodLimit:
