@@ -1,6 +1,9 @@
 """View helpers shared by every app's staff pages."""
 
+import json
+
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 
 def query_without_page(request) -> str:
@@ -34,3 +37,25 @@ class ForgivingPaginationMixin:
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
+
+class ApiDocsSwaggerView(SpectacularSwaggerView):
+    """Swagger UI for the API, its page fixed for accessibility (``api_docs/swagger_ui.html``).
+
+    Deep links put a link inside each operation's button (nested interactive
+    controls a screen reader cannot use), so they are turned off here.
+    """
+
+    template_name = "api_docs/swagger_ui.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        settings = json.loads(response.data["settings"] or "{}")
+        settings["deepLinking"] = False
+        response.data["settings"] = json.dumps(settings)
+        return response
+
+
+class ApiDocsRedocView(SpectacularRedocView):
+    """ReDoc for the API, loading nothing from another host (``api_docs/redoc.html``)."""
+
+    template_name = "api_docs/redoc.html"
