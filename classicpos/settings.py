@@ -204,6 +204,10 @@ CLASSICPOS_SHOP_ADDRESS = os.environ.get("CLASSICPOS_SHOP_ADDRESS", "")
 CLASSICPOS_SHOP_PHONE = os.environ.get("CLASSICPOS_SHOP_PHONE", "")
 CLASSICPOS_SHOP_TAX_ID = os.environ.get("CLASSICPOS_SHOP_TAX_ID", "")
 CLASSICPOS_TAX_RATE = Decimal(os.environ.get("CLASSICPOS_TAX_RATE", "0"))
+# Accounting: the credit limit a customer's account starts with (0: no sales on account until a
+# Manager sets one) and the days after its issue date an invoice is due.
+CLASSICPOS_DEFAULT_CREDIT_LIMIT = Decimal(os.environ.get("CLASSICPOS_DEFAULT_CREDIT_LIMIT", "0"))
+CLASSICPOS_PAYMENT_TERMS_DAYS = int(os.environ.get("CLASSICPOS_PAYMENT_TERMS_DAYS", "30"))
 # Loyalty defaults, used when the program row is first created (a Manager edits it in admin).
 CLASSICPOS_LOYALTY_EARN_RATE = Decimal(os.environ.get("CLASSICPOS_LOYALTY_EARN_RATE", "1"))
 CLASSICPOS_LOYALTY_REDEEM_STEP = int(os.environ.get("CLASSICPOS_LOYALTY_REDEEM_STEP", "100"))

@@ -103,3 +103,21 @@ def test_curl_examples_run_as_printed(live_server):
         == '{"customerId":1,"created":false}'
     )
     assert '"count":2' in output("curl -s http://127.0.0.1:8000/api/customers/2/activities")
+    assert '"creditLimit":"500.00"' in output(
+        "curl -s -X PATCH http://127.0.0.1:8000/api/customers/1/account"
+    )
+    assert '"invoiceNumber":"INV-000001"' in output(
+        "curl -s -X POST http://127.0.0.1:8000/api/sales -H"
+    )
+    assert '"outstanding":"25.00"' in output(
+        "curl -s http://127.0.0.1:8000/api/customers/1/account "
+    )
+    assert '"status":"partially_paid"' in output(
+        "curl -s -X POST http://127.0.0.1:8000/api/invoices/1/payments"
+    )
+    assert '"balanceAfter":"5.00"' in output(
+        "curl -s -X POST http://127.0.0.1:8000/api/customers/1/store-credit-adjustments"
+    )
+    assert '"closingBalance":"15.00"' in output(
+        "curl -s 'http://127.0.0.1:8000/api/customers/1/statement"
+    )
