@@ -323,12 +323,21 @@ def _refund_lines(sale, requested: list[RefundLineInput] | None, errors: SaleErr
     return chosen
 
 
-def _money_share(sale, amount: Decimal) -> Decimal:
-    """Return the part of ``amount`` paid back as money: the sale's share paid in money."""
+def _money_share(sale, total: Decimal, empties_sale: bool) -> Decimal:
+    """Return the part of a refund of ``total`` paid back as money.
+
+    Worked out on running totals, as loyalty does for points: the money share of
+    everything refunded so far, less what earlier refunds paid back. Rounding each
+    refund on its own could pay back a cent more than was paid in money.
+    """
     in_money = sale_paid_in_money(sale=sale)
     if not sale.total or in_money == sale.total:
-        return amount
-    return to_cents(amount * in_money / sale.total)
+        return total
+    paid_back = sum((refund.paid_back for refund in sale.refunds.all()), ZERO)
+    if empties_sale:
+        return max(in_money - paid_back, ZERO)
+    refunded = sale.refunded_total + total
+    return max(to_cents(refunded * in_money / sale.total) - paid_back, ZERO)
 
 
 def refund_quote_with_errors(
@@ -361,7 +370,7 @@ def refund_quote_with_errors(
     return RefundQuote(
         lines=refunded,
         total=total,
-        paid_back=_money_share(sale, total),
+        paid_back=_money_share(sale, total, empties_sale),
         empties_sale=empties_sale,
     )
 

@@ -340,3 +340,31 @@ def test_a_methods_refusal_is_shown_on_its_payment_row_and_saves_nothing(cashier
         assert_nothing_saved()
     finally:
         registry.pop("voucher")
+
+
+def test_partial_refunds_never_pay_back_more_money_than_was_paid(cashier, manager):
+    from loyalty import services as loyalty_services
+
+    customer = CustomerFactory()
+    loyalty_services.points_adjust(customer=customer, points=100, reason="Seed", user=manager)
+    products = [ProductFactory(price=Decimal("1.00")) for _ in range(3)]
+    sale = checkout(
+        cashier,
+        customer=customer,
+        lines=[(product, 1) for product in products],
+        payments=[("points", "1.00"), ("cash", "2.00")],
+    )
+    # 2.00 of 3.00 was paid in money: each 1.00 line's share is 0.666..., rounded per refund
+    # that made 0.67 three times, 2.01 in all.
+    refunds = [
+        sale_refund(
+            sale=sale, user=manager, lines=[RefundLineInput(sale_line_id=line.pk, quantity=1)]
+        )
+        for line in sale.lines.all()
+    ]
+    assert [refund.paid_back for refund in refunds] == [
+        Decimal("0.67"),
+        Decimal("0.66"),
+        Decimal("0.67"),
+    ]
+    assert sum(refund.paid_back for refund in refunds) == Decimal("2.00")
