@@ -79,4 +79,6 @@ def test_sales_code_names_no_other_modules_payment_methods():
 
 def test_every_apps_api_routes_are_gathered_in_the_browsable_root(manager_client):
     root = manager_client.get("/api/", HTTP_ACCEPT="application/json").json()
-    assert {"customers", "products", "sales", "loyalty-transactions"} <= set(root)
+    assert {"customers", "products", "sales", "loyalty-transactions", "invoices", "leads"} <= set(
+        root
+    )
