@@ -4,6 +4,8 @@ Forms, the API, the admin and the import command call them, so validation and
 history rules live here once.
 """
 
+from copy import copy
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -11,6 +13,7 @@ from customers.models import EDITABLE_FIELDS, Customer, CustomerStatus, duplicat
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "customer_check",
     "customer_create",
     "customer_deactivate",
     "customer_restore",
@@ -33,6 +36,25 @@ def _validate_and_save(customer: Customer) -> Customer:
     return customer
 
 
+def _apply(customer: Customer, data: dict) -> Customer:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({field: ["This field cannot be changed."] for field in unknown})
+    for field, value in data.items():
+        setattr(customer, field, value)
+    return customer
+
+
+def customer_check(*, customer: Customer | None = None, data: dict) -> None:
+    """Raise the ``ValidationError`` that creating (or updating ``customer``) would; save nothing.
+
+    The staff form uses it to show field errors before asking about a possible
+    duplicate, so a confirmation is never asked for input that would be refused.
+    """
+    candidate = copy(customer) if customer is not None else Customer()
+    _apply(candidate, data).full_clean(validate_constraints=False)
+
+
 @transaction.atomic
 def customer_create(
     *, name: str, email: str | None = None, phone: str | None = None, address: str | None = None
@@ -45,12 +67,7 @@ def customer_create(
 @transaction.atomic
 def customer_update(*, customer: Customer, data: dict) -> Customer:
     """Change the editable fields given in ``data``; others stay as they are."""
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({field: ["This field cannot be changed."] for field in unknown})
-    for field, value in data.items():
-        setattr(customer, field, value)
-    return _validate_and_save(customer)
+    return _validate_and_save(_apply(customer, data))
 
 
 @transaction.atomic

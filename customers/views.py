@@ -156,6 +156,11 @@ class CustomerFormView(StaffPageMixin, FormView):
         }
 
     def form_valid(self, form):
+        try:
+            services.customer_check(customer=self.customer, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         # Someone else has this phone: show who, and save only once the user says so.
         to_confirm = customer_duplicates_to_confirm(
             name=form.cleaned_data.get("name") or "",

@@ -140,3 +140,17 @@ def test_queryset_filters():
     inactive = CustomerFactory(name="Off", status="inactive")
     assert list(Customer.objects.active()) == [active]
     assert list(Customer.objects.inactive()) == [inactive]
+
+
+def test_check_raises_what_a_save_would_and_saves_nothing():
+    grace = CustomerFactory(name="Grace", email="grace@example.com")
+    with pytest.raises(ValidationError) as raised:
+        services.customer_check(data={"name": " ", "email": "GRACE@example.com", "phone": "12"})
+    assert set(raised.value.message_dict) == {"name", "email", "phone"}
+    with pytest.raises(ValidationError):
+        services.customer_check(customer=grace, data={"email": "bad"})
+    assert grace.email == "grace@example.com"  # the instance itself is left alone
+    services.customer_check(customer=grace, data={"name": "Grace Hopper"})
+    services.customer_check(data={"name": "New Person", "phone": "415 555 2671"})
+    assert Customer.objects.count() == 1
+    assert Customer.objects.get().name == "Grace"
