@@ -103,7 +103,7 @@
     var note = target.querySelector(".stale-note");
     if (!note) {
       note = document.createElement("div");
-      note.className = "alert alert-warning stale-note d-flex flex-wrap align-items-center gap-2";
+      note.className = "alert alert-warning stale-note d-flex align-items-baseline gap-2";
       note.setAttribute("role", "alert");
       note.innerHTML = '<i class="bi bi-wifi-off" aria-hidden="true"></i> <span class="stale-text"></span>';
       target.insertBefore(note, target.firstChild);
@@ -217,6 +217,19 @@
       releaseForms();
       markResultsStale(event.detail.target, STALE);
       showToast("The server took too long to answer. Your input is kept; please try again.", "error");
+    });
+    /* After a boosted form comes back (errors, a question), htmx scrolls to the top;
+       bring what now has the focus (autofocus: the first error, the question) into sight. */
+    document.body.addEventListener("htmx:afterSettle", function () {
+      window.requestAnimationFrame(function () {
+        var focused = document.activeElement;
+        if (focused && focused !== document.body && focused.hasAttribute("autofocus")) {
+          var box = focused.getBoundingClientRect();
+          if (box.top < 0 || box.bottom > window.innerHeight) {
+            focused.scrollIntoView({ block: "center" });
+          }
+        }
+      });
     });
     htmx.onLoad(function (content) {
       var root = content === document.body ? document : content;
