@@ -97,9 +97,17 @@ class BrowserPage:
         )
         assert overflow <= 0, f"The page scrolls sideways by {overflow}px"
 
+    def settle(self):
+        """Wait for CSS transitions (a modal or toast fading in) to finish: axe measures
+        colours as they are, and a half-faded modal has no contrast to speak of."""
+        self.page.wait_for_function(
+            "() => document.getAnimations().every(a => a.playState !== 'running')"
+        )
+
     def assert_accessible(self, name: str):
         from axe_playwright_python.sync_playwright import Axe
 
+        self.settle()
         results = Axe().run(self.page)
         serious = [
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

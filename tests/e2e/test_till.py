@@ -114,6 +114,12 @@ def test_phone_pay_bar_keeps_total_and_complete_in_reach(make_page, staff):
     page.locator("#paybar-total", has_text="3.15").wait_for()
     bar = page.locator(".checkout-paybar").bounding_box()
     assert bar["y"] + bar["height"] <= PHONE["height"] + 1  # on screen without scrolling
+    page.fill("#product-search", "NO-SUCH-SKU")
+    page.press("#product-search", "Enter")
+    assert "Nothing found" in browser.toast_text()
+    browser.settle()
+    toast = page.locator("#toasts .toast.show").last.bounding_box()
+    assert toast["y"] + toast["height"] <= bar["y"]  # the toast never covers the pay bar
     page.click("#paybar-complete")
     page.wait_for_url(re.compile(r".*/sales/\d+/$"))
     assert Sale.objects.count() == 1
