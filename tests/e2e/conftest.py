@@ -100,8 +100,10 @@ class BrowserPage:
     def settle(self):
         """Wait for CSS transitions (a modal or toast fading in) to finish: axe measures
         colours as they are, and a half-faded modal has no contrast to speak of."""
+        # Spinners turn forever (iterations: Infinity); only finite fades are waited for.
         self.page.wait_for_function(
-            "() => document.getAnimations().every(a => a.playState !== 'running')"
+            "() => document.getAnimations().every(a => a.playState !== 'running'"
+            " || a.effect.getTiming().iterations === Infinity)"
         )
 
     def assert_accessible(self, name: str):
