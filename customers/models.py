@@ -5,7 +5,8 @@ columns such as ``loyaltyPoints``); Python uses snake_case attributes.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -38,24 +39,61 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(status=CustomerStatus.INACTIVE)
 
     def search(self, term: str | None):
-        """Match every word of ``term``, in any order, literally.
+        """Match every word of ``term``, in any order, literally, through an index.
 
         A word matches the name or the email (case-insensitive) or, when it looks
         like part of a phone number, the phone by its digits: "davis isla" and
         "isla 0008" both find Isla Davis. A whole phone number typed with spaces
-        ("+1 415 555 0123") also matches by all its digits. Each word is one
-        ``LIKE`` per column, which the trigram indexes serve on PostgreSQL.
+        ("+1 415 555 0123") also matches by all its digits.
+
+        When no word has three characters (a trigram), no substring index can
+        help, so the term is a prefix instead: "jo" finds names and emails that
+        start with "jo", and "jo sm" finds "John Smith" (the B-tree indexes on
+        the name and email serve it).
+
+        The matches are exactly ``search_unindexed``'s: on SQLite the FTS5 trigram
+        index (migration 0005) picks candidates, which the same ``LIKE``s then
+        confirm; on PostgreSQL the trigram and prefix indexes serve the
+        ``LIKE``s themselves.
         """
         words = (term or "").split()
         if not words:
             return self
-        condition = models.Q()
-        for word in words:
-            condition &= _word_condition(word)
-        digits = validators.phone_search_digits(" ".join(words))
-        if len(words) > 1 and digits:
-            condition |= models.Q(phone__contains=digits)
-        return self.filter(condition)
+        vendor = connections[self.db].vendor
+        if not _has_trigram(words):
+            if vendor == "sqlite":
+                return self.alias(name_lower=Lower("name"), email_lower=Lower("email")).filter(
+                    _prefix_condition(words, vendor=vendor)
+                )
+            return self.filter(_prefix_condition(words, vendor=vendor))
+        queryset = self.filter(_search_condition(words))
+        if vendor == "sqlite":
+            # A join, not ``id IN (SELECT rowid ...)``: SQLite then walks the index's
+            # matches lazily, so a LIMIT stops it early even for a common word.
+            queryset = queryset.filter(search_entry__document__match=_fts_query(words))
+        return queryset
+
+    def search_unindexed(self, term: str | None):
+        """Return ``search``'s matches by ``LIKE`` alone: the reference tests and benchmarks use."""
+        words = (term or "").split()
+        if not words:
+            return self
+        if not _has_trigram(words):
+            return self.filter(_prefix_condition(words, vendor=""))
+        return self.filter(_search_condition(words))
+
+
+# A trigram index needs a search word of at least three characters to look up.
+TRIGRAM_LENGTH = 3
+
+
+def _has_trigram(words: list[str]) -> bool:
+    return any(len(word) >= TRIGRAM_LENGTH for word in words)
+
+
+def _whole_term_digits(words: list[str]) -> str:
+    """Return the digits of a phone number typed as several words ("415 555 0123"), else ''."""
+    return validators.phone_search_digits(" ".join(words)) if len(words) > 1 else ""
 
 
 def _word_condition(word: str) -> models.Q:
@@ -65,6 +103,84 @@ def _word_condition(word: str) -> models.Q:
     if digits:
         condition |= models.Q(phone__contains=digits)
     return condition
+
+
+def _search_condition(words: list[str]) -> models.Q:
+    condition = models.Q()
+    for word in words:
+        condition &= _word_condition(word)
+    digits = _whole_term_digits(words)
+    if digits:
+        condition |= models.Q(phone__contains=digits)
+    return condition
+
+
+def _fts_phrase(text: str) -> str:
+    """Quote text as one FTS5 string: with the trigram tokenizer, a substring match."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_query(words: list[str]) -> str:
+    """Return the FTS5 query whose matches include every ``_search_condition`` match.
+
+    Words of one or two characters have no trigram, so they are left to the
+    ``LIKE``s that confirm each candidate.
+    """
+    parts = []
+    for word in words:
+        if len(word) < TRIGRAM_LENGTH:
+            continue
+        part = "{name email} : " + _fts_phrase(word)
+        digits = validators.phone_search_digits(word)
+        if digits:
+            part += " OR phone : " + _fts_phrase(digits)
+        parts.append(f"({part})")
+    query = " AND ".join(parts)
+    digits = _whole_term_digits(words)
+    if digits:
+        query = f"({query}) OR phone : {_fts_phrase(digits)}"
+    return query
+
+
+def _ascii_lower(text: str) -> str:
+    """Lower-case ASCII letters only, as SQLite's ``lower()`` and ``LIKE`` do."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _prefix_condition(words: list[str], *, vendor: str) -> models.Q:
+    """Return the condition of a term too short for trigrams: name or email starts with it.
+
+    On SQLite ``LIKE 'jo%'`` uses no index, so the same prefix is also asked as a
+    range of ``lower(name)`` and ``lower(email)``, which the B-tree indexes serve
+    (``LIKE`` and ``lower()`` both fold ASCII letters only). PostgreSQL serves
+    ``UPPER(col) LIKE 'JO%'`` with the ``text_pattern_ops`` indexes of 0005.
+    """
+    prefix = " ".join(words)
+    condition = models.Q(name__istartswith=prefix) | models.Q(email__istartswith=prefix)
+    digits = _whole_term_digits(words)
+    if digits:
+        condition |= models.Q(phone__contains=digits)
+    if vendor != "sqlite":
+        return condition
+    low = _ascii_lower(prefix)
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    in_range = models.Q(name_lower__gte=low, name_lower__lt=high) | models.Q(
+        # The partial unique index on lower(email) covers non-empty emails only.
+        email_lower__gte=low,
+        email_lower__lt=high,
+        email__isnull=False,
+    ) & ~models.Q(email="")
+    if digits:
+        in_range |= models.Q(
+            pk__in=RawSQL(
+                "SELECT rowid FROM customers_search WHERE customers_search MATCH %s",
+                ("phone : " + _fts_phrase(digits),),
+            )
+        )
+    return in_range & condition
 
 
 class Customer(models.Model):
@@ -115,6 +231,8 @@ class Customer(models.Model):
             models.Index(Lower("name"), "id", name="customers_name_lower_idx"),
             models.Index(fields=["phone"], name="customers_phone_idx"),
             models.Index(fields=["status", "name"], name="customers_status_name_idx"),
+            # The staff list: active customers by name, page after page.
+            models.Index("status", Lower("name"), "id", name="customers_status_lname_idx"),
             models.Index(fields=["created_at"], name="customers_created_idx"),
             models.Index(fields=["loyalty_points"], name="customers_points_idx"),
             # The list's status filter combined with each sortable column.
@@ -165,3 +283,46 @@ class Customer(models.Model):
     def phone_display(self) -> str:
         """Return the phone number in the shop's national format."""
         return validators.format_phone_national(self.phone)
+
+
+class Match(models.Lookup):
+    """``document MATCH query``: a full-text query on an FTS5 table."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class FullTextField(models.TextField):
+    """The hidden column of an FTS5 table named like the table: ``MATCH`` searches all columns."""
+
+
+FullTextField.register_lookup(Match)
+
+
+class CustomerSearchEntry(models.Model):
+    """A customer in SQLite's FTS5 trigram index (migration 0005); the table exists on SQLite only.
+
+    Only ``CustomerQuerySet.search`` uses it, to join the index's matches to their
+    customers; the triggers of 0005 write it.
+    """
+
+    customer = models.OneToOneField(
+        Customer,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="search_entry",
+    )
+    document = FullTextField(db_column="customers_search")
+
+    class Meta:
+        managed = False
+        db_table = "customers_search"
+
+    def __str__(self) -> str:
+        return f"Search index entry of customer #{self.pk}"
