@@ -1,0 +1,352 @@
+"""Benchmark ClassicPOS at scale over HTTP: ``make bench`` (or ``python bench/run.py``).
+
+Builds (or reuses) a database of ``--customers`` demo customers — a SQLite file
+``var/bench-<N>.sqlite3``, or the PostgreSQL database ``DATABASE_URL`` names —
+serves the app with gunicorn, and times each request of ``REQUESTS`` over HTTP
+(p50 and p95 of ``--repeat`` runs). Beside ours it times the **floor** (on
+SQLite: the same searches as hand-written SQL + ``json.dumps`` in a bare WSGI
+app under the same gunicorn) and the **naive** search (the unindexed ``LIKE``
+ORM query with an exact count, in process). Prints the table with ratios and
+the server's peak RSS, and writes it to ``--output`` (``bench/results.md``).
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def say(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        except OSError:
+            time.sleep(0.1)
+        else:
+            return
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+class Server:
+    """A gunicorn serving ``app`` on a free port; its peak RSS is read before it stops."""
+
+    def __init__(self, app: str, env: dict, workers: int):
+        self.port = free_port()
+        self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                app,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        wait_for(self.port)
+
+    def peak_rss_mb(self) -> float:
+        """Return the largest peak RSS (VmHWM) of the master and its workers, in MB."""
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        peaks = []
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status")
+            if status.exists():
+                found = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
+                if found:
+                    peaks.append(int(found.group(1)) / 1024)
+        return max(peaks, default=0.0)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def timed(port: int, method: str, path: str, body=None, headers=None) -> tuple[float, int, bytes]:
+    """Return milliseconds, status and body of one request on a new connection."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    content = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    connection.close()
+    return elapsed, response.status, content
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def prepare(args) -> dict:
+    """Migrate, seed what is missing, and return the names the requests need."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from knox.models import AuthToken
+
+    from customers.demo import seed_customers
+    from customers.models import Customer
+    from sales.models import Product
+
+    call_command("migrate", verbosity=0)
+    existing = Customer.objects.count()
+    if existing == 0:
+        started = time.perf_counter()
+        call_command("seed_demo", customers=args.customers, sales=20, stdout=sys.stderr)
+        say(f"seeded {args.customers:,} customers in {time.perf_counter() - started:.0f} s")
+    elif existing < args.customers:
+        seed_customers(count=args.customers - existing)
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_staff": True, "is_superuser": True}
+    )
+    _, token = AuthToken.objects.create(user)
+    # Terms cut from the data, so each one finds what its label says.
+    middle = Customer.objects.active().filter(email__isnull=False, phone__startswith="+1")
+    middle = middle.order_by("id")
+    sample = middle[middle.count() // 2]
+    local = sample.email.split("@")[0]
+    rare_email = local[-9:]  # e.g. "king.7a12f": the tail of one address
+    phone_digits = sample.phone[-7:]
+    return {
+        "token": token,
+        "rare_email": rare_email,
+        "phone": f"{phone_digits[:3]}-{phone_digits[3:]}",
+        "customer_id": sample.pk,
+        "products": list(Product.objects.filter(active=True).values_list("pk", flat=True)[:3]),
+        "customers": Customer.objects.count(),
+    }
+
+
+def requests(names: dict, deep_page: int) -> list[dict]:
+    """Return the measured requests: what the list, the till and a checkout ask."""
+    till = "status=active&pageSize=8&search="
+    rare, phone = names["rare_email"], names["phone"]
+    return [
+        {"label": "list page 1", "path": "/api/customers", "floor": "kind=list"},
+        {
+            "label": f"list page {deep_page:,}",
+            "path": f"/api/customers?page={deep_page}",
+            "floor": f"kind=list&page={deep_page}",
+        },
+        {
+            "label": f"rare email fragment `{rare}`",
+            "path": f"/api/customers?{till}{rare}",
+            "floor": f"kind=search&status=active&pageSize=8&search={rare}",
+            "naive": (rare, "active", 8),
+        },
+        {
+            "label": f"phone digits `{phone}`",
+            "path": f"/api/customers?{till}{phone}",
+            "floor": f"kind=search&status=active&pageSize=8&search={phone}",
+            "naive": (phone, "active", 8),
+        },
+        {
+            "label": "common name fragment `son`",
+            "path": f"/api/customers?{till}son",
+            "floor": "kind=search&status=active&pageSize=8&search=son",
+            "naive": ("son", "active", 8),
+        },
+        {
+            "label": "one character `j`",
+            "path": f"/api/customers?{till}j",
+            "floor": "kind=prefix&status=active&pageSize=8&search=j",
+            "naive": ("j", "active", 8),
+        },
+        {
+            "label": "two characters `jo`",
+            "path": f"/api/customers?{till}jo",
+            "floor": "kind=prefix&status=active&pageSize=8&search=jo",
+            "naive": ("jo", "active", 8),
+        },
+        {
+            "label": "customer detail",
+            "path": f"/api/customers/{names['customer_id']}",
+            "floor": f"kind=detail&id={names['customer_id']}",
+        },
+        {"label": "create customer", "method": "POST", "path": "/api/customers"},
+        {"label": "checkout, 3 lines, customer, loyalty", "method": "POST", "path": "/api/sales"},
+    ]
+
+
+def body_for(request: dict, names: dict, run: int) -> bytes | None:
+    if request["label"] == "create customer":
+        stamp = f"{os.getpid()}-{time.time_ns()}-{run}"
+        return json.dumps({"name": f"Bench Customer {run}", "email": f"bench-{stamp}@bench.test"})
+    if request["label"].startswith("checkout"):
+        lines = [{"productId": pk, "quantity": 1} for pk in names["products"]]
+        return json.dumps(
+            {
+                "customerId": names["customer_id"],
+                "lines": lines,
+                "discount": "0.00",
+                "payments": [{"method": "cash", "amount": "1000.00"}],
+            }
+        )
+    return None
+
+
+def naive_search(term: str, status: str, size: int) -> None:
+    """The naive search the index replaces: ``LIKE`` on every row, an exact count, sorted."""
+    from customers.models import Customer
+
+    queryset = Customer.objects.search_unindexed(term)
+    if status == "active":
+        queryset = queryset.active()
+    queryset.count()
+    list(queryset.order_by("name", "id")[:size])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--naive-repeat", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--deep-page", type=int, default=20_000)
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    env.setdefault("SECRET_KEY", "benchmark-only")
+    env.update(
+        DJANGO_SETTINGS_MODULE="classicpos.settings",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_COOKIES="false",
+        # The API serves no static files; whitenoise need not warn that none were collected.
+        PYTHONWARNINGS="ignore:No directory at",
+    )
+    if "DATABASE_URL" not in env:
+        scratch = ROOT / "var" / f"bench-{args.customers}.sqlite3"
+        scratch.parent.mkdir(exist_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{scratch}"
+    os.environ.update(env)
+    sqlite_path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    on_sqlite = env["DATABASE_URL"].startswith("sqlite")
+
+    names = prepare(args)
+    deep_page = min(args.deep_page, max(1, names["customers"] // 25))
+    plan = requests(names, deep_page)
+    auth = {"Authorization": f"Token {names['token']}", "Content-Type": "application/json"}
+
+    results = {}
+    server = Server("classicpos.wsgi:application", env, args.workers)
+    try:
+        for request in plan:
+            samples = []
+            for run in range(args.repeat + 2):
+                elapsed, status, content = timed(
+                    server.port,
+                    request.get("method", "GET"),
+                    request["path"],
+                    body=body_for(request, names, run),
+                    headers=auth,
+                )
+                if status >= 400:
+                    raise SystemExit(f"{request['path']}: {status} {content[:300]!r}")
+                if run >= 2:  # the first two warm the workers
+                    samples.append(elapsed)
+            results[request["label"]] = {"ours": percentiles(samples)}
+        server_rss = server.peak_rss_mb()
+    finally:
+        server.stop()
+
+    floor_rss = None
+    if on_sqlite:
+        floor = Server("bench.floor_app:application", {**env, "BENCH_SQLITE_PATH": sqlite_path}, 1)
+        try:
+            for request in plan:
+                if "floor" not in request:
+                    continue
+                samples = []
+                for run in range(args.repeat + 2):
+                    elapsed, status, content = timed(floor.port, "GET", f"/?{request['floor']}")
+                    if status != 200:
+                        raise SystemExit(f"floor {request['floor']}: {status} {content[:300]!r}")
+                    if run >= 2:
+                        samples.append(elapsed)
+                results[request["label"]]["floor"] = percentiles(samples)
+            floor_rss = floor.peak_rss_mb()
+        finally:
+            floor.stop()
+
+    for request in plan:
+        if "naive" not in request:
+            continue
+        samples = []
+        for _ in range(args.naive_repeat):
+            started = time.perf_counter()
+            naive_search(*request["naive"])
+            samples.append((time.perf_counter() - started) * 1000)
+        results[request["label"]]["naive"] = percentiles(samples)
+
+    engine = "SQLite" if on_sqlite else "PostgreSQL"
+    lines = [
+        f"{names['customers']:,} customers on {engine}; gunicorn, {args.workers} sync workers; "
+        f"{args.repeat} runs each over HTTP (naive: {args.naive_repeat} runs, in process).",
+        "",
+        "| request | ours p50 ms | ours p95 ms | floor p50 ms | floor p95 ms "
+        "| naive p50 ms | ours / floor (p95) | naive / ours (p50) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for request in plan:
+        row = results[request["label"]]
+        ours = row["ours"]
+        floor = row.get("floor")
+        naive = row.get("naive")
+        cells = [
+            request["label"],
+            f"{ours[0]:.1f}",
+            f"{ours[1]:.1f}",
+            f"{floor[0]:.1f}" if floor else "",
+            f"{floor[1]:.1f}" if floor else "",
+            f"{naive[0]:.0f}" if naive else "",
+            f"{ours[1] / floor[1]:.1f}x" if floor else "",
+            f"{naive[0] / ours[0]:.0f}x" if naive else "",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(f"Server peak RSS (largest worker): {server_rss:.0f} MB.")
+    if floor_rss is not None:
+        lines.append(f"Floor server peak RSS: {floor_rss:.0f} MB.")
+    report = "\n".join(lines)
+    say(report)
+    Path(args.output).write_text(f"# `make bench` results\n\n{report}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""``make bench`` still runs: its script against a small database, a few requests each.
+
+The benchmark itself (a million customers) is not part of the test suite; this
+proves its moving parts work — seeding, gunicorn, the floor app, the naive query,
+the report — so ``make bench`` does not break unnoticed.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the smoke run uses its own SQLite file")
+def test_the_benchmark_runs_and_writes_its_table(tmp_path):
+    database = tmp_path / "bench.sqlite3"
+    output = tmp_path / "results.md"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    completed = subprocess.run(  # noqa: S603 - our own script
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--customers",
+            "2000",
+            "--repeat",
+            "2",
+            "--naive-repeat",
+            "1",
+            "--workers",
+            "1",
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    report = output.read_text()
+    for label in ("list page 1", "rare email fragment", "phone digits", "one character `j`"):
+        assert label in report
+    assert "checkout, 3 lines, customer, loyalty" in report
+    assert "Server peak RSS" in report
+    # Each search row has ours, the floor and the naive query.
+    search_row = next(line for line in report.splitlines() if "common name fragment" in line)
+    assert search_row.count("x |") == 2
