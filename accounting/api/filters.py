@@ -4,18 +4,18 @@ import django_filters
 
 from accounting.models import InvoiceStatus
 from accounting.selectors import InvoiceFilters, invoice_list
-from classicpos.api.filters import SelectorFilterSet
+from classicpos.api.filters import BooleanFilter, IdFilter, SelectorFilterSet
 
 
 class InvoiceFilterSet(SelectorFilterSet):
     # Invoices are filtered by their issue date, not by when the row was written.
     createdAfter = None
     createdBefore = None
-    customer = django_filters.NumberFilter(method="noop")
+    customer = IdFilter(method="noop")
     status = django_filters.ChoiceFilter(
         method="noop", choices=[("unpaid", "Open or partially paid"), *InvoiceStatus.choices]
     )
-    overdue = django_filters.BooleanFilter(method="noop")
+    overdue = BooleanFilter(method="noop")
     issuedAfter = django_filters.DateFilter(method="noop")
     issuedBefore = django_filters.DateFilter(method="noop")
 

@@ -79,11 +79,15 @@ class InvoicePaymentCreateSerializer(StrictInputMixin, ApiSerializer):
 
 
 class StoreCreditEntrySerializer(ApiModelSerializer):
-    sale_number = serializers.CharField(source="sale.number", read_only=True, default=None)
-    invoice_number = serializers.CharField(
-        source="invoice_payment.invoice.number", read_only=True, default=None
+    sale_number = serializers.CharField(
+        source="sale.number", read_only=True, default=None, allow_null=True
     )
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    invoice_number = serializers.CharField(
+        source="invoice_payment.invoice.number", read_only=True, default=None, allow_null=True
+    )
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = StoreCreditEntry
@@ -123,18 +127,14 @@ class StatementLineSerializer(ApiSerializer):
 
 class StatementSerializer(ApiSerializer):
     customer_id = serializers.IntegerField(source="customer.pk")
-    from_date = serializers.DateField(source="start")
-    to_date = serializers.DateField(source="end")
     opening_balance = serializers.DecimalField(**MONEY)
     lines = StatementLineSerializer(many=True)
     closing_balance = serializers.DecimalField(**MONEY)
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        # The period is echoed under the query's own names.
-        data["from"] = data.pop("fromDate")
-        data["to"] = data.pop("toDate")
-        return {
-            key: data[key]
-            for key in ("customerId", "from", "to", "openingBalance", "lines", "closingBalance")
-        }
+    def get_fields(self):
+        fields = super().get_fields()
+        # The period is echoed under the query's own names, which are Python keywords.
+        fields["from"] = serializers.DateField(source="start")
+        fields["to"] = serializers.DateField(source="end")
+        order = ("customerId", "from", "to", "openingBalance", "lines", "closingBalance")
+        return {name: fields[name] for name in order}

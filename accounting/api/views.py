@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -145,8 +146,10 @@ class CustomerStatementView(generics.GenericAPIView):
     @extend_schema(
         summary="Statement of account for a period (default: the 30 days up to today)",
         parameters=[
-            OpenApiParameter("from", str, description="First day, YYYY-MM-DD."),
-            OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default today)."),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day, YYYY-MM-DD."),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATE, description="Last day, YYYY-MM-DD (default today)."
+            ),
         ],
     )
     def get(self, request, customer_id: int):

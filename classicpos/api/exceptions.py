@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from classicpos.api.problems import PROBLEM_CONTENT_TYPE, problem_body
@@ -107,10 +108,26 @@ def _as_drf_exception(exc: Exception) -> exceptions.APIException | None:
     return None
 
 
+def _render_as_json(request) -> None:
+    """Render the problem as JSON even where the view renders HTML or YAML.
+
+    The API docs pages render templates and the schema renders YAML; their
+    errors are problem documents like every other endpoint's. The browsable API
+    keeps showing them in its page.
+    """
+    if request is None:
+        return
+    renderer = getattr(request, "accepted_renderer", None)
+    if not isinstance(renderer, JSONRenderer | BrowsableAPIRenderer):
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = PROBLEM_CONTENT_TYPE
+
+
 def problem_exception_handler(exc: Exception, context: dict) -> Response:
     """Return a problem document for ``exc``; log and hide anything unexpected."""
     api_exc = _as_drf_exception(exc)
     request = context.get("request")
+    _render_as_json(request)
     if api_exc is None:
         logger.exception(
             "Unhandled error in %s %s",

@@ -5,7 +5,6 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from classicpos.limits import MAX_ID, MAX_POINTS
@@ -28,7 +27,7 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = BoundedDateTimeField
 
 
-@extend_schema_field(OpenApiTypes.INT64)
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.Filter):
     """A database id: a whole number from 1 to ``MAX_ID``."""
 
@@ -40,7 +39,7 @@ class IdFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": -MAX_POINTS, "maximum": MAX_POINTS})
 class PointsFilter(django_filters.Filter):
     """A whole number of points (``minPoints=1.5`` is an error, not 1), within the column."""
 
@@ -52,11 +51,33 @@ class PointsFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """``true`` or ``false`` (also ``1``/``0``); anything else is an error, not "no filter"."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": "Enter true or false."}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "True", "true", "1"):
+            return True
+        if value in (False, "False", "false", "0"):
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class SelectorFilterSet(django_filters.FilterSet):
     """Validate parameters with django-filter; ``filter_queryset`` hands them to a selector.
 
     Filters declare ``method="noop"`` so the rules stay in the selector, applied once.
     ``createdAfter`` / ``createdBefore`` are shared by every list with a date range.
+    A parameter sent empty (``?customer=``) is not given, as the schema says
+    (``allowEmptyValue``).
     """
 
     createdAfter = DateTimeFilter(method="noop")

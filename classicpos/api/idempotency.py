@@ -62,7 +62,12 @@ class KeyInProgress(Conflict):
     wait = 1
 
 
-def _validated_key(request) -> str | None:
+def validated_key(request) -> str | None:
+    """Return the request's key, or None without one; a blank or overlong key is a 400.
+
+    Endpoints that are safe to retry without replaying (a quote) check it too, so
+    the header means the same thing on every ``POST``.
+    """
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
         return None
@@ -117,7 +122,7 @@ def run_idempotently(request, handler) -> Response:
     to a few seconds, then 409 with ``Retry-After``); it never runs the handler
     itself, so it can never be told that a successful request failed.
     """
-    key = _validated_key(request)
+    key = validated_key(request)
     if key is None:
         return handler()
     scope = {

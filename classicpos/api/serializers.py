@@ -47,12 +47,35 @@ class StrictInputMixin:
     def to_internal_value(self, data):
         if isinstance(data, dict):
             errors = {}
-            for key in data:
+            for key, value in data.items():
                 field = self.fields.get(key)
                 if field is None:
                     errors[key] = ["Unknown field."]
                 elif field.read_only:
                     errors[key] = ["This field is read-only."]
+                elif (message := wrong_json_type(field, value)) is not None:
+                    errors[key] = [message]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def wrong_json_type(field, value) -> str | None:
+    """Return why ``value`` has the wrong JSON type for ``field``, or None when it is right.
+
+    DRF reads ``5`` as the text "5" and ``"5"`` as the number 5; the schema says
+    which type each field takes, and the API keeps to it. Amounts are strings
+    ("12.50"), never floating-point numbers. ``null`` is the field's own decision.
+    """
+    if value is None:
+        return None
+    if isinstance(field, serializers.DecimalField):
+        return None if isinstance(value, str) else 'Send the amount as a string, e.g. "12.50".'
+    if isinstance(field, serializers.CharField):
+        return None if isinstance(value, str) else "Send text (a JSON string)."
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        return None if whole else "Send a whole number (a JSON number)."
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Send true or false."
+    return None

@@ -26,15 +26,18 @@ def _root_router(modules) -> OptionalSlashRouter:
 
 
 _modules = module_submodules("api.urls")
+DOCS_PAGE = {"url_name": "api-schema", "schema": None, "metadata_class": None}
 
 urlpatterns = [
     path("auth/token", TokenView.as_view(), name="api-token"),
     # The same endpoint with a slash; the schema documents it once.
     path("auth/token/", TokenView.as_view(schema=None)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # The documentation pages load nothing from another host and pass axe.
-    path("docs/", ApiDocsSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", ApiDocsRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The documentation pages load nothing from another host and pass axe. They are
+    # pages, not API operations: not in the schema, and OPTIONS has no metadata to
+    # render as HTML (a 405 problem instead of a 500).
+    path("docs/", ApiDocsSwaggerView.as_view(**DOCS_PAGE), name="api-docs"),
+    path("redoc/", ApiDocsRedocView.as_view(**DOCS_PAGE), name="api-redoc"),
     # Each app's own paths first: they are more specific than the routers' detail routes.
     *(pattern for module in _modules for pattern in module.urlpatterns),
     *_root_router(_modules).urls,

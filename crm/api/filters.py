@@ -3,10 +3,10 @@ to the selectors."""
 
 import django_filters
 from django import forms
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from classicpos.api.filters import SelectorFilterSet
+from classicpos.api.filters import BooleanFilter, IdFilter, SelectorFilterSet
+from classicpos.limits import MAX_ID, is_id
 from crm.models import ActivityKind, LeadStatus
 from crm.selectors import (
     LEAD_ORDERING_FIELDS,
@@ -30,21 +30,23 @@ class UserOrMeField(forms.Field):
             return None
         if value == ME:
             return ME
-        if value.isascii() and value.isdigit():
-            return int(value)
+        if value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID)):
+            value = int(value)
+        if is_id(value):
+            return value
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            {"type": "string", "enum": [ME]},
+        ]
+    }
+)
 class UserOrMeFilter(django_filters.Filter):
     field_class = UserOrMeField
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.Filter):
-    """A whole-number id: ``customer=1.5`` is an error, not 1."""
-
-    field_class = forms.IntegerField
 
 
 class CrmFilterSet(SelectorFilterSet):
@@ -92,7 +94,7 @@ class ActivityFilterSet(CrmFilterSet):
     customer = IdFilter(method="noop", help_text="Activities of this customer.")
     lead = IdFilter(method="noop", help_text="Activities of this lead.")
     kind = django_filters.ChoiceFilter(method="noop", choices=ActivityKind.choices)
-    openTasks = django_filters.BooleanFilter(
+    openTasks = BooleanFilter(
         method="noop", help_text="true: only tasks not done yet, soonest due first."
     )
     owner = UserOrMeFilter(method="noop", help_text="The author's user id, or me.")

@@ -7,8 +7,12 @@ from loyalty.models import LoyaltyProgram, LoyaltyTransaction
 
 
 class LoyaltyTransactionSerializer(ApiModelSerializer):
-    sale_number = serializers.CharField(source="sale.number", read_only=True, default=None)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    sale_number = serializers.CharField(
+        source="sale.number", read_only=True, default=None, allow_null=True
+    )
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = LoyaltyTransaction

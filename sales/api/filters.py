@@ -2,7 +2,7 @@
 
 import django_filters
 
-from classicpos.api.filters import IdFilter, SelectorFilterSet
+from classicpos.api.filters import BooleanFilter, IdFilter, SelectorFilterSet
 from sales.models import SaleStatus
 from sales.selectors import SaleFilters, product_search, sale_list
 
@@ -25,7 +25,7 @@ class SaleFilterSet(SelectorFilterSet):
 
 class ProductFilterSet(SelectorFilterSet):
     search = django_filters.CharFilter(method="noop", help_text="SKU (exact or prefix) or name.")
-    active = django_filters.BooleanFilter(method="noop")
+    active = BooleanFilter(method="noop")
     createdAfter = None
     createdBefore = None
 

@@ -1,15 +1,26 @@
 """Sales and products as JSON: camelCase keys, amounts as strings."""
 
+from django.core.validators import MinValueValidator
 from rest_framework import serializers
 
+from classicpos.api.fields import (
+    AmountField,
+    ServiceCheckedChoiceField,
+    ServiceCheckedIntegerField,
+)
+from classicpos.api.schema import document_body_rule
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
-from sales.extensions import sale_facts
-from sales.models import Payment, Product, Refund, RefundLine, Sale, SaleLine
+from classicpos.limits import MAX_ID, MAX_QUANTITY
+from sales.extensions import payment_methods, sale_facts
+from sales.models import ZERO, Payment, Product, Refund, RefundLine, Sale, SaleLine
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class ProductSerializer(StrictInputMixin, ApiModelSerializer):
+    # The model's validator refuses a negative price, with its message.
+    price = AmountField(validators=[MinValueValidator(ZERO)])
+
     class Meta:
         model = Product
         fields = ["id", "sku", "name", "price", "active", "created_at", "updated_at"]
@@ -43,7 +54,9 @@ class PaymentSerializer(ApiModelSerializer):
 
 class SaleSerializer(ApiModelSerializer):
     customer_id = serializers.IntegerField(allow_null=True, read_only=True)
-    customer_name = serializers.CharField(source="customer.name", default=None, read_only=True)
+    customer_name = serializers.CharField(
+        source="customer.name", default=None, read_only=True, allow_null=True
+    )
     cashier = serializers.CharField(source="cashier.username", read_only=True)
     lines = SaleLineSerializer(many=True, read_only=True)
     payments = PaymentSerializer(many=True, read_only=True)
@@ -77,24 +90,54 @@ class SaleSerializer(ApiModelSerializer):
 
 
 class LineInputSerializer(StrictInputMixin, ApiSerializer):
-    product_id = serializers.IntegerField()
-    quantity = serializers.IntegerField()
+    product_id = ServiceCheckedIntegerField(minimum=1, maximum=MAX_ID)
+    quantity = ServiceCheckedIntegerField(minimum=1, maximum=MAX_QUANTITY)
 
 
 class PaymentInputSerializer(StrictInputMixin, ApiSerializer):
     """The method is checked against the registered payment methods by the service."""
 
-    method = serializers.CharField(max_length=20)
-    amount = serializers.DecimalField(**MONEY)
+    method = ServiceCheckedChoiceField(
+        choices=lambda: [method.code for method in payment_methods()], max_length=20
+    )
+    amount = AmountField(positive=True)
 
 
 class SaleCreateSerializer(StrictInputMixin, ApiSerializer):
     """``{"customerId", "lines", "discount", "payments"}``; the checkout service checks rules."""
 
-    customer_id = serializers.IntegerField(allow_null=True, required=False)
+    customer_id = ServiceCheckedIntegerField(
+        minimum=1, maximum=MAX_ID, allow_null=True, required=False
+    )
     lines = LineInputSerializer(many=True, allow_empty=True)
-    discount = serializers.DecimalField(**MONEY, required=False)
+    discount = AmountField(required=False)
     payments = PaymentInputSerializer(many=True, allow_empty=True)
+
+
+# A sale needs a product (the checkout service says so); a quote of an empty cart is zero.
+document_body_rule(
+    "SaleCreateRequest",
+    {"description": "A sale has at least one line.", "properties": {"lines": {"minItems": 1}}},
+)
+
+
+def _customer_for_methods_that_need_one() -> dict:
+    codes = [method.code for method in payment_methods() if method.needs_customer]
+    return {
+        "description": f"Paying with {', '.join(codes)} needs a customerId.",
+        "anyOf": [
+            {"required": ["customerId"], "properties": {"customerId": {"type": "integer"}}},
+            {
+                "properties": {
+                    "payments": {"items": {"properties": {"method": {"not": {"enum": codes}}}}}
+                }
+            },
+        ],
+    }
+
+
+document_body_rule("SaleCreateRequest", _customer_for_methods_that_need_one)
+document_body_rule("QuoteRequestRequest", _customer_for_methods_that_need_one)
 
 
 class QuoteRequestSerializer(SaleCreateSerializer):
@@ -137,8 +180,8 @@ class QuoteSerializer(ApiSerializer):
 
 
 class RefundLineInputSerializer(StrictInputMixin, ApiSerializer):
-    sale_line_id = serializers.IntegerField()
-    quantity = serializers.IntegerField()
+    sale_line_id = ServiceCheckedIntegerField(minimum=1, maximum=MAX_ID)
+    quantity = ServiceCheckedIntegerField(minimum=1)
 
 
 class RefundCreateSerializer(StrictInputMixin, ApiSerializer):

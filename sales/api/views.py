@@ -7,7 +7,7 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from classicpos.api.idempotency import IdempotentCreateMixin, run_idempotently
+from classicpos.api.idempotency import IdempotentCreateMixin, run_idempotently, validated_key
 from classicpos.limits import is_id
 from customers.models import Customer
 from sales import services
@@ -111,6 +111,9 @@ class SaleViewSet(
     )
     @action(detail=False, methods=["post"])
     def quote(self, request):
+        # A quote changes nothing, so a retry is safe without replaying; the key is checked all
+        # the same.
+        validated_key(request)
         data = QuoteRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -1,0 +1,139 @@
+"""Schemathesis fuzzes every API operation against the project's own OpenAPI schema.
+
+The schema is the one ``/api/schema/`` serves; requests go through the WSGI
+application in-process, as a Manager with a knox token. Each operation gets
+schema-valid and schema-violating requests (examples, coverage and fuzzing
+phases) with a fixed seed and a bounded number of examples, and every answer must
+be: no server error, a documented status code and content type, a body that
+matches the schema, valid data accepted and invalid data refused.
+"""
+
+import json
+import re
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from knox.models import AuthToken
+from schemathesis import checks
+from schemathesis.openapi.checks import RejectedPositiveData
+
+SEED = 20261125
+MAX_EXAMPLES = 15
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": SEED,
+        "generation": {"max-examples": MAX_EXAMPLES, "mode": "all"},
+        "phases": {"stateful": {"enabled": False}},
+    }
+)
+
+
+def _served_schema() -> dict:
+    """Return the schema exactly as ``GET /api/schema/?format=json`` renders it."""
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(generated))
+
+
+# A schema-valid request may still be refused for a reason JSON Schema cannot state.
+# Such a 400 passes only when every message in it is one of these rules.
+RULES_BEYOND_THE_SCHEMA = {
+    # Rows that must exist: a generated id rarely names one.
+    r"There is no (customer|lead|product|sale line) #\d+\.",
+    r'Invalid pk "-?\d+" - object does not exist\.',
+    r"(Points|On account|Store credit) payments need a customer\.",
+    # Sums that depend on the prices and balances in the database.
+    r"The discount cannot be more than the subtotal of \d+\.\d\d\.",
+    r"Payments of \d+\.\d\d do not cover the total of \d+\.\d\d\.",
+    r"Add a payment of \d+\.\d\d\.",
+    r"Only .+ may exceed the total of \d+\.\d\d\.",
+    # Values that must be unique.
+    r"Product with this SKU already exists\.",
+    # Phone numbers follow numbering plans (libphonenumber), and email addresses
+    # Django's validator; the schema says they are text.
+    r"Enter a valid phone number, e\.g\. 555-201-0123 or \+44 20 7946 0958\.",
+    r"Enter a valid email address\.",
+    # Credentials: a schema says what a password looks like, not which one is right.
+    r"Unable to log in with provided credentials\.",
+}
+
+
+def _refused_only_for_rules_beyond_the_schema(response) -> bool:
+    if response.status_code != 400:
+        return False
+    errors = response.json().get("errors", {})
+    messages = [message for field in errors.values() for message in field]
+    return bool(messages) and all(
+        any(re.fullmatch(rule, message) for rule in RULES_BEYOND_THE_SCHEMA) for message in messages
+    )
+
+
+def schema_valid_request_accepted(ctx, response, case):
+    """Schemathesis' positive_data_acceptance, except for the rules above."""
+    try:
+        return checks.positive_data_acceptance(ctx, response, case)
+    except RejectedPositiveData:
+        if _refused_only_for_rules_beyond_the_schema(response):
+            return None
+        raise
+
+
+schema = schemathesis.openapi.from_dict(_served_schema(), config=CONFIG)
+schema.app = get_wsgi_application()
+
+
+@pytest.fixture
+def keep_test_connection():
+    """Keep the test's database connection open across in-process WSGI requests.
+
+    Django closes connections when a request finishes; inside the test's
+    transaction that would lose it. Django's own test client does the same.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def manager_token(manager, keep_test_connection):
+    return AuthToken.objects.create(manager)[1]
+
+
+# The customer list, create and edit need customers/api (another engineer's, being
+# changed now) to state their rules: minPoints/maxPoints typed and bounded (PointsFilter),
+# a name that is not blank. Until then only "schema-valid request accepted" is not checked
+# there; test_customer_schema_still_awaits_its_fix fails once the fix lands, to end this.
+AWAITING_CUSTOMERS_API = re.compile(r"^/api/customers/(\{id\}/)?$")
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(suppress_health_check=list(HealthCheck), deadline=None)
+def test_every_operation_keeps_its_contract(case, manager, manager_token):
+    token = manager_token
+    if case.method == "DELETE" and case.path == "/api/auth/token":
+        # Revoking the token must not log the rest of the run out.
+        token = AuthToken.objects.create(manager)[1]
+    positive = [] if AWAITING_CUSTOMERS_API.match(case.path) else [schema_valid_request_accepted]
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token}"},
+        excluded_checks=[checks.positive_data_acceptance],
+        additional_checks=positive,
+    )
+
+
+def test_customer_schema_still_awaits_its_fix():
+    served = _served_schema()
+    parameters = served["paths"]["/api/customers/"]["get"]["parameters"]
+    min_points = next(p for p in parameters if p["name"] == "minPoints")
+    name = served["components"]["schemas"]["CustomerRequest"]["properties"]["name"]
+    fixed = min_points["schema"].get("type") == "integer" and name.get("minLength") == 1
+    assert not fixed, "customers/api states its rules now: remove AWAITING_CUSTOMERS_API"
