@@ -7,8 +7,9 @@ class AccountingConfig(AppConfig):
     verbose_name = "Accounting"
 
     def ready(self) -> None:
-        from accounting import demo, integration, panels, receivers  # noqa: F401 - receivers connect on import
+        from accounting import customer_data, demo, integration, panels, receivers  # noqa: F401 - receivers connect on import
 
         integration.connect()
+        customer_data.connect()
         panels.connect()
         demo.connect()

@@ -7,7 +7,8 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self) -> None:
-        from crm import demo, panels
+        from crm import customer_data, demo, panels
 
+        customer_data.connect()
         panels.connect()
         demo.connect()

@@ -18,3 +18,17 @@ from customers.models import Customer
 def customer_for_update(customer_id: int) -> Customer | None:
     """Return the customer row locked until the transaction ends, or ``None``."""
     return Customer.objects.select_for_update().filter(pk=customer_id).first()
+
+
+def customers_for_update(*customer_ids: int) -> dict[int, Customer]:
+    """Lock several customers, in primary-key order, and return them by id.
+
+    Two merges of the same pair, whichever way round they were asked, then
+    wait for each other instead of each holding one row the other needs.
+    """
+    locked = {}
+    for customer_id in sorted(set(customer_ids)):
+        customer = customer_for_update(customer_id)
+        if customer is not None:
+            locked[customer_id] = customer
+    return locked

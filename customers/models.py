@@ -4,6 +4,7 @@ The table follows the specification exactly (``customers`` with camelCase
 columns such as ``loyaltyPoints``); Python uses snake_case attributes.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
@@ -208,7 +209,13 @@ class Customer(models.Model):
     class Meta:
         db_table = "customers"
         ordering = ["name", "id"]
-        permissions = [("deactivate_customer", "Can deactivate and restore customers")]
+        permissions = [
+            ("deactivate_customer", "Can deactivate and restore customers"),
+            ("import_customer", "Can import customers from a CSV file"),
+            ("export_customer", "Can export customers to a CSV file"),
+            ("merge_customer", "Can merge duplicate customers"),
+            ("anonymise_customer", "Can erase a customer's personal data"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=CustomerStatus.values),
@@ -270,7 +277,12 @@ class Customer(models.Model):
         """Return another customer who already has this email, active or not."""
         if not self.email:
             return None
-        others = Customer.objects.filter(email__iexact=self.email)
+        # The same condition and expression as the unique index, so it serves the
+        # lookup (``iexact`` compiles to LIKE/UPPER, which scans the table).
+        others = Customer.objects.alias(email_lower=Lower("email")).filter(
+            models.Q(email__isnull=False) & ~models.Q(email=""),
+            email_lower=self.email.lower(),
+        )
         if self.pk is not None:
             others = others.exclude(pk=self.pk)
         return others.order_by("id").first()
@@ -326,3 +338,52 @@ class CustomerSearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Search index entry of customer #{self.pk}"
+
+
+class CustomerMerge(models.Model):
+    """The record that ``duplicate`` was merged into ``survivor``: who, when.
+
+    The duplicate stays (inactive) so its id still leads to the survivor in the
+    pages and the API; its history now hangs on the survivor.
+    """
+
+    duplicate = models.OneToOneField(
+        Customer, on_delete=models.PROTECT, primary_key=True, related_name="merge_record"
+    )
+    survivor = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="merged_customers"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "customer_merges"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(survivor=models.F("duplicate")),
+                name="customer_merge_not_into_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.duplicate_id} merged into #{self.survivor_id}"
+
+
+class CustomerErasure(models.Model):
+    """The record that a customer's personal data was erased on request: who, when."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.PROTECT, primary_key=True, related_name="erasure"
+    )
+    erased_at = models.DateTimeField(auto_now_add=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "customer_erasures"
+
+    def __str__(self) -> str:
+        return f"#{self.customer_id} anonymised"

@@ -5,3 +5,8 @@ ADD_CUSTOMER = "customers.add_customer"
 CHANGE_CUSTOMER = "customers.change_customer"
 # Deactivate and restore: a Manager's decision (soft delete keeps the row).
 DEACTIVATE_CUSTOMER = "customers.deactivate_customer"
+# The data tools: a whole customer base in or out, and changes that cannot be undone.
+IMPORT_CUSTOMER = "customers.import_customer"
+EXPORT_CUSTOMER = "customers.export_customer"
+MERGE_CUSTOMER = "customers.merge_customer"
+ANONYMISE_CUSTOMER = "customers.anonymise_customer"

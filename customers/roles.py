@@ -10,5 +10,9 @@ ROLE_PERMISSIONS = {
         "change_customer",
         "delete_customer",
         "deactivate_customer",
+        "import_customer",
+        "export_customer",
+        "merge_customer",
+        "anonymise_customer",
     ],
 }

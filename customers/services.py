@@ -4,21 +4,37 @@ Forms, the API, the admin and the import command call them, so validation and
 history rules live here once.
 """
 
+from collections.abc import Mapping
 from copy import copy
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from customers.models import EDITABLE_FIELDS, Customer, CustomerStatus, duplicate_email_message
+from classicpos.models import IdempotencyRecord
+from customers.extensions import anonymise_steps, merge_steps
+from customers.locks import customer_for_update, customers_for_update
+from customers.models import (
+    EDITABLE_FIELDS,
+    Customer,
+    CustomerErasure,
+    CustomerMerge,
+    CustomerStatus,
+    duplicate_email_message,
+)
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "customer_anonymise",
     "customer_check",
     "customer_create",
     "customer_deactivate",
+    "customer_merge",
+    "customer_merge_defaults",
     "customer_restore",
     "customer_update",
 ]
+
+MERGE_SOURCES = ("survivor", "duplicate")
 
 
 def _validate_and_save(customer: Customer) -> Customer:
@@ -36,7 +52,27 @@ def _validate_and_save(customer: Customer) -> Customer:
     return customer
 
 
+def _refuse_if_closed(customer: Customer) -> None:
+    """Refuse changes to a merged duplicate or an anonymised customer (both are final).
+
+    Both are always inactive, so an active customer costs no query here.
+    """
+    if customer.pk is None or customer.is_active:
+        return
+    merge = CustomerMerge.objects.filter(duplicate_id=customer.pk).first()
+    if merge is not None:
+        raise ValidationError(
+            f"Customer #{customer.pk} was merged into customer #{merge.survivor_id}; "
+            f"change #{merge.survivor_id} instead."
+        )
+    if CustomerErasure.objects.filter(customer_id=customer.pk).exists():
+        raise ValidationError(
+            "This customer's personal data was erased on request; the record cannot be changed."
+        )
+
+
 def _apply(customer: Customer, data: dict) -> Customer:
+    _refuse_if_closed(customer)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({field: ["This field cannot be changed."] for field in unknown})
@@ -45,14 +81,31 @@ def _apply(customer: Customer, data: dict) -> Customer:
     return customer
 
 
-def customer_check(*, customer: Customer | None = None, data: dict) -> None:
+def customer_check(
+    *,
+    customer: Customer | None = None,
+    data: dict,
+    email_owners: Mapping[str, Customer] | None = None,
+) -> Customer:
     """Raise the ``ValidationError`` that creating (or updating ``customer``) would; save nothing.
 
     The staff form uses it to show field errors before asking about a possible
     duplicate, so a confirmation is never asked for input that would be refused.
+    The import uses the unsaved, normalised copy it returns to compare and to
+    create customers in bulk; it has looked up a whole batch's emails in one
+    query and passes them as ``email_owners`` (email -> customer), so the
+    duplicate-email rule is answered from them instead of a query per row.
     """
     candidate = copy(customer) if customer is not None else Customer()
+    if email_owners is not None:
+
+        def find_email_owner():
+            owner = email_owners.get(candidate.email) if candidate.email else None
+            return None if owner is None or owner is customer else owner
+
+        candidate.find_email_owner = find_email_owner
     _apply(candidate, data).full_clean(validate_constraints=False)
+    return candidate
 
 
 @transaction.atomic
@@ -82,7 +135,150 @@ def customer_deactivate(*, customer: Customer) -> Customer:
 @transaction.atomic
 def customer_restore(*, customer: Customer) -> Customer:
     """Make an inactive customer active again. Idempotent."""
+    _refuse_if_closed(customer)
     if customer.status != CustomerStatus.ACTIVE:
         customer.status = CustomerStatus.ACTIVE
         customer.save(update_fields=["status", "updated_at"])
     return customer
+
+
+def customer_merge_defaults(*, survivor: Customer, duplicate: Customer) -> dict[str, str]:
+    """Return where each field's value comes from unless told: the survivor, or the
+    duplicate where the survivor has nothing."""
+    return {
+        field: "survivor"
+        if getattr(survivor, field) or not getattr(duplicate, field)
+        else "duplicate"
+        for field in EDITABLE_FIELDS
+    }
+
+
+def _relations_left(customer: Customer, kept: set[str]) -> list[str]:
+    """Return the relations that still have rows on ``customer`` (and no step kept them)."""
+    left = []
+    for relation in Customer._meta.related_objects:
+        name = relation.get_accessor_name()
+        # The customers app's own tables (merges, the search index) follow the row itself.
+        if relation.related_model._meta.app_label == Customer._meta.app_label or name in kept:
+            continue
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: customer})
+        if rows.exists():
+            left.append(f"{relation.related_model._meta.label}.{relation.field.name}")
+    return left
+
+
+@transaction.atomic
+def customer_merge(
+    *,
+    survivor: Customer,
+    duplicate: Customer,
+    user,
+    fields: dict[str, str] | None = None,
+) -> Customer:
+    """Merge ``duplicate`` into ``survivor`` and return the survivor; one transaction.
+
+    ``fields`` says, per editable field, whether the survivor keeps its value or
+    takes the duplicate's (``"survivor"``/``"duplicate"``; by default the
+    survivor's, or the duplicate's where the survivor has none). Every module's
+    merge step then moves its rows (sales, invoices, CRM activities) and balances
+    (points, store credit, through their ledgers). The duplicate becomes inactive
+    and a ``CustomerMerge`` names the survivor, so its id still leads there. A relation
+    to customers that no step moved refuses the merge rather than leave rows behind.
+    """
+    if survivor.pk == duplicate.pk:
+        raise ValidationError({"duplicate_id": ["A customer cannot be merged into itself."]})
+    # Both rows, in primary-key order (customers.locks): two merges of one pair
+    # asked in opposite directions queue instead of deadlocking.
+    locked = customers_for_update(survivor.pk, duplicate.pk)
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    pair = (survivor.pk, duplicate.pk)
+    merge = CustomerMerge.objects.filter(duplicate_id__in=pair).first()
+    if merge is not None:
+        raise ValidationError(
+            f"Customer #{merge.duplicate_id} was already merged into #{merge.survivor_id}."
+        )
+    erasure = CustomerErasure.objects.filter(customer_id__in=pair).first()
+    if erasure is not None:
+        raise ValidationError(
+            f"Customer #{erasure.customer_id} is anonymised and cannot be merged."
+        )
+    sources = customer_merge_defaults(survivor=survivor, duplicate=duplicate)
+    errors = {}
+    for field, source in (fields or {}).items():
+        if field not in EDITABLE_FIELDS:
+            errors[field] = ["This field cannot be merged."]
+        elif source not in MERGE_SOURCES:
+            errors[field] = ["Choose survivor or duplicate."]
+        else:
+            sources[field] = source
+    if errors:
+        raise ValidationError(errors)
+
+    data = {
+        field: getattr(duplicate if source == "duplicate" else survivor, field)
+        for field, source in sources.items()
+    }
+    if duplicate.email:
+        # The duplicate's email is released (to the survivor when chosen): one owner
+        # per address, and an import or a new customer with it finds the survivor.
+        Customer.objects.filter(pk=duplicate.pk).update(email=None)
+        duplicate.email = None
+    if duplicate.is_active and not survivor.is_active:
+        survivor.status = CustomerStatus.ACTIVE
+    _validate_and_save(_apply(survivor, data))
+
+    kept = set()
+    for step in merge_steps():
+        step.merge(duplicate=duplicate, survivor=survivor, user=user)
+        kept.update(step.keeps)
+    # Customers merged into the duplicate earlier now lead to the survivor directly.
+    CustomerMerge.objects.filter(survivor=duplicate).update(survivor=survivor)
+    left = _relations_left(duplicate, kept)
+    if left:
+        raise RuntimeError(
+            f"No merge step moved {', '.join(left)}; register one in customers.extensions."
+        )
+    duplicate.status = CustomerStatus.INACTIVE
+    duplicate.save(update_fields=["status", "updated_at"])
+    CustomerMerge.objects.create(duplicate=duplicate, survivor=survivor, merged_by=user)
+    return survivor
+
+
+def _erase(customer: Customer, *, user) -> None:
+    for step in anonymise_steps():
+        step.anonymise(customer=customer, user=user)
+    customer.name = f"Anonymised customer #{customer.pk}"
+    customer.email = customer.phone = customer.address = None
+    customer.status = CustomerStatus.INACTIVE
+    customer.save(update_fields=["name", "email", "phone", "address", "status", "updated_at"])
+    CustomerErasure.objects.create(customer=customer, erased_by=user)
+    # Stored API answers to the customer's creation hold their details too.
+    IdempotencyRecord.objects.filter(
+        response_location__endswith=f"/api/customers/{customer.pk}"
+    ).delete()
+
+
+@transaction.atomic
+def customer_anonymise(*, customer: Customer, confirm: str, user) -> Customer:
+    """Erase a customer's personal data on their request; irreversible.
+
+    ``confirm`` must be the customer's current name, typed. The name becomes
+    "Anonymised customer #id", email, phone and address are cleared (the email
+    is free for someone else), the record is deactivated and an erasure record
+    says who did it and when. Sales, invoices and ledgers stay for the books;
+    each module's anonymise step removes its notes about the person. Records
+    merged into this customer are the same person and are erased with it.
+    Asking again changes nothing.
+    """
+    locked = customer_for_update(customer.pk)
+    if CustomerErasure.objects.filter(customer=locked).exists():
+        return locked
+    if " ".join(str(confirm or "").split()) != locked.name:
+        raise ValidationError(
+            {"confirm": ["Type the customer's current name exactly to confirm the erasure."]}
+        )
+    merged = Customer.objects.filter(merge_record__survivor=locked).order_by("pk")
+    for duplicate in merged:
+        _erase(duplicate, user=user)
+    _erase(locked, user=user)
+    return locked

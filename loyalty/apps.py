@@ -7,8 +7,9 @@ class LoyaltyConfig(AppConfig):
     verbose_name = "Loyalty"
 
     def ready(self) -> None:
-        from loyalty import demo, integration, panels, receivers  # noqa: F401 - receivers connect
+        from loyalty import customer_data, demo, integration, panels, receivers  # noqa: F401 - receivers connect
 
         integration.connect()
+        customer_data.connect()
         panels.connect()
         demo.connect()

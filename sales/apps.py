@@ -7,8 +7,9 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self) -> None:
-        from sales import demo, panels, payment_methods
+        from sales import customer_data, demo, panels, payment_methods
 
         payment_methods.connect()
+        customer_data.connect()
         panels.connect()
         demo.connect()

@@ -6,7 +6,7 @@ duplicates) are enforced by the services so the API, pages and admin agree.
 
 from rest_framework import serializers
 
-from classicpos.api.serializers import ApiModelSerializer, StrictInputMixin
+from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 from customers.models import EDITABLE_FIELDS, Customer
 
 
@@ -39,3 +39,65 @@ class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
         ]
         read_only_fields = ["id", "loyalty_points", "status", "created_at", "updated_at"]
         extra_kwargs = {field: _text_in(field) for field in EDITABLE_FIELDS}
+
+
+class CustomerMergeSerializer(StrictInputMixin, ApiSerializer):
+    """``POST /api/customers/:id/merge``: the customer at ``:id`` survives."""
+
+    duplicate_id = serializers.IntegerField(
+        help_text="The customer merged into this one: deactivated, its history moved here."
+    )
+    values_from = serializers.DictField(
+        child=serializers.ChoiceField(choices=["survivor", "duplicate"]),
+        required=False,
+        help_text=(
+            "Per editable field (name, email, phone, address), whose value to keep. Default: "
+            "this customer's, or the duplicate's where this one has none."
+        ),
+    )
+
+
+class CustomerAnonymiseSerializer(StrictInputMixin, ApiSerializer):
+    """``POST /api/customers/:id/anonymise``: the typed confirmation."""
+
+    confirm = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The customer's current name, exactly: erasing cannot be undone.",
+    )
+
+
+class CustomerImportSerializer(StrictInputMixin, ApiSerializer):
+    """``POST /api/customers/import`` (multipart/form-data)."""
+
+    file = serializers.FileField(help_text="The CSV file, with a header row.")
+    # Text choices, not booleans: a multipart form sends every value as text.
+    dry_run = serializers.ChoiceField(
+        choices=["true", "false"], default="false", help_text="true: check, save nothing."
+    )
+    skip_existing = serializers.ChoiceField(
+        choices=["true", "false"],
+        default="false",
+        help_text="true: leave customers that already exist (same email or phone) as they are.",
+    )
+    encoding = serializers.CharField(default="utf-8", help_text="The file's text encoding.")
+    columns = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text='Other headers mapped onto the columns, e.g. "Mobile=phone,Client=name".',
+    )
+
+
+class ImportErrorSerializer(ApiSerializer):
+    row = serializers.IntegerField(help_text="As a spreadsheet numbers it: the header is row 1.")
+    column = serializers.CharField(help_text="The header in the file; empty for the whole row.")
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(ApiSerializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+    ignored_columns = serializers.ListField(child=serializers.CharField())
+    dry_run = serializers.BooleanField()

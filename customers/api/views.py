@@ -1,16 +1,55 @@
 """``/api/customers``: thin adapters from HTTP to the customer services and selectors."""
 
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import exceptions, parsers, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from classicpos.api.idempotency import IdempotentCreateMixin
 from customers import services
 from customers.api.filters import CustomerFilterSet
-from customers.api.serializers import CustomerSerializer
+from customers.api.serializers import (
+    CustomerAnonymiseSerializer,
+    CustomerImportSerializer,
+    CustomerMergeSerializer,
+    CustomerSerializer,
+    ImportReportSerializer,
+)
+from customers.duplicates import merged_into
+from customers.exporting import csv_lines, customer_export_rows
+from customers.importing import ImportFileError, customer_import, parse_column_map
 from customers.models import EDITABLE_FIELDS, Customer
-from customers.permissions import DEACTIVATE_CUSTOMER
+from customers.permissions import (
+    ANONYMISE_CUSTOMER,
+    DEACTIVATE_CUSTOMER,
+    EXPORT_CUSTOMER,
+    IMPORT_CUSTOMER,
+    MERGE_CUSTOMER,
+)
+
+
+class CsvRenderer(renderers.BaseRenderer):
+    """Lets ``Accept: text/csv`` reach the export (which streams its own response)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+def export_response(queryset, *, filename_prefix: str = "customers") -> StreamingHttpResponse:
+    """Return the customers of ``queryset`` as a CSV download, streamed row by row."""
+    response = StreamingHttpResponse(
+        csv_lines(customer_export_rows(queryset)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{filename_prefix}-{stamp}.csv"'
+    return response
 
 
 @extend_schema_view(
@@ -34,7 +73,24 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     action_permissions = {
         "destroy": [DEACTIVATE_CUSTOMER],
         "restore": [DEACTIVATE_CUSTOMER],
+        "merge": [MERGE_CUSTOMER],
+        "anonymise": [ANONYMISE_CUSTOMER],
+        "import_customers": [IMPORT_CUSTOMER],
+        "export": [EXPORT_CUSTOMER],
     }
+
+    def retrieve(self, request, *args, **kwargs):
+        customer = self.get_object()
+        survivor_id = merged_into(customer)
+        if survivor_id is not None:
+            # A merged duplicate's id leads to the customer it became.
+            location = request.build_absolute_uri(f"/api/customers/{survivor_id}")
+            return Response(
+                {"id": customer.pk, "mergedInto": survivor_id},
+                status=status.HTTP_301_MOVED_PERMANENTLY,
+                headers={"Location": location},
+            )
+        return Response(self.get_serializer(customer).data)
 
     def perform_create(self, serializer):
         serializer.instance = services.customer_create(**serializer.validated_data)
@@ -58,3 +114,103 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     def restore(self, request, pk=None):
         customer = services.customer_restore(customer=self.get_object())
         return Response(self.get_serializer(customer).data)
+
+    @extend_schema(
+        summary="Merge a duplicate into this customer (Manager)",
+        description=(
+            "One transaction: the duplicate's sales, invoices and CRM activities move here, its "
+            "points and store credit move through their ledgers, and it is deactivated with "
+            "`mergedInto` set, so `GET /api/customers/<duplicate>` answers 301 to this customer."
+        ),
+        request=CustomerMergeSerializer,
+        responses={200: CustomerSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        survivor = self.get_object()
+        serializer = CustomerMergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        duplicate_id = serializer.validated_data["duplicate_id"]
+        duplicate = Customer.objects.filter(pk=duplicate_id).first()
+        if duplicate is None:
+            raise exceptions.ValidationError(
+                {"duplicateId": [f"There is no customer #{duplicate_id}."]}
+            )
+        survivor = services.customer_merge(
+            survivor=survivor,
+            duplicate=duplicate,
+            user=request.user,
+            fields=serializer.validated_data.get("values_from"),
+        )
+        return Response(self.get_serializer(survivor).data)
+
+    @extend_schema(
+        summary="Erase a customer's personal data on request (Manager; irreversible)",
+        description=(
+            "`confirm` must be the customer's current name. Sales, invoices and ledgers stay; "
+            "a wrong confirmation is a 400."
+        ),
+        request=CustomerAnonymiseSerializer,
+        responses={200: CustomerSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def anonymise(self, request, pk=None):
+        serializer = CustomerAnonymiseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        customer = services.customer_anonymise(
+            customer=self.get_object(),
+            confirm=serializer.validated_data["confirm"],
+            user=request.user,
+        )
+        return Response(self.get_serializer(customer).data)
+
+    @extend_schema(
+        summary="Import customers from a CSV file (Manager)",
+        description=(
+            "Multipart upload. Rows matching a customer by email or phone update them; a "
+            "second upload of the same file changes nothing, so a retry is safe. Rows with "
+            "errors are skipped and listed; `dryRun=true` saves nothing."
+        ),
+        request={"multipart/form-data": CustomerImportSerializer},
+        responses={200: ImportReportSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+    )
+    def import_customers(self, request):
+        serializer = CustomerImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            report = customer_import(
+                file=data["file"],
+                user=request.user,
+                encoding=data["encoding"],
+                column_map=parse_column_map(data.get("columns") or ""),
+                dry_run=data["dry_run"] == "true",
+                skip_existing=data["skip_existing"] == "true",
+            )
+        except ImportFileError as error:
+            raise exceptions.ValidationError({"file": [str(error)]}) from None
+        return Response(report.as_dict())
+
+    @extend_schema(
+        summary="Export customers as CSV (Manager)",
+        description=(
+            "The list's query parameters choose and order the rows (no pagination); the "
+            "columns are the ones the import reads. Streamed."
+        ),
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export",
+        renderer_classes=[CsvRenderer, renderers.JSONRenderer],
+        pagination_class=None,
+    )
+    def export(self, request):
+        return export_response(self.filter_queryset(self.get_queryset()))

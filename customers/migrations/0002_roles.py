@@ -3,9 +3,19 @@
 from django.db import migrations
 
 from classicpos.roles import grant, revoke
-from customers.roles import ROLE_PERMISSIONS
 
-CUSTOMER_PERMISSIONS = ROLE_PERMISSIONS
+# The grants as they were when this migration was written: later permissions
+# (0005's data tools) do not exist yet at this point of a fresh migrate.
+CUSTOMER_PERMISSIONS = {
+    "Cashier": ["view_customer", "add_customer", "change_customer"],
+    "Manager": [
+        "view_customer",
+        "add_customer",
+        "change_customer",
+        "delete_customer",
+        "deactivate_customer",
+    ],
+}
 
 
 def forwards(apps, schema_editor):

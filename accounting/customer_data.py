@@ -1,0 +1,57 @@
+"""How accounting takes part in a customer merge.
+
+Invoices move to the survivor as they are (what is owed moves with them). Store
+credit entries are immutable, so the duplicate's balance moves as a pair of
+adjustments, each account's balance still the sum of its ledger; the survivor
+keeps its credit limit, or takes the duplicate's when it had no account.
+"""
+
+from accounting.models import CustomerAccount, Invoice, StoreCreditKind
+from accounting.services import _account, _write_store_credit
+from customers.extensions import MergeStep, register_merge_step
+from sales.money import ZERO
+
+
+def merge_accounts(*, duplicate, survivor, user) -> None:
+    """Move invoices and store credit; both customers are locked by the merge."""
+    Invoice.objects.filter(customer=duplicate).update(customer=survivor)
+    old = CustomerAccount.objects.filter(customer=duplicate).first()
+    if old is None:
+        return
+    if not CustomerAccount.objects.filter(customer=survivor).exists():
+        CustomerAccount.objects.create(customer=survivor, credit_limit=old.credit_limit)
+    if old.store_credit == ZERO:
+        return
+    amount = old.store_credit
+    _write_store_credit(
+        customer=duplicate,
+        account=old,
+        kind=StoreCreditKind.ADJUSTMENT,
+        amount=-amount,
+        reason=f"Merged into customer #{survivor.pk}",
+        user=user,
+    )
+    _write_store_credit(
+        customer=survivor,
+        account=_account(survivor),
+        kind=StoreCreditKind.ADJUSTMENT,
+        amount=amount,
+        reason=f"Merged from customer #{duplicate.pk}",
+        user=user,
+    )
+
+
+def count_accounts(*, customer) -> list[tuple[str, int]]:
+    return [("invoices", Invoice.objects.filter(customer=customer).count())]
+
+
+def connect() -> None:
+    register_merge_step(
+        MergeStep(
+            name="accounting",
+            merge=merge_accounts,
+            count=count_accounts,
+            keeps=("account", "store_credit_entries"),
+            order=40,
+        )
+    )

@@ -1,0 +1,44 @@
+"""How the CRM takes part in the customer data tools.
+
+- Merge: the duplicate's activities and the leads that became it move to the survivor.
+- Anonymise: notes, calls and tasks about the person are deleted, and the leads
+  that became them lose their name, contact details and notes.
+"""
+
+from django.db.models import Q
+
+from crm.models import Activity, Lead
+from customers.extensions import (
+    AnonymiseStep,
+    MergeStep,
+    register_anonymise_step,
+    register_merge_step,
+)
+
+
+def merge_activities(*, duplicate, survivor, user) -> None:
+    Activity.objects.filter(customer=duplicate).update(customer=survivor)
+    Lead.objects.filter(customer=duplicate).update(customer=survivor)
+
+
+def count_activities(*, customer) -> list[tuple[str, int]]:
+    return [("CRM activities", Activity.objects.filter(customer=customer).count())]
+
+
+def anonymise_contact(*, customer, user) -> None:
+    """Remove what the CRM wrote about the person; the leads stay as anonymous counts."""
+    leads = list(Lead.objects.filter(customer=customer).values_list("pk", flat=True))
+    Activity.objects.filter(
+        Q(customer=customer) | Q(lead__in=leads) | Q(moved_from_lead__in=leads)
+    ).delete()
+    for lead_id in leads:
+        Lead.objects.filter(pk=lead_id).update(
+            name=f"Anonymised lead #{lead_id}", email=None, phone=None, company="", notes=""
+        )
+
+
+def connect() -> None:
+    register_merge_step(
+        MergeStep(name="crm", merge=merge_activities, count=count_activities, order=50)
+    )
+    register_anonymise_step(AnonymiseStep(name="crm", anonymise=anonymise_contact, order=50))

@@ -1,0 +1,132 @@
+"""Reads for the data tools: likely duplicate customers, what a merge would move, merges done.
+
+Likely duplicates are customers with the same email (any case), the same phone
+number, or very similar names at the same address. Merged and anonymised
+records are never offered again.
+"""
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+
+from customers.extensions import merge_steps
+from customers.models import Customer, CustomerMerge
+from customers.selectors import SIMILAR_NAME_RATIO
+
+MAX_GROUPS = 100
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    reason: str
+    customers: tuple[Customer, ...]
+
+
+def _open_customers():
+    return Customer.objects.filter(merge_record__isnull=True, erasure__isnull=True)
+
+
+def _similar(a: str, b: str) -> bool:
+    return SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= SIMILAR_NAME_RATIO
+
+
+def _grouped(key, reason: str, values, customers) -> list[DuplicateGroup]:
+    by_value: dict = {}
+    for customer in customers:
+        by_value.setdefault(key(customer), []).append(customer)
+    return [
+        DuplicateGroup(reason=reason, customers=tuple(by_value[value]))
+        for value in values
+        if len(by_value.get(value, ())) > 1
+    ]
+
+
+def customer_duplicate_groups(*, limit: int = MAX_GROUPS) -> list[DuplicateGroup]:
+    """Return up to ``limit`` groups of customers that are likely the same person.
+
+    Each kind is one grouping query over an index and one fetch of its members,
+    whatever the number of customers.
+    """
+    open_customers = _open_customers()
+    groups: list[DuplicateGroup] = []
+
+    emails = list(
+        open_customers.exclude(Q(email__isnull=True) | Q(email=""))
+        .values(key=Lower("email"))
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("key")
+        .values_list("key", flat=True)[:limit]
+    )
+    if emails:
+        members = open_customers.alias(key=Lower("email")).filter(key__in=emails).order_by("id")
+        groups += _grouped(lambda c: c.email.lower(), "Same email", emails, members)
+
+    phones = list(
+        open_customers.exclude(phone__isnull=True)
+        .values("phone")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("phone")
+        .values_list("phone", flat=True)[:limit]
+    )
+    if phones:
+        members = open_customers.filter(phone__in=phones).order_by("id")
+        groups += _grouped(lambda c: c.phone, "Same phone", phones, members)
+
+    addresses = list(
+        open_customers.exclude(Q(address__isnull=True) | Q(address=""))
+        .values(key=Lower("address"))
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("key")
+        .values_list("key", flat=True)[:limit]
+    )
+    if addresses:
+        members = open_customers.alias(key=Lower("address")).filter(key__in=addresses)
+        for group in _grouped(
+            lambda c: c.address.lower(),
+            "Similar names at the same address",
+            addresses,
+            members.order_by("id"),
+        ):
+            first, *others = group.customers
+            similar = [other for other in others if _similar(first.name, other.name)]
+            if similar:
+                groups.append(DuplicateGroup(reason=group.reason, customers=(first, *similar)))
+
+    # One entry per set of customers, saying every reason they matched on.
+    merged: dict[tuple, DuplicateGroup] = {}
+    for group in groups:
+        ids = tuple(customer.pk for customer in group.customers)
+        if ids in merged:
+            reason = f"{merged[ids].reason}; {group.reason.lower()}"
+            merged[ids] = DuplicateGroup(reason=reason, customers=group.customers)
+        else:
+            merged[ids] = group
+    unique = list(merged.values())
+    return unique[:limit]
+
+
+def merged_into(customer: Customer) -> int | None:
+    """Return the id of the customer ``customer`` was merged into, or None.
+
+    Only inactive customers can have been merged, so an active one costs no query.
+    """
+    if customer.is_active:
+        return None
+    return (
+        CustomerMerge.objects.filter(duplicate_id=customer.pk)
+        .values_list("survivor_id", flat=True)
+        .first()
+    )
+
+
+def customer_merge_preview(*, customer: Customer) -> list[tuple[str, int]]:
+    """Return what merging ``customer`` away would move: (label, count) per module."""
+    moves = []
+    for step in merge_steps():
+        moves += [(label, count) for label, count in step.count(customer=customer) if count]
+    return moves

@@ -1,0 +1,87 @@
+"""What other modules do when customers are imported, merged or anonymised.
+
+``customers`` imports no other app, yet a merge must move their rows and an
+erasure must remove their notes. Each module registers its steps from its
+``AppConfig.ready()``, as it registers its panels (``customers.panels``):
+
+- a :class:`MergeStep` moves the module's rows from a duplicate to the survivor
+  inside the merge's transaction (both customers are locked, in the order of
+  ``customers.locks``), and counts them for the merge page;
+- an :class:`AnonymiseStep` removes the module's personal data about a customer
+  (the books stay);
+- an :class:`ImportColumn` is an extra CSV column the module reads on import
+  and the export writes (loyalty's opening points).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MergeStep:
+    name: str
+    # (*, duplicate, survivor, user) -> None; raise ValidationError to refuse the merge.
+    merge: Callable[..., None]
+    # (*, customer) -> [(label, count)]: what the merge page says will move.
+    count: Callable[..., list[tuple[str, int]]]
+    # Relations (``related_name`` on Customer) that stay on the duplicate on purpose,
+    # such as an immutable ledger whose balance moves as a pair of rows instead.
+    keeps: tuple[str, ...] = ()
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AnonymiseStep:
+    name: str
+    anonymise: Callable[..., None]  # (*, customer, user) -> None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    field: str  # the Customer attribute the export writes ("loyalty_points")
+    header: str  # the column's name in exported files ("loyaltyPoints")
+    aliases: tuple[str, ...]  # other headers that mean the same column on import
+    parse: Callable[[str], Any]  # cell text -> value; raise ValidationError(message)
+    # (*, values: list[tuple[Customer, value]], user) -> None, for the customers
+    # the import created (existing customers keep what their module recorded).
+    apply_to_new: Callable[..., None]
+    order: int = 100
+
+
+_merge_steps: list[MergeStep] = []
+_anonymise_steps: list[AnonymiseStep] = []
+_import_columns: list[ImportColumn] = []
+
+
+def _register(registry: list, item) -> None:
+    if all(existing.name != item.name for existing in registry):
+        registry.append(item)
+        registry.sort(key=lambda entry: entry.order)
+
+
+def register_merge_step(step: MergeStep) -> None:
+    _register(_merge_steps, step)
+
+
+def register_anonymise_step(step: AnonymiseStep) -> None:
+    _register(_anonymise_steps, step)
+
+
+def register_import_column(column: ImportColumn) -> None:
+    if all(existing.field != column.field for existing in _import_columns):
+        _import_columns.append(column)
+        _import_columns.sort(key=lambda entry: entry.order)
+
+
+def merge_steps() -> list[MergeStep]:
+    return list(_merge_steps)
+
+
+def anonymise_steps() -> list[AnonymiseStep]:
+    return list(_anonymise_steps)
+
+
+def import_columns() -> list[ImportColumn]:
+    return list(_import_columns)

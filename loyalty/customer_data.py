@@ -1,0 +1,110 @@
+"""How loyalty takes part in the customer data tools.
+
+- Merge: ledger rows are immutable, so the duplicate's balance moves as a pair of
+  adjustments (out of the duplicate, into the survivor), each balance still the
+  sum of its ledger; the duplicate's earlier rows stay as its history.
+- Import: the points of a customer the import creates enter the ledger as an
+  opening adjustment, written in bulk with the cached balance.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
+
+from classicpos.limits import MAX_POINTS_ADJUSTMENT
+from customers.extensions import (
+    ImportColumn,
+    MergeStep,
+    register_import_column,
+    register_merge_step,
+)
+from customers.models import Customer
+from loyalty.models import LoyaltyTransaction, TransactionKind
+from loyalty.services import _write
+
+OPENING_REASON = "Opening balance (customer import)"
+
+
+def merge_points(*, duplicate, survivor, user) -> None:
+    """Move the duplicate's whole balance, positive or negative, through the ledger."""
+    points = duplicate.loyalty_points
+    if points == 0:
+        return
+    _write(
+        customer=duplicate,
+        kind=TransactionKind.ADJUSTMENT,
+        points=-points,
+        reason=f"Merged into customer #{survivor.pk}",
+        user=user,
+    )
+    _write(
+        customer=survivor,
+        kind=TransactionKind.ADJUSTMENT,
+        points=points,
+        reason=f"Merged from customer #{duplicate.pk}",
+        user=user,
+    )
+
+
+def count_points(*, customer) -> list[tuple[str, int]]:
+    return [("loyalty points", customer.loyalty_points)]
+
+
+def parse_points(text: str) -> int:
+    """Return opening points: a whole number from 0 up to the adjustment limit."""
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    if cleaned.isascii() and cleaned.isdigit():
+        points = int(cleaned)
+        if points <= MAX_POINTS_ADJUSTMENT:
+            return points
+        raise ValidationError(f"Import at most {MAX_POINTS_ADJUSTMENT:,} points per customer.")
+    raise ValidationError("Enter a whole number of points, 0 or more.")
+
+
+def open_balances(*, values: list[tuple[Customer, int]], user) -> None:
+    """Give new customers their opening points: one ledger row and the cached balance each.
+
+    The customers were created in this transaction with no points, so each
+    balance after is the points themselves; two queries for the whole batch.
+    """
+    values = [(customer, points) for customer, points in values if points]
+    if not values:
+        return
+    LoyaltyTransaction.objects.bulk_create(
+        LoyaltyTransaction(
+            customer=customer,
+            kind=TransactionKind.ADJUSTMENT,
+            points=points,
+            balance_after=points,
+            reason=OPENING_REASON,
+            created_by=user,
+        )
+        for customer, points in values
+    )
+    Customer.objects.filter(pk__in=[customer.pk for customer, _ in values]).update(
+        loyalty_points=Case(
+            *(When(pk=customer.pk, then=Value(points)) for customer, points in values)
+        )
+    )
+    for customer, points in values:
+        customer.loyalty_points = points
+
+
+def connect() -> None:
+    register_merge_step(
+        MergeStep(
+            name="loyalty",
+            merge=merge_points,
+            count=count_points,
+            keeps=("loyalty_transactions",),
+            order=30,
+        )
+    )
+    register_import_column(
+        ImportColumn(
+            field="loyalty_points",
+            header="loyaltyPoints",
+            aliases=("loyalty points", "loyalty_points", "points"),
+            parse=parse_points,
+            apply_to_new=open_balances,
+        )
+    )
