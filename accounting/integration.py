@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from accounting import services
 from accounting.selectors import account_for, available_credit, customer_outstanding
+from classicpos.money_format import format_money
 from sales.extensions import (
     CheckoutWidget,
     MethodLimit,
@@ -40,15 +41,19 @@ def on_account_limit(*, customer, amount: Decimal) -> MethodLimit:
     outstanding = customer_outstanding(customer=customer)
     available = available_credit(account=account, outstanding=outstanding)
     if account.credit_limit == 0:
-        detail = f"Owes {outstanding} · no credit account" if outstanding else "No credit account"
+        owes = format_money(outstanding)
+        detail = f"Owes {owes} · no credit account" if outstanding else "No credit account"
     else:
-        detail = f"Owes {outstanding} · {available} of {account.credit_limit} credit available"
+        detail = (
+            f"Owes {format_money(outstanding)} · {format_money(available)} of "
+            f"{format_money(account.credit_limit)} credit available"
+        )
     return MethodLimit(max_amount=available, detail=detail)
 
 
 def store_credit_limit(*, customer, amount: Decimal) -> MethodLimit:
     balance = account_for(customer=customer).store_credit
-    return MethodLimit(max_amount=balance, detail=f"{balance} available")
+    return MethodLimit(max_amount=balance, detail=f"{format_money(balance)} available")
 
 
 def _invoice(sale):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,6 +71,12 @@ class InvoiceQuerySet(models.QuerySet):
         return self.unpaid().filter(due_on__lt=today or timezone.localdate())
 
 
+# What has settled an invoice so far. Rounded to cents inside the constraints: SQLite
+# adds decimals as floats (9.72 + 0.28 is 10.000000000000002 there), which would refuse
+# an exactly paid invoice; PostgreSQL's numeric sum is exact either way.
+PAID_AND_CREDITED = Round(F("amount_paid") + F("amount_credited"), 2)
+
+
 class Invoice(models.Model):
     """What a sale put on a customer's account, and how much of it is settled.
 
@@ -109,7 +116,7 @@ class Invoice(models.Model):
                 name="invoice_amounts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(total__gte=F("amount_paid") + F("amount_credited")),
+                condition=Q(total__gte=PAID_AND_CREDITED),
                 name="invoice_never_overpaid",
             ),
             models.CheckConstraint(
@@ -121,17 +128,17 @@ class Invoice(models.Model):
                     Q(
                         status="open",
                         amount_paid=0,
-                        total__gt=F("amount_paid") + F("amount_credited"),
+                        total__gt=PAID_AND_CREDITED,
                     )
                     | Q(
                         status="partially_paid",
                         amount_paid__gt=0,
-                        total__gt=F("amount_paid") + F("amount_credited"),
+                        total__gt=PAID_AND_CREDITED,
                     )
                     | Q(
                         status="paid",
                         amount_paid__gt=0,
-                        total=F("amount_paid") + F("amount_credited"),
+                        total=PAID_AND_CREDITED,
                     )
                     | Q(status="void", amount_paid=0, total=F("amount_credited"))
                 ),

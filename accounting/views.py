@@ -26,6 +26,7 @@ from accounting.selectors import (
     invoice_list,
     invoice_totals,
 )
+from classicpos.money_format import format_money
 from classicpos.views import StaffPageMixin, query_without_page
 from customers.models import Customer
 
@@ -141,10 +142,14 @@ class InvoicePaymentView(StaffPageMixin, FormView):
             _error_messages(self.request, error)
             return self._back(form)
         method = InvoicePaymentMethod(payment.method).label.lower()
-        outcome = f"{invoice.balance} still to pay." if invoice.balance else "it is paid in full."
+        outcome = (
+            f"{format_money(invoice.balance)} still to pay."
+            if invoice.balance
+            else "it is paid in full."
+        )
         messages.success(
             self.request,
-            f"Recorded {payment.amount} by {method} on {invoice.number}; {outcome}",
+            f"Recorded {format_money(payment.amount)} by {method} on {invoice.number}; {outcome}",
         )
         return self._back(form)
 
@@ -196,7 +201,7 @@ class StoreCreditAdjustView(CustomerFormView):
         )
         return (
             f"Adjusted {self.customer.name}'s store credit by {entry.amount:+}; "
-            f"balance {entry.balance_after}."
+            f"balance {format_money(entry.balance_after)}."
         )
 
 

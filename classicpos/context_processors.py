@@ -11,4 +11,6 @@ def shop(request):
         "shop_phone": settings.CLASSICPOS_SHOP_PHONE,
         "shop_tax_id": settings.CLASSICPOS_SHOP_TAX_ID,
         "currency": settings.CLASSICPOS_CURRENCY,
+        # For the pages' scripts (Intl.NumberFormat wants "en-US", Babel "en_US").
+        "locale_tag": settings.CLASSICPOS_LOCALE.replace("_", "-"),
     }

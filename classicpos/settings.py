@@ -198,6 +198,8 @@ if not DEBUG:
 # --- ClassicPOS ---------------------------------------------------------------
 CLASSICPOS_DEFAULT_REGION = os.environ.get("CLASSICPOS_DEFAULT_REGION", "US").upper()
 CLASSICPOS_CURRENCY = os.environ.get("CLASSICPOS_CURRENCY", "USD").upper()
+# How pages and receipts write amounts (separators, symbol place), e.g. en_US, de_DE, fr_CA.
+CLASSICPOS_LOCALE = os.environ.get("CLASSICPOS_LOCALE", "en_US")
 CLASSICPOS_SHOP_NAME = os.environ.get("CLASSICPOS_SHOP_NAME", "ClassicPOS")
 # Printed on receipts, invoices and statements when set.
 CLASSICPOS_SHOP_ADDRESS = os.environ.get("CLASSICPOS_SHOP_ADDRESS", "")

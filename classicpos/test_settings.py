@@ -25,6 +25,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": BASE_DIR / "var" / f"test-classicpos-{os.getpid()}.sqlite3"  # noqa: F405
     }
+else:
+    # The same on PostgreSQL: two runs on one server never create or drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_classicpos_{os.getpid()}"}  # noqa: F405
 
 # Close connections after each request: live-server and thread tests must not keep
 # the PostgreSQL test database open when it is dropped at the end of the run.

@@ -3,6 +3,7 @@ sale and the "Pay with points" widget at the till."""
 
 from decimal import Decimal
 
+from classicpos.money_format import format_money
 from loyalty import services
 from loyalty.models import LoyaltyProgram, TransactionKind
 from sales.extensions import (
@@ -30,7 +31,7 @@ def points_limit(*, customer, amount: Decimal) -> MethodLimit:
     balance = customer.loyalty_points
     return MethodLimit(
         max_amount=program.redeemable(points=balance, up_to=amount),
-        detail=f"{balance} points, worth {program.worth(balance)}",
+        detail=f"{balance} points, worth {format_money(program.worth(balance))}",
     )
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 
+from classicpos.money_format import format_money
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
 from customers.forms import CustomerForm
 from customers.models import Customer
@@ -163,9 +164,12 @@ class RefundView(StaffPageMixin, FormView):
         if refund.paid_back != refund.total:
             messages.success(
                 self.request,
-                f"Refunded {refund.total} on {sale.number}: pay back {refund.paid_back}; "
+                f"Refunded {format_money(refund.total)} on {sale.number}: "
+                f"pay back {format_money(refund.paid_back)}; "
                 "the rest goes back the way it was paid.",
             )
         else:
-            messages.success(self.request, f"Refunded {refund.total} on {sale.number}.")
+            messages.success(
+                self.request, f"Refunded {format_money(refund.total)} on {sale.number}."
+            )
         return redirect(sale)

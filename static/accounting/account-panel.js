@@ -22,7 +22,7 @@
     modal.querySelectorAll("[data-invoice-number]").forEach(function (node) {
       node.textContent = trigger.dataset.invoiceNumber;
     });
-    modal.querySelector("[data-balance]").textContent = trigger.dataset.balance;
+    modal.querySelector("[data-balance]").textContent = window.ClassicPOS.money(trigger.dataset.balance);
     form.elements.amount.value = trigger.dataset.balance;
     form.elements.reference.value = "";
   });

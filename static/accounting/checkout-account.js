@@ -26,7 +26,7 @@
       document.getElementById(details[code]).textContent = offer ? offer.label + ": " + offer.detail : "";
       if (offer) {
         shown = true;
-        button.querySelector("[data-max-amount]").textContent = offer.maxAmount;
+        button.querySelector("[data-max-amount]").textContent = window.ClassicPOS.money(offer.maxAmount);
         button.disabled = isZero(offer.maxAmount);
       }
     });

@@ -243,6 +243,22 @@
     trackFieldErrors(document);
   });
 
+  /* An amount the server sent ("1234.50") as people read it ("$1,234.50"): display only,
+     in the shop's currency and locale; the number itself is never computed here. */
+  var moneyFormat = null;
+  function formatMoney(amount) {
+    if (amount === null || amount === undefined || amount === "" || isNaN(Number(amount))) {
+      return amount === null || amount === undefined ? "" : String(amount);
+    }
+    if (!moneyFormat) {
+      moneyFormat = new Intl.NumberFormat(document.body.dataset.locale || "en-US", {
+        style: "currency", currency: document.body.dataset.currency || "USD"
+      });
+    }
+    return moneyFormat.format(Number(amount));
+  }
+
   window.ClassicPOS = window.ClassicPOS || {};
   window.ClassicPOS.toast = showToast;
+  window.ClassicPOS.money = formatMoney;
 })();

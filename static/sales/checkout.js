@@ -46,6 +46,9 @@
 
   function isZero(amount) { return !amount || /^0+(\.0+)?$/.test(amount); }
 
+  /* The server's amounts as people read them; placeholders ("–") pass through. */
+  function money(amount) { return /^-?\d/.test(String(amount)) ? window.ClassicPOS.money(amount) : amount; }
+
   function method(code) {
     return methods.find(function (item) { return item.value === code; });
   }
@@ -122,23 +125,23 @@
 
   function renderQuote() {
     var shown = quote || { subtotal: "–", discount: "–", tax: "–", total: "–", amountDue: "–", change: "–", lines: [] };
-    text(el("total-subtotal"), shown.subtotal);
-    text(el("total-discount"), shown.discount);
-    text(el("total-tax"), shown.tax);
-    text(el("total-total"), shown.total);
+    text(el("total-subtotal"), money(shown.subtotal));
+    text(el("total-discount"), money(shown.discount));
+    text(el("total-tax"), money(shown.tax));
+    text(el("total-total"), money(shown.total));
     if (quote && state.lines.length && state.payments.length && isZero(quote.amountDue)) {
       var exact = isZero(quote.change);
       text(el("total-due-label"), exact ? "Paid in full" : "Change");
-      text(el("total-due"), exact ? "" : quote.change);
+      text(el("total-due"), exact ? "" : money(quote.change));
     } else {
       text(el("total-due-label"), "Still due");
-      text(el("total-due"), shown.amountDue);
+      text(el("total-due"), money(shown.amountDue));
     }
-    text(el("paybar-total"), shown.total);
+    text(el("paybar-total"), money(shown.total));
     renderTender();
     document.querySelectorAll("#cart-lines [data-line-total]").forEach(function (cell, index) {
       var line = quote && quote.lines[index];
-      text(cell, line ? line.lineTotal : "…");
+      text(cell, line ? money(line.lineTotal) : "…");
     });
   }
 
@@ -154,13 +157,14 @@
     if (!offer) {
       return;
     }
-    text(el("tender-due"), quote.amountDue);
+    text(el("tender-due"), money(quote.amountDue));
     quote.cashSuggestions.forEach(function (amount, index) {
-      buttons.appendChild(tenderButton("cash", amount, index === 0 ? "Cash " + amount + " (exact)" : "Cash " + amount));
+      var label = "Cash " + money(amount) + (index === 0 ? " (exact)" : "");
+      buttons.appendChild(tenderButton("cash", amount, label));
     });
     quote.paymentMethods.forEach(function (offered) {
       if (offered.method !== "cash" && !offered.needsCustomer) {
-        buttons.appendChild(tenderButton(offered.method, quote.amountDue, offered.label + " " + quote.amountDue));
+        buttons.appendChild(tenderButton(offered.method, quote.amountDue, offered.label + " " + money(quote.amountDue)));
       }
     });
   }
@@ -192,7 +196,7 @@
       name.className = "text-break";
       name.innerHTML = "<span class='fw-semibold'></span><br><small class='text-secondary'></small>";
       text(name.querySelector("span"), line.name);
-      text(name.querySelector("small"), line.sku + " · " + (line.price || ""));
+      text(name.querySelector("small"), line.sku + " · " + money(line.price));
       var qty = document.createElement("td");
       qty.dataset.label = "Quantity";
       var input = document.createElement("input");
@@ -420,7 +424,7 @@
       option.innerHTML = "<span class='fw-semibold'></span> <small class='text-secondary'></small><span class='float-end'></span>";
       text(option.querySelector("span"), product.name);
       text(option.querySelector("small"), product.sku);
-      text(option.querySelector(".float-end"), product.price);
+      text(option.querySelector(".float-end"), money(product.price));
     },
     function (product) { addProduct(product); el("product-search").focus(); },
     function (term) { window.ClassicPOS.toast("Nothing found for \u201c" + term + "\u201d.", "warning"); }

@@ -432,11 +432,11 @@ def test_quote_offers_available_credit_and_store_credit(cashier_client, cashier,
     offers = {offer["method"]: offer for offer in body["paymentMethods"]}
     assert (offers["on_account"]["maxAmount"], offers["on_account"]["detail"]) == (
         "30.00",
-        "Owes 20.00 · 30.00 of 50.00 credit available",
+        "Owes $20.00 · $30.00 of $50.00 credit available",
     )
     assert (offers["store_credit"]["maxAmount"], offers["store_credit"]["detail"]) == (
         "3.00",
-        "3.00 available",
+        "$3.00 available",
     )
     walk_in = post_json(
         cashier_client, "/api/sales/quote", {"lines": [{"productId": product.pk, "quantity": 1}]}

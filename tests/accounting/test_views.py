@@ -42,10 +42,10 @@ def test_panel_shows_the_account_and_open_invoices(cashier_page, cashier, manage
     services.store_credit_adjust(customer=customer, amount="7.50", reason="Return", user=manager)
     html = html_of(cashier_page, f"/customers/{customer.pk}/")
     assert 'id="account-panel"' in html
-    assert 'data-figure="outstanding">40.00<' in html
-    assert 'data-figure="available-credit">460.00<' in html
-    assert "of 500.00 limit" in html
-    assert 'data-figure="store-credit">7.50<' in html
+    assert 'data-figure="outstanding">$40.00<' in html
+    assert 'data-figure="available-credit">$460.00<' in html
+    assert "of $500.00 limit" in html
+    assert 'data-figure="store-credit">$7.50<' in html
     assert f'href="/invoices/{invoice.pk}/"' in html
     assert "INV-000001" in html
     assert "Record payment" in html
@@ -59,11 +59,11 @@ def test_panel_shows_the_account_and_open_invoices(cashier_page, cashier, manage
 def test_overdue_is_shown_in_red(cashier_page, cashier, manager):
     customer, _ = _owing_customer(cashier, manager, overdue=True)
     html = html_of(cashier_page, f"/customers/{customer.pk}/")
-    assert 'text-danger fw-semibold" data-figure="overdue">40.00<' in html
+    assert 'text-danger fw-semibold" data-figure="overdue">$40.00<' in html
     assert "Overdue</span>" in html
     customer_on_time, _ = _owing_customer(cashier, manager)
     html = html_of(cashier_page, f"/customers/{customer_on_time.pk}/")
-    assert '<div class="fs-5" data-figure="overdue">0.00<' in html
+    assert '<div class="fs-5" data-figure="overdue">$0.00<' in html
 
 
 def test_panel_of_a_customer_without_an_account(cashier_page):
@@ -116,7 +116,7 @@ def test_recording_a_payment_from_the_modal_returns_to_the_customer(cashier_page
     )
     assert response.redirect_chain[-1][0] == f"/customers/{customer.pk}/"
     html = response.content.decode()
-    assert "Recorded 15.00 by card on INV-000001; 25.00 still to pay." in html
+    assert "Recorded $15.00 by card on INV-000001; $25.00 still to pay." in html
     invoice.refresh_from_db()
     assert (invoice.amount_paid, invoice.status) == (Decimal("15.00"), "partially_paid")
 
@@ -182,7 +182,7 @@ def test_manager_adjusts_store_credit_from_the_panel(client, cashier, manager):
     assert client.post(url, {"amount": "5.00", "reason": "x"}).status_code == 403
     client.force_login(manager)
     response = client.post(url, {"amount": "5.00", "reason": "Damaged box"}, follow=True)
-    assert "balance 5.00" in response.content.decode()
+    assert "balance $5.00" in response.content.decode()
     response = client.post(url, {"amount": "5.00", "reason": ""}, follow=True)
     assert "Say why the store credit is adjusted." in response.content.decode()
     assert store_credit(customer) == Decimal("5.00")
@@ -199,13 +199,13 @@ def test_invoice_list_filters_and_totals(cashier_page, cashier, manager):
     pay(paid, "25.00", cashier)
     html = html_of(cashier_page, "/invoices/")
     assert 'data-total="count">2<' in html
-    assert 'data-total="total">65.00<' in html
-    assert 'data-total="paid">25.00<' in html
-    assert 'data-total="balance">40.00<' in html
+    assert 'data-total="total">$65.00<' in html
+    assert 'data-total="paid">$25.00<' in html
+    assert 'data-total="balance">$40.00<' in html
     html = html_of(cashier_page, "/invoices/?overdue=on")
     assert "INV-000001" in html
     assert "INV-000002" not in html
-    assert 'data-total="balance">40.00<' in html
+    assert 'data-total="balance">$40.00<' in html
     html = html_of(cashier_page, "/invoices/?status=paid")
     assert "INV-000002" in html
     assert "INV-000001" not in html
@@ -251,10 +251,10 @@ def test_invoice_page_shows_payments_credits_and_the_payment_form(cashier_page, 
     html = html_of(cashier_page, f"/invoices/{sale.invoice.pk}/")
     assert "Invoice INV-000001" in html
     assert "Ivy Invoice" in html
-    assert 'data-amount="total">60.00<' in html
-    assert 'data-amount="paid">15.00<' in html
-    assert 'data-amount="credited">30.00<' in html
-    assert 'data-amount="balance">15.00<' in html
+    assert 'data-amount="total">$60.00<' in html
+    assert 'data-amount="paid">$15.00<' in html
+    assert 'data-amount="credited">$30.00<' in html
+    assert 'data-amount="balance">$15.00<' in html
     assert "Bank transfer" in html
     assert "SLIP-9" in html
     assert 'id="record-payment"' in html
@@ -292,10 +292,10 @@ def test_statement_page_lists_lines_with_a_running_balance(cashier_page, cashier
     pay(invoice, "15.00", cashier)
     html = html_of(cashier_page, f"/customers/{customer.pk}/statement/")
     assert "Statement of account" in html
-    assert 'data-balance="opening">0.00<' in html
+    assert 'data-balance="opening">$0.00<' in html
     assert html.index('data-line="invoice"') < html.index('data-line="payment"')
-    assert ">-15.00<" in html
-    assert 'data-balance="closing">25.00<' in html
+    assert ">-$15.00<" in html
+    assert 'data-balance="closing">$25.00<' in html
 
 
 def test_statement_page_period_and_bad_dates(cashier_page, cashier, manager):
@@ -305,11 +305,11 @@ def test_statement_page_period_and_bad_dates(cashier_page, cashier, manager):
     html = html_of(
         cashier_page, f"/customers/{customer.pk}/statement/?from={tomorrow}&to={tomorrow}"
     )
-    assert 'data-balance="opening">40.00<' in html
+    assert 'data-balance="opening">$40.00<' in html
     assert "No invoices, payments or credits in this period." in html
     html = html_of(cashier_page, f"/customers/{customer.pk}/statement/?from={tomorrow}&to={today}")
     assert "The start date must be on or before the end date." in html
-    assert 'data-balance="closing">40.00<' in html  # falls back to the last 30 days
+    assert 'data-balance="closing">$40.00<' in html  # falls back to the last 30 days
 
 
 def test_statement_page_query_count_does_not_grow(cashier_page, cashier, manager):

@@ -46,8 +46,8 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     assert page.locator("#account-helper").is_hidden()  # a walk-in has no account
     pick_customer(page, "olive@", "Olive Owing")
     page.locator("#account-helper:not(.d-none)").wait_for()
-    page.locator("#on-account-detail", has_text="100.00 of 100.00 credit available").wait_for()
-    assert page.inner_text("#pay-on-account [data-max-amount]") == "60.00"
+    page.locator("#on-account-detail", has_text="$100.00 of $100.00 credit available").wait_for()
+    assert page.inner_text("#pay-on-account [data-max-amount]") == "$60.00"
     assert page.locator("#pay-store-credit").is_disabled()  # no store credit yet
     page.click("#pay-on-account")
     page.locator("[data-field='payments[0].amount']").wait_for()
@@ -63,13 +63,13 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     browser.goto("/checkout/")
     add_product(page, "TEA-CHEST")
     pick_customer(page, "olive@", "Olive Owing")
-    page.locator("#on-account-detail", has_text="Owes 60.00 · 40.00 of 100.00").wait_for()
+    page.locator("#on-account-detail", has_text="Owes $60.00 · $40.00 of $100.00").wait_for()
     page.click("#pay-on-account")
     amount = page.locator("[data-field='payments[0].amount']")
     amount.wait_for()
     assert amount.input_value() == "40.00"
     amount.fill("60.00")
-    page.locator("#total-due", has_text="0.00").wait_for()
+    page.locator("#total-due-label", has_text="Paid in full").wait_for()
     page.click("#complete-sale")
     error = page.locator(".invalid-feedback", has_text="Only 40.00 of credit is available")
     error.wait_for()
@@ -82,8 +82,8 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     # The invoice on Olive's page; a partial payment in the modal.
     browser.goto(f"/customers/{olive.pk}/")
     panel = page.locator("#account-panel")
-    assert page.inner_text("[data-figure=outstanding]") == "60.00"
-    assert page.inner_text("[data-figure=available-credit]") == "40.00"
+    assert page.inner_text("[data-figure=outstanding]") == "$60.00"
+    assert page.inner_text("[data-figure=available-credit]") == "$40.00"
     assert "INV-000001" in panel.inner_text()
     browser.assert_no_horizontal_scroll()
     browser.assert_accessible("customer page with the Account panel")
@@ -97,8 +97,8 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     browser.screenshot(f"accounting-payment-modal-{width}px")
     browser.assert_accessible("payment modal")
     modal.locator("button[type=submit]").click()
-    assert "Recorded 25.00 by cash on INV-000001; 35.00 still to pay." in browser.toast_text()
-    page.locator("[data-figure=outstanding]", has_text="35.00").wait_for()
+    assert "Recorded $25.00 by cash on INV-000001; $35.00 still to pay." in browser.toast_text()
+    page.locator("[data-figure=outstanding]", has_text="$35.00").wait_for()
     assert InvoicePayment.objects.get().amount == Decimal("25.00")
     browser.screenshot(f"accounting-customer-{width}px")
 
@@ -108,21 +108,21 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     lines = page.locator("#statement-lines tbody tr")
     invoice_line = lines.filter(has_text="INV-000001").filter(has_text="Invoice")
     payment_line = lines.filter(has_text="Payment")
-    assert "60.00" in invoice_line.inner_text()
-    assert "-25.00" in payment_line.inner_text()
-    assert page.inner_text("[data-balance=closing]") == "35.00"
+    assert "$60.00" in invoice_line.inner_text()
+    assert "-$25.00" in payment_line.inner_text()
+    assert page.inner_text("[data-balance=closing]") == "$35.00"
     browser.screenshot(f"accounting-statement-{width}px")
     browser.assert_no_horizontal_scroll()
     browser.assert_accessible("statement")
 
     # The invoices list and the invoice page.
     browser.goto("/invoices/?status=unpaid")
-    assert page.inner_text("[data-total=balance]") == "35.00"
+    assert page.inner_text("[data-total=balance]") == "$35.00"
     browser.assert_no_horizontal_scroll()
     browser.assert_accessible("invoice list")
     page.get_by_role("link", name="INV-000001").click()
-    page.locator("#invoice-payments", has_text="25.00").wait_for()
-    assert page.inner_text("[data-amount=balance]") == "35.00"
+    page.locator("#invoice-payments", has_text="$25.00").wait_for()
+    assert page.inner_text("[data-amount=balance]") == "$35.00"
     browser.screenshot(f"accounting-invoice-{width}px")
     browser.assert_no_horizontal_scroll()
     browser.assert_accessible("invoice page")

@@ -49,20 +49,20 @@ def test_cashier_rings_up_sales_for_found_and_quick_added_customers(make_page, s
     page.locator("#cart-lines tr").nth(1).wait_for()
     page.fill(".cart-quantity >> nth=0", "2")
     page.locator(".cart-quantity >> nth=0").press("Tab")
-    page.locator("#total-total", has_text="30.30").wait_for()
+    page.locator("#total-total", has_text="$30.30").wait_for()
 
     # The customer is found by phone digits in another format.
     pick_customer(page, "555-2671", "Rita Regular")
     page.click("#add-payment")
     page.fill(".payment-amount >> nth=0", "40.00")
-    page.locator("#total-due", has_text="9.70").wait_for()
+    page.locator("#total-due", has_text="$9.70").wait_for()
     first = complete_sale(page)
     assert "Sale recorded." in browser.toast_text()
     receipt = page.inner_text("main")
     assert first.number in receipt
     assert "Rita Regular" in receipt
-    assert page.inner_text("#receipt-total") == "30.30"
-    assert page.inner_text("#receipt-change") == "9.70"
+    assert page.inner_text("#receipt-total") == "$30.30"
+    assert page.inner_text("#receipt-change") == "$9.70"
     assert first.customer == regular
 
     # Second sale: quick-add a customer without losing the cart.
@@ -93,7 +93,7 @@ def test_cashier_rings_up_sales_for_found_and_quick_added_customers(make_page, s
         panel = page.inner_text("#orders-panel")
         assert sale.number in panel
         assert page.inner_text("[data-figure=visits]") == "1"
-        assert page.inner_text("[data-figure=lifetime-spend]") == str(sale.total)
+        assert page.inner_text("[data-figure=lifetime-spend]") == f"${sale.total}"
     browser.assert_accessible("customer detail with panels")
 
 
@@ -168,7 +168,7 @@ def test_points_earned_redeemed_and_reversed(make_page, staff):
     add_product(page, "NAP-1")
     pick_customer(page, "Lola", "Lola Loyal")
     page.locator("#points-helper:not(.d-none)").wait_for()
-    assert "150 points, worth 1.00" in page.inner_text("#points-helper")
+    assert "150 points, worth $1.00" in page.inner_text("#points-helper")
     page.click("#use-points")
     page.click("#add-payment")
     redeemed_sale = complete_sale(page)
@@ -181,9 +181,9 @@ def test_points_earned_redeemed_and_reversed(make_page, staff):
     page.click("text=Refund")
     page.locator("#refund-modal").wait_for(state="visible")
     page.fill("#refund-modal input[type=number]", "1")  # the modal starts at zero
-    page.locator("#refund-amount", has_text="Refund 2.00").wait_for()
+    page.locator("#refund-amount", has_text="Refund $2.00").wait_for()
     page.click("#refund-modal button[type=submit]")
-    assert f"Refunded 2.00 on {redeemed_sale.number}: pay back 1.00" in browser.toast_text()
+    assert f"Refunded $2.00 on {redeemed_sale.number}: pay back $1.00" in browser.toast_text()
     browser.goto(f"/customers/{loyal.pk}/")
     assert page.inner_text("#loyalty-panel-balance") == "150 points"
     assert "Reversal" in page.inner_text("#loyalty-panel")
@@ -212,9 +212,9 @@ def test_prefilled_payment_at_a_sales_tax_is_accepted(make_page, staff, settings
     browser.login("carl")
     browser.goto("/checkout/")
     add_product(page, "CAL-1")
-    page.locator("#total-tax", has_text="0.15").wait_for()
-    assert page.inner_text("#total-total") == "2.15"
-    assert page.inner_text("#cart-lines [data-line-total]") == "2.00"
+    page.locator("#total-tax", has_text="$0.15").wait_for()
+    assert page.inner_text("#total-total") == "$2.15"
+    assert page.inner_text("#cart-lines [data-line-total]") == "$2.00"
     page.click("#add-payment")
     assert page.input_value(".payment-amount") == "2.15"
     page.locator("#total-due-label", has_text="Paid in full").wait_for()
@@ -230,7 +230,7 @@ def test_points_are_offered_only_once_a_customer_is_chosen(make_page, staff):
     browser.login("carl")
     browser.goto("/checkout/")
     add_product(page, "NAP-2")
-    page.locator("#total-total", has_text="3.00").wait_for()
+    page.locator("#total-total", has_text="$3.00").wait_for()
     page.click("#add-payment")
     methods = page.locator("[data-field='payments[0].method'] option").all_inner_texts()
     assert methods == ["Cash", "Card"]
@@ -238,8 +238,8 @@ def test_points_are_offered_only_once_a_customer_is_chosen(make_page, staff):
     page.click("[aria-label='Remove payment 1']")
     pick_customer(page, "Paula", "Paula Points")
     page.locator("#points-helper:not(.d-none)").wait_for()
-    assert "250 points, worth 2.00" in page.inner_text("#points-helper")
+    assert "250 points, worth $2.00" in page.inner_text("#points-helper")
     page.click("#use-points")
     page.locator("[data-field='payments[0].amount']").wait_for()
     assert page.input_value("[data-field='payments[0].amount']") == "2.00"
-    page.locator("#total-due", has_text="1.00").wait_for()
+    page.locator("#total-due", has_text="$1.00").wait_for()

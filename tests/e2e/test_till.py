@@ -45,10 +45,10 @@ def test_enter_in_discount_or_a_payment_applies_it_and_completes_nothing(make_pa
     ProductFactory(sku="MUG-1", name="Mug", price=Decimal("12.50"))
     _browser, page = till(make_page)
     add_product(page, "MUG-1")
-    page.locator("#total-total", has_text="12.50").wait_for()
+    page.locator("#total-total", has_text="$12.50").wait_for()
     page.fill("#discount", "2.50")
     page.press("#discount", "Enter")
-    page.locator("#total-total", has_text="10.00").wait_for()
+    page.locator("#total-total", has_text="$10.00").wait_for()
     page.click("#add-payment")
     page.locator(".payment-amount").wait_for()
     page.fill(".payment-amount", "20")
@@ -83,12 +83,12 @@ def test_after_paying_part_with_points_the_till_offers_the_rest(make_page, staff
     pick_customer(page, "Penny", "Penny Points")
     page.locator("#points-helper:not(.d-none)").wait_for()
     page.click("#use-points")
-    page.locator("#tender-due", has_text="7.90").wait_for()
+    page.locator("#tender-due", has_text="$7.90").wait_for()
     buttons = page.locator("#tender-buttons button").all_inner_texts()
-    assert buttons == ["Cash 7.90 (exact)", "Cash 10.00", "Cash 20.00", "Card 7.90"]
-    page.click("text=Cash 10.00")
+    assert buttons == ["Cash $7.90 (exact)", "Cash $10.00", "Cash $20.00", "Card $7.90"]
+    page.click("text=Cash $10.00")
     page.locator("#total-due-label", has_text="Change").wait_for()
-    assert page.inner_text("#total-due") == "2.10"
+    assert page.inner_text("#total-due") == "$2.10"
     sale = complete_sale(page)
     assert (sale.total, sale.change) == (Decimal("8.90"), Decimal("2.10"))
     assert sorted(p.method for p in sale.payments.all()) == ["cash", "points"]
@@ -111,7 +111,7 @@ def test_phone_pay_bar_keeps_total_and_complete_in_reach(make_page, staff):
     ProductFactory(sku="BIS-2", name="Biscuits", price=Decimal("3.15"))
     browser, page = till(make_page, viewport=PHONE)
     add_product(page, "BIS-2")
-    page.locator("#paybar-total", has_text="3.15").wait_for()
+    page.locator("#paybar-total", has_text="$3.15").wait_for()
     bar = page.locator(".checkout-paybar").bounding_box()
     assert bar["y"] + bar["height"] <= PHONE["height"] + 1  # on screen without scrolling
     page.fill("#product-search", "NO-SUCH-SKU")
@@ -192,11 +192,11 @@ def test_refund_starts_at_zero_shows_the_amount_and_asks_where_it_goes(
     quantity = page.locator("#refund-modal input[type=number]")
     assert quantity.input_value() == "0"
     quantity.fill("2")
-    page.locator("#refund-amount", has_text="Refund 20.00").wait_for()
+    page.locator("#refund-amount", has_text="Refund $20.00").wait_for()
     browser.assert_accessible("refund modal")
     browser.assert_no_horizontal_scroll()
     page.click("#refund-modal button[type=submit]")
-    assert f"Refunded 20.00 on {sale.number}" in browser.toast_text()
+    assert f"Refunded $20.00 on {sale.number}" in browser.toast_text()
     sale.refresh_from_db()
     assert sale.refunded_total == Decimal("20.00")
 
@@ -216,9 +216,9 @@ def test_orders_panel_and_sales_list_reconcile_after_a_partial_refund(make_page,
     page = browser.page
     browser.login("maria")
     browser.goto(f"/customers/{customer.pk}/")
-    assert page.inner_text("[data-figure=lifetime-spend]") == "20.00"
-    assert page.inner_text("[data-figure=refunded]") == "10.00"
-    assert page.inner_text(f"[data-net='{sale.number}']") == "20.00"
+    assert page.inner_text("[data-figure=lifetime-spend]") == "$20.00"
+    assert page.inner_text("[data-figure=refunded]") == "$10.00"
+    assert page.inner_text(f"[data-net='{sale.number}']") == "$20.00"
     page.click("text=All 1 sale")
     page.locator("#customer-filter", has_text="Nora Net").wait_for()
     page.click("#customer-filter [aria-label^='Remove the filter']")

@@ -17,7 +17,7 @@ def test_panel_shows_balance_and_ledger(client, manager):
     html = client.get(f"/customers/{customer.pk}/").content.decode()
     assert 'id="loyalty-panel"' in html
     assert "250 points" in html
-    assert "worth 2.00" in html
+    assert "worth $2.00" in html
     assert "Welcome gift" in html
     assert "Adjust points" in html
 

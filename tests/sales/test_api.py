@@ -272,7 +272,7 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
         "needsCustomer": True,
         "givesChange": False,
         "maxAmount": "3.00",
-        "detail": "320 points, worth 3.00",
+        "detail": "320 points, worth $3.00",
     }
     assert Sale.objects.count() == 0
 

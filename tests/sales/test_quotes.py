@@ -112,7 +112,7 @@ def test_points_offer_is_whole_steps_the_customer_holds_and_at_most_what_is_due(
     points = next(offer for offer in quote.methods if offer.method.code == "points")
     # 250 points are worth 2.00 (steps of 100 = 1.00), but only 1.00 fits in 1.50.
     assert points.max_amount == Decimal("1.00")
-    assert points.detail == "250 points, worth 2.00"
+    assert points.detail == "250 points, worth $2.00"
     cash = next(offer for offer in quote.methods if offer.method.code == "cash")
     assert cash.max_amount == Decimal("1.50")
 

@@ -84,7 +84,7 @@ def test_manager_refunds_from_the_receipt(manager_page, cashier):
     response = manager_page.post(
         f"/sales/{sale.pk}/refund/", {f"line-{line.pk}": "1", "reason": "Chipped"}, follow=True
     )
-    assert "Refunded 10.00 on" in response.content.decode()
+    assert "Refunded $10.00 on" in response.content.decode()
     sale.refresh_from_db()
     assert sale.status == "partially_refunded"
     response = manager_page.post(f"/sales/{sale.pk}/refund/", {f"line-{line.pk}": "9"}, follow=True)
@@ -108,10 +108,10 @@ def test_orders_panel_on_the_customer_page(cashier_page, cashier, manager):
     html = response.content.decode()
     assert 'id="orders-panel"' in html
     assert 'data-figure="visits">2<' in html
-    assert 'data-figure="lifetime-spend">30.00<' in html
-    assert 'data-figure="average-sale">15.00<' in html
-    assert 'data-figure="refunded">10.00<' in html  # 40.00 sold - 10.00 refunded = 30.00
-    assert f'data-net="{first.number}">0.00<' in html
+    assert 'data-figure="lifetime-spend">$30.00<' in html
+    assert 'data-figure="average-sale">$15.00<' in html
+    assert 'data-figure="refunded">$10.00<' in html  # 40.00 sold - 10.00 refunded = 30.00
+    assert f'data-net="{first.number}">$0.00<' in html
     assert first.number in html
     assert f"/checkout/?customer={customer.pk}" in html  # New sale for this customer
 
