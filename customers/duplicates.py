@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 
 from customers.extensions import merge_steps
-from customers.models import Customer, CustomerMerge
+from customers.models import Customer, CustomerErasure, CustomerMerge
 from customers.selectors import SIMILAR_NAME_RATIO
 
 MAX_GROUPS = 100
@@ -130,3 +130,13 @@ def customer_merge_preview(*, customer: Customer) -> list[tuple[str, int]]:
     for step in merge_steps():
         moves += [(label, count) for label, count in step.count(customer=customer) if count]
     return moves
+
+
+def customer_erasure(customer: Customer) -> CustomerErasure | None:
+    """Return who erased the customer's personal data and when, or None.
+
+    Only inactive customers can have been anonymised, so an active one costs no query.
+    """
+    if customer.is_active:
+        return None
+    return CustomerErasure.objects.select_related("erased_by").filter(customer=customer).first()

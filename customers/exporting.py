@@ -12,6 +12,8 @@ import csv
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 from customers import csv_io
 from customers.models import Customer
@@ -50,3 +52,13 @@ def csv_lines(rows: Iterable[list], *, byte_order_mark: bool = True) -> Iterator
     writer = csv.writer(_Echo())
     for row in rows:
         yield writer.writerow(row)
+
+
+def export_response(queryset: QuerySet[Customer]) -> StreamingHttpResponse:
+    """Return the customers of ``queryset`` as a CSV download, streamed row by row."""
+    response = StreamingHttpResponse(
+        csv_lines(customer_export_rows(queryset)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
+    return response

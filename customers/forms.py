@@ -123,3 +123,92 @@ class CustomerListForm(forms.Form):
             "ordering": data.get("ordering") or DEFAULT_ORDERING,
             "page_size": data.get("page_size") or DEFAULT_PAGE_SIZE,
         }
+
+
+ENCODINGS = (
+    ("utf-8", 'UTF-8 (most files, Excel\'s "CSV UTF-8")'),
+    ("cp1252", "Windows Western (older Excel)"),
+    ("latin-1", "ISO-8859-1"),
+    ("utf-16", "UTF-16"),
+)
+
+
+class CustomerImportForm(forms.Form):
+    """The upload page: the file and how to read it; ``customers.importing`` does the rest."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "A header row, then one customer per row: name, email, phone, address, "
+            "loyaltyPoints, status. Other columns are ignored unless mapped below."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    encoding = forms.ChoiceField(choices=ENCODINGS, initial="utf-8", label="Encoding")
+    columns = forms.CharField(
+        required=False,
+        label="Other column names",
+        help_text='Map your headers onto the columns, e.g. "Mobile=phone, Client=name".',
+    )
+    skip_existing = forms.BooleanField(
+        required=False,
+        label="Leave customers who already exist as they are",
+        help_text="Rows matching a customer by email or phone are then skipped, not updated.",
+    )
+
+
+class CustomerMergeForm(forms.Form):
+    """Choose who survives and, for each field the two disagree on, whose value to keep.
+
+    Choices name the customers (``first``/``second``, as the page shows them); the
+    view turns them into the service's ``survivor``/``duplicate``.
+    """
+
+    survivor = forms.ChoiceField(widget=forms.RadioSelect, label="Keep this record")
+
+    def __init__(self, *args, first: Customer, second: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first, self.second = first, second
+        self.fields["survivor"].choices = [
+            ("first", f"#{first.pk} {first.name}"),
+            ("second", f"#{second.pk} {second.name}"),
+        ]
+        self.fields["survivor"].initial = "first"
+        self.differing = []
+        for name in EDITABLE_FIELDS:
+            ours, theirs = self.display(first, name), self.display(second, name)
+            if ours == theirs:
+                continue
+            self.differing.append(name)
+            self.fields[name] = forms.ChoiceField(
+                widget=forms.RadioSelect,
+                label=Customer._meta.get_field(name).verbose_name.capitalize(),
+                choices=[("first", ours or "(none)"), ("second", theirs or "(none)")],
+                initial="first" if ours else "second",
+            )
+
+    @staticmethod
+    def display(customer: Customer, name: str) -> str:
+        return customer.phone_display if name == "phone" else (getattr(customer, name) or "")
+
+    def merge_arguments(self) -> dict:
+        """Return the service's ``survivor``, ``duplicate`` and ``fields`` from the choices."""
+        keep_first = self.cleaned_data["survivor"] == "first"
+        survivor, duplicate = (self.first, self.second) if keep_first else (self.second, self.first)
+        survivor_side = "first" if keep_first else "second"
+        fields = {
+            name: "survivor" if self.cleaned_data[name] == survivor_side else "duplicate"
+            for name in self.differing
+        }
+        return {"survivor": survivor, "duplicate": duplicate, "fields": fields}
+
+
+class CustomerAnonymiseForm(forms.Form):
+    """The typed confirmation: the customer's name, exactly."""
+
+    confirm = forms.CharField(
+        required=False,
+        strip=False,
+        label="Type the customer's name to confirm",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -1,7 +1,5 @@
 """``/api/customers``: thin adapters from HTTP to the customer services and selectors."""
 
-from django.http import StreamingHttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, parsers, renderers, status, viewsets
@@ -19,7 +17,7 @@ from customers.api.serializers import (
     ImportReportSerializer,
 )
 from customers.duplicates import merged_into
-from customers.exporting import csv_lines, customer_export_rows
+from customers.exporting import export_response
 from customers.importing import ImportFileError, customer_import, parse_column_map
 from customers.models import EDITABLE_FIELDS, Customer
 from customers.permissions import (
@@ -32,24 +30,17 @@ from customers.permissions import (
 
 
 class CsvRenderer(renderers.BaseRenderer):
-    """Lets ``Accept: text/csv`` reach the export (which streams its own response)."""
+    """Lets ``Accept: text/csv`` reach the export, which streams its own response.
+
+    Anything else rendered through it is an error's problem document: JSON.
+    """
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-def export_response(queryset, *, filename_prefix: str = "customers") -> StreamingHttpResponse:
-    """Return the customers of ``queryset`` as a CSV download, streamed row by row."""
-    response = StreamingHttpResponse(
-        csv_lines(customer_export_rows(queryset)), content_type="text/csv; charset=utf-8"
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{filename_prefix}-{stamp}.csv"'
-    return response
+        return renderers.JSONRenderer().render(data, renderer_context=renderer_context)
 
 
 @extend_schema_view(

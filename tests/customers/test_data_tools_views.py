@@ -1,0 +1,183 @@
+"""The data tools' pages: import upload, export button, duplicates, merge flow, anonymise."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from customers import services
+from customers.models import Customer, CustomerErasure, CustomerMerge
+from sales.models import Sale
+from tests.customers.factories import CustomerFactory
+from tests.loyalty.helpers import ring_up
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_file(text: str, name: str = "shop.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), "text/csv")
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+def test_the_import_page_checks_then_imports_and_shows_row_errors(manager_page):
+    text = "name,email\nAda,ada@example.com\nBad,not-an-email\n"
+    page = manager_page.post(
+        "/customers/import/",
+        {"file": csv_file(text), "encoding": "utf-8", "dry_run": "1"},
+    )
+    assert page.status_code == 200
+    assert page.context["report"].created == 1
+    assert not Customer.objects.exists()
+    content = page.content.decode()
+    assert "Checked shop.csv: nothing was saved" in content
+    assert "Enter a valid email address." in content
+    assert "data:text/csv;charset=utf-8,row%2Ccolumn%2Cmessage" in content
+
+    page = manager_page.post(
+        "/customers/import/", {"file": csv_file(text), "encoding": "utf-8", "import": "1"}
+    )
+    assert page.context["report"].created == 1
+    assert Customer.objects.get().email == "ada@example.com"
+
+
+def test_an_unreadable_file_is_an_error_on_the_file_field(manager_page):
+    page = manager_page.post(
+        "/customers/import/", {"file": csv_file("foo\n1\n"), "encoding": "utf-8", "import": "1"}
+    )
+    assert "No column of the file" in page.context["form"].errors["file"][0]
+    page = manager_page.post(
+        "/customers/import/",
+        {"file": csv_file("name\nA\n"), "encoding": "utf-8", "columns": "x=y", "import": "1"},
+    )
+    assert "columns" in page.context["form"].errors
+
+
+def test_the_data_tools_are_a_managers(cashier_page):
+    customer, other = CustomerFactory.create_batch(2)
+    for url in (
+        "/customers/import/",
+        "/customers/export/",
+        "/customers/likely-duplicates/",
+        f"/customers/{customer.pk}/merge/?duplicate={other.pk}",
+        f"/customers/{customer.pk}/anonymise/",
+    ):
+        assert cashier_page.get(url).status_code == 403, url
+    content = cashier_page.get("/customers/").content.decode()
+    assert "Export CSV" not in content
+    assert "Duplicates" not in content
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def test_export_csv_exports_exactly_the_lists_search_and_filters(manager_page):
+    CustomerFactory(name="Ada Lovelace")
+    services.customer_deactivate(customer=CustomerFactory(name="Ada Inactive"))
+    CustomerFactory(name="Grace Hopper")
+    list_page = manager_page.get("/customers/?search=ada&status=active")
+    assert 'href="/customers/export/?search=ada&amp;status=active"' in list_page.content.decode()
+    response = manager_page.get("/customers/export/?search=ada&status=active")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    names = [row[0] for row in csv.reader(io.StringIO(content))]
+    assert names == ["name", "Ada Lovelace"]
+    response = manager_page.get("/customers/export/?search=ada&status=all")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Ada Inactive" in content
+
+
+# --- duplicates and merge -------------------------------------------------------------
+
+
+@pytest.fixture
+def twins():
+    first = CustomerFactory(name="Grace Hopper", phone="+14155550150", address=None)
+    second = CustomerFactory(
+        name="Grace Hoper", phone="+14155550150", email=None, address="5 Navy Rd"
+    )
+    return first, second
+
+
+def test_the_duplicates_page_lists_them_with_a_merge_link(manager_page, twins):
+    first, second = twins
+    page = manager_page.get("/customers/likely-duplicates/")
+    assert f"/customers/{first.pk}/merge/?duplicate={second.pk}" in page.content.decode()
+    assert "Same phone" in page.content.decode()
+
+
+def test_the_merge_flow_chooses_reviews_then_merges(manager_page, twins, cashier):
+    first, second = twins
+    ring_up(customer=second, price="10.00", cashier=cashier)
+    url = f"/customers/{first.pk}/merge/?duplicate={second.pk}"
+    page = manager_page.get(url)
+    form = page.context["form"]
+    assert form.differing == ["name", "email", "address"]
+
+    choices = {
+        "duplicate": second.pk,
+        "survivor": "second",
+        "name": "first",
+        "email": "first",
+        "address": "second",
+    }
+    review = manager_page.post(url, choices)
+    assert review.context["review"]
+    assert review.context["survivor"] == second
+    assert ("sales", 1) not in review.context["moves"]  # the survivor's own sale stays put
+    assert not CustomerMerge.objects.exists()
+
+    done = manager_page.post(url, {**choices, "confirmed": "1"})
+    assert done.status_code == 302
+    assert done["Location"] == f"/customers/{second.pk}/"
+    second.refresh_from_db()
+    assert (second.name, second.email, second.address) == ("Grace Hopper", first.email, "5 Navy Rd")
+    assert CustomerMerge.objects.get().duplicate_id == first.pk
+    assert Sale.objects.get().customer_id == second.pk
+
+
+def test_a_merged_customers_page_leads_to_the_survivor(manager_page, manager, twins):
+    first, second = twins
+    services.customer_merge(survivor=first, duplicate=second, user=manager)
+    page = manager_page.get(f"/customers/{second.pk}/")
+    assert page.status_code == 302
+    assert page["Location"] == f"/customers/{first.pk}/"
+
+
+def test_merge_needs_two_different_customers(manager_page, twins):
+    first, _ = twins
+    page = manager_page.get(f"/customers/{first.pk}/merge/?duplicate={first.pk}")
+    assert page["Location"] == "/customers/likely-duplicates/"
+    assert manager_page.get(f"/customers/{first.pk}/merge/?duplicate=999999").status_code == 404
+
+
+# --- anonymise ------------------------------------------------------------------------
+
+
+def test_anonymise_needs_the_typed_name_then_erases(manager_page, manager):
+    customer = CustomerFactory(name="Ada Lovelace")
+    url = f"/customers/{customer.pk}/anonymise/"
+    assert "Type <strong" in manager_page.get(url).content.decode()
+    wrong = manager_page.post(url, {"confirm": "Ada"})
+    assert "confirm" in wrong.context["form"].errors
+    assert not CustomerErasure.objects.exists()
+    done = manager_page.post(url, {"confirm": "Ada Lovelace"})
+    assert done["Location"] == f"/customers/{customer.pk}/"
+    detail = manager_page.get(done["Location"]).content.decode()
+    assert f"Anonymised customer #{customer.pk}" in detail
+    assert "Personal data erased on request" in detail
+    assert f"/customers/{customer.pk}/edit/" not in detail
+    assert f"/customers/{customer.pk}/anonymise/" not in detail
+
+
+def test_the_detail_page_of_an_active_customer_asks_nothing_more(
+    manager_page, django_assert_max_num_queries
+):
+    customer = CustomerFactory()
+    manager_page.get(f"/customers/{customer.pk}/")
+    other = CustomerFactory()
+    with django_assert_max_num_queries(40) as queries:
+        manager_page.get(f"/customers/{other.pk}/")
+    assert not any("customer_merges" in q["sql"] for q in queries.captured_queries)
+    assert not any("customer_erasures" in q["sql"] for q in queries.captured_queries)
