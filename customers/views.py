@@ -324,7 +324,7 @@ class CustomerImportView(StaffPageMixin, FormView):
     template_name = "customers/customer_import.html"
 
     def form_valid(self, form):
-        dry_run = "dry_run" in self.request.POST
+        dry_run = self.request.GET.get("check") == "1"
         data = form.cleaned_data
         try:
             report = customer_import(
@@ -399,7 +399,7 @@ class CustomerMergeView(StaffPageMixin, FormView):
 
     def form_valid(self, form):
         arguments = form.merge_arguments()
-        if "back" in self.request.POST:
+        if self.request.GET.get("back") == "1":
             return self.render_to_response(self.get_context_data(form=form))
         if "confirmed" not in self.request.POST:
             return self.render_to_response(

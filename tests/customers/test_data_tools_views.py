@@ -25,8 +25,7 @@ def csv_file(text: str, name: str = "shop.csv") -> SimpleUploadedFile:
 def test_the_import_page_checks_then_imports_and_shows_row_errors(manager_page):
     text = "name,email\nAda,ada@example.com\nBad,not-an-email\n"
     page = manager_page.post(
-        "/customers/import/",
-        {"file": csv_file(text), "encoding": "utf-8", "dry_run": "1"},
+        "/customers/import/?check=1", {"file": csv_file(text), "encoding": "utf-8"}
     )
     assert page.status_code == 200
     assert page.context["report"].created == 1
@@ -36,9 +35,7 @@ def test_the_import_page_checks_then_imports_and_shows_row_errors(manager_page):
     assert "Enter a valid email address." in content
     assert "data:text/csv;charset=utf-8,row%2Ccolumn%2Cmessage" in content
 
-    page = manager_page.post(
-        "/customers/import/", {"file": csv_file(text), "encoding": "utf-8", "import": "1"}
-    )
+    page = manager_page.post("/customers/import/", {"file": csv_file(text), "encoding": "utf-8"})
     assert page.context["report"].created == 1
     assert Customer.objects.get().email == "ada@example.com"
 
@@ -126,6 +123,9 @@ def test_the_merge_flow_chooses_reviews_then_merges(manager_page, twins, cashier
     assert review.context["review"]
     assert review.context["survivor"] == second
     assert ("sales", 1) not in review.context["moves"]  # the survivor's own sale stays put
+    assert not CustomerMerge.objects.exists()
+    back = manager_page.post(f"{url}&back=1", {**choices, "confirmed": "1"})
+    assert not back.context.get("review")
     assert not CustomerMerge.objects.exists()
 
     done = manager_page.post(url, {**choices, "confirmed": "1"})
