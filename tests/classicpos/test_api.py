@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from classicpos.request_id import RequestIdLogFilter
 from customers.models import Customer
 from tests.api_helpers import assert_problem, post_json
+from tests.customers.factories import CustomerFactory
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +206,19 @@ def test_nested_errors_are_flattened_with_indexes():
         "lines[0].quantity": ["Bad."],
         "payments[1].amount": ["Worse."],
     }
+
+
+def test_counts_stop_at_the_cap_and_pages_still_lead_on(manager_client, monkeypatch):
+    from classicpos.api.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "count_limit", 10)
+    CustomerFactory.create_batch(23)
+    first = manager_client.get("/api/customers?pageSize=5").json()
+    assert first["count"] == 10  # "at least 10": counting stopped there
+    assert first["next"].endswith("page=2&pageSize=5")
+    last = manager_client.get("/api/customers?pageSize=5&page=5").json()
+    assert len(last["results"]) == 3  # rows 21-23, past the counted 10
+    assert last["next"] is None
+    assert manager_client.get("/api/customers?pageSize=5&page=6").status_code == 404
+    few = manager_client.get("/api/customers?pageSize=5&search=zzz-none").json()
+    assert (few["count"], few["next"]) == (0, None)
