@@ -11,16 +11,18 @@ from classicpos.limits import MAX_ID, MAX_POINTS
 
 
 class BoundedDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 date-time that must also convert to UTC (year 9999 at -23:59 cannot)."""
+    """An ISO 8601 date-time, handed on in UTC (year 9999 at -23:59 has none: an error).
+
+    PostgreSQL refuses offsets beyond 15:59 that ISO 8601 allows (+18:28), so
+    the database gets the same moment in UTC.
+    """
 
     def to_python(self, value):
         try:
             moment = super().to_python(value)
-            if moment is not None:
-                moment.astimezone(UTC)  # the database compares in UTC
+            return None if moment is None else moment.astimezone(UTC)
         except (OverflowError, ValueError):
             raise ValidationError("Enter a date and time between years 1 and 9999.") from None
-        return moment
 
 
 class DateTimeFilter(django_filters.IsoDateTimeFilter):

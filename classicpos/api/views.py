@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from classicpos.api.parsers import JSONParser
 from classicpos.api.problems import problem_json_response
 
 security_log = logging.getLogger("classicpos.security")
@@ -32,7 +33,8 @@ class TokenView(APIView):
     """``POST``: a staff user's username and password for an API token (shown once).
     ``DELETE``: revoke the token the request is made with."""
 
-    parser_classes = [parsers.JSONParser, parsers.FormParser]
+    # The API's JSON parser, which answers JSON nested too deeply with a 400.
+    parser_classes = [JSONParser, parsers.FormParser]
     throttle_scope = "login"
 
     def get_permissions(self):

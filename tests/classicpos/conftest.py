@@ -1,0 +1,31 @@
+"""Fixtures of the cross-cutting tests: a shop with one row of each kind a URL can name."""
+
+import pytest
+
+from loyalty.models import LoyaltyTransaction
+from tests.accounting.helpers import give_credit, sell_on_account
+from tests.classicpos.routes import Shop
+from tests.crm.factories import ActivityFactory, LeadFactory
+from tests.customers.factories import CustomerFactory
+from tests.sales.factories import ProductFactory
+
+
+@pytest.fixture
+def shop(cashier, manager):
+    customer = CustomerFactory()
+    give_credit(customer, "500.00", manager)
+    sale = sell_on_account(customer, "20.00", cashier)
+    lead = LeadFactory()
+    return Shop(
+        ids={
+            "customers": customer.pk,
+            "products": ProductFactory().pk,
+            "sales": sale.pk,
+            "invoices": sale.invoice.pk,
+            "loyalty-transactions": LoyaltyTransaction.objects.create(
+                customer=customer, kind="adjustment", points=5, balance_after=5, reason="Matrix"
+            ).pk,
+            "leads": lead.pk,
+            "activities": ActivityFactory(customer=customer).pk,
+        }
+    )
