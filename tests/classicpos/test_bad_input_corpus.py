@@ -13,6 +13,7 @@ import json
 import re
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
@@ -126,6 +127,15 @@ KNOWN_FAULTS: dict[tuple[str, str, str], set[str]] = {
     },
 }
 
+# The same, on PostgreSQL only.
+KNOWN_POSTGRES_FAULTS: dict[tuple[str, str, str], set[str]] = {
+    # customers/api/filters.py hands the offset to PostgreSQL, which refuses +18:28.
+    ("queries", "GET", "api/^customers/?$"): {"'createdAfter=0592-12-03T15:05... (42 characters)"},
+    # customers' forms let NUL characters through; PostgreSQL text cannot hold them.
+    ("pages", "POST", "customers/new/"): {"POST 'a\\x00b'"},
+    ("pages", "POST", "customers/<int:pk>/edit/"): {"POST 'a\\x00b'"},
+}
+
 # Ids in the path that name nothing a database can hold.
 BAD_IDS = [str(2**63), str(2**64), "9" * 30, "0", "00000000001"]
 
@@ -190,13 +200,22 @@ class Faults:
         self.key = key
         self.found = set()
 
-    def check(self, label: str, response, *, api: bool = True) -> None:
-        fault = _fault(response, api=api)
-        if fault is not None:
+    def check(self, label: str, send, *, api: bool = True) -> None:
+        """Send one request (``send()``) and note its label if the answer is wrong.
+
+        Each request runs in a savepoint that is rolled back: its writes are undone, and
+        a database error (PostgreSQL aborts the transaction) does not spill into the next.
+        """
+        with transaction.atomic():
+            response = send()
+            transaction.set_rollback(True)
+        if _fault(response, api=api) is not None:
             self.found.add(label)
 
     def assert_only_known(self) -> None:
-        known = KNOWN_FAULTS.get(self.key, set())
+        known = set(KNOWN_FAULTS.get(self.key, set()))
+        if connection.vendor == "postgresql":
+            known |= KNOWN_POSTGRES_FAULTS.get(self.key, set())
         assert self.found <= known, f"{self.key}: server errors for {sorted(self.found - known)}"
         assert known <= self.found, (
             f"{self.key} handles {sorted(known - self.found)} now: remove them from KNOWN_FAULTS"
@@ -224,8 +243,12 @@ def test_bad_bodies_never_cause_a_server_error(shop, manager_client, route, meth
     url = _url(shop, route)
     faults = Faults(("bodies", method, route))
     for content_type, body in BAD_BODIES:
-        response = manager_client.generic(method, url, body, content_type=content_type)
-        faults.check(f"{content_type} {_label(body)}", response)
+        faults.check(
+            f"{content_type} {_label(body)}",
+            lambda body=body, kind=content_type: manager_client.generic(
+                method, url, body, content_type=kind
+            ),
+        )
     faults.assert_only_known()
 
 
@@ -236,13 +259,21 @@ def test_bad_values_in_every_field_never_cause_a_server_error(shop, manager_clie
     faults = Faults(("values", method, route))
     for value in BAD_VALUES:
         body = json.dumps(dict.fromkeys(fields, value))
-        response = manager_client.generic(method, url, body, content_type="application/json")
-        faults.check(_label(value), response)
+        faults.check(
+            _label(value),
+            lambda body=body: manager_client.generic(
+                method, url, body, content_type="application/json"
+            ),
+        )
         # The same value inside a list of rows (sale and refund lines, payments).
         row = {"productId": value, "quantity": value, "saleLineId": value, "amount": value}
         nested = json.dumps({field: [row] for field in fields})
-        response = manager_client.generic(method, url, nested, content_type="application/json")
-        faults.check(f"[{_label(value)}]", response)
+        faults.check(
+            f"[{_label(value)}]",
+            lambda nested=nested: manager_client.generic(
+                method, url, nested, content_type="application/json"
+            ),
+        )
     faults.assert_only_known()
 
 
@@ -254,8 +285,12 @@ def test_ids_no_database_can_hold_never_cause_a_server_error(shop, manager_clien
     faults = Faults(("ids", method, route))
     for bad_id in BAD_IDS:
         bad_url = re.sub(r"/\d+/", f"/{bad_id}/", url, count=1)
-        response = manager_client.generic(method, bad_url, "{}", content_type="application/json")
-        faults.check(bad_id, response)
+        faults.check(
+            bad_id,
+            lambda bad_url=bad_url: manager_client.generic(
+                method, bad_url, "{}", content_type="application/json"
+            ),
+        )
     faults.assert_only_known()
 
 
@@ -264,7 +299,7 @@ def test_bad_list_parameters_never_cause_a_server_error(shop, manager_client, ro
     url = _url(shop, route)
     faults = Faults(("queries", "GET", route))
     for query in BAD_QUERIES:
-        faults.check(_label(query), manager_client.get(f"{url}?{query}"))
+        faults.check(_label(query), lambda query=query: manager_client.get(f"{url}?{query}"))
     faults.assert_only_known()
 
 
@@ -281,12 +316,15 @@ def test_pages_never_cause_a_server_error(shop, manager_client, route, method):
     url = _url(shop, route)
     form = manager_client.get(url)
     # Every field the page's form has, plus the parameters pages read by hand.
-    names = set(re.findall(rb'name="([\w-]+)"', form.content)) - {b"csrfmiddlewaretoken"}
+    html = b"" if form.streaming else form.content  # a CSV download has no form
+    names = set(re.findall(rb'name="([\w-]+)"', html)) - {b"csrfmiddlewaretoken"}
     names = {name.decode() for name in names} | {"customer", "exclude", "page", "status"}
     faults = Faults(("pages", method, route))
     for value in PAGE_VALUES:
         data = dict.fromkeys(names, value)
         if method == "POST":
-            faults.check(f"POST {_label(value)}", manager_client.post(url, data), api=False)
-        faults.check(f"GET {_label(value)}", manager_client.get(url, data), api=False)
+            post = lambda data=data: manager_client.post(url, data)  # noqa: E731
+            faults.check(f"POST {_label(value)}", post, api=False)
+        get = lambda data=data: manager_client.get(url, data)  # noqa: E731
+        faults.check(f"GET {_label(value)}", get, api=False)
     faults.assert_only_known()

@@ -36,6 +36,10 @@ API = {
         "DELETE": MANAGERS,
     },
     "api/^customers/(?P<pk>\\d+)/restore/?$": {"POST": MANAGERS},
+    "api/^customers/export/?$": {"GET": MANAGERS},
+    "api/^customers/import/?$": {"POST": MANAGERS},
+    "api/^customers/(?P<pk>\\d+)/anonymise/?$": {"POST": MANAGERS},
+    "api/^customers/(?P<pk>\\d+)/merge/?$": {"POST": MANAGERS},
     "api/^customers/(?P<customer_id>\\d+)/sales/?$": {"GET": STAFF},
     "api/^customers/(?P<customer_id>\\d+)/loyalty/?$": {"GET": STAFF},
     "api/^customers/(?P<customer_id>\\d+)/loyalty-adjustments/?$": {"POST": MANAGERS},
@@ -77,6 +81,11 @@ PAGES = {
     "customers/<int:pk>/edit/": {"GET": STAFF, "POST": STAFF, "PUT": STAFF},
     "customers/<int:pk>/deactivate/": {"GET": MANAGERS, "POST": MANAGERS},
     "customers/<int:pk>/restore/": {"POST": MANAGERS},
+    "customers/import/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
+    "customers/export/": {"GET": MANAGERS},
+    "customers/likely-duplicates/": {"GET": MANAGERS},
+    "customers/<int:pk>/merge/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
+    "customers/<int:pk>/anonymise/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
     "customers/<int:pk>/points/adjust/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
     "customers/<int:pk>/statement/": {"GET": STAFF},
     "customers/<int:pk>/credit-limit/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
@@ -130,6 +139,8 @@ PROBES_IDS_BEFORE_LOGIN = {
     "customers/<int:pk>/store-credit/adjust/",
     "invoices/<int:pk>/payments/",
     "crm/leads/<int:pk>/edit/",
+    "customers/<int:pk>/merge/",
+    "customers/<int:pk>/anonymise/",
 }
 
 
