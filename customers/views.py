@@ -376,21 +376,23 @@ class CustomerMergeView(StaffPageMixin, FormView):
     form_class = CustomerMergeForm
     template_name = "customers/customer_merge.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.first = get_object_or_404(Customer, pk=kwargs["pk"])
-        other = request.POST.get("duplicate") or request.GET.get("duplicate") or ""
+    def _load(self) -> bool:
+        """Look both customers up (after the login and permission checks); say if usable."""
+        self.first = get_object_or_404(Customer, pk=self.kwargs["pk"])
+        other = self.request.POST.get("duplicate") or self.request.GET.get("duplicate") or ""
         self.second = get_object_or_404(Customer, pk=int(other)) if other.isdecimal() else None
-        return super().dispatch(request, *args, **kwargs)
+        if self.second is None or self.second.pk == self.first.pk:
+            messages.error(self.request, "Choose two different customers to merge.")
+            return False
+        return True
 
     def get(self, request, *args, **kwargs):
-        if self.second is None or self.second.pk == self.first.pk:
-            messages.error(request, "Choose two different customers to merge.")
+        if not self._load():
             return redirect("customers:duplicate_list")
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.second is None or self.second.pk == self.first.pk:
-            messages.error(request, "Choose two different customers to merge.")
+        if not self._load():
             return redirect("customers:duplicate_list")
         return super().post(request, *args, **kwargs)
 
@@ -443,9 +445,14 @@ class CustomerAnonymiseView(StaffPageMixin, FormView):
     form_class = CustomerAnonymiseForm
     template_name = "customers/customer_confirm_anonymise.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def get(self, request, *args, **kwargs):
+        # Looked up after the login and permission checks: no id is confirmed to strangers.
         self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:

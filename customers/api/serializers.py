@@ -4,6 +4,8 @@ The serializer only shapes data; the rules (trimming, email, phone, lengths,
 duplicates) are enforced by the services so the API, pages and admin agree.
 """
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
@@ -67,18 +69,24 @@ class CustomerAnonymiseSerializer(StrictInputMixin, ApiSerializer):
     )
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
+class FormBooleanField(serializers.ChoiceField):
+    """``true`` or ``false`` as a multipart form sends them: text, read as text."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=["true", "false"], default=False, **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data) == "true"
+
+
 class CustomerImportSerializer(StrictInputMixin, ApiSerializer):
     """``POST /api/customers/import`` (multipart/form-data)."""
 
     file = serializers.FileField(help_text="The CSV file, with a header row.")
-    # Text choices, not booleans: a multipart form sends every value as text.
-    dry_run = serializers.ChoiceField(
-        choices=["true", "false"], default="false", help_text="true: check, save nothing."
-    )
-    skip_existing = serializers.ChoiceField(
-        choices=["true", "false"],
-        default="false",
-        help_text="true: leave customers that already exist (same email or phone) as they are.",
+    dry_run = FormBooleanField(help_text="true: check, save nothing.")
+    skip_existing = FormBooleanField(
+        help_text="true: leave customers that already exist (same email or phone) as they are."
     )
     encoding = serializers.CharField(default="utf-8", help_text="The file's text encoding.")
     columns = serializers.CharField(

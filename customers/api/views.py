@@ -181,8 +181,8 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
                 user=request.user,
                 encoding=data["encoding"],
                 column_map=parse_column_map(data.get("columns") or ""),
-                dry_run=data["dry_run"] == "true",
-                skip_existing=data["skip_existing"] == "true",
+                dry_run=data["dry_run"],
+                skip_existing=data["skip_existing"],
             )
         except ImportFileError as error:
             raise exceptions.ValidationError({"file": [str(error)]}) from None

@@ -139,8 +139,6 @@ PROBES_IDS_BEFORE_LOGIN = {
     "customers/<int:pk>/store-credit/adjust/",
     "invoices/<int:pk>/payments/",
     "crm/leads/<int:pk>/edit/",
-    "customers/<int:pk>/merge/",
-    "customers/<int:pk>/anonymise/",
 }
 
 

@@ -61,6 +61,16 @@ RULES_BEYOND_THE_SCHEMA = {
     r"Enter a valid email address\.",
     # Credentials: a schema says what a password looks like, not which one is right.
     r"Unable to log in with provided credentials\.",
+    # An uploaded import file's content: CSV text whose header names customer columns.
+    r"The file is not .+ text\. Choose the encoding it was saved in .+",
+    r"The file is not readable as CSV: .+",
+    r"The file is empty: .+",
+    r"No column of the file is a customer field\. .+",
+    r"Unknown encoding .+",
+    r"Map a column as .+",
+    # Data tools on rows as they are: the typed name, merging a customer with itself.
+    r"Type the customer's current name exactly to confirm the erasure\.",
+    r"A customer cannot be merged into itself\.",
 }
 
 

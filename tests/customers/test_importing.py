@@ -242,3 +242,13 @@ def test_the_command_refuses_a_missing_file_and_an_unreadable_one(tmp_path):
     bad.write_bytes("name\nJosé\n".encode("cp1252"))
     with pytest.raises(CommandError, match="not utf-8 text"):
         call_command("import_customers", str(bad), stderr=StringIO())
+
+
+def test_a_batch_costs_a_few_queries_not_some_per_row(django_assert_max_num_queries):
+    rows = "".join(f"P{n},p{n}@example.com,,,{n + 1},\n" for n in range(60))
+    with django_assert_max_num_queries(
+        8
+    ):  # 2 lookups, inserts in SQLite-sized chunks, 2 for points
+        assert run(f"{HEADER}\n{rows}").created == 60
+    with django_assert_max_num_queries(4):
+        assert run(f"{HEADER}\n{rows}").unchanged == 60
