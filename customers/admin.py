@@ -48,6 +48,12 @@ class CustomerAdmin(admin.ModelAdmin):
         """Search as the staff pages and the API do: every word, phone by its digits."""
         return queryset.search(search_term), False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A merged duplicate or an anonymised customer is final: shown, never edited.
+        if obj is not None and services.customer_is_closed(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         # A customer with history must never vanish: deactivate instead.
         return False
@@ -68,9 +74,19 @@ class CustomerAdmin(admin.ModelAdmin):
 
     @admin.action(description="Restore selected customers", permissions=["deactivate"])
     def restore_selected(self, request, queryset):
+        restored = 0
         for customer in queryset:
+            if services.customer_is_closed(customer):
+                continue
             services.customer_restore(customer=customer)
-        self.message_user(request, f"Restored {queryset.count()} customer(s).", messages.SUCCESS)
+            restored += 1
+        self.message_user(request, f"Restored {restored} customer(s).", messages.SUCCESS)
+        if restored < queryset.count():
+            self.message_user(
+                request,
+                "Merged and anonymised customers stay as they are.",
+                messages.WARNING,
+            )
 
     def has_deactivate_permission(self, request) -> bool:
         return request.user.has_perm(DEACTIVATE_CUSTOMER)

@@ -28,6 +28,7 @@ __all__ = [
     "customer_check",
     "customer_create",
     "customer_deactivate",
+    "customer_is_closed",
     "customer_merge",
     "customer_merge_defaults",
     "customer_restore",
@@ -50,6 +51,15 @@ def _validate_and_save(customer: Customer) -> Customer:
             raise
         raise ValidationError({"email": [duplicate_email_message(owner)]}) from None
     return customer
+
+
+def customer_is_closed(customer: Customer) -> bool:
+    """Return whether the customer was merged away or anonymised (both are final)."""
+    try:
+        _refuse_if_closed(customer)
+    except ValidationError:
+        return True
+    return False
 
 
 def _refuse_if_closed(customer: Customer) -> None:

@@ -122,3 +122,24 @@ def test_sales_and_money_still_add_up_after_anonymising(customer, manager):
     services.customer_anonymise(customer=customer, confirm=" Ada  Lovelace ", user=manager)
     after = sum(Sale.objects.filter(customer=customer).values_list("total", flat=True), Decimal(0))
     assert after == total
+
+
+def test_the_admin_shows_an_anonymised_customer_read_only_and_does_not_restore_it(
+    client, manager
+):
+    from django.contrib.auth.models import Permission
+
+    manager.user_permissions.add(*Permission.objects.filter(content_type__app_label="customers"))
+    customer = CustomerFactory(name="Ada Lovelace")
+    services.customer_anonymise(customer=customer, confirm="Ada Lovelace", user=manager)
+    client.force_login(manager)
+    url = f"/admin/customers/customer/{customer.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'name="name"' not in page.content  # read-only
+    assert client.post(url, {"name": "Ada Lovelace"}).status_code == 403
+    client.post(
+        "/admin/customers/customer/",
+        {"action": "restore_selected", "_selected_action": [customer.pk]},
+    )
+    assert Customer.objects.get(pk=customer.pk).status == "inactive"
