@@ -121,3 +121,12 @@ def test_curl_examples_run_as_printed(live_server):
     assert '"closingBalance":"15.00"' in output(
         "curl -s 'http://127.0.0.1:8000/api/customers/1/statement"
     )
+    assert '"created":1' in output("printf 'name,email,phone,loyaltyPoints")
+    assert "Ada Lovelace" in output("curl -s 'http://127.0.0.1:8000/api/customers/export")
+    assert "301 Moved Permanently" in output("curl -s -i http://127.0.0.1:8000/api/customers/2 ")
+    assert '"name":"Anonymised customer #1"' in output(
+        "curl -s -X POST http://127.0.0.1:8000/api/customers/1/anonymise"
+    )
+    assert "HTTP/1.1 204 No Content" in output(
+        "curl -s -i -X DELETE http://127.0.0.1:8000/api/auth/token"
+    )
