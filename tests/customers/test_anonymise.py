@@ -124,9 +124,7 @@ def test_sales_and_money_still_add_up_after_anonymising(customer, manager):
     assert after == total
 
 
-def test_the_admin_shows_an_anonymised_customer_read_only_and_does_not_restore_it(
-    client, manager
-):
+def test_the_admin_shows_an_anonymised_customer_read_only_and_does_not_restore_it(client, manager):
     from django.contrib.auth.models import Permission
 
     manager.user_permissions.add(*Permission.objects.filter(content_type__app_label="customers"))
