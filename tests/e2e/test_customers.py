@@ -368,7 +368,8 @@ def test_duplicates_stay_after_a_failed_submit_and_a_shared_phone_asks_first(mak
     question.wait_for()
     assert "Is this a different person?" in question.inner_text()
     assert "Grace Existing" in question.inner_text()
-    assert page.evaluate("document.activeElement.id") == "duplicate-confirmation"
+    # Focus moves to the question once the swapped-in page has settled.
+    page.wait_for_function("document.activeElement.id === 'duplicate-confirmation'")
     assert Customer.objects.count() == 1
     assert_accessible(browser, "form asking about a duplicate")
     page.click("#customer-form button[type=submit] >> text=Add anyway")
