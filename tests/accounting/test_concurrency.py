@@ -1,7 +1,6 @@
 """On PostgreSQL, tills and back offices racing on one customer never pass the credit limit,
 overpay an invoice, overspend store credit or skip an invoice number."""
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from accounting.selectors import customer_outstanding, invoice_mismatches, store
 from sales.services import sale_refund
 from tests.accounting.helpers import give_credit, pay, ring_up, sell_on_account, store_credit
 from tests.customers.factories import CustomerFactory
+from tests.threads import run_together
 
 THREADS = 8
 
@@ -30,24 +30,7 @@ pytestmark = [
 
 def run_in_threads(work) -> list[Exception]:
     """Start ``work(i)`` in THREADS threads at once; return the exceptions they raised."""
-    errors: list[Exception] = []
-    start = threading.Barrier(THREADS)
-
-    def runner(index):
-        try:
-            start.wait()
-            work(index)
-        except Exception as error:  # noqa: BLE001 - returned to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+    return run_together(work, threads=THREADS)[1]
 
 
 def test_concurrent_sales_on_account_never_pass_the_limit(cashier, manager):

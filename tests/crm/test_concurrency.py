@@ -9,6 +9,7 @@ from crm import services
 from customers.models import Customer
 from tests.crm.factories import LeadActivityFactory, LeadFactory
 from tests.customers.factories import CustomerFactory
+from tests.threads import run_together
 
 THREADS = 6
 
@@ -24,24 +25,7 @@ pytestmark = [
 
 def run_in_threads(work) -> tuple[list, list[Exception]]:
     """Start ``work()`` in THREADS threads at once; return results and exceptions."""
-    results, errors = [], []
-    start = threading.Barrier(THREADS)
-
-    def runner():
-        try:
-            start.wait()
-            results.append(work())
-        except Exception as error:  # noqa: BLE001 - returned to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
+    return run_together(lambda _index: work(), threads=THREADS)
 
 
 def test_concurrent_conversions_of_one_lead_create_one_customer(cashier):

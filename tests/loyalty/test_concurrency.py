@@ -1,7 +1,5 @@
 """On PostgreSQL, tills racing on one customer never overdraw points nor lose any."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -12,6 +10,7 @@ from loyalty.selectors import balance_mismatches
 from sales.services import sale_refund
 from tests.customers.factories import CustomerFactory
 from tests.loyalty.helpers import ring_up
+from tests.threads import run_together
 
 THREADS = 8
 
@@ -27,24 +26,7 @@ pytestmark = [
 
 def run_in_threads(work) -> list[Exception]:
     """Start ``work(i)`` in THREADS threads at once; return the exceptions they raised."""
-    errors: list[Exception] = []
-    start = threading.Barrier(THREADS)
-
-    def runner(index):
-        try:
-            start.wait()
-            work(index)
-        except Exception as error:  # noqa: BLE001 - returned to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+    return run_together(work, threads=THREADS)[1]
 
 
 def test_many_tills_redeeming_one_balance_never_overdraw(cashier, manager):
