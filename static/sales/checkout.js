@@ -194,7 +194,9 @@
       var name = document.createElement("td");
       name.dataset.label = "Product";
       name.className = "text-break";
-      name.innerHTML = "<span class='fw-semibold'></span><br><small class='text-secondary'></small>";
+      // One block inside the cell: on a phone the stacked cell is a flex row, and separate
+      // children would squeeze into narrow columns side by side.
+      name.innerHTML = "<div class='min-w-0'><span class='fw-semibold'></span><br><small class='text-secondary'></small></div>";
       text(name.querySelector("span"), line.name);
       text(name.querySelector("small"), line.sku + " · " + money(line.price));
       var qty = document.createElement("td");
