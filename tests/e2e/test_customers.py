@@ -184,6 +184,8 @@ def test_keyboard_only_add(make_page, staff):
     page = browser.page
     browser.login("maria")
     browser.goto("/customers/new/")
+    # The form puts the cursor in Name by itself; type once it is there, as a person would.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_name'")
     page.keyboard.type("Keyboard Kim")
     page.keyboard.press("Tab")
     page.keyboard.type("kim@example.com")
