@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from classicpos.api.pagination import CappedPaginator
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
 from customers import services
 from customers.duplicates import (
@@ -90,6 +91,9 @@ def sort_columns(query, current: str) -> list[dict]:
 
 class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
     permission_required = VIEW_CUSTOMER
+    # Counts stop at 10,000 ("10,000+ customers"): an exact count of a million rows
+    # would cost more than the page itself.
+    paginator_class = CappedPaginator
     template_name = "customers/customer_list.html"
     context_object_name = "customers"
 
