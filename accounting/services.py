@@ -29,6 +29,7 @@ from accounting.models import (
     StoreCreditKind,
 )
 from accounting.selectors import available_credit, customer_outstanding
+from classicpos.limits import MAX_AMOUNT
 from customers.locks import customer_for_update
 from customers.models import Customer
 from sales.money import ZERO, to_cents
@@ -37,7 +38,6 @@ ON_ACCOUNT = "on_account"
 STORE_CREDIT = "store_credit"
 REASON_MAX_LENGTH = 500
 REFERENCE_MAX_LENGTH = 100
-MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def invoice_number(number: int) -> str:
@@ -62,10 +62,14 @@ def _clean_amount(value, field: str = "amount", *, sign: str = "positive") -> De
         amount = Decimal(str(value).strip())
     except (InvalidOperation, TypeError, ValueError):
         raise ValidationError({field: ["Enter an amount such as 12.50."]}) from None
-    if not amount.is_finite() or amount != to_cents(amount):
+    if not amount.is_finite():
         raise ValidationError({field: ["Enter an amount with at most two decimals."]})
+    # The size first: rounding a huge amount such as 1e400 to cents overflows the
+    # decimal context (InvalidOperation, a 500) instead of refusing the field.
     if abs(amount) > MAX_AMOUNT:
         raise ValidationError({field: [f"Enter an amount of at most {MAX_AMOUNT}."]})
+    if amount != to_cents(amount):
+        raise ValidationError({field: ["Enter an amount with at most two decimals."]})
     if sign == "positive" and amount <= 0:
         raise ValidationError({field: ["Enter an amount of more than zero."]})
     if sign == "nonzero" and amount == 0:

@@ -90,6 +90,45 @@ def test_a_bad_credit_limit_is_a_problem_document(manager_client, body, errors):
     assert assert_problem(response, 400)["errors"] == errors
 
 
+@pytest.mark.parametrize("amount", ["1e400", "-1e400", "1E+30", "10000000000.00"])
+def test_an_amount_beyond_the_money_columns_is_a_400_on_its_field(
+    manager_client, manager, cashier, amount
+):
+    """Issue 13: rounding ``1e400`` to cents overflowed before the size was checked (a 500)."""
+    customer = CustomerFactory()
+    give_credit(customer, "100.00", manager)
+    sell_on_account(customer, "30.00", cashier)
+    invoice = Invoice.objects.get(customer=customer)
+    too_much = ["Enter an amount of at most 9999999999.99."]
+    for response, field in [
+        (
+            patch_json(
+                manager_client, f"/api/customers/{customer.pk}/account", {"creditLimit": amount}
+            ),
+            "creditLimit",
+        ),
+        (
+            post_json(
+                manager_client,
+                f"/api/invoices/{invoice.pk}/payments",
+                {"amount": amount, "method": "cash"},
+            ),
+            "amount",
+        ),
+        (
+            post_json(
+                manager_client,
+                f"/api/customers/{customer.pk}/store-credit-adjustments",
+                {"amount": amount, "reason": "Too much"},
+            ),
+            "amount",
+        ),
+    ]:
+        assert assert_problem(response, 400)["errors"] == {field: too_much}
+    assert not InvoicePayment.objects.exists()
+    assert not StoreCreditEntry.objects.filter(customer=customer).exists()
+
+
 # ---- /api/invoices ----
 
 
