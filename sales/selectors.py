@@ -1,11 +1,12 @@
 """Reads of sales: filtered lists, a customer's history and the figures a shopkeeper asks about."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Max, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from sales.extensions import RefundedAs, payment_method, sale_prefetches
 from sales.models import Product, Sale
@@ -61,6 +62,11 @@ def sale_paid_in_money(*, sale: Sale) -> Decimal:
     return max(sale.total - in_kind, ZERO)
 
 
+# What a customer paid for a sale after its refunds: lifetime spend and the monthly
+# figures both sum this, so the months of the Insights chart add up to the Orders panel.
+NET_SPEND = F("total") - F("refunded_total")
+
+
 @dataclass(frozen=True)
 class CustomerSalesSummary:
     visits: int
@@ -75,8 +81,8 @@ def customer_sales_summary(*, customer) -> CustomerSalesSummary:
     refunded, in one query: the panel's figures reconcile (spend = sales - refunded)."""
     figures = Sale.objects.filter(customer=customer).aggregate(
         visits=Count("id"),
-        spend=Coalesce(Sum(F("total") - F("refunded_total")), ZERO),
-        average=Avg(F("total") - F("refunded_total")),
+        spend=Coalesce(Sum(NET_SPEND), ZERO),
+        average=Avg(NET_SPEND),
         last=Max("created_at"),
         refunded=Coalesce(Sum("refunded_total"), ZERO),
     )
@@ -87,6 +93,56 @@ def customer_sales_summary(*, customer) -> CustomerSalesSummary:
         last_visit=figures["last"],
         refunded=to_cents(figures["refunded"]),
     )
+
+
+@dataclass(frozen=True)
+class MonthlySales:
+    month: date  # the first day of the month, in the shop's time zone
+    spend: Decimal  # net of refunds, as in ``customer_sales_summary``
+    visits: int
+
+
+def _months_back(first: date, count: int) -> list[date]:
+    """Return the first days of the ``count`` months ending with ``first``'s, oldest first."""
+    index = first.year * 12 + first.month - 1
+    return [
+        date(year, month + 1, 1)
+        for year, month in (divmod(index - back, 12) for back in range(count - 1, -1, -1))
+    ]
+
+
+def customer_monthly_sales(
+    *, customer, months: int = 24, now: datetime | None = None
+) -> list[MonthlySales]:
+    """Return spend (net of refunds) and visits for each of the last ``months`` months, oldest
+    first, months without a sale as zero; one query grouped by month, however long the history.
+
+    Months are calendar months in the shop's time zone (``TIME_ZONE``), so a sale late on
+    the last evening of a month counts in that month, as the shop saw it. A refund counts
+    in the month of its sale, as it does in lifetime spend.
+    """
+    local_now = timezone.localtime(now)
+    calendar = _months_back(date(local_now.year, local_now.month, 1), months)
+    start = datetime(calendar[0].year, calendar[0].month, 1, tzinfo=local_now.tzinfo)
+    rows = (
+        Sale.objects.filter(customer=customer, created_at__gte=start)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(spend=Coalesce(Sum(NET_SPEND), ZERO), visits=Count("id"))
+        .order_by("month")
+    )
+    by_month = {timezone.localtime(row["month"]).date(): row for row in rows}
+    figures = []
+    for month in calendar:
+        row = by_month.get(month)
+        figures.append(
+            MonthlySales(
+                month=month,
+                spend=to_cents(row["spend"]) if row else ZERO,
+                visits=row["visits"] if row else 0,
+            )
+        )
+    return figures
 
 
 def product_search(*, term: str = "", active_only: bool = False) -> QuerySet[Product]:
