@@ -7,9 +7,17 @@ class LoyaltyConfig(AppConfig):
     verbose_name = "Loyalty"
 
     def ready(self) -> None:
-        from loyalty import customer_data, demo, integration, panels, receivers  # noqa: F401 - receivers connect
+        from loyalty import (  # noqa: F401 - receivers connect
+            customer_data,
+            demo,
+            integration,
+            panels,
+            receivers,
+            timeline,
+        )
 
         integration.connect()
         customer_data.connect()
         panels.connect()
         demo.connect()
+        timeline.connect()
