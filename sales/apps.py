@@ -7,9 +7,10 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self) -> None:
-        from sales import customer_data, demo, panels, payment_methods
+        from sales import customer_data, demo, panels, payment_methods, timeline
 
         payment_methods.connect()
         customer_data.connect()
         panels.connect()
         demo.connect()
+        timeline.connect()
