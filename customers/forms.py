@@ -2,6 +2,7 @@
 
 from django import forms
 
+from classicpos.limits import MAX_ID
 from customers.models import EDITABLE_FIELDS, Customer
 from customers.selectors import (
     DEFAULT_ORDERING,
@@ -95,6 +96,21 @@ class DuplicateConfirmationForm(forms.Form):
     def confirms(self, duplicates) -> bool:
         """Return whether every one of ``duplicates`` was shown and accepted."""
         return {item.customer.pk for item in duplicates} <= self.confirmed_ids()
+
+
+class DuplicateQueryForm(forms.Form):
+    """What the "possible duplicates" panel asks about while the cashier types."""
+
+    name = forms.CharField(required=False, strip=False)
+    email = forms.CharField(required=False, strip=False)
+    phone = forms.CharField(required=False, strip=False)
+    # The customer being edited, who is no duplicate of themselves.
+    exclude = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def values(self) -> dict:
+        """Return the fields that parsed; one that did not (``exclude=²``) counts as not given."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 class CustomerListForm(forms.Form):

@@ -203,6 +203,9 @@ def customer_find_duplicates(
     email = _normalized_or_none(validators.normalize_email, email)
     phone = _normalized_or_none(validators.normalize_phone, phone)
     name = " ".join((name or "").split())
+    if "\x00" in name:
+        # No stored name holds a NUL (PostgreSQL text cannot), so none is similar.
+        name = ""
     condition = Q(pk__in=[])
     if email:
         condition |= Q(email__iexact=email)

@@ -4,16 +4,45 @@ Each ``normalize_*`` function returns the value as stored or raises
 ``ValidationError`` with the message shown beside the field.
 """
 
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from classicpos.api.fields import PYTHON_WHITESPACE
+
 NAME_MAX_LENGTH = 200
 ADDRESS_MAX_LENGTH = 500
 
+# Characters that show nothing: a name made only of these (and spaces) is blank.
+INVISIBLE_CHARACTERS = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0"
+)
+# Bidirectional embeddings, overrides and isolates: in a name they reorder the text
+# around it on receipts and screens ("Trojan Source"), so they are refused.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+
+
+def _escaped(characters: str) -> str:
+    """Write a character class's characters as ``\\uXXXX`` for a JSON Schema pattern."""
+    return "".join(ch if ch == "-" else f"\\u{ord(ch):04x}" for ch in characters)
+
+
+# What ``normalize_name`` accepts, as a pattern for the API schema: no NUL or
+# text-direction control, and at least one character that shows.
+NAME_PATTERN = (
+    f"^[^\\u0000{_escaped(BIDI_CONTROLS)}]*"
+    f"[^\\u0000{PYTHON_WHITESPACE}{_escaped(INVISIBLE_CHARACTERS)}{_escaped(BIDI_CONTROLS)}]"
+    f"[^\\u0000{_escaped(BIDI_CONTROLS)}]*$"
+)
+
+
 MESSAGES = {
     "name_required": "Enter a name.",
+    "name_bidi": "Name cannot contain text-direction control characters.",
+    "nul": "Remove the NUL character from this field.",
     "name_too_long": f"Name must be {NAME_MAX_LENGTH} characters or fewer.",
     "email_invalid": "Enter a valid email address.",
     "phone_invalid": "Enter a valid phone number, e.g. 555-201-0123 or +44 20 7946 0958.",
@@ -21,16 +50,32 @@ MESSAGES = {
 }
 
 
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+
+
 def _text(value) -> str:
-    """Return ``value`` as stripped text; None becomes the empty string."""
-    return "" if value is None else str(value).strip()
+    """Return ``value`` as stripped text; None becomes the empty string.
+
+    A NUL character is refused: no database column here can hold one.
+    """
+    text = "" if value is None else str(value).strip()
+    if "\x00" in text:
+        raise ValidationError(MESSAGES["nul"], code="null_characters_not_allowed")
+    return text
 
 
 def normalize_name(value) -> str:
-    """Return the trimmed name, which must have 1 to 200 characters."""
+    """Return the trimmed name, which must have 1 to 200 characters that show.
+
+    Zero-width characters alone make no name, and text-direction controls are
+    refused outright (they would reorder what is printed around the name).
+    """
     name = " ".join(_text(value).split())
-    if not name:
+    if not _INVISIBLE.sub("", name).strip():
         raise ValidationError(MESSAGES["name_required"], code="required")
+    if _BIDI.search(name):
+        raise ValidationError(MESSAGES["name_bidi"], code="invalid")
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError(MESSAGES["name_too_long"], code="max_length")
     return name

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -29,6 +30,7 @@ from customers.forms import (
     CustomerListForm,
     CustomerMergeForm,
     DuplicateConfirmationForm,
+    DuplicateQueryForm,
 )
 from customers.importing import (
     ImportFileError,
@@ -178,9 +180,11 @@ class CustomerFormView(StaffPageMixin, FormView):
     def get_permission_required(self):
         return [CHANGE_CUSTOMER if "pk" in self.kwargs else ADD_CUSTOMER]
 
-    def dispatch(self, request, *args, **kwargs):
-        self.customer = get_object_or_404(Customer, pk=kwargs["pk"]) if "pk" in kwargs else None
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def customer(self) -> Customer | None:
+        # Looked up on first use, after the login and permission checks of dispatch():
+        # a visitor learns nothing about which ids exist.
+        return get_object_or_404(Customer, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
 
     def get_initial(self):
         if self.customer is None:
@@ -262,19 +266,26 @@ class CustomerDuplicatesView(StaffPageMixin, View):
     permission_required = VIEW_CUSTOMER
 
     def get(self, request):
-        exclude = request.GET.get("exclude")
+        values = DuplicateQueryForm(request.GET).values()
         duplicates = customer_find_duplicates(
-            name=request.GET.get("name", ""),
-            email=request.GET.get("email", ""),
-            phone=request.GET.get("phone", ""),
-            exclude_id=int(exclude) if exclude and exclude.isdigit() else None,
+            name=values.get("name", ""),
+            email=values.get("email", ""),
+            phone=values.get("phone", ""),
+            exclude_id=values.get("exclude"),
         )
         return render(request, "customers/_duplicates.html", {"duplicates": duplicates})
 
 
 def _safe_next(request, fallback: str) -> str:
+    """Return the ``next`` path to go back to, when it is a path on this site; else ``fallback``.
+
+    Only a path ("/customers/?page=2") is taken: anything else ("-1", "²") would
+    be read by ``redirect()`` as a view name.
+    """
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, request.is_secure()
+    ):
         return candidate
     return fallback
 

@@ -27,7 +27,14 @@ class ServiceCheckedTextField(serializers.CharField):
     documents its limit on the text as sent.
     """
 
-    def __init__(self, *, required_text: bool = False, max_length: int | None = None, **kwargs):
+    def __init__(
+        self,
+        *,
+        required_text: bool = False,
+        max_length: int | None = None,
+        pattern: str | None = None,
+        **kwargs,
+    ):
         self.required_text = required_text
         # Not "allow_blank" for required text, so the schema does not offer "" either;
         # run_validation() still hands "" to the service.
@@ -35,6 +42,9 @@ class ServiceCheckedTextField(serializers.CharField):
         schema = {"type": "string"}
         if required_text:
             schema.update(minLength=1, pattern=NOT_BLANK)
+        if pattern is not None:
+            # A stricter rule of the service's (it must still refuse NUL and blanks).
+            schema["pattern"] = pattern
         if max_length is not None:
             schema["maxLength"] = max_length
         set_override(self, "field", schema)

@@ -21,7 +21,7 @@ from crm.models import (
     LeadSource,
     LeadStatus,
 )
-from customers.validators import NAME_MAX_LENGTH
+from customers.validators import NAME_MAX_LENGTH, NAME_PATTERN
 
 
 def _text(**kwargs):
@@ -32,7 +32,7 @@ def _text(**kwargs):
 class LeadSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A lead as the API shows it; ``ownerId`` is a staff user's id."""
 
-    name = _text(required_text=True, max_length=NAME_MAX_LENGTH)
+    name = _text(required_text=True, max_length=NAME_MAX_LENGTH, pattern=NAME_PATTERN)
     email = _text(required=False, allow_null=True)
     phone = _text(required=False, allow_null=True)
     phoneDisplay = serializers.CharField(source="phone_display", read_only=True)

@@ -1,9 +1,8 @@
 """Query parameters of ``GET /api/customers``, parsed and checked, then handed to the selector."""
 
 import django_filters
-from django import forms
 
-from classicpos.api.filters import SelectorFilterSet
+from classicpos.api.filters import DateTimeFilter, PointsFilter, SelectorFilterSet
 from customers.selectors import (
     DEFAULT_ORDERING,
     DEFAULT_STATUS,
@@ -12,12 +11,6 @@ from customers.selectors import (
     CustomerListFilters,
     customer_list,
 )
-
-
-class IntegerFilter(django_filters.Filter):
-    """A whole-number parameter: ``minPoints=1.5`` is an error, not 1."""
-
-    field_class = forms.IntegerField
 
 
 class CustomerFilterSet(SelectorFilterSet):
@@ -32,10 +25,10 @@ class CustomerFilterSet(SelectorFilterSet):
         empty_label=None,
         help_text=f"active, inactive or all (default {DEFAULT_STATUS}).",
     )
-    createdAfter = django_filters.IsoDateTimeFilter(method="noop")
-    createdBefore = django_filters.IsoDateTimeFilter(method="noop")
-    minPoints = IntegerFilter(method="noop")
-    maxPoints = IntegerFilter(method="noop")
+    createdAfter = DateTimeFilter(method="noop")
+    createdBefore = DateTimeFilter(method="noop")
+    minPoints = PointsFilter(method="noop")
+    maxPoints = PointsFilter(method="noop")
     ordering = django_filters.ChoiceFilter(
         method="noop",
         choices=[(key, key) for key in ORDERING_CHOICES],

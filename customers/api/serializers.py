@@ -8,19 +8,22 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from classicpos.api.fields import ServiceCheckedTextField
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 from customers.models import EDITABLE_FIELDS, Customer
+from customers.validators import ADDRESS_MAX_LENGTH, NAME_MAX_LENGTH, NAME_PATTERN
 
 
 def _text_in(field: str) -> dict:
-    """Plain text in, validated by the service: one message for forms and the API."""
-    required = field == "name"
-    return {
-        "required": required,
-        "allow_blank": True,
-        "allow_null": not required,
-        "trim_whitespace": False,
-    }
+    """Plain text in, validated by the service: one message for forms and the API.
+
+    The schema states what the service accepts: a name that is not blank, and
+    the lengths it allows.
+    """
+    if field == "name":
+        return {"required_text": True, "max_length": NAME_MAX_LENGTH, "pattern": NAME_PATTERN}
+    max_length = ADDRESS_MAX_LENGTH if field == "address" else None
+    return {"required": False, "allow_null": True, "max_length": max_length}
 
 
 class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
@@ -40,7 +43,11 @@ class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "loyalty_points", "status", "created_at", "updated_at"]
-        extra_kwargs = {field: _text_in(field) for field in EDITABLE_FIELDS}
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        if field_name in EDITABLE_FIELDS:
+            return ServiceCheckedTextField, _text_in(field_name)
+        return super().build_field(field_name, info, model_class, nested_depth)
 
 
 class CustomerMergeSerializer(StrictInputMixin, ApiSerializer):

@@ -6,7 +6,7 @@ from rest_framework import exceptions, parsers, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from classicpos.api.idempotency import IdempotentCreateMixin
+from classicpos.api.idempotency import IdempotentCreateMixin, run_idempotently, validated_key
 from customers import services
 from customers.api.filters import CustomerFilterSet
 from customers.api.serializers import (
@@ -103,6 +103,8 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     @extend_schema(summary="Make an inactive customer active again (idempotent)", request=None)
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
+        # Safe to repeat (the service is idempotent), so no replay; the key is checked all the same.
+        validated_key(request)
         customer = services.customer_restore(customer=self.get_object())
         return Response(self.get_serializer(customer).data)
 
@@ -118,6 +120,10 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
+        # A retry of a merge that went through gets its answer, not "already merged".
+        return run_idempotently(request, lambda: self._merge(request))
+
+    def _merge(self, request) -> Response:
         survivor = self.get_object()
         serializer = CustomerMergeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -146,6 +152,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def anonymise(self, request, pk=None):
+        validated_key(request)
         serializer = CustomerAnonymiseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         customer = services.customer_anonymise(
@@ -172,6 +179,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         parser_classes=[parsers.MultiPartParser, parsers.FormParser],
     )
     def import_customers(self, request):
+        validated_key(request)
         serializer = CustomerImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -104,31 +104,10 @@ BAD_QUERIES = [
 ]
 # Answers known to be wrong, in code this test's author may not change: (kind, method,
 # route) -> labels. Fix the code, then remove them here (the test says when).
-KNOWN_FAULTS: dict[tuple[str, str, str], set[str]] = {
-    # customers/api/filters.py: plain IsoDateTimeFilter, not classicpos' DateTimeFilter.
-    ("queries", "GET", "api/^customers/?$"): {
-        "'createdAfter=9999-12-31T23:59:59-23:59'",
-        "'createdBefore=0001-01-01T00:0... (43 characters)",
-    },
-    # customers/views.py parses ?exclude= by hand (issue 13, defect 3).
-    ("pages", "GET", "customers/duplicates/"): {"GET '²'"},
-    # customers/views.py: the deactivate page's "next" parameter.
-    ("pages", "POST", "customers/<int:pk>/deactivate/"): {
-        "POST '-1'",
-        "POST '1000000000000000000000000000000'",
-        "POST 'a\\x00b'",
-        "POST '²'",
-    },
-}
+KNOWN_FAULTS: dict[tuple[str, str, str], set[str]] = {}
 
 # The same, on PostgreSQL only.
-KNOWN_POSTGRES_FAULTS: dict[tuple[str, str, str], set[str]] = {
-    # customers/api/filters.py hands the offset to PostgreSQL, which refuses +18:28.
-    ("queries", "GET", "api/^customers/?$"): {"'createdAfter=0592-12-03T15:05... (42 characters)"},
-    # customers' forms let NUL characters through; PostgreSQL text cannot hold them.
-    ("pages", "POST", "customers/new/"): {"POST 'a\\x00b'"},
-    ("pages", "POST", "customers/<int:pk>/edit/"): {"POST 'a\\x00b'"},
-}
+KNOWN_POSTGRES_FAULTS: dict[tuple[str, str, str], set[str]] = {}
 
 # Ids in the path that name nothing a database can hold.
 BAD_IDS = [str(2**63), str(2**64), "9" * 30, "0", "00000000001"]

@@ -133,7 +133,6 @@ PUBLIC = {
 # Pages that look their row up before the login check, so an anonymous visitor learns
 # which ids exist (issue 13, defect 11). Expected to fail until that is fixed.
 PROBES_IDS_BEFORE_LOGIN = {
-    "customers/<int:pk>/edit/",
     "customers/<int:pk>/points/adjust/",
     "customers/<int:pk>/credit-limit/",
     "customers/<int:pk>/store-credit/adjust/",

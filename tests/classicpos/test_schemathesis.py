@@ -117,13 +117,6 @@ def manager_token(manager, keep_test_connection):
     return AuthToken.objects.create(manager)[1]
 
 
-# The customer list, create and edit need customers/api (another engineer's, being
-# changed now) to state their rules: minPoints/maxPoints typed and bounded (PointsFilter),
-# a name that is not blank. Until then only "schema-valid request accepted" is not checked
-# there; test_customer_schema_still_awaits_its_fix fails once the fix lands, to end this.
-AWAITING_CUSTOMERS_API = re.compile(r"^/api/customers/(\{id\}/)?$")
-
-
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
@@ -132,18 +125,8 @@ def test_every_operation_keeps_its_contract(case, manager, manager_token):
     if case.method == "DELETE" and case.path == "/api/auth/token":
         # Revoking the token must not log the rest of the run out.
         token = AuthToken.objects.create(manager)[1]
-    positive = [] if AWAITING_CUSTOMERS_API.match(case.path) else [schema_valid_request_accepted]
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
         excluded_checks=[checks.positive_data_acceptance],
-        additional_checks=positive,
+        additional_checks=[schema_valid_request_accepted],
     )
-
-
-def test_customer_schema_still_awaits_its_fix():
-    served = _served_schema()
-    parameters = served["paths"]["/api/customers/"]["get"]["parameters"]
-    min_points = next(p for p in parameters if p["name"] == "minPoints")
-    name = served["components"]["schemas"]["CustomerRequest"]["properties"]["name"]
-    fixed = min_points["schema"].get("type") == "integer" and name.get("minLength") == 1
-    assert not fixed, "customers/api states its rules now: remove AWAITING_CUSTOMERS_API"

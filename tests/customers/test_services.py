@@ -54,6 +54,12 @@ def test_foreign_number_is_kept_in_international_form():
         ({"name": "A", "phone": "12"}, "phone", MESSAGES["phone_invalid"]),
         ({"name": "A", "phone": "call me"}, "phone", MESSAGES["phone_invalid"]),
         ({"name": "A", "address": "y" * 501}, "address", MESSAGES["address_too_long"]),
+        # Only invisible characters make no name; text-direction controls are refused.
+        ({"name": "\u200b\u200d \ufeff"}, "name", MESSAGES["name_required"]),
+        ({"name": "Ann\u202eyrraH"}, "name", MESSAGES["name_bidi"]),
+        ({"name": "\u2067Ann"}, "name", MESSAGES["name_bidi"]),
+        ({"name": "A\x00B"}, "name", MESSAGES["nul"]),
+        ({"name": "A", "address": "1 Main\x00St"}, "address", MESSAGES["nul"]),
     ],
 )
 def test_each_rule_has_its_message_and_nothing_is_saved(fields, field, message):

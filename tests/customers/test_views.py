@@ -203,6 +203,24 @@ def test_deactivate_ignores_an_offsite_next(manager_page):
     assert response["Location"] == f"/customers/{customer.pk}/"
 
 
+@pytest.mark.parametrize("next_value", ["-1", "²", "customers", "a\x00b", "//evil.example/"])
+def test_deactivate_with_a_next_that_is_no_path_goes_to_the_customer(manager_page, next_value):
+    customer = CustomerFactory()
+    response = manager_page.post(f"/customers/{customer.pk}/deactivate/", {"next": next_value})
+    assert response.status_code == 302
+    assert response["Location"] == f"/customers/{customer.pk}/"
+
+
+@pytest.mark.parametrize("exclude", ["²", "-1", "9" * 30, "x"])
+def test_duplicates_with_an_exclude_that_is_no_id_still_answer(manager_page, exclude):
+    CustomerFactory(name="Solo Person", email="solo@example.com")
+    response = manager_page.get(
+        "/customers/duplicates/", {"email": "solo@example.com", "exclude": exclude}
+    )
+    assert response.status_code == 200
+    assert "Solo Person" in response.content.decode()
+
+
 def test_cashier_cannot_deactivate_or_restore(cashier_page):
     customer = CustomerFactory()
     assert "Deactivate" not in cashier_page.get(f"/customers/{customer.pk}/").content.decode()
