@@ -121,7 +121,9 @@ def customer_timeline(
     Raises ``ValueError`` for a cursor this function did not make.
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
-    page = TimelinePage(customer=customer, limit=limit, cursor=decode_cursor(cursor), kind=kind)
+    # Each source is asked for one entry more than the page: when one source holds all
+    # the rest, that extra entry is how the page knows another one follows.
+    page = TimelinePage(customer=customer, limit=limit + 1, cursor=decode_cursor(cursor), kind=kind)
     asked = [
         source
         for source in _sources
@@ -130,7 +132,6 @@ def customer_timeline(
     ]
     streams = [source.entries(page) for source in asked]
     merged = heap_merge(*streams, key=lambda entry: entry.key, reverse=True)
-    # One more than the page, to know whether another page follows.
     entries = list(islice(merged, limit + 1))
     next_cursor = encode_cursor(entries[limit - 1].key) if len(entries) > limit else None
     return Timeline(
