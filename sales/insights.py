@@ -17,7 +17,6 @@ from sales.money import ZERO
 from sales.selectors import MonthlySales
 
 WIDTH = 480
-SLOT = WIDTH // 24  # each month's share of the width, for the usual 24 months
 BAR_GAP = 6
 SPEND_TOP, SPEND_BOTTOM = 30, 130
 VISITS_TOP, VISITS_BOTTOM = 164, 204

@@ -101,25 +101,7 @@ def _same_moment_history(customer, cashier, manager, *, sales: int, refunds: int
     return rung
 
 
-# customers.timeline asks each source for ``limit`` rows and merges ``limit + 1`` to
-# learn whether a page follows; when one source alone holds everything left, the merge
-# gets only ``limit`` and the last pages are dropped (reported, not ours to change).
-DROPS_LAST_PAGES = pytest.mark.xfail(
-    strict=True, reason="customer_timeline asks sources for limit rows, not limit + 1"
-)
-
-
-@pytest.mark.parametrize(
-    "limit",
-    [
-        pytest.param(1, marks=DROPS_LAST_PAGES),
-        pytest.param(2, marks=DROPS_LAST_PAGES),
-        3,
-        5,
-        12,
-        100,
-    ],
-)
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 12, 100])
 def test_paging_through_identical_timestamps_loses_and_repeats_nothing(cashier, manager, limit):
     customer = CustomerFactory()
     _same_moment_history(customer, cashier, manager, sales=7, refunds=5)
@@ -132,6 +114,17 @@ def test_paging_through_identical_timestamps_loses_and_repeats_nothing(cashier, 
     assert {key[1] for key in keys} == {SALE_SOURCE, REFUND_SOURCE}
     assert sum(sizes) == 12
     assert all(size == limit for size in sizes[:-1])
+
+
+@pytest.mark.parametrize(("kind", "count"), [("sale.completed", 7), ("sale.refunded", 5)])
+def test_paging_one_kind_goes_on_to_the_end(cashier, manager, kind, count):
+    """One source then holds everything left: the page still learns that another follows."""
+    customer = CustomerFactory()
+    _same_moment_history(customer, cashier, manager, sales=7, refunds=5)
+    found, sizes = walk(customer, manager, limit=2, kind=kind)
+    assert len({entry.key for entry in found}) == len(found) == count
+    assert {entry.kind for entry in found} == {kind}
+    assert sizes == [2] * (count // 2) + [count % 2]
 
 
 @pytest.mark.parametrize(
