@@ -7,9 +7,17 @@ class AccountingConfig(AppConfig):
     verbose_name = "Accounting"
 
     def ready(self) -> None:
-        from accounting import customer_data, demo, integration, panels, receivers  # noqa: F401 - receivers connect on import
+        from accounting import (  # noqa: F401 - receivers connect on import
+            customer_data,
+            demo,
+            integration,
+            panels,
+            receivers,
+            timeline,
+        )
 
         integration.connect()
         customer_data.connect()
         panels.connect()
         demo.connect()
+        timeline.connect()

@@ -131,12 +131,6 @@ def test_paging_with_shared_timestamps_loses_and_repeats_nothing(
     assert sizes == [3, 3, 3, 3, 0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="customers.timeline asks each source for `limit` rows, then looks for a "
-    "`limit + 1`th to set next_cursor: with one source holding the rest, paging stops "
-    "after the first page",
-)
 def test_the_timeline_pages_through_the_whole_ledger(manager, django_assert_num_queries):
     customer = CustomerFactory()
     expected = _shared_timestamps(customer, manager)
