@@ -7,8 +7,9 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self) -> None:
-        from crm import customer_data, demo, panels
+        from crm import customer_data, demo, panels, timeline
 
         customer_data.connect()
         panels.connect()
         demo.connect()
+        timeline.connect()
