@@ -1,14 +1,21 @@
-"""Customer lists at scale: capped counts on the page, and a fixed, small number of queries.
+"""Customers at scale: capped counts on the page, a fixed number of queries, the seeder.
 
 A million customers must not make a list or search request cost more queries (or a
 ``COUNT(*)`` of every row). The cap is lowered here so that a few rows stand for
 "more than 10,000"; the query budgets are absolute numbers, so a new query per
-request anywhere on these paths fails a test rather than slipping in.
+request anywhere on these paths fails a test rather than slipping in. The seeder
+that builds a million customers must give the same customers however it loads
+them, and say how far it got.
 """
 
+import io
+import random
 import re
 
+import phonenumbers
 import pytest
+from django.core.management import call_command
+from django.core.management.base import OutputWrapper
 from django.core.paginator import EmptyPage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +23,8 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from classicpos.api.pagination import AtLeast, CappedPaginator
+from classicpos.management.commands import seed_demo
+from customers import demo
 from customers.models import Customer
 from tests.customers.factories import CustomerFactory
 
@@ -245,3 +254,173 @@ def test_a_session_costs_its_first_page_four_queries_more(manager_page, searchab
         manager_page.get("/customers/?search=king")
     assert len(first) == len(second) + 4
     assert len(second) == PAGE_AUTH_QUERIES + LIST_QUERIES
+
+
+# --- seeding at scale ---------------------------------------------------------------------
+
+
+def test_the_generator_draws_what_choice_randint_and_randrange_draw():
+    """The seeder calls ``Random._randbelow`` directly (the public helpers' checks cost a
+    third of a million-row load); on this Python it must give the public helpers' numbers,
+    or the same seed would stop giving the same demo shop."""
+    public, direct = random.Random(7), random.Random(7)
+    for n in (5, 59, 230, 999, 10**7, 10**8):
+        assert [public.choice(range(n)) for _ in range(50)] == [
+            direct._randbelow(n) for _ in range(50)
+        ]
+        assert public.randint(1, n) == 1 + direct._randbelow(n)
+        assert public.randrange(n) == direct._randbelow(n)
+
+
+def test_seed_42_gives_the_customers_it_always_gave():
+    rows = list(demo.demo_customer_rows(1, 3, random.Random(42)))
+    assert [row[:4] for row in rows] == [
+        ("João Brown", "jbrown.1@yahoo.com", "+12125146316", "755 Pine St, Springfield, IL 62701"),
+        (
+            "Zoë Smith-Jones",
+            "zoe_smithjones.2@outlook.com",
+            "+14152098246",
+            "224 Park Ave, Sydney NSW 2000",
+        ),
+        (
+            "Seo-yeon Choi",
+            "seoyeonchoi1994.3@hotmail.com",
+            "+15148231148",
+            "460 Rue de la Paix, Springfield, IL 62701",
+        ),
+    ]
+    if connection.vendor == "sqlite":
+        assert rows[0][6:] == ("2018-01-01 00:04:00", "2018-01-01 00:04:00")
+
+
+def test_demo_customers_are_varied_and_realistic():
+    rows = list(demo.demo_customer_rows(1, 20_000, random.Random(42)))
+    names = [row[0] for row in rows]
+    firsts = {name.split()[0] for name in names}
+    lasts = {name.rsplit(" ", 1)[-1] for name in names}
+    # Not 30 x 30: hundreds of first and last names, most full names different.
+    assert len(firsts) > 150
+    assert len(lasts) > 150
+    assert len(set(names)) > 10_000
+    assert any("'" in name for name in names)
+    assert any("-" in name.split()[-1] for name in names)
+    assert any(not name.isascii() for name in names)
+    assert any(len(name.split()) >= 3 for name in names)
+    emails = [row[1] for row in rows if row[1]]
+    assert len(emails) == len(set(emails))
+    assert 0.75 < len(emails) / len(rows) < 0.85
+    assert len({email.split("@")[1] for email in emails}) >= 10
+    # Phones are stored as E.164, as every saved phone is; shown in each country's format.
+    phones = [row[2] for row in rows if row[2]]
+    assert len({phonenumbers.parse(phone).country_code for phone in phones}) >= 7
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(phone)) for phone in phones[:500])
+    assert 0.7 < sum(1 for row in rows if row[3]) / len(rows) < 0.8
+    inactive = sum(1 for row in rows if row[5] == "inactive")
+    assert inactive == len(rows) // 17
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the bulk load is SQLite's")
+def test_a_bulk_load_gives_the_rows_indexes_and_search_that_inserts_give(monkeypatch):
+    monkeypatch.setattr(demo, "BULK_LOAD_ROWS", 100)
+    schema_sql = (
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name LIKE 'customers%' ORDER BY name"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(schema_sql)
+        schema = cursor.fetchall()
+    heard = []
+    created = demo.seed_customers(
+        count=300, batch_size=120, progress=lambda *args, **kwargs: heard.append((args, kwargs))
+    )
+    assert created == 300
+    assert heard == [
+        ((120, 300), {}),
+        ((240, 300), {}),
+        ((300, 300), {}),
+        ((300, 300), {"stage": "building indexes"}),
+        ((300, 300), {"stage": "building the search index"}),
+    ]
+    columns = ("name", "email", "phone", "address", "loyalty_points", "status")
+    expected = [row[:6] for row in demo.demo_customer_rows(1, 300, random.Random(42))]
+    assert list(Customer.objects.order_by("id").values_list(*columns)) == expected
+    with connection.cursor() as cursor:
+        cursor.execute(schema_sql)
+        assert cursor.fetchall() == schema  # every index and trigger back, as written
+        cursor.execute(
+            "INSERT INTO customers_search(customers_search, rank) VALUES ('integrity-check', 1)"
+        )
+    for term in ("son", "gmail", "415", "o'b", "jo"):
+        found = set(Customer.objects.search(term).values_list("id", flat=True))
+        assert found == set(Customer.objects.search_unindexed(term).values_list("id", flat=True))
+    # The triggers work again: a changed customer is found by its new name.
+    Customer.objects.filter(pk=1).update(name="Zyxw Quorra")
+    assert list(Customer.objects.search("quorra").values_list("id", flat=True)) == [1]
+
+
+def test_a_few_more_customers_on_a_big_table_go_in_row_by_row(monkeypatch):
+    """Rebuilding every index costs the whole table: worth it only for a load at least
+    as big as what is there."""
+    monkeypatch.setattr(demo, "BULK_LOAD_ROWS", 100)
+    demo.seed_customers(count=300)
+    heard = []
+    demo.seed_customers(count=150, progress=lambda *args, **kwargs: heard.append(kwargs))
+    assert heard == [{}]
+    assert Customer.objects.count() == 450
+    assert (
+        Customer.objects.search("gmail").count()
+        == Customer.objects.search_unindexed("gmail").count()
+    )
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_is_one_line_rewritten(monkeypatch):
+    clock = iter([0.0, 38.4, 60.0, 95.0])
+    monkeypatch.setattr(seed_demo.time, "monotonic", lambda: next(clock))
+    out = Terminal()
+    progress = seed_demo.Progress("customers", OutputWrapper(out), terminal=True)
+    progress(420_000, 1_000_000)
+    progress(1_000_000, 1_000_000, stage="building indexes")
+    progress.finish()
+    lines = out.getvalue().split("\r")
+    assert out.getvalue().count("\n") == 1
+    assert [line.rstrip() for line in lines[1:]] == [
+        "customers 420,000/1,000,000 (42%) 38 s",
+        "customers 1,000,000/1,000,000 (100%) 60 s, building indexes",
+        "customers 1,000,000/1,000,000 (100%) 95 s, done",
+    ]
+
+
+def test_progress_in_a_log_is_a_plain_line_every_ten_seconds_and_at_each_stage(monkeypatch):
+    clock = iter([0.0, 1.0, 5.0, 12.0, 13.0, 14.0, 20.0])
+    monkeypatch.setattr(seed_demo.time, "monotonic", lambda: next(clock))
+    out = io.StringIO()
+    progress = seed_demo.Progress("customers", OutputWrapper(out), terminal=False)
+    progress(100_000, 500_000)
+    progress(200_000, 500_000)  # 4 s after the last line: not yet
+    progress(300_000, 500_000)  # 11 s after it
+    progress(500_000, 500_000)
+    progress(500_000, 500_000, stage="building indexes")
+    progress.finish()
+    assert "\r" not in out.getvalue()
+    assert out.getvalue().splitlines() == [
+        "customers 100,000/500,000 (20%) 1 s",
+        "customers 300,000/500,000 (60%) 12 s",
+        "customers 500,000/500,000 (100%) 14 s, building indexes",
+        "customers 500,000/500,000 (100%) 20 s, done",
+    ]
+
+
+def test_seed_demo_shows_progress_unless_told_to_be_quiet(monkeypatch):
+    monkeypatch.setattr(seed_demo, "PROGRESS_FROM", 10)
+    out = io.StringIO()
+    call_command("seed_demo", "--customers", "30", "--sales", "0", stdout=out)
+    assert re.search(r"^customers 30/30 \(100%\) \d+ s, done$", out.getvalue(), re.M)
+    assert "Created 30 demo customers." in out.getvalue()
+    quiet = io.StringIO()
+    call_command("seed_demo", "--customers", "30", "--sales", "0", "--verbosity", "0", stdout=quiet)
+    assert quiet.getvalue() == ""
+    assert Customer.objects.count() == 60
