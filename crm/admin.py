@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from crm import services
 from crm.models import Activity, Lead, LeadStatus
+from customers.models import Channel
 
 
 class LeadAdminForm(forms.ModelForm):
@@ -85,7 +86,7 @@ class LeadAdmin(admin.ModelAdmin):
         linked = created = 0
         for lead in queryset.exclude(status=LeadStatus.CONVERTED):
             try:
-                result = services.lead_convert(lead=lead, user=request.user)
+                result = services.lead_convert(lead=lead, user=request.user, channel=Channel.ADMIN)
             except ValidationError as error:
                 self.message_user(request, f"{lead.name}: {error.messages[0]}", messages.ERROR)
                 continue

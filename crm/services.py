@@ -16,7 +16,7 @@ from crm import locks
 from crm.models import Activity, ActivityKind, Lead, LeadSource, LeadStatus
 from crm.selectors import lead_conversion_plan, lead_matching_customer
 from customers import services as customer_services
-from customers.models import Customer
+from customers.models import Channel, Customer
 
 REASSIGN_PERMISSION = "crm.reassign_lead"
 MARK_LOST_PERMISSION = "crm.mark_lead_lost"
@@ -134,13 +134,14 @@ class ConversionResult:
 
 
 @transaction.atomic
-def lead_convert(*, lead: Lead, user) -> ConversionResult:
+def lead_convert(*, lead: Lead, user, channel: str = Channel.PAGE) -> ConversionResult:
     """Turn a lead into a customer without a duplicate; converting again changes nothing.
 
     An existing customer with the same email (any case) or phone (any format) is
     linked; otherwise one is created through the customer service. The lead's
     activities move to the customer. An inactive match is restored when ``user``
-    may restore customers; otherwise the conversion is refused.
+    may restore customers; otherwise the conversion is refused. ``channel`` says
+    where the conversion came from, for the customer's history.
     """
     # Locks in the documented order: the matching customer, then the lead.
     match, _ = lead_matching_customer(lead=lead)
@@ -161,13 +162,15 @@ def lead_convert(*, lead: Lead, user) -> ConversionResult:
         )
     if plan.customer is None:
         customer = customer_services.customer_create(
-            name=lead.name, email=lead.email, phone=lead.phone
+            name=lead.name, email=lead.email, phone=lead.phone, actor=user, channel=channel
         )
         created = True
     else:
         customer = plan.customer
         if plan.restore:
-            customer = customer_services.customer_restore(customer=customer)
+            customer = customer_services.customer_restore(
+                customer=customer, actor=user, channel=channel
+            )
         created = False
 
     now = timezone.now()

@@ -4,8 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 
 from customers import services
-from customers.models import EDITABLE_FIELDS, Customer
-from customers.permissions import DEACTIVATE_CUSTOMER
+from customers.models import EDITABLE_FIELDS, Channel, Customer, CustomerEvent, Tag
+from customers.permissions import DEACTIVATE_CUSTOMER, TAG_CUSTOMER
+
+
+def change_by(request) -> dict:
+    """Return who changes a customer in the admin, as the services record it."""
+    return {"actor": request.user, "channel": Channel.ADMIN}
 
 
 class CustomerAdminForm(forms.ModelForm):
@@ -19,6 +24,8 @@ class CustomerAdminForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"size": 60}),
             "phone": forms.TextInput(attrs={"size": 30}),
             "address": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "birthday": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -35,6 +42,7 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ["status", "created_at"]
     search_fields = ["name", "email", "phone"]
     readonly_fields = ["loyalty_points", "status", "created_at", "updated_at"]
+    filter_horizontal = ["tags"]
     ordering = ["name", "id"]
     actions = ["deactivate_selected", "restore_selected"]
     list_per_page = 50
@@ -58,18 +66,38 @@ class CustomerAdmin(admin.ModelAdmin):
         # A customer with history must never vanish: deactivate instead.
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.has_perm(TAG_CUSTOMER):
+            form.base_fields.pop("tags", None)
+        return form
+
     def save_model(self, request, obj, form, change):
-        data = {field: form.cleaned_data.get(field) for field in EDITABLE_FIELDS}
+        data = {
+            field: form.cleaned_data.get(field)
+            for field in EDITABLE_FIELDS
+            if field in form.cleaned_data
+        }
+        if "tags" in data:
+            data["tags"] = [tag.name for tag in data["tags"] or []]
         if change:
-            services.customer_update(customer=obj, data=data)
+            # The form has already copied its values onto ``obj``: the service compares
+            # them with the stored row, so it gets that row.
+            stored = Customer.objects.get(pk=obj.pk)
+            services.customer_update(customer=stored, data=data, **change_by(request))
         else:
-            obj.pk = services.customer_create(**data).pk
+            obj.pk = services.customer_create(**data, **change_by(request)).pk
             obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        """Tags were set by the service (with its event); the form must not set them again."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(description="Deactivate selected customers", permissions=["deactivate"])
     def deactivate_selected(self, request, queryset):
         for customer in queryset:
-            services.customer_deactivate(customer=customer)
+            services.customer_deactivate(customer=customer, **change_by(request))
         self.message_user(request, f"Deactivated {queryset.count()} customer(s).", messages.SUCCESS)
 
     @admin.action(description="Restore selected customers", permissions=["deactivate"])
@@ -78,7 +106,7 @@ class CustomerAdmin(admin.ModelAdmin):
         for customer in queryset:
             if services.customer_is_closed(customer):
                 continue
-            services.customer_restore(customer=customer)
+            services.customer_restore(customer=customer, **change_by(request))
             restored += 1
         self.message_user(request, f"Restored {restored} customer(s).", messages.SUCCESS)
         if restored < queryset.count():
@@ -90,3 +118,32 @@ class CustomerAdmin(admin.ModelAdmin):
 
     def has_deactivate_permission(self, request) -> bool:
         return request.user.has_perm(DEACTIVATE_CUSTOMER)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Managers name the tags; putting them on customers happens on the customer."""
+
+    list_display = ["name"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+@admin.register(CustomerEvent)
+class CustomerEventAdmin(admin.ModelAdmin):
+    """The history, read-only: events are never edited or deleted."""
+
+    list_display = ["at", "customer", "kind", "actor", "channel"]
+    list_filter = ["kind", "channel"]
+    list_select_related = ["customer", "actor"]
+    raw_id_fields = ["customer"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

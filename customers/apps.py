@@ -7,6 +7,8 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
-        from customers import demo
+        from customers import demo, history, panels
 
         demo.connect()
+        history.connect()
+        panels.connect()

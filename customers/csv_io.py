@@ -20,7 +20,18 @@ BASE_COLUMNS = (
     ("email", "email"),
     ("phone", "phone"),
     ("address", "address"),
+    ("birthday", "birthday"),
+    ("preferred_contact", "preferredContact"),
+    ("email_consent", "emailConsent"),
+    ("sms_consent", "smsConsent"),
+    ("tags", "tags"),
+    ("note", "note"),
 )
+# How a file writes a consent and a list of tags; the import reads the same back.
+YES, NO = "yes", "no"
+CONSENT_VALUES = {"yes": True, "y": True, "true": True, "1": True}
+CONSENT_VALUES |= {"no": False, "n": False, "false": False, "0": False}
+TAG_SEPARATOR = "; "
 STATUS_COLUMN = ("status", "status")
 
 # Other headers people's files use for the same columns (compared after folding,
@@ -31,7 +42,33 @@ ALIASES = {
     "phone": ("phone number", "telephone", "tel", "mobile", "cell", "mobile phone"),
     "address": ("street address", "postal address", "full address"),
     "status": ("state", "active"),
+    "birthday": ("date of birth", "dob", "birth date"),
+    "preferred_contact": ("contact preference", "preferred contact method"),
+    "email_consent": ("email marketing", "marketing emails", "email opt in"),
+    "sms_consent": ("sms marketing", "marketing texts", "sms opt in"),
+    "tags": ("labels", "groups"),
+    "note": ("notes", "comment", "comments"),
 }
+
+
+def export_value(field: str, value):
+    """Return a customer's value as the file writes it (consents as yes/no, tags joined)."""
+    if field in ("email_consent", "sms_consent"):
+        return YES if value else NO
+    if field == "tags":
+        return TAG_SEPARATOR.join(value)
+    return value
+
+
+def import_value(field: str, text: str):
+    """Return a cell's text as the service takes it; raise ValueError(message) when unreadable."""
+    if field in ("email_consent", "sms_consent"):
+        if text.casefold() not in CONSENT_VALUES:
+            raise ValueError("Enter yes or no.")
+        return CONSENT_VALUES[text.casefold()]
+    if field == "tags":
+        return [name for name in re.split("[;,]", text) if name.strip()]
+    return text
 
 
 def columns() -> list[tuple[str, str]]:

@@ -3,21 +3,28 @@
 from django import forms
 
 from classicpos.limits import MAX_ID
-from customers.models import EDITABLE_FIELDS, Customer
+from customers.models import CONTACT_FIELDS, EDITABLE_FIELDS, MERGEABLE_FIELDS, Customer
 from customers.selectors import (
     DEFAULT_ORDERING,
     ORDERING_CHOICES,
     PAGE_DEFAULT_STATUS,
     STATUS_CHOICES,
 )
-from customers.validators import ADDRESS_MAX_LENGTH, NAME_MAX_LENGTH
+from customers.validators import (
+    ADDRESS_MAX_LENGTH,
+    MAX_TAGS,
+    NAME_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    TAG_MAX_LENGTH,
+)
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 
 
 class CustomerForm(forms.ModelForm):
-    """Add, edit and the till's quick-add share this form, built from ``EDITABLE_FIELDS``.
+    """Add and edit share this form, built from ``EDITABLE_FIELDS``; the till's quick-add
+    asks for the contact fields only (``QuickAddCustomerForm``).
 
     It only collects text: the customer service checks every rule at once (so
     the model validation a ModelForm would run is skipped here), and the page
@@ -27,6 +34,18 @@ class CustomerForm(forms.ModelForm):
 
     # The fields the "possible duplicates" panel watches while the cashier types.
     DUPLICATE_FIELDS = ("name", "email", "phone")
+
+    # Text in, so the service's messages are the ones shown (a date input sends YYYY-MM-DD).
+    birthday = forms.CharField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        help_text="Optional: for birthday greetings and the list's birthday filter.",
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=(TAG_MAX_LENGTH + 2) * MAX_TAGS,
+        help_text="Separate tags with commas, e.g. VIP, wholesale. A new name creates the tag.",
+    )
 
     class Meta:
         model = Customer
@@ -48,20 +67,36 @@ class CustomerForm(forms.ModelForm):
             "address": forms.Textarea(
                 attrs={"rows": 3, "autocomplete": "street-address", "maxlength": ADDRESS_MAX_LENGTH}
             ),
+            "note": forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
+        }
+        labels = {
+            "email_consent": "Agrees to marketing emails",
+            "sms_consent": "Agrees to marketing text messages",
+            "note": "Pinned note",
         }
         help_texts = {
             "name": "Required. Up to 200 characters.",
             "phone": "Any format: 555-201-0123, (415) 555 2671 or +44 20 7946 0958.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_tag: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not can_tag:
+            # Only a Manager puts tags on customers; the page shows them read-only.
+            del self.fields["tags"]
+        if "preferred_contact" in self.fields:
+            # Left out, it means "no preference" (the service's default).
+            self.fields["preferred_contact"].required = False
         for name, field in self.fields.items():
             field.strip = False
             field.widget.attrs["data-field"] = name
         if self.prefix:
             # Embedded in another page (the till's modal): that page decides the focus.
             self.fields["name"].widget.attrs.pop("autofocus", None)
+
+    def clean_tags(self) -> list[str]:
+        """Return the typed tag names as a list; the service trims and checks them."""
+        return [name for name in self.cleaned_data["tags"].split(",") if name.strip()]
 
     def _post_clean(self):
         """Skip the model's validation: ``customer_create``/``customer_update`` run it once."""
@@ -74,6 +109,18 @@ class CustomerForm(forms.ModelForm):
         for field in self.fields.values():
             field.widget.attrs.pop("autofocus", None)
         self.fields[in_error[0]].widget.attrs["autofocus"] = True
+
+
+class QuickAddCustomerForm(CustomerForm):
+    """The till's "New customer": the contact fields only, so a sale is not held up."""
+
+    class Meta(CustomerForm.Meta):
+        fields = CONTACT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, can_tag=False, **kwargs)
+        for name in ("birthday", "tags"):
+            self.fields.pop(name, None)
 
 
 class DuplicateConfirmationForm(forms.Form):
@@ -191,7 +238,7 @@ class CustomerMergeForm(forms.Form):
         ]
         self.fields["survivor"].initial = "first"
         self.differing = []
-        for name in EDITABLE_FIELDS:
+        for name in MERGEABLE_FIELDS:
             ours, theirs = self.display(first, name), self.display(second, name)
             if ours == theirs:
                 continue
@@ -205,7 +252,14 @@ class CustomerMergeForm(forms.Form):
 
     @staticmethod
     def display(customer: Customer, name: str) -> str:
-        return customer.phone_display if name == "phone" else (getattr(customer, name) or "")
+        if name == "phone":
+            return customer.phone_display
+        if name == "preferred_contact":
+            return customer.get_preferred_contact_display()
+        value = getattr(customer, name)
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return "" if value is None else str(value)
 
     def merge_arguments(self) -> dict:
         """Return the service's ``survivor``, ``duplicate`` and ``fields`` from the choices."""

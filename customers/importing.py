@@ -29,7 +29,14 @@ from django.db.models.functions import Lower
 
 from customers import csv_io, services, validators
 from customers.extensions import import_columns
-from customers.models import EDITABLE_FIELDS, Customer, CustomerStatus
+from customers.models import (
+    CONTACT_FIELDS,
+    EDITABLE_FIELDS,
+    PROFILE_FIELDS,
+    Channel,
+    Customer,
+    CustomerStatus,
+)
 
 BATCH_SIZE = 500
 STATUS_VALUES = {"active": CustomerStatus.ACTIVE, "inactive": CustomerStatus.INACTIVE}
@@ -199,6 +206,7 @@ class _Batch:
         self.header = header
         self.skip_existing = skip_existing
         self.user = user
+        self.change_by = {"actor": user, "channel": Channel.IMPORT}
         self.report = ImportReport()
         self.by_email: dict[str, Customer] = {}
         self.by_phone: dict[str, list[Customer]] = {}
@@ -222,7 +230,15 @@ class _Batch:
             return csv_io.restore(value.strip())
 
         errors = {}
-        data = {name: cell(name) for name in EDITABLE_FIELDS if cell(name)}
+        data = {}
+        for name in EDITABLE_FIELDS:
+            text = cell(name)
+            if not text:
+                continue
+            try:
+                data[name] = csv_io.import_value(name, text)
+            except ValueError as error:
+                errors[name] = [str(error)]
         status = cell("status").casefold() or None
         if status is not None and status not in STATUS_VALUES:
             errors["status"] = ["Enter active or inactive."]
@@ -330,8 +346,10 @@ class _Batch:
         changed = {
             name: getattr(candidate, name)
             for name in row.data
-            if getattr(candidate, name) != getattr(existing, name)
+            if name != "tags" and getattr(candidate, name) != getattr(existing, name)
         }
+        if "tags" in row.data and _tag_key(candidate.pending_tags) != _tag_key(_tags_of(existing)):
+            changed["tags"] = candidate.pending_tags
         status_changes = row.status is not None and row.status != existing.status
         if not changed and not status_changes:
             self.report.unchanged += 1
@@ -339,16 +357,16 @@ class _Batch:
         if existing.pk is None:
             # Created by an earlier row of this batch: not saved yet, so change it in place.
             for name, value in changed.items():
-                setattr(existing, name, value)
+                setattr(existing, "pending_tags" if name == "tags" else name, value)
             if status_changes:
                 existing.status = row.status
         else:
             if changed:
-                services.customer_update(customer=existing, data=changed)
+                services.customer_update(customer=existing, data=changed, **self.change_by)
             if status_changes and row.status == CustomerStatus.INACTIVE:
-                services.customer_deactivate(customer=existing)
+                services.customer_deactivate(customer=existing, **self.change_by)
             elif status_changes:
-                services.customer_restore(customer=existing)
+                services.customer_restore(customer=existing, **self.change_by)
         self.remember(existing)
         self.report.updated += 1
 
@@ -359,7 +377,7 @@ class _Batch:
         customers = [customer for customer, _, _ in self.new]
         try:
             with transaction.atomic():
-                Customer.objects.bulk_create(customers)
+                services.customer_create_many(customers=customers, **self.change_by)
         except IntegrityError:
             # A till saved one of these emails meanwhile: create one by one, as the form would.
             self.save_one_by_one()
@@ -375,16 +393,28 @@ class _Batch:
     def save_one_by_one(self) -> None:
         for customer, _, number in self.new:
             try:
-                created = services.customer_create(
-                    **{name: getattr(customer, name) for name in EDITABLE_FIELDS}
-                )
+                values = {name: getattr(customer, name) for name in CONTACT_FIELDS + PROFILE_FIELDS}
+                if hasattr(customer, "pending_tags"):
+                    values["tags"] = customer.pending_tags
+                created = services.customer_create(**values, **self.change_by)
             except ValidationError as error:
                 self.report.created -= 1
                 self.error(number, error)
                 continue
             if customer.status == CustomerStatus.INACTIVE:
-                services.customer_deactivate(customer=created)
+                services.customer_deactivate(customer=created, **self.change_by)
             customer.pk = created.pk
+
+
+def _tags_of(customer: Customer) -> list[str]:
+    """Return a customer's tag names; one created earlier in the batch has them pending."""
+    if customer.pk is None:
+        return getattr(customer, "pending_tags", [])
+    return [tag.name for tag in customer.tags.all()]
+
+
+def _tag_key(names) -> list[str]:
+    return sorted(name.lower() for name in names)
 
 
 def count_rows(binary, *, encoding: str = "utf-8") -> int:

@@ -4,19 +4,42 @@ The table follows the specification exactly (``customers`` with camelCase
 columns such as ``loyaltyPoints``); Python uses snake_case attributes.
 """
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from customers import validators
 
 # The fields staff and integrations edit, in form order. The serializer, the admin
-# form, the page form and its template, the till's quick-add and the services all
-# take them from here; everything else on a customer is bookkeeping.
-EDITABLE_FIELDS = ("name", "email", "phone", "address")
+# form, the page form and its template, the services and the CSV columns all take
+# them from here; everything else on a customer is bookkeeping. The till's
+# quick-add asks for the contact fields only.
+CONTACT_FIELDS = ("name", "email", "phone", "address")
+PROFILE_FIELDS = (
+    "birthday",
+    "preferred_contact",
+    "email_consent",
+    "sms_consent",
+    "note",
+)
+EDITABLE_FIELDS = (*CONTACT_FIELDS, *PROFILE_FIELDS, "tags")
+# What a merge chooses field by field (tags are the union of both customers').
+MERGEABLE_FIELDS = (*CONTACT_FIELDS, *PROFILE_FIELDS)
+# The fields whose changes are personal data: an erasure blanks them in the history too.
+PERSONAL_FIELDS = ("name", "email", "phone", "address", "birthday", "note")
+
+
+class PreferredContact(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    SMS = "sms", "Text message"
+    NONE = "none", "No preference"
 
 
 class CustomerStatus(models.TextChoices):
@@ -73,6 +96,23 @@ class CustomerQuerySet(models.QuerySet):
             # matches lazily, so a LIMIT stops it early even for a common word.
             queryset = queryset.filter(search_entry__document__match=_fts_query(words))
         return queryset
+
+    def with_tag_names(self):
+        """Add ``tag_names`` (a JSON list) to each row: a page's tags in the same query.
+
+        A subquery in the select list runs only for the rows of the page, so a
+        list stays one query instead of one more for its tags.
+        """
+        vendor = connections[self.db].vendor
+        aggregate = "json_agg(t.name)" if vendor == "postgresql" else "json_group_array(t.name)"
+        return self.annotate(
+            tag_names=RawSQL(  # noqa: S611 - constant SQL, no user input
+                f"SELECT {aggregate} FROM customers_tags ct "  # noqa: S608
+                "JOIN customer_tag_names t ON t.id = ct.tag_id "
+                "WHERE ct.customer_id = customers.id",
+                (),
+            )
+        )
 
     def search_unindexed(self, term: str | None):
         """Return ``search``'s matches by ``LIKE`` alone: the reference tests and benchmarks use."""
@@ -203,6 +243,25 @@ class Customer(models.Model):
     )
     created_at = models.DateTimeField(db_column="createdAt", auto_now_add=True)
     updated_at = models.DateTimeField(db_column="updatedAt", auto_now=True)
+    birthday = models.DateField(null=True, blank=True)
+    # The birthday's month * 100 + day (March 14 -> 314), kept by clean(): "birthdays
+    # this week" is then a lookup in an index, whatever the year of birth.
+    birthday_md = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    preferred_contact = models.TextField(
+        choices=PreferredContact.choices,
+        default=PreferredContact.NONE,
+        db_default=PreferredContact.NONE,
+        blank=True,
+        verbose_name="preferred contact",
+    )
+    email_consent = models.BooleanField(
+        default=False, db_default=False, verbose_name="email marketing consent"
+    )
+    sms_consent = models.BooleanField(
+        default=False, db_default=False, verbose_name="text message marketing consent"
+    )
+    note = models.TextField(null=True, blank=True)  # noqa: DJ001
+    tags = models.ManyToManyField("Tag", blank=True, related_name="customers")
 
     objects = CustomerQuerySet.as_manager()
 
@@ -215,6 +274,7 @@ class Customer(models.Model):
             ("export_customer", "Can export customers to a CSV file"),
             ("merge_customer", "Can merge duplicate customers"),
             ("anonymise_customer", "Can erase a customer's personal data"),
+            ("tag_customer", "Can tag customers"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -245,6 +305,17 @@ class Customer(models.Model):
             # The list's status filter combined with each sortable column.
             models.Index(fields=["status", "loyalty_points"], name="customers_status_points_idx"),
             models.Index(fields=["status", "created_at"], name="customers_status_created_idx"),
+            models.Index(fields=["birthday_md"], name="customers_birthday_md_idx"),
+            models.Index(
+                fields=["email_consent"],
+                name="customers_email_consent_idx",
+                condition=models.Q(email_consent=True),
+            ),
+            models.Index(
+                fields=["sms_consent"],
+                name="customers_sms_consent_idx",
+                condition=models.Q(sms_consent=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -252,6 +323,10 @@ class Customer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("customers:detail", kwargs={"pk": self.pk})
+
+    def clean_fields(self, exclude=None) -> None:
+        """Leave the editable fields to ``clean()``: one message per field, the validators'."""
+        super().clean_fields(exclude={*(exclude or ()), *CONTACT_FIELDS, *PROFILE_FIELDS})
 
     def clean(self) -> None:
         """Normalise every field through the shared validators, collecting all errors."""
@@ -261,11 +336,19 @@ class Customer(models.Model):
             ("email", validators.normalize_email),
             ("phone", validators.normalize_phone),
             ("address", validators.normalize_address),
+            ("birthday", validators.normalize_birthday),
+            ("preferred_contact", validators.normalize_preferred_contact),
+            ("email_consent", validators.normalize_consent),
+            ("sms_consent", validators.normalize_consent),
+            ("note", validators.normalize_note),
         ):
             try:
                 setattr(self, field, normalize(getattr(self, field)))
             except ValidationError as error:
                 errors[field] = error.messages
+        if "birthday" not in errors:
+            birthday = self.birthday
+            self.birthday_md = birthday.month * 100 + birthday.day if birthday else None
         if "email" not in errors:
             duplicate = self.find_email_owner()
             if duplicate is not None:
@@ -286,6 +369,15 @@ class Customer(models.Model):
         if self.pk is not None:
             others = others.exclude(pk=self.pk)
         return others.order_by("id").first()
+
+    def tag_name_list(self) -> list[str]:
+        """Return the tag names, alphabetically; from ``with_tag_names()`` when the row has them."""
+        if "tag_names" in self.__dict__:
+            names = self.tag_names
+            names = json.loads(names) if isinstance(names, str) else (names or [])
+        else:
+            names = [tag.name for tag in self.tags.all()] if self.pk else []
+        return sorted(names, key=str.lower)
 
     @property
     def is_active(self) -> bool:
@@ -387,3 +479,114 @@ class CustomerErasure(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.customer_id} anonymised"
+
+
+class Tag(models.Model):
+    """A label Managers put on customers ("VIP", "wholesale") to find and group them."""
+
+    name = models.TextField()
+
+    class Meta:
+        db_table = "customer_tag_names"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="customer_tag_name_unique_ci",
+                violation_error_message="A tag with this name already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    """Where a change to a customer came from."""
+
+    PAGE = "page", "Staff page"
+    API = "api", "API"
+    ADMIN = "admin", "Admin"
+    IMPORT = "import", "Import"
+    COMMAND = "command", "Command"
+
+
+class CustomerEventKind(models.TextChoices):
+    CREATED = "customer.created", "Created"
+    CHANGED = "customer.changed", "Changed"
+    DEACTIVATED = "customer.deactivated", "Deactivated"
+    RESTORED = "customer.restored", "Restored"
+    MERGED = "customer.merged", "Merged a duplicate in"
+    MERGED_AWAY = "customer.merged_away", "Merged into another customer"
+    ANONYMISED = "customer.anonymised", "Personal data erased"
+
+
+class CustomerEventQuerySet(models.QuerySet):
+    """Events are written once: bulk updates and deletes are refused here too."""
+
+    def update(self, **kwargs):
+        raise TypeError("Customer events are never changed.")
+
+    def delete(self):
+        raise TypeError("Customer events are never deleted.")
+
+    def blank_personal_data(self) -> int:
+        """Blank the old and new values of personal fields in these events (an erasure).
+
+        The one change an event ever takes: the person asked to be forgotten, so
+        their old email or phone must not survive in the history. The event
+        itself (what happened, when, by whom) stays.
+        """
+        blanked = 0
+        for event in self.exclude(changes={}):
+            changes = {
+                field: [None, None] if field in PERSONAL_FIELDS else values
+                for field, values in event.changes.items()
+            }
+            if changes != event.changes:
+                models.QuerySet.update(self.model.objects.filter(pk=event.pk), changes=changes)
+                blanked += 1
+        return blanked
+
+
+class CustomerEvent(models.Model):
+    """Something that happened to a customer's record: immutable, in the same transaction.
+
+    The customer services write one for every change, with the acting user and
+    the channel; ``changes`` holds ``{"field": [old, new]}`` for ``customer.changed``.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # Customers are never deleted (deactivated instead); CASCADE only keeps the database
+    # consistent should a row be removed outside the application.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.TextField(choices=CustomerEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    channel = models.TextField(choices=Channel.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    # Another customer the event is about: the duplicate merged in, or the survivor.
+    other_customer_id = models.IntegerField(null=True, blank=True)
+
+    objects = CustomerEventQuerySet.as_manager()
+
+    class Meta:
+        db_table = "customer_events"
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The timeline: one customer's events, newest first, page after page.
+            models.Index(fields=["customer", "-at", "-id"], name="customer_events_timeline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of customer #{self.customer_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Customer events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Customer events are never deleted.")

@@ -28,3 +28,16 @@ def register_panel(panel: CustomerPanel) -> None:
 def panels_for(user) -> list[CustomerPanel]:
     """Return the panels ``user`` may see, in display order."""
     return [panel for panel in _panels if not panel.permission or user.has_perm(panel.permission)]
+
+
+def connect() -> None:
+    """The customer's own panel: the timeline of everything that happened, below the rest."""
+    from customers.views import timeline_context
+
+    register_panel(
+        CustomerPanel(
+            template_name="customers/_timeline_panel.html",
+            context=lambda customer, request: timeline_context(customer, request),
+            order=900,
+        )
+    )

@@ -10,3 +10,6 @@ IMPORT_CUSTOMER = "customers.import_customer"
 EXPORT_CUSTOMER = "customers.export_customer"
 MERGE_CUSTOMER = "customers.merge_customer"
 ANONYMISE_CUSTOMER = "customers.anonymise_customer"
+# Put tags on customers (and create new tag names by typing them): a Manager's call.
+TAG_CUSTOMER = "customers.tag_customer"
+VIEW_CUSTOMER_EVENTS = "customers.view_customerevent"

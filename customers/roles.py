@@ -3,7 +3,7 @@
 from classicpos.roles import CASHIER, MANAGER
 
 ROLE_PERMISSIONS = {
-    CASHIER: ["view_customer", "add_customer", "change_customer"],
+    CASHIER: ["view_customer", "add_customer", "change_customer", "view_tag", "view_customerevent"],
     MANAGER: [
         "view_customer",
         "add_customer",
@@ -14,5 +14,11 @@ ROLE_PERMISSIONS = {
         "export_customer",
         "merge_customer",
         "anonymise_customer",
+        "tag_customer",
+        "view_tag",
+        "add_tag",
+        "change_tag",
+        "delete_tag",
+        "view_customerevent",
     ],
 }

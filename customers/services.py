@@ -1,7 +1,9 @@
 """Every write to a customer goes through these functions, each one transaction.
 
 Forms, the API, the admin and the import command call them, so validation and
-history rules live here once.
+history rules live here once. Each takes the acting user (``actor``, None for
+an operator's command) and the ``channel`` it came through, and records a
+``CustomerEvent`` in the same transaction: who changed what, old and new.
 """
 
 from collections.abc import Mapping
@@ -9,24 +11,34 @@ from copy import copy
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 
 from classicpos.models import IdempotencyRecord
+from customers import validators
 from customers.extensions import anonymise_steps, merge_steps
 from customers.locks import customer_for_update, customers_for_update
 from customers.models import (
     EDITABLE_FIELDS,
+    MERGEABLE_FIELDS,
+    Channel,
     Customer,
     CustomerErasure,
+    CustomerEvent,
+    CustomerEventKind,
     CustomerMerge,
     CustomerStatus,
+    Tag,
     duplicate_email_message,
 )
+from customers.permissions import TAG_CUSTOMER
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "Channel",
     "customer_anonymise",
     "customer_check",
     "customer_create",
+    "customer_create_many",
     "customer_deactivate",
     "customer_is_closed",
     "customer_merge",
@@ -82,13 +94,95 @@ def _refuse_if_closed(customer: Customer) -> None:
 
 
 def _apply(customer: Customer, data: dict) -> Customer:
+    """Set the given fields on ``customer``; tags wait on ``customer.pending_tags``."""
     _refuse_if_closed(customer)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({field: ["This field cannot be changed."] for field in unknown})
     for field, value in data.items():
-        setattr(customer, field, value)
+        if field == "tags":
+            try:
+                customer.pending_tags = validators.normalize_tags(value)
+            except ValidationError as error:
+                raise ValidationError({"tags": error.messages}) from None
+        else:
+            setattr(customer, field, value)
     return customer
+
+
+def _user(actor):
+    """Return the user to record, or None for an operator's command (or no one logged in)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _tag_names(customer: Customer) -> list[str]:
+    if customer.pk is None:
+        return []
+    return sorted(customer.tags.values_list("name", flat=True), key=str.lower)
+
+
+def snapshot(customer: Customer, *, tags: list[str] | None = None) -> dict:
+    """Return the editable fields as the history stores them (JSON: dates as text).
+
+    ``tags``, when the caller knows them, saves the query for them.
+    """
+    values = {field: getattr(customer, field) for field in MERGEABLE_FIELDS}
+    if values["birthday"] is not None:
+        values["birthday"] = values["birthday"].isoformat()
+    values["tags"] = sorted(tags, key=str.lower) if tags is not None else _tag_names(customer)
+    return values
+
+
+def _changes(before: dict, after: dict) -> dict:
+    return {
+        field: [before.get(field), value]
+        for field, value in after.items()
+        if before.get(field) != value
+    }
+
+
+def _set_tags(customer: Customer, actor) -> None:
+    """Give ``customer`` the tags of ``pending_tags``; new names become tags for a Manager."""
+    names = getattr(customer, "pending_tags", None)
+    if names is None:
+        return
+    del customer.pending_tags
+    # A list's ``with_tag_names()`` value is stale from here on.
+    customer.__dict__.pop("tag_names", None)
+    if sorted(names, key=str.lower) == _tag_names(customer):
+        return
+    user = _user(actor)
+    if user is not None and not user.has_perm(TAG_CUSTOMER):
+        raise ValidationError({"tags": ["Only a Manager can change a customer's tags."]})
+    existing = {tag.name.lower(): tag for tag in Tag.objects.filter(name__in=names)}
+    # ``name__in`` is case-sensitive; a name typed in another case finds its tag here.
+    missing = [name for name in names if name.lower() not in existing]
+    for name in missing:
+        tag = Tag.objects.alias(lower=Lower("name")).filter(lower=name.lower()).first()
+        existing[name.lower()] = tag or Tag.objects.create(name=name)
+    customer.tags.set([existing[name.lower()] for name in names])
+
+
+def record_event(
+    customer: Customer,
+    kind: str,
+    *,
+    actor,
+    channel: str,
+    changes: dict | None = None,
+    other_customer_id: int | None = None,
+) -> CustomerEvent:
+    """Write one immutable event about ``customer`` (inside the caller's transaction)."""
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown channel {channel!r}; use customers.models.Channel.")
+    return CustomerEvent.objects.create(
+        customer=customer,
+        kind=kind,
+        actor=_user(actor),
+        channel=channel,
+        changes=changes or {},
+        other_customer_id=other_customer_id,
+    )
 
 
 def customer_check(
@@ -119,36 +213,79 @@ def customer_check(
 
 
 @transaction.atomic
-def customer_create(
-    *, name: str, email: str | None = None, phone: str | None = None, address: str | None = None
-) -> Customer:
-    """Create an active customer after validating every field."""
-    customer = Customer(name=name, email=email, phone=phone, address=address)
-    return _validate_and_save(customer)
-
-
-@transaction.atomic
-def customer_update(*, customer: Customer, data: dict) -> Customer:
-    """Change the editable fields given in ``data``; others stay as they are."""
-    return _validate_and_save(_apply(customer, data))
-
-
-@transaction.atomic
-def customer_deactivate(*, customer: Customer) -> Customer:
-    """Mark a customer inactive; the row and its history stay. Idempotent."""
-    if customer.status != CustomerStatus.INACTIVE:
-        customer.status = CustomerStatus.INACTIVE
-        customer.save(update_fields=["status", "updated_at"])
+def customer_create(*, actor, channel: str, **data) -> Customer:
+    """Create an active customer from the editable fields in ``data``, validating every one."""
+    customer = _validate_and_save(_apply(Customer(), data))
+    _set_tags(customer, actor)
+    values = {k: v for k, v in snapshot(customer).items() if v not in (None, [], False)}
+    changes = _changes({}, values)
+    record_event(customer, CustomerEventKind.CREATED, actor=actor, channel=channel, changes=changes)
     return customer
 
 
 @transaction.atomic
-def customer_restore(*, customer: Customer) -> Customer:
+def customer_create_many(*, customers: list[Customer], actor, channel: str) -> list[Customer]:
+    """Save customers already checked by ``customer_check`` in one insert, with their events.
+
+    The import's fast path: a batch of new customers costs a few queries, not
+    a few per row. Raises ``IntegrityError`` when another till took one of the
+    emails meanwhile (the caller then creates them one by one).
+    """
+    Customer.objects.bulk_create(customers)
+    events = []
+    for customer in customers:
+        tags = getattr(customer, "pending_tags", [])
+        _set_tags(customer, actor)
+        values = snapshot(customer, tags=tags)
+        values = {k: v for k, v in values.items() if v not in (None, [], False)}
+        events.append(
+            CustomerEvent(
+                customer=customer,
+                kind=CustomerEventKind.CREATED,
+                actor=_user(actor),
+                channel=channel,
+                changes=_changes({}, values),
+            )
+        )
+    CustomerEvent.objects.bulk_create(events)
+    return customers
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, data: dict, actor, channel: str) -> Customer:
+    """Change the editable fields given in ``data``; others stay as they are.
+
+    A save that changes nothing records nothing.
+    """
+    before = snapshot(customer)
+    customer = _validate_and_save(_apply(customer, data))
+    _set_tags(customer, actor)
+    changes = _changes(before, snapshot(customer))
+    if changes:
+        record_event(
+            customer, CustomerEventKind.CHANGED, actor=actor, channel=channel, changes=changes
+        )
+    return customer
+
+
+@transaction.atomic
+def customer_deactivate(*, customer: Customer, actor, channel: str) -> Customer:
+    """Mark a customer inactive; the row and its history stay. Idempotent."""
+    if customer.status != CustomerStatus.INACTIVE:
+        customer.status = CustomerStatus.INACTIVE
+        customer.save(update_fields=["status", "updated_at"])
+        record_event(customer, CustomerEventKind.DEACTIVATED, actor=actor, channel=channel)
+    return customer
+
+
+@transaction.atomic
+def customer_restore(*, customer: Customer, actor, channel: str) -> Customer:
     """Make an inactive customer active again. Idempotent."""
     _refuse_if_closed(customer)
     if customer.status != CustomerStatus.ACTIVE:
         customer.status = CustomerStatus.ACTIVE
         customer.save(update_fields=["status", "updated_at"])
+        record_event(customer, CustomerEventKind.RESTORED, actor=actor, channel=channel)
     return customer
 
 
@@ -159,7 +296,7 @@ def customer_merge_defaults(*, survivor: Customer, duplicate: Customer) -> dict[
         field: "survivor"
         if getattr(survivor, field) or not getattr(duplicate, field)
         else "duplicate"
-        for field in EDITABLE_FIELDS
+        for field in MERGEABLE_FIELDS
     }
 
 
@@ -182,7 +319,8 @@ def customer_merge(
     *,
     survivor: Customer,
     duplicate: Customer,
-    user,
+    actor,
+    channel: str,
     fields: dict[str, str] | None = None,
 ) -> Customer:
     """Merge ``duplicate`` into ``survivor`` and return the survivor; one transaction.
@@ -201,6 +339,7 @@ def customer_merge(
     # asked in opposite directions queue instead of deadlocking.
     locked = customers_for_update(survivor.pk, duplicate.pk)
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    before = snapshot(survivor)
     pair = (survivor.pk, duplicate.pk)
     merge = CustomerMerge.objects.filter(duplicate_id__in=pair).first()
     if merge is not None:
@@ -215,7 +354,7 @@ def customer_merge(
     sources = customer_merge_defaults(survivor=survivor, duplicate=duplicate)
     errors = {}
     for field, source in (fields or {}).items():
-        if field not in EDITABLE_FIELDS:
+        if field not in sources:
             errors[field] = ["This field cannot be merged."]
         elif source not in MERGE_SOURCES:
             errors[field] = ["Choose survivor or duplicate."]
@@ -235,11 +374,14 @@ def customer_merge(
         duplicate.email = None
     if duplicate.is_active and not survivor.is_active:
         survivor.status = CustomerStatus.ACTIVE
+    # The survivor keeps its tags and gains the duplicate's (operators' merge, no check).
+    data["tags"] = sorted({*before["tags"], *_tag_names(duplicate)}, key=str.lower)
     _validate_and_save(_apply(survivor, data))
+    _set_tags(survivor, None)
 
     kept = set()
     for step in merge_steps():
-        step.merge(duplicate=duplicate, survivor=survivor, user=user)
+        step.merge(duplicate=duplicate, survivor=survivor, user=actor)
         kept.update(step.keeps)
     # Customers merged into the duplicate earlier now lead to the survivor directly.
     CustomerMerge.objects.filter(survivor=duplicate).update(survivor=survivor)
@@ -250,18 +392,49 @@ def customer_merge(
         )
     duplicate.status = CustomerStatus.INACTIVE
     duplicate.save(update_fields=["status", "updated_at"])
-    CustomerMerge.objects.create(duplicate=duplicate, survivor=survivor, merged_by=user)
+    CustomerMerge.objects.create(duplicate=duplicate, survivor=survivor, merged_by=_user(actor))
+    record_event(
+        survivor,
+        CustomerEventKind.MERGED,
+        actor=actor,
+        channel=channel,
+        changes=_changes(before, snapshot(survivor)),
+        other_customer_id=duplicate.pk,
+    )
+    record_event(
+        duplicate,
+        CustomerEventKind.MERGED_AWAY,
+        actor=actor,
+        channel=channel,
+        other_customer_id=survivor.pk,
+    )
     return survivor
 
 
-def _erase(customer: Customer, *, user) -> None:
+def _erase(customer: Customer, *, actor, channel: str) -> None:
     for step in anonymise_steps():
-        step.anonymise(customer=customer, user=user)
+        step.anonymise(customer=customer, user=_user(actor))
     customer.name = f"Anonymised customer #{customer.pk}"
-    customer.email = customer.phone = customer.address = None
+    customer.email = customer.phone = customer.address = customer.note = None
+    customer.birthday = customer.birthday_md = None
     customer.status = CustomerStatus.INACTIVE
-    customer.save(update_fields=["name", "email", "phone", "address", "status", "updated_at"])
-    CustomerErasure.objects.create(customer=customer, erased_by=user)
+    customer.save(
+        update_fields=[
+            "name",
+            "email",
+            "phone",
+            "address",
+            "note",
+            "birthday",
+            "birthday_md",
+            "status",
+            "updated_at",
+        ]
+    )
+    CustomerErasure.objects.create(customer=customer, erased_by=_user(actor))
+    # The history keeps what happened, but not the person's old details.
+    CustomerEvent.objects.filter(customer=customer).blank_personal_data()
+    record_event(customer, CustomerEventKind.ANONYMISED, actor=actor, channel=channel)
     # Stored API answers to the customer's creation hold their details too.
     IdempotencyRecord.objects.filter(
         response_location__endswith=f"/api/customers/{customer.pk}"
@@ -269,7 +442,7 @@ def _erase(customer: Customer, *, user) -> None:
 
 
 @transaction.atomic
-def customer_anonymise(*, customer: Customer, confirm: str, user) -> Customer:
+def customer_anonymise(*, customer: Customer, confirm: str, actor, channel: str) -> Customer:
     """Erase a customer's personal data on their request; irreversible.
 
     ``confirm`` must be the customer's current name, typed. The name becomes
@@ -289,6 +462,6 @@ def customer_anonymise(*, customer: Customer, confirm: str, user) -> Customer:
         )
     merged = Customer.objects.filter(merge_record__survivor=locked).order_by("pk")
     for duplicate in merged:
-        _erase(duplicate, user=user)
-    _erase(locked, user=user)
+        _erase(duplicate, actor=actor, channel=channel)
+    _erase(locked, actor=actor, channel=channel)
     return locked

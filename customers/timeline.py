@@ -101,6 +101,35 @@ def timeline_sources() -> list[TimelineSource]:
     return list(_sources)
 
 
+# What staff call each module's entries, for the timeline's filter.
+PREFIX_LABELS = {
+    "customer": "Profile changes",
+    "sale": "Sales and refunds",
+    "points": "Points",
+    "invoice": "Invoices",
+    "payment": "Payments",
+    "store_credit": "Store credit",
+    "activity": "CRM activities",
+    "lead": "Leads",
+}
+
+
+def timeline_filters(user) -> list[tuple[str, str]]:
+    """Return the filter's choices (kind prefix, label) for the sources ``user`` may see."""
+    prefixes = sorted(
+        {
+            kind.split(".", 1)[0]
+            for source in _sources
+            if not source.permission or user.has_perm(source.permission)
+            for kind in source.kinds
+        }
+    )
+    return [("", "Everything")] + [
+        (prefix, PREFIX_LABELS.get(prefix, prefix.replace("_", " ").capitalize()))
+        for prefix in prefixes
+    ]
+
+
 def timeline_kinds() -> list[str]:
     """Return every kind some source can produce, sorted (for the filter's choices)."""
     return sorted({kind for source in _sources for kind in source.kinds})

@@ -17,6 +17,7 @@ _customer_pages = [
     path("<int:pk>/restore/", views.CustomerRestoreView.as_view(), name="restore"),
     path("<int:pk>/merge/", views.CustomerMergeView.as_view(), name="merge"),
     path("<int:pk>/anonymise/", views.CustomerAnonymiseView.as_view(), name="anonymise"),
+    path("<int:pk>/timeline/", views.CustomerTimelineView.as_view(), name="timeline"),
 ]
 
 urlpatterns = [path("customers/", include(_customer_pages))]

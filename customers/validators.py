@@ -4,6 +4,7 @@ Each ``normalize_*`` function returns the value as stored or raises
 ``ValidationError`` with the message shown beside the field.
 """
 
+import datetime
 import re
 
 import phonenumbers
@@ -15,6 +16,11 @@ from classicpos.api.fields import PYTHON_WHITESPACE
 
 NAME_MAX_LENGTH = 200
 ADDRESS_MAX_LENGTH = 500
+NOTE_MAX_LENGTH = 2000
+TAG_MAX_LENGTH = 40
+MAX_TAGS = 20
+EARLIEST_BIRTHDAY = datetime.date(1900, 1, 1)
+PREFERRED_CONTACTS = ("email", "phone", "sms", "none")
 
 # Characters that show nothing: a name made only of these (and spaces) is blank.
 INVISIBLE_CHARACTERS = (
@@ -47,6 +53,15 @@ MESSAGES = {
     "email_invalid": "Enter a valid email address.",
     "phone_invalid": "Enter a valid phone number, e.g. 555-201-0123 or +44 20 7946 0958.",
     "address_too_long": f"Address must be {ADDRESS_MAX_LENGTH} characters or fewer.",
+    "birthday_invalid": "Enter the birthday as a date, e.g. 1985-03-14.",
+    "birthday_range": "Enter a birthday between 1900-01-01 and today.",
+    "preferred_contact_invalid": "Choose email, phone, sms or none.",
+    "consent_invalid": "Choose yes or no.",
+    "note_too_long": f"Note must be {NOTE_MAX_LENGTH} characters or fewer.",
+    "tag_too_long": f"A tag must be {TAG_MAX_LENGTH} characters or fewer.",
+    "tags_invalid": "Give the tags as a list of names.",
+    "tag_separator": "A tag cannot contain a comma or a semicolon.",
+    "too_many_tags": f"A customer can have at most {MAX_TAGS} tags.",
 }
 
 
@@ -118,6 +133,69 @@ def normalize_address(value) -> str | None:
     if len(address) > ADDRESS_MAX_LENGTH:
         raise ValidationError(MESSAGES["address_too_long"], code="max_length")
     return address or None
+
+
+def normalize_birthday(value) -> datetime.date | None:
+    """Return the birthday as a date (from 1900 to today), or None when left empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(_text(value))
+        except ValueError:
+            raise ValidationError(MESSAGES["birthday_invalid"], code="invalid") from None
+    if not EARLIEST_BIRTHDAY <= value <= datetime.date.today():
+        raise ValidationError(MESSAGES["birthday_range"], code="invalid")
+    return value
+
+
+def normalize_preferred_contact(value) -> str:
+    """Return one of ``PREFERRED_CONTACTS``; empty means "none"."""
+    choice = _text(value).lower() or "none"
+    if choice not in PREFERRED_CONTACTS:
+        raise ValidationError(MESSAGES["preferred_contact_invalid"], code="invalid_choice")
+    return choice
+
+
+def normalize_consent(value) -> bool:
+    """Return a yes/no consent; only a real yes or no counts (never a guess)."""
+    if isinstance(value, bool):
+        return value
+    raise ValidationError(MESSAGES["consent_invalid"], code="invalid")
+
+
+def normalize_note(value) -> str | None:
+    """Return the trimmed note (at most 2,000 characters), or None when left empty."""
+    note = _text(value)
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(MESSAGES["note_too_long"], code="max_length")
+    return note or None
+
+
+def normalize_tags(value) -> list[str]:
+    """Return tag names trimmed, without repeats (ignoring case), in the order given."""
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValidationError(MESSAGES["tags_invalid"], code="invalid")
+    names, seen = [], set()
+    for item in value:
+        if not isinstance(item, str):
+            raise ValidationError(MESSAGES["tags_invalid"], code="invalid")
+        name = " ".join(_text(item).split())
+        if not name or name.lower() in seen:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(MESSAGES["tag_too_long"], code="max_length")
+        if "," in name or ";" in name:
+            raise ValidationError(MESSAGES["tag_separator"], code="invalid")
+        seen.add(name.lower())
+        names.append(name)
+    if len(names) > MAX_TAGS:
+        raise ValidationError(MESSAGES["too_many_tags"], code="max_length")
+    return names
 
 
 def format_phone_national(e164: str | None) -> str:

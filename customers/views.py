@@ -4,6 +4,7 @@ import io
 from dataclasses import replace
 from urllib.parse import quote
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +39,7 @@ from customers.importing import (
     parse_column_map,
     write_error_report,
 )
-from customers.models import EDITABLE_FIELDS, Customer
+from customers.models import MERGEABLE_FIELDS, Channel, Customer
 from customers.permissions import (
     ADD_CUSTOMER,
     ANONYMISE_CUSTOMER,
@@ -47,6 +48,7 @@ from customers.permissions import (
     EXPORT_CUSTOMER,
     IMPORT_CUSTOMER,
     MERGE_CUSTOMER,
+    TAG_CUSTOMER,
     VIEW_CUSTOMER,
 )
 from customers.selectors import (
@@ -56,6 +58,7 @@ from customers.selectors import (
     customer_find_duplicates,
     customer_list,
 )
+from customers.timeline import customer_timeline, timeline_filters
 
 # key, header, numeric, first click sorts descending
 SORT_COLUMNS = (
@@ -171,6 +174,15 @@ class CustomerDetailView(StaffPageMixin, DetailView):
         )
 
 
+# How many entries the customer page shows before "Show older".
+PANEL_ENTRIES = 10
+
+
+def change_by(request) -> dict:
+    """Return who changes a customer from these pages, as the services record it."""
+    return {"actor": request.user, "channel": Channel.PAGE}
+
+
 class CustomerFormView(StaffPageMixin, FormView):
     """Add (no ``pk``) or edit a customer: one form, one template, the service's rules."""
 
@@ -186,14 +198,24 @@ class CustomerFormView(StaffPageMixin, FormView):
         # a visitor learns nothing about which ids exist.
         return get_object_or_404(Customer, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "can_tag": self.request.user.has_perm(TAG_CUSTOMER)}
+
     def get_initial(self):
         if self.customer is None:
             return {"name": self.request.GET.get("name", "")}
+        customer = self.customer
         return {
-            "name": self.customer.name,
-            "email": self.customer.email or "",
-            "phone": self.customer.phone_display,
-            "address": self.customer.address or "",
+            "name": customer.name,
+            "email": customer.email or "",
+            "phone": customer.phone_display,
+            "address": customer.address or "",
+            "birthday": customer.birthday.isoformat() if customer.birthday else "",
+            "preferred_contact": customer.preferred_contact,
+            "email_consent": customer.email_consent,
+            "sms_consent": customer.sms_consent,
+            "note": customer.note or "",
+            "tags": ", ".join(tag.name for tag in customer.tags.all()),
         }
 
     def form_valid(self, form):
@@ -214,10 +236,12 @@ class CustomerFormView(StaffPageMixin, FormView):
             )
         try:
             if self.customer is None:
-                customer = services.customer_create(**form.cleaned_data)
+                customer = services.customer_create(**form.cleaned_data, **change_by(self.request))
                 messages.success(self.request, f"Added {customer.name}.")
             else:
-                customer = services.customer_update(customer=self.customer, data=form.cleaned_data)
+                customer = services.customer_update(
+                    customer=self.customer, data=form.cleaned_data, **change_by(self.request)
+                )
                 messages.success(self.request, f"Saved {customer.name}.")
         except ValidationError as error:
             form.add_error(None, error)
@@ -302,7 +326,9 @@ class CustomerDeactivateView(StaffPageMixin, DetailView):
         return super().get_context_data(next=_safe_next(self.request, ""), **kwargs)
 
     def post(self, request, pk):
-        customer = services.customer_deactivate(customer=get_object_or_404(Customer, pk=pk))
+        customer = services.customer_deactivate(
+            customer=get_object_or_404(Customer, pk=pk), **change_by(request)
+        )
         messages.success(
             request, f"Deactivated {customer.name}. Their history is kept; restore them any time."
         )
@@ -313,7 +339,9 @@ class CustomerRestoreView(StaffPageMixin, View):
     permission_required = DEACTIVATE_CUSTOMER
 
     def post(self, request, pk):
-        customer = services.customer_restore(customer=get_object_or_404(Customer, pk=pk))
+        customer = services.customer_restore(
+            customer=get_object_or_404(Customer, pk=pk), **change_by(request)
+        )
         messages.success(request, f"Restored {customer.name}.")
         return redirect(_safe_next(request, customer.get_absolute_url()))
 
@@ -432,13 +460,13 @@ class CustomerMergeView(StaffPageMixin, FormView):
                                 arguments[arguments["fields"].get(name, "survivor")], name
                             ),
                         )
-                        for name in EDITABLE_FIELDS
+                        for name in MERGEABLE_FIELDS
                     ],
                     moves=customer_merge_preview(customer=arguments["duplicate"]),
                 )
             )
         try:
-            survivor = services.customer_merge(user=self.request.user, **arguments)
+            survivor = services.customer_merge(**arguments, **change_by(self.request))
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -472,7 +500,9 @@ class CustomerAnonymiseView(StaffPageMixin, FormView):
     def form_valid(self, form):
         try:
             customer = services.customer_anonymise(
-                customer=self.customer, confirm=form.cleaned_data["confirm"], user=self.request.user
+                customer=self.customer,
+                confirm=form.cleaned_data["confirm"],
+                **change_by(self.request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -487,3 +517,52 @@ class CustomerAnonymiseView(StaffPageMixin, FormView):
         return super().get_context_data(
             customer=self.customer, erasure=customer_erasure(self.customer), **kwargs
         )
+
+
+class TimelineQueryForm(forms.Form):
+    """The timeline page's query: which kinds, and where the last page ended."""
+
+    kind = forms.CharField(required=False, max_length=100)
+    cursor = forms.CharField(required=False, max_length=500)
+    more = forms.BooleanField(required=False)
+
+
+class CustomerTimelineView(StaffPageMixin, TemplateView):
+    """The whole timeline, a page at a time; htmx asks for the next page or another filter."""
+
+    permission_required = VIEW_CUSTOMER
+    template_name = "customers/customer_timeline.html"
+
+    def get(self, request, *args, **kwargs):
+        customer = get_object_or_404(Customer, pk=kwargs["pk"])
+        query = TimelineQueryForm(request.GET)
+        values = query.cleaned_data if query.is_valid() else {}
+        kind = values.get("kind", "")
+        try:
+            timeline = customer_timeline(
+                customer=customer, user=request.user, cursor=values.get("cursor"), kind=kind
+            )
+        except ValueError:
+            # A cursor from a stale or edited link: start again from the newest entry.
+            timeline = customer_timeline(customer=customer, user=request.user, kind=kind)
+        context = timeline_context(customer, request, timeline=timeline, kind=kind)
+        if request.htmx:
+            template = (
+                "customers/_timeline_items.html"
+                if values.get("more")
+                else "customers/_timeline_entries.html"
+            )
+            return render(request, template, context)
+        return self.render_to_response(self.get_context_data(**context))
+
+
+def timeline_context(customer, request, *, timeline=None, kind: str = "") -> dict:
+    """Return what the timeline panel shows: a page of entries and the filter's choices."""
+    if timeline is None:
+        timeline = customer_timeline(customer=customer, user=request.user, limit=PANEL_ENTRIES)
+    return {
+        "customer": customer,
+        "timeline": timeline,
+        "timeline_kind": kind,
+        "timeline_filters": timeline_filters(request.user),
+    }

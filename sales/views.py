@@ -10,7 +10,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from classicpos.money_format import format_money
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
-from customers.forms import CustomerForm
+from customers.forms import QuickAddCustomerForm
 from customers.models import Customer
 from sales import services
 from sales.extensions import checkout_widgets_for, payment_methods, sale_facts
@@ -31,7 +31,7 @@ class CheckoutView(StaffPageMixin, FormView):
 
     def get_form(self, form_class=None):
         # The quick-add modal: the customer page's own form, under its own ids.
-        return CustomerForm(prefix="quick-add", auto_id="%s")
+        return QuickAddCustomerForm(prefix="quick-add", auto_id="%s")
 
     def get_context_data(self, **kwargs):
         # Every method, flagged: the page offers those needing a customer once one is chosen.

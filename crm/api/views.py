@@ -18,7 +18,7 @@ from crm.api.serializers import (
 )
 from crm.models import Activity, Lead
 from crm.selectors import activity_list, customer_activities, lead_list
-from customers.models import Customer
+from customers.models import Channel, Customer
 
 CONVERT_PERMISSIONS = ["crm.convert_lead", "crm.view_lead"]
 
@@ -84,7 +84,7 @@ class LeadViewSet(CrmViewSet):
     def _convert(self, request) -> Response:
         lead = self.get_object()
         with api_errors():
-            result = services.lead_convert(lead=lead, user=request.user)
+            result = services.lead_convert(lead=lead, user=request.user, channel=Channel.API)
         return Response({"customerId": result.customer.pk, "created": result.created})
 
 

@@ -8,10 +8,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from classicpos.api.fields import ServiceCheckedTextField
+from classicpos.api.fields import NO_NUL, ServiceCheckedTextField
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
-from customers.models import EDITABLE_FIELDS, Customer
-from customers.validators import ADDRESS_MAX_LENGTH, NAME_MAX_LENGTH, NAME_PATTERN
+from customers.models import CONTACT_FIELDS, Customer
+from customers.validators import (
+    ADDRESS_MAX_LENGTH,
+    MAX_TAGS,
+    NAME_MAX_LENGTH,
+    NAME_PATTERN,
+    NOTE_MAX_LENGTH,
+    PREFERRED_CONTACTS,
+    TAG_MAX_LENGTH,
+)
 
 
 def _text_in(field: str) -> dict:
@@ -22,21 +30,66 @@ def _text_in(field: str) -> dict:
     """
     if field == "name":
         return {"required_text": True, "max_length": NAME_MAX_LENGTH, "pattern": NAME_PATTERN}
-    max_length = ADDRESS_MAX_LENGTH if field == "address" else None
+    max_length = {"address": ADDRESS_MAX_LENGTH, "note": NOTE_MAX_LENGTH}.get(field)
     return {"required": False, "allow_null": True, "max_length": max_length}
+
+
+class MarketingConsentSerializer(StrictInputMixin, ApiSerializer):
+    """``{"email": bool, "sms": bool}``: what the customer agreed to receive; changes are
+    recorded in the customer's history with who and how."""
+
+    email = serializers.BooleanField(source="email_consent", required=False)
+    sms = serializers.BooleanField(source="sms_consent", required=False)
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "maxLength": TAG_MAX_LENGTH, "pattern": NO_NUL},
+        "maxItems": MAX_TAGS,
+    }
+)
+class TagNamesField(serializers.ListField):
+    """Tag names in, tag names out (alphabetical); a Manager's new name creates the tag."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            child=serializers.CharField(trim_whitespace=False, allow_blank=True),
+            max_length=MAX_TAGS,
+            **kwargs,
+        )
+
+    def get_attribute(self, instance):
+        return instance.tag_name_list()
+
+    def to_representation(self, names):
+        return names
 
 
 class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
     """A customer as the API shows it; only ``EDITABLE_FIELDS`` can be written."""
 
     phone_display = serializers.CharField(read_only=True)
+    birthday = ServiceCheckedTextField(
+        required=False, allow_null=True, help_text="YYYY-MM-DD, or null."
+    )
+    preferred_contact = serializers.ChoiceField(
+        choices=PREFERRED_CONTACTS, required=False, help_text="email, phone, sms or none."
+    )
+    marketing_consent = MarketingConsentSerializer(source="*", required=False)
+    tags = TagNamesField(required=False, help_text="Only a Manager can change them.")
 
     class Meta:
         model = Customer
         fields = [
             "id",
-            *EDITABLE_FIELDS,
+            *CONTACT_FIELDS,
             "phone_display",
+            "birthday",
+            "preferred_contact",
+            "marketing_consent",
+            "note",
+            "tags",
             "loyalty_points",
             "status",
             "created_at",
@@ -45,7 +98,7 @@ class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
         read_only_fields = ["id", "loyalty_points", "status", "created_at", "updated_at"]
 
     def build_field(self, field_name, info, model_class, nested_depth):
-        if field_name in EDITABLE_FIELDS:
+        if field_name in (*CONTACT_FIELDS, "note"):
             return ServiceCheckedTextField, _text_in(field_name)
         return super().build_field(field_name, info, model_class, nested_depth)
 
@@ -116,3 +169,36 @@ class ImportReportSerializer(ApiSerializer):
     errors = ImportErrorSerializer(many=True)
     ignored_columns = serializers.ListField(child=serializers.CharField())
     dry_run = serializers.BooleanField()
+
+
+class TimelineQuerySerializer(ApiSerializer):
+    """``GET /api/customers/:id/timeline`` parameters."""
+
+    kind = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="A kind or its prefix: customer, sale, sale.refunded, points, invoice...",
+    )
+    cursor = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="The `next` of a page."
+    )
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+
+class TimelineEntrySerializer(ApiSerializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField(help_text="customer.created, sale.completed, points.earned...")
+    summary = serializers.CharField()
+    actor = serializers.CharField(allow_null=True, help_text="The user who did it, if any.")
+    link = serializers.CharField(allow_null=True, help_text="A page on this site that shows it.")
+    changes = serializers.DictField(
+        allow_null=True,
+        required=False,
+        help_text='customer.changed: {"field": [old, new]}.',
+    )
+
+
+class TimelinePageSerializer(ApiSerializer):
+    next = serializers.CharField(allow_null=True, help_text="The next (older) page's URL.")
+    results = TimelineEntrySerializer(many=True)

@@ -15,11 +15,13 @@ from customers.api.serializers import (
     CustomerMergeSerializer,
     CustomerSerializer,
     ImportReportSerializer,
+    TimelinePageSerializer,
+    TimelineQuerySerializer,
 )
 from customers.duplicates import merged_into
 from customers.exporting import export_response
 from customers.importing import ImportFileError, customer_import, parse_column_map
-from customers.models import EDITABLE_FIELDS, Customer
+from customers.models import EDITABLE_FIELDS, Channel, Customer
 from customers.permissions import (
     ANONYMISE_CUSTOMER,
     DEACTIVATE_CUSTOMER,
@@ -27,6 +29,15 @@ from customers.permissions import (
     IMPORT_CUSTOMER,
     MERGE_CUSTOMER,
 )
+from customers.timeline import customer_timeline
+
+# What PUT leaves a field it was not given: its "not given" value.
+PUT_CLEARS_TO = {"preferred_contact": "none", "email_consent": False, "sms_consent": False}
+
+
+def change_by(request) -> dict:
+    """Return who changes a customer through the API, as the services record it."""
+    return {"actor": request.user, "channel": Channel.API}
 
 
 class CsvRenderer(renderers.BaseRenderer):
@@ -70,6 +81,10 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         "export": [EXPORT_CUSTOMER],
     }
 
+    def filter_queryset(self, queryset):
+        # Tags in the page's own query, not one more query (or one per customer).
+        return super().filter_queryset(queryset).with_tag_names()
+
     def retrieve(self, request, *args, **kwargs):
         customer = self.get_object()
         survivor_id = merged_into(customer)
@@ -84,20 +99,29 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(customer).data)
 
     def perform_create(self, serializer):
-        serializer.instance = services.customer_create(**serializer.validated_data)
+        serializer.instance = services.customer_create(
+            **serializer.validated_data, **change_by(self.request)
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         if not serializer.partial:
-            # PUT replaces the resource: an editable field left out is cleared.
-            data = {field: data.get(field) for field in EDITABLE_FIELDS}
-        serializer.instance = services.customer_update(customer=serializer.instance, data=data)
+            # PUT replaces the resource: an editable field left out is cleared (tags,
+            # which only a Manager may change, stay unless given).
+            data = {
+                field: data.get(field, PUT_CLEARS_TO.get(field))
+                for field in EDITABLE_FIELDS
+                if field in data or field != "tags"
+            }
+        serializer.instance = services.customer_update(
+            customer=serializer.instance, data=data, **change_by(self.request)
+        )
 
     def get_success_headers(self, data):
         return {"Location": self.request.build_absolute_uri(f"/api/customers/{data['id']}")}
 
     def destroy(self, request, *args, **kwargs):
-        services.customer_deactivate(customer=self.get_object())
+        services.customer_deactivate(customer=self.get_object(), **change_by(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Make an inactive customer active again (idempotent)", request=None)
@@ -105,8 +129,52 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     def restore(self, request, pk=None):
         # Safe to repeat (the service is idempotent), so no replay; the key is checked all the same.
         validated_key(request)
-        customer = services.customer_restore(customer=self.get_object())
+        customer = services.customer_restore(customer=self.get_object(), **change_by(request))
         return Response(self.get_serializer(customer).data)
+
+    @extend_schema(
+        summary="Everything that happened to this customer, newest first (cursor-paginated)",
+        description=(
+            "Profile changes with who made them and through which channel, sales and refunds, "
+            "points, invoices and payments, store credit and CRM activities, merged in one "
+            "order. `next` leads to older entries; `kind` filters by a kind or its prefix."
+        ),
+        parameters=[TimelineQuerySerializer],
+        responses={200: TimelinePageSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def timeline(self, request, pk=None):
+        customer = self.get_object()
+        query = TimelineQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        try:
+            page = customer_timeline(
+                customer=customer,
+                user=request.user,
+                limit=values["page_size"],
+                cursor=values.get("cursor"),
+                kind=values.get("kind", ""),
+            )
+        except ValueError as error:
+            raise exceptions.ValidationError({"cursor": [str(error)]}) from None
+        next_url = None
+        if page.next_cursor:
+            params = request.query_params.copy()
+            params["cursor"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        entries = [
+            {
+                "at": entry.at,
+                "kind": entry.kind,
+                "summary": entry.summary,
+                "actor": entry.actor,
+                "link": entry.link,
+                **({"changes": entry.changes} if entry.changes else {}),
+            }
+            for entry in page.entries
+        ]
+        return Response(TimelinePageSerializer({"next": next_url, "results": entries}).data)
 
     @extend_schema(
         summary="Merge a duplicate into this customer (Manager)",
@@ -136,7 +204,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         survivor = services.customer_merge(
             survivor=survivor,
             duplicate=duplicate,
-            user=request.user,
+            **change_by(request),
             fields=serializer.validated_data.get("values_from"),
         )
         return Response(self.get_serializer(survivor).data)
@@ -158,7 +226,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         customer = services.customer_anonymise(
             customer=self.get_object(),
             confirm=serializer.validated_data["confirm"],
-            user=request.user,
+            **change_by(request),
         )
         return Response(self.get_serializer(customer).data)
 

@@ -37,3 +37,33 @@ def query_with(context, **changes):
 def points_class(points) -> str:
     """Return the CSS class that shows a negative balance in red."""
     return "points-negative" if points is not None and points < 0 else ""
+
+
+# The icon of each kind of timeline entry, by its module's noun ("sale.refunded" -> "sale").
+TIMELINE_ICONS = {
+    "customer": "bi-person",
+    "sale": "bi-receipt",
+    "points": "bi-star",
+    "invoice": "bi-file-earmark-text",
+    "payment": "bi-cash-coin",
+    "store_credit": "bi-wallet2",
+    "activity": "bi-chat-left-text",
+    "lead": "bi-person-plus",
+}
+
+
+@register.filter
+def timeline_icon(kind: str) -> str:
+    return TIMELINE_ICONS.get(kind.split(".", 1)[0], "bi-dot")
+
+
+@register.filter
+def timeline_value(value) -> str:
+    """Show a before/after value of a change: lists joined, nothing as a dash."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)

@@ -37,7 +37,9 @@ def test_anonymising_erases_personal_data_and_keeps_the_books(customer, manager)
     sales = list(Sale.objects.filter(customer=customer).values_list("pk", "total"))
     owed = Invoice.objects.get(customer=customer).balance
 
-    erased = services.customer_anonymise(customer=customer, confirm="Ada Lovelace", user=manager)
+    erased = services.customer_anonymise(
+        customer=customer, confirm="Ada Lovelace", actor=manager, channel="command"
+    )
 
     erased.refresh_from_db()
     assert erased.name == f"Anonymised customer #{customer.pk}"
@@ -53,7 +55,9 @@ def test_anonymising_erases_personal_data_and_keeps_the_books(customer, manager)
 
 
 def test_crm_notes_about_them_are_removed_and_their_lead_forgets_them(customer, manager):
-    services.customer_anonymise(customer=customer, confirm="Ada Lovelace", user=manager)
+    services.customer_anonymise(
+        customer=customer, confirm="Ada Lovelace", actor=manager, channel="command"
+    )
     assert not Activity.objects.filter(customer=customer).exists()
     assert list(Activity.objects.values_list("subject", flat=True)) == ["About someone else"]
     lead = Lead.objects.get(customer=customer)
@@ -67,7 +71,9 @@ def test_crm_notes_about_them_are_removed_and_their_lead_forgets_them(customer, 
 
 def test_a_wrong_confirmation_changes_nothing(customer, manager):
     with pytest.raises(ValidationError) as error:
-        services.customer_anonymise(customer=customer, confirm="ada lovelace", user=manager)
+        services.customer_anonymise(
+            customer=customer, confirm="ada lovelace", actor=manager, channel="command"
+        )
     assert "confirm" in error.value.message_dict
     customer.refresh_from_db()
     assert customer.name == "Ada Lovelace"
@@ -75,29 +81,43 @@ def test_a_wrong_confirmation_changes_nothing(customer, manager):
 
 
 def test_an_anonymised_customer_cannot_be_edited_back_or_restored(customer, manager):
-    services.customer_anonymise(customer=customer, confirm="Ada Lovelace", user=manager)
+    services.customer_anonymise(
+        customer=customer, confirm="Ada Lovelace", actor=manager, channel="command"
+    )
     erased = Customer.objects.get(pk=customer.pk)
     with pytest.raises(ValidationError, match="erased"):
-        services.customer_update(customer=erased, data={"name": "Ada Lovelace"})
+        services.customer_update(
+            actor=None, channel="command", customer=erased, data={"name": "Ada Lovelace"}
+        )
     with pytest.raises(ValidationError, match="erased"):
         services.customer_check(customer=erased, data={"email": "ada@example.com"})
     with pytest.raises(ValidationError, match="erased"):
-        services.customer_restore(customer=erased)
-    again = services.customer_anonymise(customer=erased, confirm="whatever", user=manager)
+        services.customer_restore(actor=None, channel="command", customer=erased)
+    again = services.customer_anonymise(
+        customer=erased, confirm="whatever", actor=manager, channel="command"
+    )
     assert again.name == f"Anonymised customer #{customer.pk}"
     assert CustomerErasure.objects.count() == 1
 
 
 def test_their_old_email_can_be_used_by_a_new_customer(customer, manager):
-    services.customer_anonymise(customer=customer, confirm="Ada Lovelace", user=manager)
-    new = services.customer_create(name="Someone New", email="ADA@example.com")
+    services.customer_anonymise(
+        customer=customer, confirm="Ada Lovelace", actor=manager, channel="command"
+    )
+    new = services.customer_create(
+        actor=None, channel="command", name="Someone New", email="ADA@example.com"
+    )
     assert new.email == "ada@example.com"
 
 
 def test_records_merged_into_them_are_erased_too(customer, manager):
     duplicate = CustomerFactory(name="Ada Lovelace", email=None, phone="+14155550177")
-    services.customer_merge(survivor=customer, duplicate=duplicate, user=manager)
-    services.customer_anonymise(customer=customer, confirm="Ada Lovelace", user=manager)
+    services.customer_merge(
+        survivor=customer, duplicate=duplicate, actor=manager, channel="command"
+    )
+    services.customer_anonymise(
+        customer=customer, confirm="Ada Lovelace", actor=manager, channel="command"
+    )
     duplicate.refresh_from_db()
     assert (duplicate.name, duplicate.phone) == (f"Anonymised customer #{duplicate.pk}", None)
 
@@ -113,13 +133,17 @@ def test_stored_api_answers_about_them_are_forgotten(customer, manager):
         response_body={"name": "Ada Lovelace"},
         response_location=f"http://testserver/api/customers/{customer.pk}",
     )
-    services.customer_anonymise(customer=customer, confirm="Ada Lovelace", user=manager)
+    services.customer_anonymise(
+        customer=customer, confirm="Ada Lovelace", actor=manager, channel="command"
+    )
     assert not IdempotencyRecord.objects.exists()
 
 
 def test_sales_and_money_still_add_up_after_anonymising(customer, manager):
     total = sum(Sale.objects.filter(customer=customer).values_list("total", flat=True), Decimal(0))
-    services.customer_anonymise(customer=customer, confirm=" Ada  Lovelace ", user=manager)
+    services.customer_anonymise(
+        customer=customer, confirm=" Ada  Lovelace ", actor=manager, channel="command"
+    )
     after = sum(Sale.objects.filter(customer=customer).values_list("total", flat=True), Decimal(0))
     assert after == total
 
@@ -129,7 +153,9 @@ def test_the_admin_shows_an_anonymised_customer_read_only_and_does_not_restore_i
 
     manager.user_permissions.add(*Permission.objects.filter(content_type__app_label="customers"))
     customer = CustomerFactory(name="Ada Lovelace")
-    services.customer_anonymise(customer=customer, confirm="Ada Lovelace", user=manager)
+    services.customer_anonymise(
+        customer=customer, confirm="Ada Lovelace", actor=manager, channel="command"
+    )
     client.force_login(manager)
     url = f"/admin/customers/customer/{customer.pk}/change/"
     page = client.get(url)

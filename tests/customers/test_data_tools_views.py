@@ -72,7 +72,9 @@ def test_the_data_tools_are_a_managers(cashier_page):
 
 def test_export_csv_exports_exactly_the_lists_search_and_filters(manager_page):
     CustomerFactory(name="Ada Lovelace")
-    services.customer_deactivate(customer=CustomerFactory(name="Ada Inactive"))
+    services.customer_deactivate(
+        actor=None, channel="command", customer=CustomerFactory(name="Ada Inactive")
+    )
     CustomerFactory(name="Grace Hopper")
     list_page = manager_page.get("/customers/?search=ada&status=active")
     assert 'href="/customers/export/?search=ada&amp;status=active"' in list_page.content.decode()
@@ -139,7 +141,7 @@ def test_the_merge_flow_chooses_reviews_then_merges(manager_page, twins, cashier
 
 def test_a_merged_customers_page_leads_to_the_survivor(manager_page, manager, twins):
     first, second = twins
-    services.customer_merge(survivor=first, duplicate=second, user=manager)
+    services.customer_merge(survivor=first, duplicate=second, actor=manager, channel="command")
     page = manager_page.get(f"/customers/{second.pk}/")
     assert page.status_code == 302
     assert page["Location"] == f"/customers/{first.pk}/"

@@ -27,7 +27,9 @@ def test_an_export_imports_back_unchanged_into_an_empty_shop(manager):
     points_adjust(customer=ada, points=120, reason="Welcome", user=manager)
     CustomerFactory(name='=HYPERLINK("http://x")', email=None, phone="+442079460958")
     CustomerFactory(name="'Quoted", email="q@example.com", phone=None, address=None)
-    services.customer_deactivate(customer=CustomerFactory(name="Gone Away"))
+    services.customer_deactivate(
+        actor=None, channel="command", customer=CustomerFactory(name="Gone Away")
+    )
     columns = ["name", "email", "phone", "address", "loyalty_points", "status"]
     before = sorted(Customer.objects.values_list(*columns))
     text = export_text()
@@ -53,13 +55,18 @@ def test_cells_a_spreadsheet_would_run_are_neutralised():
 
 
 def test_the_header_is_the_import_header():
-    assert export_text().splitlines()[0] == "\ufeffname,email,phone,address,loyaltyPoints,status"
+    assert export_text().splitlines()[0] == (
+        "\ufeffname,email,phone,address,birthday,preferredContact,emailConsent,smsConsent,"
+        "tags,note,loyaltyPoints,status"
+    )
 
 
 def test_merged_and_anonymised_records_are_left_out(manager):
     keep, duplicate, erased = CustomerFactory.create_batch(3)
-    services.customer_merge(survivor=keep, duplicate=duplicate, user=manager)
-    services.customer_anonymise(customer=erased, confirm=erased.name, user=manager)
+    services.customer_merge(survivor=keep, duplicate=duplicate, actor=manager, channel="command")
+    services.customer_anonymise(
+        customer=erased, confirm=erased.name, actor=manager, channel="command"
+    )
     rows = list(csv.reader(io.StringIO(export_text())))
     assert [row[0] for row in rows[1:]] == [keep.name]
 
@@ -72,7 +79,9 @@ def test_the_export_reads_the_database_in_chunks(django_assert_max_num_queries):
 
 def test_the_command_writes_a_file_and_filters_like_the_list(tmp_path):
     CustomerFactory(name="Ada Lovelace")
-    services.customer_deactivate(customer=CustomerFactory(name="Bob Inactive"))
+    services.customer_deactivate(
+        actor=None, channel="command", customer=CustomerFactory(name="Bob Inactive")
+    )
     path = tmp_path / "out.csv"
     err = StringIO()
     call_command("export_customers", "--output", str(path), "--status", "active", stderr=err)

@@ -69,7 +69,9 @@ def test_a_merge_moves_every_row_and_keeps_every_balance(pair, manager):
     sales = Sale.objects.filter(customer__in=pair).count()
     activities = Activity.objects.filter(customer__in=pair).count()
 
-    merged = services.customer_merge(survivor=survivor, duplicate=duplicate, user=manager)
+    merged = services.customer_merge(
+        survivor=survivor, duplicate=duplicate, actor=manager, channel="command"
+    )
 
     assert Sale.objects.filter(customer=merged).count() == sales
     assert Activity.objects.filter(customer=merged).count() == activities
@@ -89,7 +91,9 @@ def test_a_merge_moves_every_row_and_keeps_every_balance(pair, manager):
 
 def test_the_duplicate_is_deactivated_and_leads_to_the_survivor(pair, manager):
     survivor, duplicate = pair
-    services.customer_merge(survivor=survivor, duplicate=duplicate, user=manager)
+    services.customer_merge(
+        survivor=survivor, duplicate=duplicate, actor=manager, channel="command"
+    )
     duplicate.refresh_from_db()
     assert duplicate.status == "inactive"
     record = CustomerMerge.objects.get(duplicate=duplicate)
@@ -101,7 +105,11 @@ def test_the_duplicate_is_deactivated_and_leads_to_the_survivor(pair, manager):
 def test_the_survivor_takes_the_chosen_values_and_fills_its_blanks(pair, manager):
     survivor, duplicate = pair
     merged = services.customer_merge(
-        survivor=survivor, duplicate=duplicate, user=manager, fields={"email": "duplicate"}
+        survivor=survivor,
+        duplicate=duplicate,
+        actor=manager,
+        fields={"email": "duplicate"},
+        channel="command",
     )
     merged.refresh_from_db()
     assert merged.email == "ada.l@example.com"  # chosen
@@ -113,7 +121,9 @@ def test_the_survivor_takes_the_chosen_values_and_fills_its_blanks(pair, manager
 def test_refunding_a_moved_sale_after_the_merge_keeps_the_books(pair, manager):
     survivor, duplicate = pair
     sale = Sale.objects.filter(customer=duplicate).order_by("pk").first()
-    services.customer_merge(survivor=survivor, duplicate=duplicate, user=manager)
+    services.customer_merge(
+        survivor=survivor, duplicate=duplicate, actor=manager, channel="command"
+    )
     sale.refresh_from_db()
     refund(sale=sale, user=manager)
     assert points_match_ledger(survivor)
@@ -123,20 +133,33 @@ def test_refunding_a_moved_sale_after_the_merge_keeps_the_books(pair, manager):
 def test_a_merge_is_refused_for_the_same_customer_and_again_for_a_merged_one(pair, manager):
     survivor, duplicate = pair
     with pytest.raises(ValidationError, match="into itself"):
-        services.customer_merge(survivor=survivor, duplicate=survivor, user=manager)
-    services.customer_merge(survivor=survivor, duplicate=duplicate, user=manager)
+        services.customer_merge(
+            survivor=survivor, duplicate=survivor, actor=manager, channel="command"
+        )
+    services.customer_merge(
+        survivor=survivor, duplicate=duplicate, actor=manager, channel="command"
+    )
     with pytest.raises(ValidationError, match="already merged"):
-        services.customer_merge(survivor=survivor, duplicate=duplicate, user=manager)
+        services.customer_merge(
+            survivor=survivor, duplicate=duplicate, actor=manager, channel="command"
+        )
     with pytest.raises(ValidationError, match=f"merged into customer #{survivor.pk}"):
-        services.customer_update(customer=Customer.objects.get(pk=duplicate.pk), data={"name": "X"})
+        services.customer_update(
+            actor=None,
+            channel="command",
+            customer=Customer.objects.get(pk=duplicate.pk),
+            data={"name": "X"},
+        )
     with pytest.raises(ValidationError):
-        services.customer_restore(customer=Customer.objects.get(pk=duplicate.pk))
+        services.customer_restore(
+            actor=None, channel="command", customer=Customer.objects.get(pk=duplicate.pk)
+        )
 
 
 def test_merging_twice_points_the_first_duplicate_at_the_last_survivor(manager):
     first, second, third = CustomerFactory.create_batch(3)
-    services.customer_merge(survivor=second, duplicate=first, user=manager)
-    services.customer_merge(survivor=third, duplicate=second, user=manager)
+    services.customer_merge(survivor=second, duplicate=first, actor=manager, channel="command")
+    services.customer_merge(survivor=third, duplicate=second, actor=manager, channel="command")
     assert merged_into(Customer.objects.get(pk=first.pk)) == third.pk
 
 
@@ -145,7 +168,9 @@ def test_a_relation_no_step_moves_refuses_the_merge(pair, manager, monkeypatch):
     steps = [step for step in extensions.merge_steps() if step.name != "sales"]
     monkeypatch.setattr("customers.services.merge_steps", lambda: steps)
     with pytest.raises(RuntimeError, match=r"sales\.Sale\.customer"):
-        services.customer_merge(survivor=survivor, duplicate=duplicate, user=manager)
+        services.customer_merge(
+            survivor=survivor, duplicate=duplicate, actor=manager, channel="command"
+        )
     assert not CustomerMerge.objects.exists()
     assert Sale.objects.filter(customer=duplicate).exists()
 
@@ -165,7 +190,9 @@ def test_a_failing_step_rolls_the_whole_merge_back(pair, manager, monkeypatch):
     ]
     monkeypatch.setattr("customers.services.merge_steps", lambda: steps)
     with pytest.raises(RuntimeError):
-        services.customer_merge(survivor=survivor, duplicate=duplicate, user=manager)
+        services.customer_merge(
+            survivor=survivor, duplicate=duplicate, actor=manager, channel="command"
+        )
     assert Customer.objects.get(pk=survivor.pk).loyalty_points == points
     assert Sale.objects.filter(customer=duplicate).exists()
 
@@ -191,7 +218,7 @@ def test_likely_duplicates_are_same_phone_or_similar_names_at_one_address(manage
         ("Same phone; similar names at the same address", (a.pk, b.pk)),
         ("Similar names at the same address", (c.pk, d.pk)),
     }
-    services.customer_merge(survivor=a, duplicate=b, user=manager)
+    services.customer_merge(survivor=a, duplicate=b, actor=manager, channel="command")
     groups = {(g.reason, tuple(c.pk for c in g.customers)) for g in customer_duplicate_groups()}
     assert groups == {("Similar names at the same address", (c.pk, d.pk))}
 

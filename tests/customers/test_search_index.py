@@ -251,9 +251,13 @@ def test_every_word_of_three_or_more_must_match_in_any_order():
 
 
 def test_the_index_follows_every_change_to_a_customer():
-    customer = services.customer_create(name="Wanda Fish", email="wanda@fish.test")
+    customer = services.customer_create(
+        actor=None, channel="command", name="Wanda Fish", email="wanda@fish.test"
+    )
     assert list(Customer.objects.search("fish")) == [customer]
     services.customer_update(
+        actor=None,
+        channel="command",
         customer=customer,
         data={"name": "Wanda Bird", "email": "wanda@bird.test", "phone": "(415) 555-0199"},
     )

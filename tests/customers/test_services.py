@@ -17,6 +17,8 @@ def errors_of(excinfo) -> dict:
 
 def test_create_normalises_every_field():
     customer = services.customer_create(
+        actor=None,
+        channel="command",
         name="  Ada   Lovelace ",
         email=" ADA@Example.COM ",
         phone="(415) 555-2671",
@@ -33,13 +35,17 @@ def test_create_normalises_every_field():
 
 
 def test_blank_optional_fields_are_stored_as_null():
-    customer = services.customer_create(name="Walk In", email="  ", phone="", address=" ")
+    customer = services.customer_create(
+        actor=None, channel="command", name="Walk In", email="  ", phone="", address=" "
+    )
     customer.refresh_from_db()
     assert (customer.email, customer.phone, customer.address) == (None, None, None)
 
 
 def test_foreign_number_is_kept_in_international_form():
-    customer = services.customer_create(name="Brit", phone="+44 20 7946 0958")
+    customer = services.customer_create(
+        actor=None, channel="command", name="Brit", phone="+44 20 7946 0958"
+    )
     assert customer.phone == "+442079460958"
     assert customer.phone_display == "+44 20 7946 0958"
 
@@ -64,26 +70,28 @@ def test_foreign_number_is_kept_in_international_form():
 )
 def test_each_rule_has_its_message_and_nothing_is_saved(fields, field, message):
     with pytest.raises(ValidationError) as excinfo:
-        services.customer_create(**fields)
+        services.customer_create(actor=None, channel="command", **fields)
     assert errors_of(excinfo)[field] == [message]
     assert Customer.objects.count() == 0
 
 
 def test_limits_are_inclusive():
-    customer = services.customer_create(name="n" * 200, address="a" * 500)
+    customer = services.customer_create(
+        actor=None, channel="command", name="n" * 200, address="a" * 500
+    )
     assert len(customer.name) == 200
 
 
 def test_all_field_errors_are_reported_together():
     with pytest.raises(ValidationError) as excinfo:
-        services.customer_create(name="", email="bad", phone="1")
+        services.customer_create(actor=None, channel="command", name="", email="bad", phone="1")
     assert set(errors_of(excinfo)) == {"name", "email", "phone"}
 
 
 def test_duplicate_email_names_the_customer_who_has_it_case_insensitively():
     owner = CustomerFactory(name="Grace Hopper", email="grace@example.com")
     with pytest.raises(ValidationError) as excinfo:
-        services.customer_create(name="G", email="GRACE@example.com")
+        services.customer_create(actor=None, channel="command", name="G", email="GRACE@example.com")
     assert errors_of(excinfo)["email"] == [
         f"Grace Hopper (customer #{owner.pk}) already has this email."
     ]
@@ -92,7 +100,7 @@ def test_duplicate_email_names_the_customer_who_has_it_case_insensitively():
 def test_duplicate_email_of_an_inactive_customer_says_so():
     owner = CustomerFactory(name="Old Timer", email="old@example.com", status="inactive")
     with pytest.raises(ValidationError) as excinfo:
-        services.customer_create(name="New", email="old@example.com")
+        services.customer_create(actor=None, channel="command", name="New", email="old@example.com")
     assert errors_of(excinfo)["email"] == [
         f"Old Timer (customer #{owner.pk}, inactive) already has this email."
     ]
@@ -100,7 +108,12 @@ def test_duplicate_email_of_an_inactive_customer_says_so():
 
 def test_update_keeps_own_email_and_changes_only_given_fields():
     customer = CustomerFactory(email="me@example.com", address="Here")
-    services.customer_update(customer=customer, data={"name": "Renamed", "email": "ME@example.com"})
+    services.customer_update(
+        actor=None,
+        channel="command",
+        customer=customer,
+        data={"name": "Renamed", "email": "ME@example.com"},
+    )
     customer.refresh_from_db()
     assert customer.name == "Renamed"
     assert customer.email == "me@example.com"
@@ -110,7 +123,9 @@ def test_update_keeps_own_email_and_changes_only_given_fields():
 def test_update_refuses_fields_that_are_not_editable():
     customer = CustomerFactory()
     with pytest.raises(ValidationError) as excinfo:
-        services.customer_update(customer=customer, data={"loyalty_points": 10})
+        services.customer_update(
+            actor=None, channel="command", customer=customer, data={"loyalty_points": 10}
+        )
     assert "loyalty_points" in errors_of(excinfo)
     customer.refresh_from_db()
     assert customer.loyalty_points == 0
@@ -119,15 +134,20 @@ def test_update_refuses_fields_that_are_not_editable():
 def test_failed_update_saves_nothing():
     customer = CustomerFactory(name="Before")
     with pytest.raises(ValidationError):
-        services.customer_update(customer=customer, data={"name": "After", "phone": "nope"})
+        services.customer_update(
+            actor=None,
+            channel="command",
+            customer=customer,
+            data={"name": "After", "phone": "nope"},
+        )
     customer.refresh_from_db()
     assert customer.name == "Before"
 
 
 def test_deactivate_is_idempotent_and_keeps_the_row():
     customer = CustomerFactory()
-    services.customer_deactivate(customer=customer)
-    services.customer_deactivate(customer=customer)
+    services.customer_deactivate(actor=None, channel="command", customer=customer)
+    services.customer_deactivate(actor=None, channel="command", customer=customer)
     customer.refresh_from_db()
     assert customer.status == "inactive"
     assert Customer.objects.filter(pk=customer.pk).exists()
@@ -135,8 +155,8 @@ def test_deactivate_is_idempotent_and_keeps_the_row():
 
 def test_restore_is_idempotent():
     customer = CustomerFactory(status="inactive")
-    services.customer_restore(customer=customer)
-    services.customer_restore(customer=customer)
+    services.customer_restore(actor=None, channel="command", customer=customer)
+    services.customer_restore(actor=None, channel="command", customer=customer)
     customer.refresh_from_db()
     assert customer.status == "active"
 
