@@ -7,7 +7,10 @@ serves the app with gunicorn, and times each request of ``REQUESTS`` over HTTP
 SQLite: the same searches as hand-written SQL + ``json.dumps`` in a bare WSGI
 app under the same gunicorn) and the **naive** search (the unindexed ``LIKE``
 ORM query with an exact count, in process). Prints the table with ratios and
-the server's peak RSS, and writes it to ``--output`` (``bench/results.md``).
+the server's peak RSS, and writes it to ``--output`` (``bench/results.md``): its
+section for this database engine, leaving the other engine's last run in place,
+with the machine's load average before and after (other work on a small machine
+moves p95s more than most changes do).
 """
 
 import argparse
@@ -21,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +107,38 @@ def timed(port: int, method: str, path: str, body=None, headers=None) -> tuple[f
     return elapsed, response.status, content
 
 
+def load_average() -> str:
+    """Return the 1-minute load average, as ``uptime`` shows it."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def write_section(path: Path, engine: str, report: str) -> None:
+    """Write ``report`` as the ``## engine`` section of ``path``, keeping other sections.
+
+    SQLite and PostgreSQL are benchmarked by separate runs; each keeps the other's
+    last table instead of overwriting the file.
+    """
+    sections = {}
+    if path.exists():
+        name = None
+        for line in path.read_text().splitlines():
+            if line.startswith("## "):
+                name = line[3:].strip()
+                sections[name] = []
+            elif name is not None:
+                sections[name].append(line)
+        sections = {key: "\n".join(lines).strip() for key, lines in sections.items()}
+    sections[engine] = report
+    order = ["SQLite", "PostgreSQL", *sorted(set(sections) - {"SQLite", "PostgreSQL"})]
+    body = "\n\n".join(f"## {key}\n\n{sections[key]}" for key in order if key in sections)
+    path.write_text(
+        "# `make bench` results\n\n"
+        "`make bench` writes the SQLite section; `make bench` with `DATABASE_URL` set to a\n"
+        "PostgreSQL database writes the PostgreSQL one.\n\n"
+        f"{body}\n"
+    )
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -133,6 +169,9 @@ def prepare(args) -> dict:
     user, _ = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_staff": True, "is_superuser": True}
     )
+    # knox reads every token of the user on each request (to expire old ones): one
+    # token, not one more per run.
+    AuthToken.objects.filter(user=user).delete()
     _, token = AuthToken.objects.create(user)
     # Terms cut from the data, so each one finds what its label says.
     middle = Customer.objects.active().filter(email__isnull=False, phone__startswith="+1")
@@ -259,6 +298,7 @@ def main() -> None:
     on_sqlite = env["DATABASE_URL"].startswith("sqlite")
 
     names = prepare(args)
+    load_before = load_average()
     deep_page = min(args.deep_page, max(1, names["customers"] // 25))
     plan = requests(names, deep_page)
     auth = {"Authorization": f"Token {names['token']}", "Content-Type": "application/json"}
@@ -315,9 +355,12 @@ def main() -> None:
         results[request["label"]]["naive"] = percentiles(samples)
 
     engine = "SQLite" if on_sqlite else "PostgreSQL"
+    measured = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"{names['customers']:,} customers on {engine}; gunicorn, {args.workers} sync workers; "
         f"{args.repeat} runs each over HTTP (naive: {args.naive_repeat} runs, in process).",
+        f"Measured {measured} on {os.cpu_count()} cores; load average {load_before} before "
+        f"the requests, {load_average()} after.",
         "",
         "| request | ours p50 ms | ours p95 ms | floor p50 ms | floor p95 ms "
         "| naive p50 ms | ours / floor (p95) | naive / ours (p50) |",
@@ -345,7 +388,7 @@ def main() -> None:
         lines.append(f"Floor server peak RSS: {floor_rss:.0f} MB.")
     report = "\n".join(lines)
     say(report)
-    Path(args.output).write_text(f"# `make bench` results\n\n{report}\n")
+    write_section(Path(args.output), engine, report)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     database = tmp_path / "bench.sqlite3"
     output = tmp_path / "results.md"
+    output.write_text(
+        "# results\n\n## PostgreSQL\n\nan earlier PostgreSQL run\n\n## SQLite\n\nold\n"
+    )
     env = {
         key: value
         for key, value in os.environ.items()
@@ -50,6 +53,10 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     report = output.read_text()
+    # Its own engine's section, with the machine's load; another engine's section stays.
+    assert report.count("## SQLite") == 1
+    assert "## PostgreSQL\n\nan earlier PostgreSQL run" in report
+    assert "load average" in report
     for label in ("list page 1", "rare email fragment", "phone digits", "one character `j`"):
         assert label in report
     assert "checkout, 3 lines, customer, loyalty" in report
