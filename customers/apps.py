@@ -7,8 +7,9 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
-        from customers import demo, history, panels
+        from customers import demo, history, panels, segments
 
         demo.connect()
         history.connect()
         panels.connect()
+        segments.connect()

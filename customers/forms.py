@@ -2,8 +2,9 @@
 
 from django import forms
 
-from classicpos.limits import MAX_ID
-from customers.models import CONTACT_FIELDS, EDITABLE_FIELDS, MERGEABLE_FIELDS, Customer
+from classicpos.limits import MAX_ID, MAX_POINTS
+from customers.models import CONTACT_FIELDS, EDITABLE_FIELDS, MERGEABLE_FIELDS, Customer, Tag
+from customers.segments import segments
 from customers.selectors import (
     DEFAULT_ORDERING,
     ORDERING_CHOICES,
@@ -160,6 +161,12 @@ class DuplicateQueryForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
+# What a filter left empty looks like, whatever its field.
+EMPTY = (None, "", [], ())
+# The tag filter offers the tags there are; a shop with more types the name in the URL.
+MAX_TAG_CHOICES = 200
+
+
 class CustomerListForm(forms.Form):
     """The list's search, filter, sort and page size, read from the query string."""
 
@@ -177,15 +184,49 @@ class CustomerListForm(forms.Form):
         label="Per page",
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Named as the API names it, so a segment's URL reads the same in both.
+        self.fields["minPoints"] = forms.IntegerField(
+            required=False,
+            min_value=-MAX_POINTS,
+            max_value=MAX_POINTS,
+            label="Points at least",
+            widget=forms.NumberInput(attrs={"class": "list-filter"}),
+        )
+        # Each module's segments (tags, spend, last visit, overdue invoices...), in the URL.
+        self.segment_names = []
+        for segment in segments():
+            if segment.permission and (user is None or not user.has_perm(segment.permission)):
+                continue
+            field = segment.field()
+            field.label, field.help_text = segment.label, segment.help_text
+            field.widget.attrs["class"] = "list-filter"
+            self.fields[segment.name] = field
+            self.segment_names.append(segment.name)
+        if "tag" in self.fields:
+            self.fields["tag"].widget.choices = [
+                (name, name)
+                for name in Tag.objects.values_list("name", flat=True)[:MAX_TAG_CHOICES]
+            ]
+
     def values(self) -> dict:
-        """Return cleaned values with defaults; bad values fall back instead of failing."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Return cleaned values with defaults; a bad value is left out (and shown as an error)."""
+        self.is_valid()
+        data = self.cleaned_data
         return {
             "search": (data.get("search") or "").strip(),
             "status": data.get("status") or PAGE_DEFAULT_STATUS,
             "ordering": data.get("ordering") or DEFAULT_ORDERING,
             "page_size": data.get("page_size") or DEFAULT_PAGE_SIZE,
+            "min_points": data.get("minPoints"),
+            "segments": tuple(
+                (name, data[name]) for name in self.segment_names if data.get(name) not in EMPTY
+            ),
         }
+
+    def segment_fields(self) -> list:
+        return [self[name] for name in ("minPoints", *self.segment_names)]
 
 
 ENCODINGS = (

@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 
 from customers import validators
 from customers.models import Customer
+from customers.segments import segment_conditions
 
 STATUS_CHOICES = ("active", "inactive", "all")
 # The API lists every customer unless asked (integrations sync them all); the staff
@@ -52,6 +53,8 @@ class CustomerListFilters:
     min_points: int | None = None
     max_points: int | None = None
     ordering: str = DEFAULT_ORDERING
+    # (parameter, value) pairs of registered segments (customers.segments): tag, minSpend...
+    segments: tuple[tuple[str, object], ...] = ()
 
 
 # A search looks at no more than this many matches (past it, pages say "1,000+
@@ -153,6 +156,8 @@ def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Cus
         conditions &= Q((f"{column('loyalty_points')}__gte", filters.min_points))
     if filters.max_points is not None:
         conditions &= Q((f"{column('loyalty_points')}__lte", filters.max_points))
+    if filters.segments:
+        conditions &= segment_conditions(filters.segments)
     if not searching:
         return queryset.filter(conditions).order_by(*_order_by(filters.ordering))
     matches = (

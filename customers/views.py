@@ -94,6 +94,17 @@ def sort_columns(query, current: str) -> list[dict]:
     return columns
 
 
+def list_filters(values: dict) -> CustomerListFilters:
+    """Return the selector's filters from the list form's values (the page and its export)."""
+    return CustomerListFilters(
+        search=values["search"],
+        status=values["status"],
+        ordering=values["ordering"],
+        min_points=values["min_points"],
+        segments=values["segments"],
+    )
+
+
 class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
     permission_required = VIEW_CUSTOMER
     # Counts stop at 10,000 ("10,000+ customers"): an exact count of a million rows
@@ -108,13 +119,9 @@ class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
         return [self.template_name]
 
     def get_queryset(self):
-        self.filter_form = CustomerListForm(self.request.GET)
+        self.filter_form = CustomerListForm(self.request.GET, user=self.request.user)
         self.values = self.filter_form.values()
-        self.filters = CustomerListFilters(
-            search=self.values["search"],
-            status=self.values["status"],
-            ordering=self.values["ordering"],
-        )
+        self.filters = list_filters(self.values)
         return customer_list(filters=self.filters)
 
     def inactive_matches(self, page) -> int:
@@ -138,7 +145,10 @@ class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
             page_sizes=PAGE_SIZES,
             sort_columns=sort_columns(self.request.GET, values["ordering"]),
             query_without_page=query_without_page(self.request),
-            filtered=bool(values["search"]) or values["status"] != PAGE_DEFAULT_STATUS,
+            filtered=bool(values["search"] or values["segments"])
+            or values["min_points"] is not None
+            or values["status"] != PAGE_DEFAULT_STATUS,
+            segments_open=bool(values["segments"]) or values["min_points"] is not None,
             can_deactivate=self.request.user.has_perm(DEACTIVATE_CUSTOMER),
             **kwargs,
         )
@@ -352,11 +362,8 @@ class CustomerExportView(StaffPageMixin, View):
     permission_required = EXPORT_CUSTOMER
 
     def get(self, request):
-        values = CustomerListForm(request.GET).values()
-        filters = CustomerListFilters(
-            search=values["search"], status=values["status"], ordering=values["ordering"]
-        )
-        return export_response(customer_list(filters=filters))
+        values = CustomerListForm(request.GET, user=request.user).values()
+        return export_response(customer_list(filters=list_filters(values)))
 
 
 class CustomerImportView(StaffPageMixin, FormView):

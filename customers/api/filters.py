@@ -1,8 +1,10 @@
 """Query parameters of ``GET /api/customers``, parsed and checked, then handed to the selector."""
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 
 from classicpos.api.filters import DateTimeFilter, PointsFilter, SelectorFilterSet
+from customers.segments import Segment, segments
 from customers.selectors import (
     DEFAULT_ORDERING,
     DEFAULT_STATUS,
@@ -11,6 +13,24 @@ from customers.selectors import (
     CustomerListFilters,
     customer_list,
 )
+
+
+def segment_filter(segment: Segment) -> django_filters.Filter:
+    """Return the parameter of a segment: its own form field parses it, the selector filters."""
+
+    class SegmentFilter(django_filters.Filter):
+        field_class = type(segment.field())
+
+        @property
+        def field(self):
+            if not hasattr(self, "_field"):
+                self._field = segment.field()
+                self._field.help_text = segment.help_text
+            return self._field
+
+    if segment.schema is not None:
+        SegmentFilter = extend_schema_field(segment.schema)(SegmentFilter)
+    return SegmentFilter(method="noop", help_text=segment.help_text)
 
 
 class CustomerFilterSet(SelectorFilterSet):
@@ -36,6 +56,14 @@ class CustomerFilterSet(SelectorFilterSet):
         help_text="name, createdAt or loyaltyPoints; prefix - for descending.",
     )
 
+    @classmethod
+    def get_filters(cls):
+        """Add every registered segment (``customers.segments``) as a parameter."""
+        filters = super().get_filters()
+        for segment in segments():
+            filters[segment.name] = segment_filter(segment)
+        return filters
+
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         filters = CustomerListFilters(
@@ -46,5 +74,11 @@ class CustomerFilterSet(SelectorFilterSet):
             min_points=data.get("minPoints"),
             max_points=data.get("maxPoints"),
             ordering=data.get("ordering") or DEFAULT_ORDERING,
+            segments=tuple(
+                (segment.name, data[segment.name])
+                for segment in segments()
+                if data.get(segment.name) not in (None, "", [])
+                and (not segment.permission or self.request.user.has_perm(segment.permission))
+            ),
         )
         return customer_list(filters=filters)
