@@ -95,8 +95,10 @@ def test_panel_query_count_does_not_grow(cashier_page, cashier, manager):
     assert html.count("Record payment<span") == 5
     assert len(many.captured_queries) == len(few.captured_queries)
     panel_queries = [q["sql"] for q in many.captured_queries if "accounting_" in q["sql"]]
-    # Account, invoice figures, open invoices, store credit history.
-    assert len(panel_queries) == 4
+    # The panel: account, invoice figures, open invoices, store credit history; the
+    # customer's timeline: one query per accounting source (invoices, payments, refund
+    # credits, store credit).
+    assert len(panel_queries) == 4 + 4
 
 
 # ---- Forms posted from the panel ----
