@@ -121,6 +121,13 @@ def test_curl_examples_run_as_printed(live_server):
     assert '"closingBalance":"15.00"' in output(
         "curl -s 'http://127.0.0.1:8000/api/customers/1/statement"
     )
+    profile = output("curl -s -X PATCH 'http://127.0.0.1:8000/api/customers/1'")
+    assert '"tags":["VIP"]' in profile
+    assert '"marketingConsent":{"email":true,"sms":false}' in profile
+    assert '"count":1' in output("curl -s 'http://127.0.0.1:8000/api/customers?tag=vip")
+    timeline = output("curl -s 'http://127.0.0.1:8000/api/customers/1/timeline")
+    assert '"kind":"customer.changed"' in timeline
+    assert '"actor":"admin"' in timeline
     assert '"created":1' in output("printf 'name,email,phone,loyaltyPoints")
     assert "Ada Lovelace" in output("curl -s 'http://127.0.0.1:8000/api/customers/export")
     assert "301 Moved Permanently" in output("curl -s -i http://127.0.0.1:8000/api/customers/2 ")
