@@ -122,7 +122,7 @@ def connect() -> None:
             label="Tags",
             field=lambda: TagNamesField(required=False),
             condition=_has_tags,
-            help_text="Repeatable: customers with every tag given.",
+            help_text="Customers with every tag chosen (repeat tag= in a URL).",
             schema={
                 "type": "array",
                 "items": {"type": "string", "maxLength": TAG_MAX_LENGTH},
@@ -139,7 +139,7 @@ def connect() -> None:
                 required=False, choices=[("", "Any"), *CONSENT_CHOICES]
             ),
             condition=_consent,
-            help_text="email or sms: customers who agreed to marketing that way.",
+            help_text="Customers who agreed to marketing this way (email or sms).",
             order=20,
         )
     )
@@ -149,7 +149,7 @@ def connect() -> None:
             label="Birthday within (days)",
             field=lambda: forms.IntegerField(required=False, min_value=0, max_value=366),
             condition=_birthday_within,
-            help_text="0 to 366: birthdays from today through that many days ahead.",
+            help_text="Birthdays from today through this many days ahead: 7 is this week.",
             order=30,
         )
     )

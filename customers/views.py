@@ -58,7 +58,7 @@ from customers.selectors import (
     customer_find_duplicates,
     customer_list,
 )
-from customers.timeline import customer_timeline, timeline_filters
+from customers.timeline import DEFAULT_LIMIT, customer_timeline, timeline_filters
 
 # key, header, numeric, first click sorts descending
 SORT_COLUMNS = (
@@ -545,13 +545,21 @@ class CustomerTimelineView(StaffPageMixin, TemplateView):
         query = TimelineQueryForm(request.GET)
         values = query.cleaned_data if query.is_valid() else {}
         kind = values.get("kind", "")
+        # The panel on the customer page asks through htmx and keeps its own page size.
+        limit = PANEL_ENTRIES if request.htmx else DEFAULT_LIMIT
         try:
             timeline = customer_timeline(
-                customer=customer, user=request.user, cursor=values.get("cursor"), kind=kind
+                customer=customer,
+                user=request.user,
+                limit=limit,
+                cursor=values.get("cursor"),
+                kind=kind,
             )
         except ValueError:
             # A cursor from a stale or edited link: start again from the newest entry.
-            timeline = customer_timeline(customer=customer, user=request.user, kind=kind)
+            timeline = customer_timeline(
+                customer=customer, user=request.user, limit=limit, kind=kind
+            )
         context = timeline_context(customer, request, timeline=timeline, kind=kind)
         if request.htmx:
             template = (

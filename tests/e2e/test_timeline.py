@@ -1,0 +1,93 @@
+"""Customer 360 in a real browser: the profile fields, the timeline with its filter and
+"Show older", and the segment filters of the list, at desktop and phone width, axe clean."""
+
+import pytest
+
+from customers import services
+from tests.customers.factories import CustomerFactory
+from tests.e2e.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.e2e
+
+
+def _long_story(manager):
+    customer = CustomerFactory(name="Theodora Timeline-Featherstonehaugh", email=None)
+    services.customer_update(
+        customer=customer,
+        data={
+            "tags": ["VIP", "Wholesale"],
+            "email_consent": True,
+            "birthday": "1984-06-01",
+            "note": "Prefers paper receipts and calls before noon.",
+        },
+        actor=manager,
+        channel="page",
+    )
+    for number in range(12):
+        services.customer_update(
+            customer=customer,
+            data={"address": f"{number} Long Street"},
+            actor=manager,
+            channel="api",
+        )
+    services.customer_deactivate(customer=customer, actor=manager, channel="page")
+    services.customer_restore(customer=customer, actor=manager, channel="page")
+    return customer
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_the_timeline_pages_and_filters_at_desktop_and_phone_width(make_page, staff, viewport):
+    customer = _long_story(staff["manager"])
+    width = viewport["width"]
+    browser = make_page(viewport=viewport)
+    page = browser.page
+    browser.login("maria")
+    browser.goto(f"/customers/{customer.pk}/")
+
+    # The profile shows what shops know about the customer, the note pinned on top.
+    assert "Prefers paper receipts" in page.inner_text("[aria-label='Pinned note']")
+    assert page.get_by_role("link", name="VIP").is_visible()
+    entries = page.locator("#timeline-panel .timeline-entry")
+    assert entries.count() == 10
+    assert entries.first.inner_text().startswith("Restored · Staff page")
+    assert "maria" in entries.first.inner_text()
+
+    page.get_by_role("link", name="Show older").click()
+    page.wait_for_function(
+        "document.querySelectorAll('#timeline-panel .timeline-entry').length > 10"
+    )
+    assert entries.count() == 15
+    assert "Show older" not in page.inner_text("#timeline-panel")
+
+    # Only the deactivation and the restore are not changes of fields.
+    page.select_option("#timeline-kind", "customer")
+    page.wait_for_function(
+        "document.querySelectorAll('#timeline-panel .timeline-entry').length === 10"
+    )
+    assert page.locator("#timeline-kind").input_value() == "customer"
+    assert "Show older" in page.inner_text("#timeline-panel")
+
+    browser.screenshot(f"timeline-{width}px")
+    browser.assert_no_horizontal_scroll()
+    browser.assert_accessible(f"customer page with the timeline at {width}px")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_the_list_filters_by_tag_and_consent(make_page, staff, viewport):
+    _long_story(staff["manager"])
+    CustomerFactory(name="Una Untagged")
+    browser = make_page(viewport=viewport)
+    page = browser.page
+    browser.login("maria")
+    browser.goto("/customers/")
+    page.click("details.segment-filters summary")
+    page.select_option("#id_tag", ["VIP"])
+    page.wait_for_url("**tag=VIP**")
+    page.wait_for_function("!document.body.innerText.includes('Una Untagged')")
+    assert "Theodora" in page.inner_text("#customer-results")
+    page.select_option("#id_consent", "sms")
+    page.wait_for_url("**consent=sms**")
+    page.wait_for_function("!document.body.innerText.includes('Theodora')")
+    browser.screenshot(f"segments-{viewport['width']}px")
+    browser.assert_no_horizontal_scroll()
+    browser.assert_accessible(f"customer list with segments at {viewport['width']}px")
