@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -110,11 +111,11 @@ class InvoicePaymentView(StaffPageMixin, FormView):
     form_class = InvoicePaymentForm
     http_method_names = ["post"]
 
-    def dispatch(self, request, *args, **kwargs):
-        self.invoice = get_object_or_404(
-            Invoice.objects.select_related("customer"), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def invoice(self) -> Invoice:
+        # Looked up on first use, after the login and permission checks of dispatch():
+        # a visitor learns nothing about which ids exist.
+        return get_object_or_404(Invoice.objects.select_related("customer"), pk=self.kwargs["pk"])
 
     def _back(self, form):
         target = form.data.get("next") or ""
@@ -159,9 +160,11 @@ class CustomerFormView(StaffPageMixin, FormView):
 
     http_method_names = ["post"]
 
-    def dispatch(self, request, *args, **kwargs):
-        self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def customer(self) -> Customer:
+        # Looked up on first use, after the login and permission checks of dispatch():
+        # a visitor learns nothing about which ids exist.
+        return get_object_or_404(Customer, pk=self.kwargs["pk"])
 
     def form_invalid(self, form):
         _form_error_messages(self.request, form)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -160,9 +161,11 @@ class LeadFormView(CrmPageMixin, FormView):
     def get_permission_required(self):
         return ["crm.change_lead" if "pk" in self.kwargs else "crm.add_lead"]
 
-    def dispatch(self, request, *args, **kwargs):
-        self.lead = get_object_or_404(Lead, pk=kwargs["pk"]) if "pk" in kwargs else None
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def lead(self) -> Lead | None:
+        # Looked up on first use, after the login and permission checks of dispatch():
+        # a visitor learns nothing about which ids exist.
+        return get_object_or_404(Lead, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
 
     def get(self, request, *args, **kwargs):
         if self.lead is not None and self.lead.is_converted:

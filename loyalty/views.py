@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.views.generic import FormView
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -28,9 +29,11 @@ class AdjustPointsView(StaffPageMixin, FormView):
     http_method_names = ["post"]
     panel_template_name = "loyalty/_loyalty_panel.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def customer(self) -> Customer:
+        # Looked up on first use, after the login and permission checks of dispatch():
+        # a visitor learns nothing about which ids exist.
+        return get_object_or_404(Customer, pk=self.kwargs["pk"])
 
     def form_invalid(self, form):
         if self.request.htmx:

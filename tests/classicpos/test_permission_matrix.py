@@ -36,6 +36,7 @@ API = {
         "DELETE": MANAGERS,
     },
     "api/^customers/(?P<pk>\\d+)/restore/?$": {"POST": MANAGERS},
+    "api/^customers/(?P<pk>\\d+)/timeline/?$": {"GET": STAFF},
     "api/^customers/export/?$": {"GET": MANAGERS},
     "api/^customers/import/?$": {"POST": MANAGERS},
     "api/^customers/(?P<pk>\\d+)/anonymise/?$": {"POST": MANAGERS},
@@ -86,6 +87,7 @@ PAGES = {
     "customers/likely-duplicates/": {"GET": MANAGERS},
     "customers/<int:pk>/merge/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
     "customers/<int:pk>/anonymise/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
+    "customers/<int:pk>/timeline/": {"GET": STAFF},
     "customers/<int:pk>/points/adjust/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
     "customers/<int:pk>/statement/": {"GET": STAFF},
     "customers/<int:pk>/credit-limit/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
@@ -129,17 +131,6 @@ PUBLIC = {
     "api/auth/token/",
     "api/^.*$",
 }
-
-# Pages that look their row up before the login check, so an anonymous visitor learns
-# which ids exist (issue 13, defect 11). Expected to fail until that is fixed.
-PROBES_IDS_BEFORE_LOGIN = {
-    "customers/<int:pk>/points/adjust/",
-    "customers/<int:pk>/credit-limit/",
-    "customers/<int:pk>/store-credit/adjust/",
-    "invoices/<int:pk>/payments/",
-    "crm/leads/<int:pk>/edit/",
-}
-
 
 CELLS = url_conf_cells()
 
@@ -197,10 +188,7 @@ def _page_cells():
     for route, method in CELLS:
         if route not in PAGES:
             continue
-        marks = []
-        if route in PROBES_IDS_BEFORE_LOGIN:
-            marks = [pytest.mark.xfail(strict=True, reason="issue 13 defect 11: 404 before login")]
-        yield pytest.param(route, method, marks=marks, id=f"{method} {route}")
+        yield pytest.param(route, method, id=f"{method} {route}")
 
 
 def _sent_to_login(response) -> bool:
