@@ -1,6 +1,7 @@
 """Customer page forms: they collect input; the services validate and save it."""
 
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 
 from classicpos.limits import MAX_ID, MAX_POINTS
 from customers.models import CONTACT_FIELDS, EDITABLE_FIELDS, MERGEABLE_FIELDS, Customer, Tag
@@ -167,6 +168,11 @@ EMPTY = (None, "", [], ())
 MAX_TAG_CHOICES = 200
 
 
+def _tag_choices() -> list[tuple[str, str]]:
+    names = Tag.objects.values_list("name", flat=True)[:MAX_TAG_CHOICES]
+    return [(name, name) for name in names]
+
+
 class CustomerListForm(forms.Form):
     """The list's search, filter, sort and page size, read from the query string."""
 
@@ -205,10 +211,8 @@ class CustomerListForm(forms.Form):
             self.fields[segment.name] = field
             self.segment_names.append(segment.name)
         if "tag" in self.fields:
-            self.fields["tag"].widget.choices = [
-                (name, name)
-                for name in Tag.objects.values_list("name", flat=True)[:MAX_TAG_CHOICES]
-            ]
+            # Asked only when the filter is drawn: the htmx results alone cost no query.
+            self.fields["tag"].widget.choices = CallableChoiceIterator(_tag_choices)
 
     def values(self) -> dict:
         """Return cleaned values with defaults; a bad value is left out (and shown as an error)."""

@@ -8,7 +8,7 @@ leads on while rows remain.
 
 import math
 
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 from rest_framework import exceptions, pagination
 
@@ -65,6 +65,25 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["min_page"])
         return number
 
+    def get_page(self, number):
+        """Return the page, the first for a page that is no number, the last past the end.
+
+        Past the end of a capped list the last page is not known without counting
+        every row: that one exact count is paid only by someone asking for a page
+        beyond the rows (an old bookmark), never by paging forward.
+        """
+        try:
+            return self.page(self.validate_number(number))
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            if _below_one(number):
+                return self.page(1)
+            if not self.is_capped:
+                return self.page(self.num_pages)
+        total = self.object_list.order_by().count()
+        return self.page(max(1, math.ceil(total / self.per_page)))
+
     def page(self, number):
         if not self.is_capped:
             return super().page(number)
@@ -74,6 +93,13 @@ class CappedPaginator(Paginator):
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
+
+
+def _below_one(number) -> bool:
+    try:
+        return int(number) < 1
+    except (TypeError, ValueError):
+        return False
 
 
 class CappedPage(Page):

@@ -16,7 +16,6 @@ import phonenumbers
 import pytest
 from django.core.management import call_command
 from django.core.management.base import OutputWrapper
-from django.core.paginator import EmptyPage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
@@ -40,6 +39,13 @@ API_AUTH_QUERIES = 4
 # The list itself: a count that stops at 10,000 and the page of rows (no rows query
 # when the count is 0). The issue's budget is three.
 LIST_QUERIES = 2
+# The whole list page also reads the tag names for its Tag filter (at most 200): its
+# third query, the budget spent. The htmx fragment (the results alone) does not.
+PAGE_LIST_QUERIES = LIST_QUERIES + 1
+
+
+def page_list_queries(htmx: bool) -> int:
+    return LIST_QUERIES if htmx else PAGE_LIST_QUERIES
 
 
 def count_line(response) -> str:
@@ -58,8 +64,8 @@ def row_names(response) -> list[str]:
 
 
 def customer_queries(captured) -> list[str]:
-    """Return the captured statements that read the customers table (the list's share)."""
-    return [query["sql"] for query in captured if re.search(r'\bFROM "customers"', query["sql"])]
+    """Return the captured statements that read customers' tables (the list's share)."""
+    return [query["sql"] for query in captured if re.search(r'\bFROM "customer', query["sql"])]
 
 
 @pytest.fixture
@@ -126,15 +132,6 @@ def test_a_page_number_that_is_not_a_number_shows_the_first_page(manager_page, c
         assert row_names(response)[0] == "Smith 01", page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=EmptyPage,
-    reason=(
-        "CappedPaginator.page() raises EmptyPage past the end of a capped list, and "
-        "Paginator.get_page() catches it only from validate_number(): a 500. Needs "
-        "CappedPaginator.get_page() to fall back to the last page (classicpos/api/pagination.py)."
-    ),
-)
 def test_a_page_past_the_end_of_a_capped_list_shows_the_last_page(manager_page, capped):
     response = manager_page.get("/customers/?page_size=10&page=99")
     assert response.status_code == 200
@@ -216,10 +213,11 @@ PAGE_SEARCHES = [
 def test_the_customer_list_page_costs_a_fixed_number_of_queries(
     warm_page, searchable, url, htmx, django_assert_num_queries
 ):
-    with django_assert_num_queries(PAGE_AUTH_QUERIES + LIST_QUERIES) as captured:
+    list_queries = page_list_queries(htmx)
+    with django_assert_num_queries(PAGE_AUTH_QUERIES + list_queries) as captured:
         response = warm_page.get(url, **(HTMX if htmx else {}))
     assert response.status_code == 200
-    assert len(customer_queries(captured)) == LIST_QUERIES
+    assert len(customer_queries(captured)) == list_queries
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
@@ -227,10 +225,11 @@ def test_no_active_match_asks_once_more_for_inactive_ones(
     warm_page, searchable, htmx, django_assert_num_queries
 ):
     """An empty active list counts the inactive matches instead of asking for rows."""
-    with django_assert_num_queries(PAGE_AUTH_QUERIES + LIST_QUERIES) as captured:
+    list_queries = page_list_queries(htmx)
+    with django_assert_num_queries(PAGE_AUTH_QUERIES + list_queries) as captured:
         response = warm_page.get("/customers/?search=kingston", **(HTMX if htmx else {}))
     assert "1 inactive customer matches" in " ".join(response.content.decode().split())
-    assert len(customer_queries(captured)) == LIST_QUERIES
+    assert len(customer_queries(captured)) == list_queries
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
@@ -253,7 +252,7 @@ def test_a_session_costs_its_first_page_four_queries_more(manager_page, searchab
     with CaptureQueriesContext(connection) as second:
         manager_page.get("/customers/?search=king")
     assert len(first) == len(second) + 4
-    assert len(second) == PAGE_AUTH_QUERIES + LIST_QUERIES
+    assert len(second) == PAGE_AUTH_QUERIES + PAGE_LIST_QUERIES
 
 
 # --- seeding at scale ---------------------------------------------------------------------
