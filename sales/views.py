@@ -10,8 +10,8 @@ from django.views.generic import DetailView, FormView, ListView
 
 from classicpos.money_format import format_money
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
-from customers.forms import QuickAddCustomerForm
-from customers.models import Customer
+from customers.forms import MAX_TAG_CHOICES, QuickAddCustomerForm
+from customers.models import Customer, Tag
 from sales import services
 from sales.extensions import checkout_widgets_for, payment_methods, sale_facts
 from sales.forms import RefundForm, SaleListForm
@@ -46,6 +46,8 @@ class CheckoutView(StaffPageMixin, FormView):
                 widget_context.update(widget.context(self.request))
         context = super().get_context_data(
             methods_json=json.dumps(methods),
+            # The picker narrows a search to one tag (a shop has a handful of them).
+            customer_tags=list(Tag.objects.values_list("name", flat=True)[:MAX_TAG_CHOICES]),
             widgets=widgets,
             **widget_context,
             **kwargs,

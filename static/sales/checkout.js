@@ -245,8 +245,12 @@
     el("customer-chosen").classList.toggle("d-none", walkIn);
     if (!walkIn) {
       text(el("customer-chosen-name"), state.customer.name);
+      renderTags(el("customer-chosen-tags"), state.customer.tags);
       var details = [state.customer.phoneDisplay, state.customer.email].filter(Boolean).join(" · ");
       text(el("customer-chosen-details"), details);
+      var note = el("customer-chosen-note");
+      text(note, state.customer.note);
+      note.classList.toggle("d-none", !state.customer.note);
     }
   }
 
@@ -436,12 +440,15 @@
     el("customer-search"),
     el("customer-options"),
     function (term) {
-      return api.get("/api/customers?status=active&pageSize=8&search=" + encodeURIComponent(term))
+      var tag = el("customer-tag") ? el("customer-tag").value : "";
+      return api.get("/api/customers?status=active&pageSize=8&search=" + encodeURIComponent(term) +
+        (tag ? "&tag=" + encodeURIComponent(tag) : ""))
         .then(function (page) { return page.results; });
     },
     function (option, customer) {
-      option.innerHTML = "<span class='fw-semibold'></span><br><small class='text-secondary'></small>";
+      option.innerHTML = "<span class='fw-semibold'></span><span class='customer-tags'></span><br><small class='text-secondary'></small>";
       text(option.querySelector("span"), customer.name);
+      renderTags(option.querySelector(".customer-tags"), customer.tags);
       text(option.querySelector("small"), [customer.phoneDisplay, customer.email].filter(Boolean).join(" · "));
     },
     function (customer) { selectCustomer(customer); el("product-search").focus(); },
@@ -477,8 +484,22 @@
   }
 
   function selectCustomer(customer) {
-    state.customer = { id: customer.id, name: customer.name, email: customer.email, phoneDisplay: customer.phoneDisplay };
+    state.customer = {
+      id: customer.id, name: customer.name, email: customer.email, phoneDisplay: customer.phoneDisplay,
+      tags: customer.tags || [], note: customer.note || ""
+    };
     update();
+  }
+
+  /* Tags as small badges after a name: text only, never markup from the server. */
+  function renderTags(container, tags) {
+    container.replaceChildren();
+    (tags || []).forEach(function (name) {
+      var badge = document.createElement("span");
+      badge.className = "badge rounded-pill text-bg-info ms-1";
+      badge.textContent = name;
+      container.appendChild(badge);
+    });
   }
 
   el("customer-clear").addEventListener("click", function () {

@@ -91,3 +91,33 @@ def test_the_list_filters_by_tag_and_consent(make_page, staff, viewport):
     browser.screenshot(f"segments-{viewport['width']}px")
     browser.assert_no_horizontal_scroll()
     browser.assert_accessible(f"customer list with segments at {viewport['width']}px")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_the_till_picker_shows_tags_narrows_by_tag_and_shows_the_note(make_page, staff, viewport):
+    _long_story(staff["manager"])
+    CustomerFactory(name="Theo Untagged")
+    browser = make_page(viewport=viewport)
+    page = browser.page
+    browser.login("carl")
+    browser.goto("/checkout/")
+    page.fill("#customer-search", "theo")
+    options = page.locator("#customer-options [role=option]")
+    page.wait_for_function(
+        "document.querySelectorAll('#customer-options [role=option]').length === 2"
+    )
+    assert "VIP" in options.filter(has_text="Featherstonehaugh").inner_text()
+
+    page.fill("#customer-search", "")
+    page.select_option("#customer-tag", "VIP")
+    page.fill("#customer-search", "theo")
+    page.wait_for_function(
+        "document.querySelectorAll('#customer-options [role=option]').length === 1"
+    )
+    options.first.click()
+    note = page.get_by_role("note", name="Pinned note")
+    assert "Prefers paper receipts" in note.inner_text()
+    assert "Wholesale" in page.inner_text("#customer-chosen")
+    browser.screenshot(f"till-tags-{viewport['width']}px")
+    browser.assert_no_horizontal_scroll()
+    browser.assert_accessible(f"till with a tagged customer at {viewport['width']}px")
