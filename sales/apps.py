@@ -7,10 +7,11 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self) -> None:
-        from sales import customer_data, demo, panels, payment_methods, timeline
+        from sales import customer_data, demo, panels, payment_methods, segments, timeline
 
         payment_methods.connect()
         customer_data.connect()
         panels.connect()
         demo.connect()
         timeline.connect()
+        segments.connect()

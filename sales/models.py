@@ -233,3 +233,45 @@ class RefundLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sale_line.name}"
+
+
+class CustomerSalesTotals(models.Model):
+    """Each customer's lifetime spend, visits and last visit, kept as sales happen.
+
+    The list's spend and last-visit segments (``sales.segments``) filter a million
+    customers by these columns' indexes instead of adding up every sale per
+    request. Checkout and refund update the row in their own transaction, under
+    the customer's lock; a merge recomputes the survivor's. A customer has a row
+    once they have a sale, so "no visits" is "no row". The figures are the same
+    as ``sales.selectors.customer_sales_summary``'s (spend net of refunds,
+    ``NET_SPEND``; a refunded sale is still a visit).
+    """
+
+    customer = models.OneToOneField(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="sales_totals",
+    )
+    # Wider than one sale's amount: a lifetime adds many of them up.
+    lifetime_spend = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    visits = models.PositiveIntegerField(default=0)
+    last_visit_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "customer sales totals"
+        indexes = [
+            models.Index(fields=["lifetime_spend"], name="sales_totals_spend_idx"),
+            models.Index(fields=["last_visit_at"], name="sales_totals_last_visit_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lifetime_spend__gte=0), name="sales_totals_spend_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(visits__gt=0), name="sales_totals_has_visits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sales totals of customer #{self.customer_id}"

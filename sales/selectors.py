@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from sales.extensions import RefundedAs, payment_method, sale_prefetches
-from sales.models import Product, Sale
+from sales.models import CustomerSalesTotals, Product, Sale
 from sales.money import ZERO, to_cents
 
 
@@ -92,6 +92,32 @@ def customer_sales_summary(*, customer) -> CustomerSalesSummary:
         average_sale=to_cents(figures["average"] or ZERO),
         last_visit=figures["last"],
         refunded=to_cents(figures["refunded"]),
+    )
+
+
+def sales_totals_mismatches() -> list[int]:
+    """Return the ids of customers whose ``CustomerSalesTotals`` row disagrees with their sales.
+
+    The table is a cache that checkout, refund and merge keep; this recounts it
+    from the sales themselves (a row missing, left over or with other figures),
+    as the loyalty reconcile recounts balances from the ledger.
+    """
+    expected = {
+        row["customer_id"]: (to_cents(row["spend"]), row["visits"], row["last"])
+        for row in Sale.objects.filter(customer__isnull=False)
+        .values("customer_id")
+        .annotate(spend=Sum(NET_SPEND), visits=Count("id"), last=Max("created_at"))
+        .order_by()
+        .iterator()
+    }
+    kept = {
+        totals.customer_id: (totals.lifetime_spend, totals.visits, totals.last_visit_at)
+        for totals in CustomerSalesTotals.objects.iterator()
+    }
+    return sorted(
+        customer_id
+        for customer_id in expected.keys() | kept.keys()
+        if expected.get(customer_id) != kept.get(customer_id)
     )
 
 

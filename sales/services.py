@@ -8,14 +8,24 @@ due come from ``sales.quotes.sale_quote``, the same numbers the till shows.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Sum
 
 from classicpos.limits import is_id
 from customers.locks import customer_for_update
 from customers.models import Customer
 from sales.extensions import payment_method, refund_destinations
 from sales.locks import sale_for_update
-from sales.models import Payment, Product, Refund, RefundLine, Sale, SaleLine, SaleStatus
-from sales.money import ZERO
+from sales.models import (
+    CustomerSalesTotals,
+    Payment,
+    Product,
+    Refund,
+    RefundLine,
+    Sale,
+    SaleLine,
+    SaleStatus,
+)
+from sales.money import ZERO, to_cents
 from sales.quotes import (
     LineInput,
     PaymentInput,
@@ -25,12 +35,14 @@ from sales.quotes import (
     quote_with_errors,
     refund_quote_with_errors,
 )
+from sales.selectors import NET_SPEND
 from sales.signals import sale_completed, sale_refunded
 
 __all__ = [
     "LineInput",
     "PaymentInput",
     "RefundLineInput",
+    "customer_sales_totals_recompute",
     "product_create",
     "product_update",
     "sale_checkout",
@@ -56,6 +68,43 @@ def _checkout_customer(customer_id: int | None, errors: SaleErrors) -> Customer 
             f"{customer.name} is inactive; restore the customer before selling to them.",
         )
     return customer
+
+
+def _count_sale_in_totals(sale: Sale) -> None:
+    """Add a new sale to its customer's totals (``CustomerSalesTotals``).
+
+    Called inside checkout with the customer locked, so no other till reads or
+    writes the row meanwhile. The sum is made in ``Decimal`` here rather than in
+    SQL, where SQLite would add floats.
+    """
+    totals = CustomerSalesTotals.objects.filter(customer_id=sale.customer_id).first()
+    if totals is None:
+        CustomerSalesTotals.objects.create(
+            customer_id=sale.customer_id,
+            lifetime_spend=sale.net_total,
+            visits=1,
+            last_visit_at=sale.created_at,
+        )
+        return
+    totals.lifetime_spend = to_cents(totals.lifetime_spend + sale.net_total)
+    totals.visits += 1
+    totals.last_visit_at = max(totals.last_visit_at, sale.created_at)
+    totals.save(update_fields=["lifetime_spend", "visits", "last_visit_at"])
+
+
+def _count_refund_in_totals(refund: Refund, customer_id: int) -> None:
+    """Take a refund off its customer's lifetime spend (``NET_SPEND`` drops by its total).
+
+    The sale stays a visit, as in ``customer_sales_summary``. Called inside the
+    refund with the customer locked.
+    """
+    totals = CustomerSalesTotals.objects.filter(customer_id=customer_id).first()
+    if totals is None:
+        # Only a table filled before this sale existed lacks the row; recount it.
+        customer_sales_totals_recompute(customer_id=customer_id)
+        return
+    totals.lifetime_spend = to_cents(totals.lifetime_spend - refund.total)
+    totals.save(update_fields=["lifetime_spend"])
 
 
 def _check_tender(quote: Quote, payments: list[PaymentInput], errors: SaleErrors) -> None:
@@ -151,6 +200,8 @@ def sale_checkout(
             settle(sale=sale, payment=row, user=cashier)
         except ValidationError as error:
             raise _on_payment_row(error, index) from error
+    if customer is not None:
+        _count_sale_in_totals(sale)
     sale_completed.send(sender=Sale, sale=sale)
     return sale
 
@@ -188,6 +239,10 @@ def sale_refund(
     # customer travels on ``sale.customer`` to the receivers (points, credit).
     customer = customer_for_update(sale.customer_id) if sale.customer_id else None
     sale = sale_for_update(sale.pk)
+    if sale.customer_id != (customer.pk if customer else None):
+        # A merge moved the sale to another customer after it was read: that
+        # customer is not locked, and locking it now would break the lock order.
+        raise ValidationError("This sale's customer has just changed; refund it again.")
     if customer is not None:
         sale.customer = customer
     errors = SaleErrors()
@@ -213,8 +268,35 @@ def sale_refund(
     sale.refunded_total += quote.total
     sale.status = SaleStatus.REFUNDED if quote.empties_sale else SaleStatus.PARTIALLY_REFUNDED
     sale.save(update_fields=["refunded_total", "status", "updated_at"])
+    if customer is not None:
+        _count_refund_in_totals(refund, customer.pk)
     sale_refunded.send(sender=Refund, refund=refund, sale=sale)
     return refund
+
+
+@transaction.atomic
+def customer_sales_totals_recompute(*, customer_id: int) -> CustomerSalesTotals | None:
+    """Count a customer's totals again from their sales; ``None`` when they have none.
+
+    For a merge, which moves the duplicate's sales to the survivor: the caller
+    holds both customers' locks, so the figures cannot change underneath. One
+    aggregate over the customer's sales (``sale_customer_idx``).
+    """
+    figures = Sale.objects.filter(customer_id=customer_id).aggregate(
+        spend=Sum(NET_SPEND), visits=Count("id"), last=Max("created_at")
+    )
+    if not figures["visits"]:
+        CustomerSalesTotals.objects.filter(customer_id=customer_id).delete()
+        return None
+    totals, _ = CustomerSalesTotals.objects.update_or_create(
+        customer_id=customer_id,
+        defaults={
+            "lifetime_spend": to_cents(figures["spend"]),
+            "visits": figures["visits"],
+            "last_visit_at": figures["last"],
+        },
+    )
+    return totals
 
 
 @transaction.atomic
