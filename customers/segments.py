@@ -140,6 +140,7 @@ def connect() -> None:
             ),
             condition=_consent,
             help_text="Customers who agreed to marketing this way (email or sms).",
+            schema={"type": "string", "enum": [value for value, _ in CONSENT_CHOICES]},
             order=20,
         )
     )
@@ -149,6 +150,7 @@ def connect() -> None:
             label="Birthday within (days)",
             field=lambda: forms.IntegerField(required=False, min_value=0, max_value=366),
             condition=_birthday_within,
+            schema={"type": "integer", "minimum": 0, "maximum": 366},
             help_text="Birthdays from today through this many days ahead: 7 is this week.",
             order=30,
         )

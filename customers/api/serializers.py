@@ -4,6 +4,7 @@ The serializer only shapes data; the rules (trimming, email, phone, lengths,
 duplicates) are enforced by the services so the API, pages and admin agree.
 """
 
+from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,6 +15,7 @@ from customers.models import CONTACT_FIELDS, Customer
 from customers.validators import (
     ADDRESS_MAX_LENGTH,
     MAX_TAGS,
+    MESSAGES,
     NAME_MAX_LENGTH,
     NAME_PATTERN,
     NOTE_MAX_LENGTH,
@@ -66,15 +68,27 @@ class TagNamesField(serializers.ListField):
         return names
 
 
+class DateTextField(ServiceCheckedTextField):
+    """A date as text (the service parses it, with its message); the schema says "date"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        set_override(self, "field", {"type": "string", "format": "date", "nullable": True})
+
+
 class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
     """A customer as the API shows it; only ``EDITABLE_FIELDS`` can be written."""
 
     phone_display = serializers.CharField(read_only=True)
-    birthday = ServiceCheckedTextField(
-        required=False, allow_null=True, help_text="YYYY-MM-DD, or null."
+    birthday = DateTextField(
+        required=False, allow_null=True, help_text="YYYY-MM-DD (from 1900 to today), or null."
     )
     preferred_contact = serializers.ChoiceField(
-        choices=PREFERRED_CONTACTS, required=False, help_text="email, phone, sms or none."
+        choices=PREFERRED_CONTACTS,
+        required=False,
+        help_text="email, phone, sms or none.",
+        # The service's words, which do not repeat what was sent (it may not be printable).
+        error_messages={"invalid_choice": MESSAGES["preferred_contact_invalid"]},
     )
     marketing_consent = MarketingConsentSerializer(source="*", required=False)
     tags = TagNamesField(required=False, help_text="Only a Manager can change them.")

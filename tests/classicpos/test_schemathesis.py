@@ -59,6 +59,8 @@ RULES_BEYOND_THE_SCHEMA = {
     # Django's validator; the schema says they are text.
     r"Enter a valid phone number, e\.g\. 555-201-0123 or \+44 20 7946 0958\.",
     r"Enter a valid email address\.",
+    # A birthday must not be in the future: a range that moves with today's date.
+    r"Enter a birthday between 1900-01-01 and today\.",
     # Credentials: a schema says what a password looks like, not which one is right.
     r"Unable to log in with provided credentials\.",
     # An uploaded import file's content: CSV text whose header names customer columns.
