@@ -13,12 +13,12 @@ import unicodedata
 from bisect import bisect
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 
 from django.db import connection, transaction
 
-from customers.models import Customer
+from customers.models import Customer, Tag
 
 # Word lists read better as text than as hundreds of one-word lines.
 FIRST_NAMES = (  # noqa: SIM905
@@ -119,6 +119,10 @@ INSERT_COLUMNS = (
     "status",
     '"createdAt"',
     '"updatedAt"',
+    "birthday",
+    "birthday_md",
+    "email_consent",
+    "sms_consent",
 )
 
 
@@ -212,7 +216,32 @@ def demo_customer_rows(start: int, count: int, rng: random.Random) -> Iterator[t
         phone = _phone(country, below) if index % 7 else None
         address = f"{1 + below(999)} {STREETS[below(n_streets)]}, {city}" if index % 4 else None
         status = "inactive" if index % 17 == 0 else "active"
-        yield (f"{first}{middle} {last}", email, phone, address, 0, status, created, created)
+        # Profile fields from the index alone, so a seed's names and contacts stay the same:
+        # a birthday for one in three, consent from some of those who gave an address.
+        birthday, birthday_md = _birthday(index) if index % 3 == 0 else (None, None)
+        email_consent = bool(email) and index % 4 == 1
+        sms_consent = bool(phone) and index % 6 == 1
+        yield (
+            f"{first}{middle} {last}",
+            email,
+            phone,
+            address,
+            0,
+            status,
+            created,
+            created,
+            birthday,
+            birthday_md,
+            email_consent,
+            sms_consent,
+        )
+
+
+def _birthday(index: int) -> tuple[str, int]:
+    """Return a birthday (ISO text, as both databases take it) spread over the year and over
+    1945-2006, and its month-day key."""
+    born = date(1945 + index % 62, 1 + index % 12, 1 + (index // 12) % 28)
+    return born.isoformat(), born.month * 100 + born.day
 
 
 # Rows per INSERT statement. Many rows per statement matter on SQLite: the FTS5
@@ -347,8 +376,43 @@ def _large_page_cache():
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+# Demo tags, and which customers carry them (by id, so any number of customers works).
+DEMO_TAGS = (("VIP", 7), ("Wholesale", 13), ("Staff", 31), ("Regular", 4))
+DEMO_NOTES = (
+    (9, "Prefers paper receipts."),
+    (16, "Allergic to nuts: check the bakery labels."),
+    (23, "Calls ahead for large orders."),
+)
+
+
+# Only the first this many new customers get tags and notes: enough to try every
+# segment, and a million-customer load stays a matter of seconds.
+PROFILED_CUSTOMERS = 5000
+
+
+def seed_demo_profiles(*, after_id: int) -> None:
+    """Tag some of the customers past ``after_id`` and pin a few notes, in a handful of
+    statements whatever the size of the load."""
+    through = Customer.tags.through._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, every in DEMO_TAGS:
+            tag, _ = Tag.objects.get_or_create(name=name)
+            cursor.execute(
+                f"INSERT INTO {through} (customer_id, tag_id) "  # noqa: S608 - constants
+                "SELECT id, %s FROM customers WHERE id > %s AND id <= %s AND id %% %s = 0",
+                [tag.pk, after_id, after_id + PROFILED_CUSTOMERS, every],
+            )
+        for every, note in DEMO_NOTES:
+            cursor.execute(
+                "UPDATE customers SET note = %s WHERE id > %s AND id <= %s AND id %% %s = 0",
+                [note, after_id, after_id + PROFILED_CUSTOMERS, every],
+            )
+
+
 def seed_demo_customers(*, options: dict, progress=None) -> str:
+    after_id = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0
     created = seed_customers(count=options["customers"], seed=options["seed"], progress=progress)
+    seed_demo_profiles(after_id=after_id)
     return f"Created {created} demo customers."
 
 
