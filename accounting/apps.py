@@ -13,6 +13,7 @@ class AccountingConfig(AppConfig):
             integration,
             panels,
             receivers,
+            segments,
             timeline,
         )
 
@@ -21,3 +22,4 @@ class AccountingConfig(AppConfig):
         panels.connect()
         demo.connect()
         timeline.connect()
+        segments.connect()
