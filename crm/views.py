@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from classicpos.api.pagination import CappedPaginator
 from classicpos.views import StaffPageMixin, query_without_page
 from crm import services
 from crm.forms import (
@@ -285,7 +286,8 @@ class ContactListView(CrmPageMixin, TemplateView):
         contacts = contact_list(
             filters=ContactListFilters(search=values["search"], kind=values["kind"])
         )
-        page = Paginator(contacts, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        # Customers and leads together run to a million rows: the count stops at 10,000.
+        page = CappedPaginator(contacts, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             form=form,
             values=values,
