@@ -29,7 +29,7 @@ def connect() -> None:
             label="Overdue invoices",
             field=lambda: StrictBooleanField(required=False, widget=forms.Select(choices=CHOICES)),
             condition=_has_overdue,
-            help_text="true: customers with an unpaid invoice past its due date; false: none.",
+            help_text="Customers with an invoice past its due date (true), or with none (false).",
             schema={"type": "boolean"},
             permission=VIEW_INVOICE,
             order=60,

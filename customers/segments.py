@@ -122,7 +122,7 @@ def connect() -> None:
             label="Tags",
             field=lambda: TagNamesField(required=False),
             condition=_has_tags,
-            help_text="Customers with every tag chosen (repeat tag= in a URL).",
+            help_text="Customers with every tag chosen (tag= repeats in a URL).",
             schema={
                 "type": "array",
                 "items": {"type": "string", "maxLength": TAG_MAX_LENGTH},
