@@ -12,9 +12,11 @@ Customers who never bought anything match neither; ``minSpend=0`` is everyone.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,6 +27,10 @@ from sales.money import ZERO
 from sales.permissions import VIEW_SALE
 
 ISO_DATE = "%Y-%m-%d"
+# What the API schema promises and the fields accept, nothing looser: "100", "100.5",
+# "100.00" up to MAX_AMOUNT; no sign, exponent or spaces (``1e2`` is not an amount).
+AMOUNT_PATTERN = r"^\d{1,10}(\.\d{1,2})?$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def _with_totals(**conditions) -> Q:
@@ -62,8 +68,30 @@ def _last_visit_after(day: datetime.date) -> Q:
     return _with_totals(last_visit_at__gte=start_of_day(day))
 
 
+class AmountField(forms.DecimalField):
+    """An amount written as the API writes amounts: digits, then at most two decimals."""
+
+    default_error_messages = {"invalid": "Enter an amount such as 100.00."}
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(AMOUNT_PATTERN, str(value)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IsoDateField(forms.DateField):
+    """A day as ``YYYY-MM-DD`` (what a date input sends); ``strptime`` alone takes ``2025-1-5``."""
+
+    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD."}
+
+    def to_python(self, value):
+        if isinstance(value, str) and value and not re.fullmatch(DATE_PATTERN, value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 def _amount_field() -> forms.DecimalField:
-    return forms.DecimalField(
+    return AmountField(
         required=False,
         min_value=ZERO,
         max_value=MAX_AMOUNT,
@@ -75,7 +103,7 @@ def _amount_field() -> forms.DecimalField:
 
 
 def _date_field() -> forms.DateField:
-    return forms.DateField(
+    return IsoDateField(
         required=False,
         input_formats=[ISO_DATE],
         widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
@@ -85,10 +113,15 @@ def _date_field() -> forms.DateField:
 AMOUNT_SCHEMA = {
     "type": "string",
     "format": "decimal",
-    "pattern": r"^\d+(\.\d{1,2})?$",
+    "pattern": AMOUNT_PATTERN,
     "example": "100.00",
 }
-DATE_SCHEMA = {"type": "string", "format": "date", "example": "2025-01-31"}
+DATE_SCHEMA = {
+    "type": "string",
+    "format": "date",
+    "pattern": DATE_PATTERN,
+    "example": "2025-01-31",
+}
 
 
 def connect() -> None:

@@ -149,10 +149,13 @@ def test_sales_segments_combine_with_tags_search_and_each_other(manager_client, 
         ({"minSpend": "NaN"}, "minSpend"),
         ({"minSpend": "10.001"}, "minSpend"),
         ({"minSpend": "10000000000"}, "minSpend"),
+        ({"minSpend": "1e2"}, "minSpend"),
+        ({"minSpend": " 5"}, "minSpend"),
         ({"lastVisitAfter": "2020-13-01"}, "lastVisitAfter"),
         ({"lastVisitAfter": "2020-02-30"}, "lastVisitAfter"),
         ({"lastVisitBefore": "01/31/2025"}, "lastVisitBefore"),
         ({"lastVisitBefore": "yesterday"}, "lastVisitBefore"),
+        ({"lastVisitBefore": "2025-1-5"}, "lastVisitBefore"),
     ],
 )
 def test_bad_values_are_a_400_naming_the_parameter(manager_client, query, field):
@@ -171,6 +174,17 @@ def test_staff_who_may_not_see_sales_are_not_filtered_by_them(shop):
     assert len(_names(client.get("/api/customers", {"minSpend": "50"}))) == 5
 
 
+def test_the_schema_states_what_the_parameters_take(manager_client):
+    schema = manager_client.get("/api/schema/", {"format": "json"}).json()
+    parameters = {
+        parameter["name"]: parameter["schema"]
+        for parameter in schema["paths"]["/api/customers/"]["get"]["parameters"]
+    }
+    assert parameters["minSpend"]["pattern"] == r"^\d{1,10}(\.\d{1,2})?$"
+    assert parameters["lastVisitAfter"]["format"] == "date"
+    assert parameters["lastVisitBefore"]["format"] == "date"
+
+
 def test_the_page_filters_by_the_url_and_shows_a_bad_value_beside_its_field(manager_page, shop):
     html = manager_page.get("/customers/", {"minSpend": "50.00"}).content.decode()
     assert "Ada Spender" in html
@@ -184,7 +198,7 @@ def test_the_page_filters_by_the_url_and_shows_a_bad_value_beside_its_field(mana
     assert bad.status_code == 200
     page = bad.content.decode()
     field = page[page.index('name="minSpend"') :]
-    assert field.index("Enter a number.") < field.index('name="lastVisitAfter"')
+    assert field.index("Enter an amount such as 100.00.") < field.index('name="lastVisitAfter"')
     assert 'is-invalid" type="text" name="minSpend"' in page
 
 
