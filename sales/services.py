@@ -100,7 +100,7 @@ def _count_refund_in_totals(refund: Refund, customer_id: int) -> None:
     """
     totals = CustomerSalesTotals.objects.filter(customer_id=customer_id).first()
     if totals is None:
-        # Only a table filled before this sale existed lacks the row; recount it.
+        # Only a sale written around checkout (a hand-made fixture) lacks one: recount.
         customer_sales_totals_recompute(customer_id=customer_id)
         return
     totals.lifetime_spend = to_cents(totals.lifetime_spend - refund.total)
