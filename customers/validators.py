@@ -6,6 +6,7 @@ Each ``normalize_*`` function returns the value as stored or raises
 
 import datetime
 import re
+from functools import lru_cache
 
 import phonenumbers
 from django.conf import settings
@@ -202,11 +203,18 @@ def format_phone_national(e164: str | None) -> str:
     """Return a stored number in the shop's national format (international if foreign)."""
     if not e164:
         return ""
+    return _format_phone(e164, phone_region())
+
+
+@lru_cache(maxsize=8192)
+def _format_phone(e164: str, region: str) -> str:
+    """Parsing and formatting a number was a sixth of a list request's time: the same
+    customers come up again and again (the regulars, the first page), so it is kept."""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    if phonenumbers.region_code_for_number(number) == phone_region():
+    if phonenumbers.region_code_for_number(number) == region:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
