@@ -222,7 +222,7 @@ CLASSICPOS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("CLASSICPOS_IDEMPOTENCY_TT
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns "not logged in" into 401.
-        "knox.auth.TokenAuthentication",
+        "classicpos.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["classicpos.api.permissions.StaffModelPermissions"],

@@ -5,7 +5,6 @@ import logging
 from django.contrib.auth import authenticate
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from classicpos.api.authentication import TokenAuthentication, purge_expired_tokens
 from classicpos.api.parsers import JSONParser
 from classicpos.api.problems import problem_json_response
 
@@ -70,6 +70,7 @@ class TokenView(APIView):
             raise exceptions.ValidationError(
                 {"non_field_errors": ["Unable to log in with provided credentials."]}
             )
+        purge_expired_tokens(user)
         instance, token = AuthToken.objects.create(user)
         return Response({"token": token, "expiry": instance.expiry})
 

@@ -106,6 +106,20 @@ def test_tokens_expire(manager):
     assert_problem(client_with(token).get("/api/customers"), 401)
 
 
+def test_an_expired_token_is_deleted_when_used_and_the_others_at_the_next_login(manager):
+    old, other, current = token_for(), token_for(), token_for()
+    expired = timezone.now() - timedelta(seconds=1)
+    AuthToken.objects.filter(user=manager).update(expiry=expired)
+    assert_problem(client_with(old).get("/api/customers"), 401)
+    assert AuthToken.objects.filter(user=manager).count() == 2  # the used one went
+    fresh = token_for()
+    # Logging in again sweeps the user's other expired tokens.
+    assert AuthToken.objects.filter(user=manager).count() == 1
+    assert client_with(fresh).get("/api/customers").status_code == 200
+    for stale in (other, current):
+        assert_problem(client_with(stale).get("/api/customers"), 401)
+
+
 def test_tokens_are_listed_and_revocable_in_the_admin(admin_client_for_tokens, manager):
     token_for()
     page = admin_client_for_tokens.get("/admin/knox/authtoken/")
