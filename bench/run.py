@@ -6,7 +6,9 @@ serves the app with gunicorn, and times each request of ``REQUESTS`` over HTTP
 (p50 and p95 of ``--repeat`` runs). Beside ours it times the **floor** (on
 SQLite: the same searches as hand-written SQL + ``json.dumps`` in a bare WSGI
 app under the same gunicorn) and the **naive** search (the unindexed ``LIKE``
-ORM query with an exact count, in process). Prints the table with ratios and
+ORM query with an exact count, in process), and the customer list's segments
+(``tag``, ``consent``, ``minSpend``...) with whether their queries' plans read the
+customers table through an index or scan it. Prints the table with ratios and
 the server's peak RSS, and writes it to ``--output`` (``bench/results.md``): its
 section for this database engine, leaving the other engine's last run in place,
 with the machine's load average before and after (other work on a small machine
@@ -167,13 +169,14 @@ def prepare(args) -> dict:
     existing = Customer.objects.count()
     if existing == 0:
         started = time.perf_counter()
-        call_command("seed_demo", customers=args.customers, sales=20, stdout=sys.stderr)
+        call_command("seed_demo", customers=args.customers, sales=args.sales, stdout=sys.stderr)
         say(f"seeded {args.customers:,} customers in {time.perf_counter() - started:.0f} s")
     elif existing < args.customers:
         seed_customers(count=args.customers - existing)
     user, _ = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_staff": True, "is_superuser": True}
     )
+    activity = seed_activity(args.sales, cashier=user)
     # knox reads every token of the user on each request (to expire old ones): one
     # token, not one more per run.
     AuthToken.objects.filter(user=user).delete()
@@ -192,6 +195,60 @@ def prepare(args) -> dict:
         "customer_id": sample.pk,
         "products": list(Product.objects.filter(active=True).values_list("pk", flat=True)[:3]),
         "customers": Customer.objects.count(),
+        **activity,
+    }
+
+
+# Sales on account put on the bench database and dated back, so ``hasOverdue=true``
+# has rows to find (the demo gives three customers credit but sells nothing on account).
+OVERDUE_INVOICES = 3
+
+
+def seed_activity(sales: int, *, cashier) -> dict:
+    """Ring up demo sales up to ``sales`` and make a few invoices overdue; say what exists.
+
+    The segments on spend and last visit need customers with sales, ``hasOverdue``
+    needs overdue invoices. The demo's sales go to its first 30 customers, so those
+    segments find a few dozen customers at most: the bench times their queries, not
+    large results.
+    """
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounting.models import CustomerAccount, Invoice
+    from sales import services
+    from sales.demo import seed_demo_sales
+    from sales.models import Product, Sale
+    from sales.quotes import sale_quote
+
+    missing = sales - Sale.objects.count()
+    if missing > 0:
+        seed_demo_sales(options={"sales": missing, "seed": 43})
+    today = timezone.localdate()
+    if Invoice.objects.overdue().count() < OVERDUE_INVOICES:
+        product = Product.objects.filter(active=True).order_by("id").first()
+        accounts = CustomerAccount.objects.filter(credit_limit__gt=0).order_by("customer_id")
+        lines = [services.LineInput(product_id=product.pk, quantity=1)]
+        total = sale_quote(lines=lines).total
+        for customer_id in accounts.values_list("customer_id", flat=True)[:OVERDUE_INVOICES]:
+            with transaction.atomic():
+                sale = services.sale_checkout(
+                    cashier=cashier,
+                    customer_id=customer_id,
+                    lines=lines,
+                    payments=[services.PaymentInput(method="on_account", amount=total)],
+                )
+                # Issued 40 days ago, due 10 days ago: overdue (bench data only).
+                Invoice.objects.filter(sale=sale).update(
+                    issued_on=today - datetime.timedelta(days=40),
+                    due_on=today - datetime.timedelta(days=10),
+                )
+    return {
+        "sales": Sale.objects.count(),
+        "overdue": Invoice.objects.overdue().count(),
+        "recent": (today - datetime.timedelta(days=30)).isoformat(),
     }
 
 
@@ -241,6 +298,19 @@ def requests(names: dict, deep_page: int) -> list[dict]:
             "path": f"/api/customers/{names['customer_id']}",
             "floor": f"kind=detail&id={names['customer_id']}",
         },
+        *(
+            {"label": f"segment `{query}`", "path": f"/api/customers?{query}", "segment": True}
+            for query in (
+                "tag=VIP",
+                "consent=email",
+                "birthdayWithinDays=7",
+                "minPoints=100",
+                "minSpend=50.00",
+                f"lastVisitAfter={names['recent']}",
+                "hasOverdue=true",
+                "tag=VIP&consent=email&search=son",
+            )
+        ),
         {"label": "create customer", "method": "POST", "path": "/api/customers"},
         {"label": "checkout, 3 lines, customer, loyalty", "method": "POST", "path": "/api/sales"},
     ]
@@ -263,6 +333,88 @@ def body_for(request: dict, names: dict, run: int) -> bytes | None:
     return None
 
 
+COLUMNS = 'SELECT "customers"."id", ... FROM "customers"'
+
+
+def _customer_aliases(sql: str) -> set[str]:
+    """Return the names the customers table goes by in ``sql``: itself and its aliases."""
+    aliases = {"customers"}
+    aliases.update(re.findall(r'"customers"\s+(?:AS\s+)?"?(\w+)"?', sql))
+    return aliases - {"WHERE", "INNER", "LEFT", "ON", "ORDER", "GROUP", "LIMIT"}
+
+
+def _sqlite_plan(cursor, sql: str) -> tuple[str, list[str]]:
+    cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+    lines = [row[-1] for row in cursor.fetchall()]
+    aliases = _customer_aliases(sql)
+    verdict = "index"
+    for line in lines:
+        found = re.match(r"SCAN (\w+)(.*)", line)
+        if not found or found.group(1) not in aliases:
+            continue
+        if "INDEX" in found.group(2):
+            # Every row of an index, in its order: bounded only by the query's LIMIT.
+            verdict = "scan" if verdict == "scan" else "index walk"
+        else:
+            verdict = "scan"
+    return verdict, lines
+
+
+def _postgresql_plan(cursor, sql: str) -> tuple[str, list[str]]:
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+    (document,) = cursor.fetchone()
+    document = json.loads(document) if isinstance(document, str) else document
+    cursor.execute(f"EXPLAIN {sql}")
+    lines = [row[0] for row in cursor.fetchall()]
+    verdict = "index"
+
+    def visit(node: dict) -> None:
+        nonlocal verdict
+        if node.get("Relation Name") == "customers":
+            kind = node["Node Type"]
+            if kind == "Seq Scan":
+                verdict = "scan"
+            elif kind in ("Index Scan", "Index Only Scan") and "Index Cond" not in node:
+                verdict = "scan" if verdict == "scan" else "index walk"
+        for child in node.get("Plans", []):
+            visit(child)
+
+    visit(document[0]["Plan"])
+    return verdict, lines
+
+
+def query_plans(path: str, token: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Run ``GET path`` in process and return how its queries read the customers table.
+
+    "index": every query finds its customers through an index (or by id); "index
+    walk": some query reads an index of customers from one end in order, stopping at
+    its LIMIT; "scan": some query reads the customers table row by row (``SCAN
+    customers`` on SQLite, ``Seq Scan on customers`` on PostgreSQL). Also returns each
+    query on customers with its plan.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    if response.status_code >= 400:
+        raise SystemExit(f"{path}: {response.status_code} {response.content[:300]!r}")
+    explain = _sqlite_plan if connection.vendor == "sqlite" else _postgresql_plan
+    rank = {"index": 0, "index walk": 1, "scan": 2}
+    verdict, plans = "index", []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if not sql.startswith("SELECT") or not re.search(r'FROM "customers"', sql):
+                continue
+            found, lines = explain(cursor, sql)
+            plans.append((sql, lines))
+            verdict = max(verdict, found, key=rank.__getitem__)
+    return verdict, plans
+
+
 def naive_search(term: str, status: str, size: int) -> None:
     """The naive search the index replaces: ``LIKE`` on every row, an exact count, sorted."""
     from customers.models import Customer
@@ -281,6 +433,9 @@ def main() -> None:
     parser.add_argument("--naive-repeat", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--deep-page", type=int, default=20_000)
+    parser.add_argument(
+        "--sales", type=int, default=200, help="demo sales the database has at least"
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     args = parser.parse_args()
 
@@ -330,6 +485,20 @@ def main() -> None:
     finally:
         server.stop()
 
+    # How each list query reads the customers table (in process, after the timings).
+    for request in plan:
+        if request.get("method", "GET") == "GET":
+            verdict, plans = query_plans(request["path"], names["token"])
+            results[request["label"]]["plan"] = verdict
+            if request.get("segment"):
+                say(f"{request['label']}: {verdict}")
+                for sql, lines in plans:
+                    say(f"  {sql}")
+                    for line in lines:
+                        say(f"    {line}")
+            if verdict != "index":
+                results[request["label"]]["plans"] = plans
+
     floor_rss = None
     if on_sqlite:
         floor = Server("bench.floor_app:application", {**env, "BENCH_SQLITE_PATH": sqlite_path}, 1)
@@ -366,10 +535,18 @@ def main() -> None:
         f"{args.repeat} runs each over HTTP (naive: {args.naive_repeat} runs, in process).",
         f"Measured {measured} on {os.cpu_count()} cores; load average {load_before} before "
         f"the requests, {load_average()} after.",
+        f"The database has {names['sales']:,} sales (to the demo's first 30 customers) and "
+        f"{names['overdue']} overdue invoices (sales on account dated back by the bench); "
+        f"`lastVisitAfter` is 30 days ago.",
+        "",
+        "plan: how the request's queries read the customers table (EXPLAIN QUERY PLAN on "
+        "SQLite, EXPLAIN on PostgreSQL): *index* through an index or by id; *index walk* "
+        "one index from its start, in order, until the LIMIT is met; *scan* the table "
+        "row by row.",
         "",
         "| request | ours p50 ms | ours p95 ms | floor p50 ms | floor p95 ms "
-        "| naive p50 ms | ours / floor (p95) | naive / ours (p50) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| naive p50 ms | ours / floor (p95) | naive / ours (p50) | plan |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for request in plan:
         row = results[request["label"]]
@@ -385,6 +562,7 @@ def main() -> None:
             f"{naive[0]:.0f}" if naive else "",
             f"{ours[1] / floor[1]:.1f}x" if floor else "",
             ratio(naive[0] / ours[0]) if naive else "",
+            row.get("plan", ""),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
@@ -396,6 +574,16 @@ def main() -> None:
             "No floor on PostgreSQL. The naive `icontains` query is not a scan here: "
             "the trigram indexes are on `UPPER(column)`, which is what `icontains` asks."
         )
+    walked = [request["label"] for request in plan if "plans" in results[request["label"]]]
+    for label in walked:
+        lines.append("")
+        lines.append(f"Plan of {label} ({results[label]['plan']}):")
+        lines.append("")
+        for sql, plan_lines in results[label]["plans"]:
+            # The page's column list says nothing about the plan.
+            sql = re.sub(r'^SELECT "customers"\."id", .*? FROM "customers"', COLUMNS, sql)
+            lines.append(f"    {sql}")
+            lines.extend(f"      {line}" for line in plan_lines)
     report = "\n".join(lines)
     say(report)
     write_section(Path(args.output), engine, report)

@@ -6,6 +6,7 @@ the report — so ``make bench`` does not break unnoticed.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,8 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
             "2",
             "--naive-repeat",
             "1",
+            "--sales",
+            "30",
             "--workers",
             "1",
             "--output",
@@ -63,4 +66,24 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     assert "Server peak RSS" in report
     # Each search row has ours, the floor and the naive query.
     search_row = next(line for line in report.splitlines() if "common name fragment" in line)
-    assert search_row.count("x |") == 2
+    assert len(re.findall(r"\dx \|", search_row)) == 2
+    # Each segment of the customer list has its row, timed, with how its plan reads customers.
+    assert "| plan |" in report
+    segments = (
+        "tag=VIP",
+        "consent=email",
+        "birthdayWithinDays=7",
+        "minPoints=100",
+        "minSpend=50.00",
+        "lastVisitAfter=",
+        "hasOverdue=true",
+        "tag=VIP&consent=email&search=son",
+    )
+    rows = [line for line in report.splitlines() if line.startswith("| segment `")]
+    assert len(rows) == len(segments)
+    for segment, row in zip(segments, rows, strict=True):
+        assert segment in row
+        assert row.rstrip(" |").endswith(("| index", "| index walk", "| scan"))
+    # The bench put sales and overdue invoices in its database for those segments.
+    assert "overdue invoices" in report
+    assert " 0 overdue invoices" not in report
