@@ -198,7 +198,7 @@ class CustomerListForm(forms.Form):
             min_value=-MAX_POINTS,
             max_value=MAX_POINTS,
             label="Points at least",
-            widget=forms.NumberInput(attrs={"class": "list-filter"}),
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
         # Each module's segments (tags, spend, last visit, overdue invoices...), in the URL.
         self.segment_names = []
@@ -207,7 +207,6 @@ class CustomerListForm(forms.Form):
                 continue
             field = segment.field()
             field.label, field.help_text = segment.label, segment.help_text
-            field.widget.attrs["class"] = "list-filter"
             self.fields[segment.name] = field
             self.segment_names.append(segment.name)
         if "tag" in self.fields:
@@ -230,7 +229,21 @@ class CustomerListForm(forms.Form):
         }
 
     def segment_fields(self) -> list:
-        return [self[name] for name in ("minPoints", *self.segment_names)]
+        """Return the filters under "More filters", their widgets dressed for the page.
+
+        Each keeps its own widget's attributes (a date picker, ``inputmode="decimal"``
+        for an amount); the page adds Bootstrap's classes, the error state and the
+        link to the help text.
+        """
+        names = ("minPoints", *self.segment_names)
+        for name in names:
+            field = self.fields[name]
+            attrs = field.widget.attrs
+            base = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            attrs["class"] = f"{base} list-filter" + (" is-invalid" if name in self.errors else "")
+            if field.help_text:
+                attrs["aria-describedby"] = f"id_{name}-help"
+        return [self[name] for name in names]
 
 
 ENCODINGS = (
