@@ -134,17 +134,21 @@ def _search_rank(term: str) -> Case:
     )
 
 
-def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Customer]:
-    """Return customers matching ``filters``, sorted with a stable tie-breaker.
+def _narrows(filters: CustomerListFilters) -> bool:
+    """Return whether the list is narrowed by more than its status (which most rows share)."""
+    return bool(filters.segments) or any(
+        value is not None
+        for value in (
+            filters.created_after,
+            filters.created_before,
+            filters.min_points,
+            filters.max_points,
+        )
+    )
 
-    A search keeps the first ``MATCH_LIMIT`` + 1 matches (by id) that its index
-    finds and sorts only those: by how well they match (when sorted by name),
-    then by the sort key. One more than the limit lets a count say "1,000+".
-    """
-    filters = filters or CustomerListFilters()
-    searching = bool(filters.search.split())
-    queryset = Customer.objects.all()
-    column = partial(_filter_column, queryset=queryset, searching=searching)
+
+def _conditions(filters: CustomerListFilters, column) -> Q:
+    """Return the list's conditions, each column named as ``column`` says."""
     conditions = Q()
     if filters.status in ("active", "inactive"):
         conditions &= Q((column("status"), filters.status))
@@ -158,6 +162,55 @@ def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Cus
         conditions &= Q((f"{column('loyalty_points')}__lte", filters.max_points))
     if filters.segments:
         conditions &= segment_conditions(filters.segments)
+    return conditions
+
+
+def _few_matches(filters: CustomerListFilters) -> list[int] | None:
+    """Return the ids of the customers the filters (without the search) let through,
+    when there are at most ``MATCH_LIMIT``; None when more do.
+
+    Asked of the filters' own indexes (points, a tag, consent, the sales totals),
+    in one bounded query.
+    """
+    matching = Customer.objects.filter(_conditions(filters, column=lambda name: name))
+    few = list(matching.order_by().values_list("pk", flat=True)[: MATCH_LIMIT + 1])
+    return few if len(few) <= MATCH_LIMIT else None
+
+
+def _sorted(queryset: QuerySet, filters: CustomerListFilters, *, searching: bool) -> QuerySet:
+    if searching and filters.ordering == DEFAULT_ORDERING:
+        return queryset.alias(search_rank=_search_rank(filters.search)).order_by(
+            "search_rank", *_order_by(filters.ordering)
+        )
+    return queryset.order_by(*_order_by(filters.ordering))
+
+
+def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Customer]:
+    """Return customers matching ``filters``, sorted with a stable tie-breaker.
+
+    A search keeps the first ``MATCH_LIMIT`` + 1 matches (by id) that its index
+    finds and sorts only those: by how well they match (when sorted by name),
+    then by the sort key. One more than the limit lets a count say "1,000+".
+
+    Sorted by name, a list is read along the name index until a page is full:
+    instant when most customers match, but a filter that only a few hundred of a
+    million customers pass (points over 100, a rare tag) would read the whole
+    index, and a search would test every one of a common word's matches against
+    it. So a list narrowed by more than its status first asks the filters' own
+    indexes for up to ``MATCH_LIMIT`` + 1 ids (one bounded query); when there are
+    no more than the limit, only those few are searched and sorted.
+    """
+    filters = filters or CustomerListFilters()
+    searching = bool(filters.search.split())
+    few = _few_matches(filters) if _narrows(filters) else None
+    if few is not None:
+        narrowed = Customer.objects.filter(pk__in=few)
+        if searching:
+            narrowed = narrowed.search_unindexed(filters.search)
+        return _sorted(narrowed, filters, searching=searching)
+    queryset = Customer.objects.all()
+    column = partial(_filter_column, queryset=queryset, searching=searching)
+    conditions = _conditions(filters, column)
     if not searching:
         return queryset.filter(conditions).order_by(*_order_by(filters.ordering))
     matches = (
@@ -167,12 +220,7 @@ def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Cus
         .order_by()
         .values("pk")[: MATCH_LIMIT + 1]
     )
-    queryset = Customer.objects.filter(pk__in=matches)
-    if filters.ordering == DEFAULT_ORDERING:
-        return queryset.alias(search_rank=_search_rank(filters.search)).order_by(
-            "search_rank", *_order_by(filters.ordering)
-        )
-    return queryset.order_by(*_order_by(filters.ordering))
+    return _sorted(Customer.objects.filter(pk__in=matches), filters, searching=True)
 
 
 @dataclass(frozen=True)
