@@ -42,7 +42,6 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ["status", "created_at"]
     search_fields = ["name", "email", "phone"]
     readonly_fields = ["loyalty_points", "status", "created_at", "updated_at"]
-    filter_horizontal = ["tags"]
     ordering = ["name", "id"]
     actions = ["deactivate_selected", "restore_selected"]
     list_per_page = 50
