@@ -33,7 +33,7 @@ BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 
 
 def _escaped(characters: str) -> str:
-    """Write a character class's characters as ``\\uXXXX`` for a JSON Schema pattern."""
+    """Write a character class's characters as ``\\u`` escapes for a JSON Schema pattern."""
     return "".join(ch if ch == "-" else f"\\u{ord(ch):04x}" for ch in characters)
 
 
