@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from classicpos.id_lists import among
 from customers import validators
 
 # The fields staff and integrations edit, in form order. The serializer, the admin
@@ -113,6 +114,10 @@ class CustomerQuerySet(models.QuerySet):
                 (),
             )
         )
+
+    def among(self, ids) -> "CustomerQuerySet":
+        """Return the customers whose id is one of ``ids`` (bound as one parameter)."""
+        return among(self, ids)
 
     def search_unindexed(self, term: str | None):
         """Return ``search``'s matches by ``LIKE`` alone: the reference tests and benchmarks use."""

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from classicpos.api.pagination import CappedPaginator
+from classicpos.id_lists import count_rows
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
 from customers import services
 from customers.duplicates import (
@@ -132,7 +133,7 @@ class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
         """
         if page.paginator.count or self.filters.status != "active":
             return 0
-        return customer_list(filters=replace(self.filters, status="inactive")).count()
+        return count_rows(customer_list(filters=replace(self.filters, status="inactive")))
 
     def get_paginate_by(self, queryset):
         return self.values["page_size"]

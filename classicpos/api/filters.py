@@ -5,6 +5,7 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 
 from classicpos.limits import MAX_ID, MAX_POINTS
@@ -73,6 +74,18 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class SharedFields(dict):
+    """A form's fields that every instance of the form may share.
+
+    Django deep-copies a form's fields for each instance, so that one form can
+    change its fields (choices, widgets) without touching another. The forms of
+    query parameters never do: they parse and check, so the copy is skipped.
+    """
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class SelectorFilterSet(django_filters.FilterSet):
     """Validate parameters with django-filter; ``filter_queryset`` hands them to a selector.
 
@@ -84,6 +97,37 @@ class SelectorFilterSet(django_filters.FilterSet):
 
     createdAfter = DateTimeFilter(method="noop")
     createdBefore = DateTimeFilter(method="noop")
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        """Share the class's filters instead of deep-copying them for every request.
+
+        django-filter copies each filter (and its form field) per instance so that
+        one filtering a queryset cannot disturb another. Here filters only parse:
+        they hold no per-request state, and the copies were a fifth of a customer
+        search's time.
+        """
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = self.base_filters
+
+    @classmethod
+    def parameter_form(cls) -> type[forms.Form]:
+        """Return the form that parses the parameters, built once per filter set."""
+        form = cls.__dict__.get("_parameter_form")
+        if form is None:
+            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+            form = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            form.base_fields = SharedFields(form.base_fields)
+            cls._parameter_form = form
+        return form
+
+    def get_form_class(self):
+        return self.parameter_form()
 
     def noop(self, queryset, name, value):
         return queryset

@@ -12,6 +12,8 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 from rest_framework import exceptions, pagination
 
+from classicpos.id_lists import known_count
+
 COUNT_LIMIT = 10_000
 
 
@@ -36,6 +38,10 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         rows = self.object_list
+        known = known_count(rows)
+        if known is not None:
+            # Rows given by their ids (a search's matches): counted without a query.
+            return known
         if hasattr(rows, "order_by"):
             rows = rows.order_by()
             if not rows.query.combinator:

@@ -1,5 +1,7 @@
 """Serializer helpers shared by every resource of the API."""
 
+import copy
+
 from rest_framework import serializers
 
 
@@ -20,13 +22,28 @@ class CamelCaseFieldsMixin:
     """
 
     def get_fields(self):
-        renamed = {}
-        for name, field in super().get_fields().items():
-            key = camel_case(name)
-            if key != name and field.source is None:
-                field.source = name
-            renamed[key] = field
-        return renamed
+        """Return fresh copies of the class's fields, built (and renamed) once per class.
+
+        A model serializer works its fields out from the model for every instance:
+        a millisecond per response, however few rows it shows. The fields depend on
+        the class alone, so they are worked out once and copied, as DRF copies
+        declared fields.
+        """
+        built = type(self).__dict__.get("_camel_case_fields")
+        if built is None:
+            built = {}
+            for name, field in super().get_fields().items():
+                key = camel_case(name)
+                source = name if key != name and field.source is None else None
+                built[key] = (field, source)
+            type(self)._camel_case_fields = built
+        fields = {}
+        for key, (field, source) in built.items():
+            fields[key] = copy.deepcopy(field)
+            if source is not None:
+                # A copy is built from the field's arguments, which do not hold the source.
+                fields[key].source = source
+        return fields
 
 
 class ApiSerializer(CamelCaseFieldsMixin, serializers.Serializer):

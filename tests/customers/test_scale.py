@@ -38,7 +38,8 @@ HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "customer-results"}
 PAGE_AUTH_QUERIES = 4
 API_AUTH_QUERIES = 3
 # The list itself: a count that stops at 10,000 and the page of rows (no rows query
-# when the count is 0). The issue's budget is three.
+# when the count is 0); a search: its matches' ids from the search index, and the page
+# of those rows (the count is how many ids there are). The issue's budget is three.
 LIST_QUERIES = 2
 # The whole list page also reads the tag names for its Tag filter (at most 200): its
 # third query, the budget spent. The htmx fragment (the results alone) does not.
@@ -194,7 +195,7 @@ def test_an_api_list_or_search_costs_a_fixed_number_of_queries(
 def test_a_search_that_finds_nothing_only_counts(
     token_client, searchable, django_assert_num_queries
 ):
-    """A count of 0 leaves an empty page: Django does not ask for its rows."""
+    """No matches leave an empty page: the search index is asked once, and that is all."""
     with django_assert_num_queries(API_AUTH_QUERIES + 1):
         response = token_client.get("/api/customers?search=nobody+at+all")
     assert response.json()["count"] == 0

@@ -215,13 +215,14 @@ def test_the_export_takes_the_sales_segments(manager_page, shop):
     assert "Ben Small" not in text
 
 
-def test_a_spend_segment_is_three_queries_at_most(manager_client, shop, django_assert_num_queries):
+def test_a_spend_segment_is_two_queries(manager_client, shop, django_assert_num_queries):
     manager_client.get("/api/customers", {"minSpend": "10"})  # warm the permission cache
-    # The matches by the totals' index, the capped count and the page; no sums of sales.
-    with django_assert_num_queries(3):
+    # The matches by the totals' index and the page (the count is how many matched); no
+    # sums of sales.
+    with django_assert_num_queries(2):
         response = manager_client.get("/api/customers", {"minSpend": "10"})
     assert _names(response) == {"Ada Spender", "Ben Small", "Eve Partial"}
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         manager_client.get(
             "/api/customers", {"minSpend": "10", "lastVisitAfter": "2025-01-01", "tag": "vip"}
         )
@@ -390,7 +391,11 @@ def reads_totals_by(plan: str, *indexes: str) -> bool:
     if connection.vendor == "postgresql":
         scanned = "Seq Scan" in plan
     else:
-        scanned = any(line.strip().startswith("SCAN") for line in plan.splitlines())
+        # ``SCAN json_each`` reads the list of ids the query was given, not a table.
+        scanned = any(
+            line.strip().startswith("SCAN") and not line.strip().startswith("SCAN json_each")
+            for line in plan.splitlines()
+        )
     return not scanned and any(index in plan for index in indexes)
 
 

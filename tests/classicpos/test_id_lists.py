@@ -1,0 +1,56 @@
+"""Querysets of given ids: one parameter however many ids, counted without a query."""
+
+import pytest
+
+from classicpos.id_lists import among, count_rows, known_count
+from customers.models import Customer
+from tests.customers.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customers():
+    return [CustomerFactory(name=f"Among {number}") for number in range(5)]
+
+
+def test_among_gives_exactly_the_rows_of_the_ids(customers):
+    wanted = [customers[3].pk, customers[0].pk, customers[3].pk]
+    rows = among(Customer.objects.order_by("id"), wanted)
+    assert list(rows) == [customers[0], customers[3]]
+
+
+def test_a_thousand_ids_are_one_parameter(customers):
+    ids = [customer.pk for customer in customers] + list(range(10**9, 10**9 + 1000))
+    rows = among(Customer.objects.all(), ids)
+    _, params = rows.query.sql_with_params()
+    assert len(params) == 1
+    assert set(rows.values_list("pk", flat=True)) == {customer.pk for customer in customers}
+
+
+def test_no_ids_is_no_rows(customers):
+    assert list(among(Customer.objects.all(), [])) == []
+    assert count_rows(among(Customer.objects.all(), [])) == 0
+
+
+def test_a_list_of_ids_counts_without_a_query(customers, django_assert_num_queries):
+    rows = among(Customer.objects.all(), [customer.pk for customer in customers[:3]])
+    sorted_rows = rows.order_by("-name").with_tag_names()
+    with django_assert_num_queries(0):
+        assert known_count(sorted_rows) == 3
+        assert count_rows(sorted_rows) == 3
+
+
+def test_anything_that_narrows_the_ids_is_counted_by_the_database(customers):
+    rows = among(Customer.objects.all(), [customer.pk for customer in customers])
+    narrowed = [
+        rows.filter(name="Among 1"),
+        rows.exclude(name="Among 1"),
+        rows[:2],
+        rows.filter(tags__name="vip"),
+        Customer.objects.filter(name__startswith="Among"),
+    ]
+    for queryset in narrowed:
+        assert known_count(queryset) is None, queryset.query
+    assert count_rows(rows.filter(name="Among 1")) == 1
+    assert count_rows(rows.exclude(name="Among 1")) == 4
