@@ -5,7 +5,9 @@ A bare WSGI app that gunicorn serves exactly like the real one, so the ratio
 the same database work. Each request runs one parameterised statement that
 returns the same page the API does (first 1,000 matches, ranked, a capped count).
 
-Query parameters: ``kind`` (list, search, prefix, detail) and its arguments.
+Query parameters: ``kind`` (list, after, search, prefix, detail) and its arguments;
+``after`` is the page that follows the row ``name`` (lower-cased) and ``id``, as the
+API's ``next`` link reads it.
 SQLite only (``BENCH_SQLITE_PATH``): on PostgreSQL the benchmark reports ours and
 the naive query without a floor.
 """
@@ -27,6 +29,11 @@ SQLITE = {
     "list": (
         f"SELECT (SELECT count(*) FROM (SELECT 1 FROM customers LIMIT {COUNT_LIMIT + 1})), "  # noqa: S608
         f"{COLUMNS} FROM customers ORDER BY lower(name), id LIMIT ? OFFSET ?"
+    ),
+    "after": (
+        f"SELECT (SELECT count(*) FROM (SELECT 1 FROM customers LIMIT {COUNT_LIMIT + 1})), "  # noqa: S608
+        f"{COLUMNS} FROM customers WHERE lower(name) >= ? AND (lower(name) > ? OR id > ?) "
+        "ORDER BY lower(name), id LIMIT ?"
     ),
     "search": (
         "WITH hits AS MATERIALIZED ("  # noqa: S608
@@ -71,6 +78,9 @@ def statement(kind: str, params: dict) -> tuple[str, tuple]:
     if kind == "list":
         page = int(params.get("page", 1))
         return SQLITE["list"], (size, (page - 1) * size)
+    if kind == "after":
+        name = params["name"]
+        return SQLITE["after"], (name, name, int(params["id"]), size)
     if kind == "detail":
         return SQLITE["detail"], (int(params["id"]),)
     term = " ".join(params["search"].split()).lower()

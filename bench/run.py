@@ -16,6 +16,7 @@ moves p95s more than most changes do).
 """
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -28,6 +29,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -157,10 +159,10 @@ def prepare(args) -> dict:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from knox.models import AuthToken
 
+    from classicpos.roles import CASHIER, MANAGER
     from customers.demo import seed_customers
     from customers.models import Customer
     from sales.models import Product
@@ -173,14 +175,13 @@ def prepare(args) -> dict:
         say(f"seeded {args.customers:,} customers in {time.perf_counter() - started:.0f} s")
     elif existing < args.customers:
         seed_customers(count=args.customers - existing)
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench", defaults={"is_staff": True, "is_superuser": True}
-    )
-    activity = seed_activity(args.sales, cashier=user)
-    # knox reads every token of the user on each request (to expire old ones): one
-    # token, not one more per run.
-    AuthToken.objects.filter(user=user).delete()
-    _, token = AuthToken.objects.create(user)
+    # The till's requests as a cashier signs in to the till; the segments, which are the
+    # list page's "More filters", as a manager.
+    cashier = bench_user("bench", CASHIER)
+    manager = bench_user("bench-manager", MANAGER)
+    activity = seed_activity(args.sales, cashier=cashier)
+    _, token = AuthToken.objects.create(cashier)
+    _, manager_token = AuthToken.objects.create(manager)
     # Terms cut from the data, so each one finds what its label says.
     middle = Customer.objects.active().filter(email__isnull=False, phone__startswith="+1")
     middle = middle.order_by("id")
@@ -190,6 +191,7 @@ def prepare(args) -> dict:
     phone_digits = sample.phone[-7:]
     return {
         "token": token,
+        "manager_token": manager_token,
         "rare_email": rare_email,
         "phone": f"{phone_digits[:3]}-{phone_digits[3:]}",
         "customer_id": sample.pk,
@@ -197,6 +199,20 @@ def prepare(args) -> dict:
         "customers": Customer.objects.count(),
         **activity,
     }
+
+
+def bench_user(username: str, role: str):
+    """Return the staff user ``username`` with ``role`` alone, its old tokens gone."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from knox.models import AuthToken
+
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.is_staff, user.is_superuser = True, False
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    AuthToken.objects.filter(user=user).delete()
+    return user
 
 
 # Sales on account put on the bench database and dated back, so ``hasOverdue=true``
@@ -252,14 +268,40 @@ def seed_activity(sales: int, *, cashier) -> dict:
     }
 
 
+def next_link(path: str, token: str) -> str:
+    """Return the ``next`` link of ``GET path`` (in process): the page after, by its cursor."""
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: {response.status_code} {response.content[:300]!r}")
+    url = urlsplit(response.json()["next"])
+    return f"{url.path}?{url.query}"
+
+
+def cursor_values(path: str) -> list:
+    """Return the sort key values the ``after`` cursor of ``path`` holds (for the floor)."""
+    cursor = parse_qs(urlsplit(path).query)["after"][0]
+    _, values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    return values
+
+
 def requests(names: dict, deep_page: int) -> list[dict]:
     """Return the measured requests: what the list, the till and a checkout ask."""
     till = "status=active&pageSize=8&search="
     rare, phone = names["rare_email"], names["phone"]
+    deep_next = next_link(f"/api/customers?page={deep_page - 1}", names["token"])
+    after_name, after_id = cursor_values(deep_next)
     return [
         {"label": "list page 1", "path": "/api/customers", "floor": "kind=list"},
         {
-            "label": f"list page {deep_page:,}",
+            "label": f"list page {deep_page:,} (the `next` link of page {deep_page - 1:,})",
+            "path": deep_next,
+            "floor": urlencode({"kind": "after", "name": after_name, "id": after_id}),
+        },
+        {
+            "label": f"list page {deep_page:,} (`page={deep_page}` typed: OFFSET)",
             "path": f"/api/customers?page={deep_page}",
             "floor": f"kind=list&page={deep_page}",
         },
@@ -299,7 +341,12 @@ def requests(names: dict, deep_page: int) -> list[dict]:
             "floor": f"kind=detail&id={names['customer_id']}",
         },
         *(
-            {"label": f"segment `{query}`", "path": f"/api/customers?{query}", "segment": True}
+            {
+                "label": f"segment `{query}`",
+                "path": f"/api/customers?{query}",
+                "segment": True,
+                "as": "manager_token",
+            }
             for query in (
                 "tag=VIP",
                 "consent=email",
@@ -461,7 +508,10 @@ def main() -> None:
     load_before = load_average()
     deep_page = min(args.deep_page, max(1, names["customers"] // 25))
     plan = requests(names, deep_page)
-    auth = {"Authorization": f"Token {names['token']}", "Content-Type": "application/json"}
+
+    def auth(request: dict) -> dict:
+        token = names[request.get("as", "token")]
+        return {"Authorization": f"Token {token}", "Content-Type": "application/json"}
 
     results = {}
     server = Server("classicpos.wsgi:application", env, args.workers)
@@ -474,7 +524,7 @@ def main() -> None:
                     request.get("method", "GET"),
                     request["path"],
                     body=body_for(request, names, run),
-                    headers=auth,
+                    headers=auth(request),
                 )
                 if status >= 400:
                     raise SystemExit(f"{request['path']}: {status} {content[:300]!r}")
@@ -488,7 +538,7 @@ def main() -> None:
     # How each list query reads the customers table (in process, after the timings).
     for request in plan:
         if request.get("method", "GET") == "GET":
-            verdict, plans = query_plans(request["path"], names["token"])
+            verdict, plans = query_plans(request["path"], names[request.get("as", "token")])
             results[request["label"]]["plan"] = verdict
             if request.get("segment"):
                 say(f"{request['label']}: {verdict}")

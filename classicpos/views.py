@@ -5,12 +5,20 @@ import json
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
+from classicpos.api.pagination import AFTER, BEFORE, CappedPaginator
+
 
 def query_without_page(request) -> str:
-    """Return the query string minus ``page``, ready for ``?{this}page=N`` links."""
+    """Return the query string minus ``page`` and its cursors, ready for ``?{this}page=N`` links."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", AFTER, BEFORE):
+        query.pop(name, None)
     return f"{query.urlencode()}&" if query else ""
+
+
+def page_cursors(request) -> dict:
+    """Return the keyset cursors a pager link carried, for ``CappedPaginator``."""
+    return {AFTER: request.GET.get(AFTER), BEFORE: request.GET.get(BEFORE)}
 
 
 class StaffPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -31,6 +39,11 @@ class ForgivingPaginationMixin:
     ``ListView`` answers 404 there; a cashier's bookmark of page 9 after a search
     narrowed should land on the last page instead.
     """
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if issubclass(self.paginator_class, CappedPaginator):
+            kwargs.update(page_cursors(self.request))
+        return super().get_paginator(queryset, per_page, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

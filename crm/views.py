@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from classicpos.api.pagination import CappedPaginator
-from classicpos.views import StaffPageMixin, query_without_page
+from classicpos.views import StaffPageMixin, page_cursors, query_without_page
 from crm import services
 from crm.forms import (
     PAGE_SIZE,
@@ -287,7 +287,8 @@ class ContactListView(CrmPageMixin, TemplateView):
             filters=ContactListFilters(search=values["search"], kind=values["kind"])
         )
         # Customers and leads together run to a million rows: the count stops at 10,000.
-        page = CappedPaginator(contacts, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        paginator = CappedPaginator(contacts, PAGE_SIZE, **page_cursors(self.request))
+        page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
             form=form,
             values=values,

@@ -4,17 +4,32 @@ Counts stop at 10,000: an exact ``COUNT(*)`` of a million customers would read a
 whole index on every request, and "10,000+" is all a cashier needs to decide to
 type another letter. ``count`` is then 10000 ("at least"), and ``next`` still
 leads on while rows remain.
+
+``next`` and ``previous`` carry a cursor (``after`` / ``before``) where the list's
+order allows: the page is then read from where the last one ended, so page 20,000
+costs what page 1 costs (``classicpos.keyset``).
 """
 
 import math
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 from rest_framework import exceptions, pagination
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from classicpos import keyset
 from classicpos.id_lists import known_count
 
 COUNT_LIMIT = 10_000
+
+# The cursors of keyset paging, as the ``next`` and ``previous`` links carry them.
+AFTER = "after"
+BEFORE = "before"
+CURSOR_HELP = (
+    "Start {side} the row this cursor names (the `{link}` link gives it): a page as fast "
+    "as the first, however deep. `page` then only numbers it. A cursor the list did not "
+    "give is a 400."
+)
 
 
 class AtLeast(int):
@@ -31,9 +46,23 @@ class CappedPaginator(Paginator):
     request; nobody needs more than "10,000+" to decide to type another letter.
     ``count`` is then ``AtLeast(10_000)`` and any page number may be asked for:
     a page exists when it has rows, and has a next page when one more row follows.
+
+    A list sorted by its own columns (and its id) also pages by keyset
+    (``classicpos.keyset``): each page offers ``after_cursor`` and
+    ``before_cursor``, and given one as ``after`` or ``before``, the paginator
+    reads the next (or previous) page from where that page ended instead of
+    stepping over every row before it.
     """
 
     count_limit = COUNT_LIMIT
+
+    def __init__(self, object_list, per_page, *args, after=None, before=None, **kwargs):
+        self.sort_keys = keyset.sort_keys(object_list)
+        if self.sort_keys is not None:
+            object_list = keyset.with_sort_keys(object_list, self.sort_keys)
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.after = after or None
+        self.before = None if self.after else before or None
 
     @cached_property
     def _counted(self) -> int:
@@ -80,8 +109,16 @@ class CappedPaginator(Paginator):
 
         Past the end of a capped list the last page is not known without counting
         every row: that one exact count is paid only by someone asking for a page
-        beyond the rows (an old bookmark), never by paging forward.
+        beyond the rows (an old bookmark), never by paging forward. A cursor that
+        is not this list's, or leads to no rows, is set aside for the page number.
         """
+        try:
+            page = self._keyset_page(number)
+        except keyset.InvalidCursor:
+            page = None
+        if page is not None and len(page):
+            return page
+        self.after = self.before = None
         try:
             return self.page(self.validate_number(number))
         except PageNotAnInteger:
@@ -95,6 +132,13 @@ class CappedPaginator(Paginator):
         return self.page(max(1, math.ceil(total / self.per_page)))
 
     def page(self, number):
+        """Return page ``number``: read after (or before) the cursor given, else by OFFSET.
+
+        Raises ``keyset.InvalidCursor`` for a cursor this list did not give.
+        """
+        page = self._keyset_page(number)
+        if page is not None:
+            return page
         if not self.is_capped:
             return super().page(number)
         number = self.validate_number(number)
@@ -103,6 +147,30 @@ class CappedPaginator(Paginator):
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
+
+    def _keyset_page(self, number) -> "CappedPage | None":
+        cursor = self.after or self.before
+        if cursor is None or self.sort_keys is None:
+            return None
+        values = keyset.read_cursor(cursor, self.object_list, self.sort_keys)
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        size = self.per_page
+        if self.after:
+            rows = list(keyset.rows_after(self.object_list, self.sort_keys, values)[: size + 1])
+            # A row came before these: this is page 2 at least, whatever the link said.
+            number = max(number, 2)
+            return CappedPage(rows[:size], number, self, has_more=len(rows) > size)
+        rows = list(keyset.rows_before(self.object_list, self.sort_keys, values)[: size + 1])
+        more_before = len(rows) > size
+        # Nothing before these rows: this is the first page, whatever the link said.
+        number = max(number, 2) if more_before else 1
+        return CappedPage(rows[:size][::-1], number, self, has_more=True)
+
+    def _get_page(self, *args, **kwargs):
+        return CappedPage(*args, **kwargs)
 
 
 def _below_one(number) -> bool:
@@ -113,12 +181,30 @@ def _below_one(number) -> bool:
 
 
 class CappedPage(Page):
-    def __init__(self, object_list, number, paginator, *, has_more: bool):
+    """A page that knows whether another follows, and the cursors that lead on from it."""
+
+    def __init__(self, object_list, number, paginator, *, has_more: bool | None = None):
         super().__init__(object_list, number, paginator)
         self.has_more = has_more
 
     def has_next(self) -> bool:
-        return self.has_more
+        return super().has_next() if self.has_more is None else self.has_more
+
+    @cached_property
+    def after_cursor(self) -> str | None:
+        """The cursor of the page that follows (None when the list pages by number only)."""
+        keys = self.paginator.sort_keys
+        if keys is None or not self.has_next() or not len(self):
+            return None
+        return keyset.cursor_of(self[len(self) - 1], keys)
+
+    @cached_property
+    def before_cursor(self) -> str | None:
+        """The cursor of the page before (None on the first page, or by number only)."""
+        keys = self.paginator.sort_keys
+        if keys is None or not self.has_previous() or not len(self):
+            return None
+        return keyset.cursor_of(self[0], keys)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -149,10 +235,69 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return min(size, self.max_page_size)
 
+    def paginate_queryset(self, queryset, request, view=None):
+        """Page by number, or after/before the row a cursor names (see ``CappedPaginator``)."""
+        self.request = request
+        page_size = self.get_page_size(request)
+        paginator = self.django_paginator_class(
+            queryset,
+            page_size,
+            after=request.query_params.get(AFTER),
+            before=request.query_params.get(BEFORE),
+        )
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except keyset.InvalidCursor as error:
+            name = AFTER if paginator.after else BEFORE
+            raise exceptions.ValidationError({name: [str(error)]}) from None
+        except InvalidPage as error:
+            raise exceptions.NotFound(
+                self.invalid_page_message.format(page_number=page_number, message=str(error))
+            ) from None
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True  # the browsable API's pager
+        return list(self.page)
+
+    def get_next_link(self):
+        if not self.page.has_next():
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), BEFORE)
+        url = replace_query_param(url, self.page_query_param, self.page.next_page_number())
+        cursor = self.page.after_cursor
+        return replace_query_param(url, AFTER, cursor) if cursor else remove_query_param(url, AFTER)
+
+    def get_previous_link(self):
+        if not self.page.has_previous():
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), AFTER)
+        url = replace_query_param(url, self.page_query_param, self.page.previous_page_number())
+        cursor = self.page.before_cursor
+        if cursor:
+            return replace_query_param(url, BEFORE, cursor)
+        url = remove_query_param(url, BEFORE)
+        if self.page.previous_page_number() == 1:
+            return remove_query_param(url, self.page_query_param)
+        return url
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
+        parameters += [
+            {
+                "name": name,
+                "required": False,
+                "in": "query",
+                "description": description,
+                "schema": {"type": "string"},
+            }
+            for name, description in (
+                (AFTER, CURSOR_HELP.format(side="after", link="next")),
+                (BEFORE, CURSOR_HELP.format(side="before", link="previous")),
+            )
+        ]
         for parameter in parameters:
-            parameter["schema"]["minimum"] = 1
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"]["minimum"] = 1
             if parameter["name"] == self.page_size_query_param:
                 parameter["description"] = (
                     f"Rows per page (default {self.page_size}); "

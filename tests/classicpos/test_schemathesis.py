@@ -70,6 +70,8 @@ RULES_BEYOND_THE_SCHEMA = {
     r"No column of the file is a customer field\. .+",
     r"Unknown encoding .+",
     r"Map a column as .+",
+    # A page's cursor is opaque: only one that a list's next or previous link gave names a row.
+    r"This cursor is (not one the list gave|from a list sorted differently)\.",
     # Data tools on rows as they are: the typed name, merging a customer with itself.
     r"Type the customer's current name exactly to confirm the erasure\.",
     r"A customer cannot be merged into itself\.",

@@ -109,13 +109,14 @@ def test_a_capped_list_pages_on_without_a_last_page_number(manager_page, capped)
     assert row_names(first) == [f"Smith {number:02d}" for number in range(1, 11)]
     # The last page is unknown past the cap: no "of N" to lie about, Next while rows remain.
     assert pager(first) == "Previous Page 1 Next"
-    assert 'href="?page_size=10&amp;page=2"' in first.content.decode()
+    # Next and Previous carry the cursor of the row the page ends (starts) at.
+    assert 'href="?page_size=10&amp;page=2&amp;after=' in first.content.decode()
 
     second = manager_page.get("/customers/?page_size=10&page=2")
     assert row_names(second) == [f"Smith {number:02d}" for number in range(11, 21)]
     assert pager(second) == "Previous Page 2 Next"
-    assert 'href="?page_size=10&amp;page=1"' in second.content.decode()
-    assert 'href="?page_size=10&amp;page=3"' in second.content.decode()
+    assert 'href="?page_size=10&amp;page=1&amp;before=' in second.content.decode()
+    assert 'href="?page_size=10&amp;page=3&amp;after=' in second.content.decode()
 
     last = manager_page.get("/customers/?page_size=10&page=3")
     assert row_names(last) == [f"Smith {number:02d}" for number in range(21, 26)]
