@@ -86,7 +86,8 @@ MIDDLEWARE = [
 # --- Logins: throttled per user name and per client address (django-axes) ----------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a user's permissions in one query instead of two.
+    "classicpos.auth_backend.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("CLASSICPOS_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLASSICPOS_LOGIN_COOLOFF_MINUTES", "15")))

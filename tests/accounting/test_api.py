@@ -60,8 +60,8 @@ def test_a_customer_without_an_account_reads_the_default_and_nothing_is_created(
 
 def test_account_query_count(cashier_client, django_assert_num_queries):
     customer = CustomerFactory()
-    # Permissions (2), customer, account, invoice figures.
-    with django_assert_num_queries(5):
+    # Permissions (1), customer, account, invoice figures.
+    with django_assert_num_queries(4):
         cashier_client.get(f"/api/customers/{customer.pk}/account")
 
 
@@ -181,8 +181,8 @@ def test_invoice_list_is_paginated_with_constant_queries(
     cashier_client, cashier, manager, django_assert_num_queries
 ):
     _invoices(cashier, manager)
-    # Permissions (2), count, page, payments (with who took them).
-    with django_assert_num_queries(5):
+    # Permissions (1), count, page, payments (with who took them).
+    with django_assert_num_queries(4):
         body = cashier_client.get("/api/invoices?pageSize=2").json()
     assert (body["count"], len(body["results"]), body["next"] is not None) == (4, 2, True)
     customer = CustomerFactory()
@@ -333,8 +333,8 @@ def test_store_credit_ledger_query_count(
     for _ in range(3):
         services.store_credit_adjust(customer=customer, amount="10.00", reason="x", user=manager)
         ring_up(customer=customer, cashier=cashier, payments=[("store_credit", "1.00")])
-    # Permissions (2), customer exists, count, page.
-    with django_assert_num_queries(5):
+    # Permissions (1), customer exists, count, page.
+    with django_assert_num_queries(4):
         assert cashier_client.get(f"/api/customers/{customer.pk}/store-credit").json()["count"] == 6
 
 
@@ -400,8 +400,8 @@ def test_statement_query_count(cashier_client, cashier, manager, django_assert_n
     give_credit(customer, "1000.00", manager)
     for _ in range(4):
         pay(sell_on_account(customer, "10.00", cashier).invoice, "2.00", cashier)
-    # Permissions (2), customer, three opening sums, invoices, payments, credits.
-    with django_assert_num_queries(9):
+    # Permissions (1), customer, three opening sums, invoices, payments, credits.
+    with django_assert_num_queries(8):
         body = cashier_client.get(f"/api/customers/{customer.pk}/statement").json()
     assert len(body["lines"]) == 8
 

@@ -33,10 +33,10 @@ HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "customer-results"}
 
 # What a request costs before its list: the session and its user (pages) or the token
 # and its user in one query (API; knox's sweep of the user's other tokens happens at
-# login instead), then the user's permissions (two queries: the user's own and their
-# groups'; cached for the request).
-PAGE_AUTH_QUERIES = 4
-API_AUTH_QUERIES = 3
+# login instead), then the user's permissions, their own and their groups' in one query
+# (classicpos.auth_backend; cached for the request).
+PAGE_AUTH_QUERIES = 3
+API_AUTH_QUERIES = 2
 # The list itself: a count that stops at 10,000 and the page of rows (no rows query
 # when the count is 0); a search: its matches' ids from the search index, and the page
 # of those rows (the count is how many ids there are). The issue's budget is three.

@@ -65,7 +65,7 @@ def test_sales_list_filters_and_constant_queries(manager_page, cashier, django_a
     with CaptureQueriesContext(connection) as few:
         manager_page.get("/sales/")
     baseline = len(few.captured_queries)
-    assert baseline == 6  # session, user, perms (2), count, page of sales
+    assert baseline == 5  # session, user, perms (1), count, page of sales
     for _ in range(6):
         ring_up(customer=CustomerFactory(), price="1.00", cashier=cashier)
     with django_assert_num_queries(baseline):
@@ -125,11 +125,11 @@ def test_customer_page_query_count_does_not_grow_with_history(
     with CaptureQueriesContext(connection) as few:
         cashier_page.get(f"/customers/{customer.pk}/")
     baseline = len(few.captured_queries)
-    # Session, user, perms (2), customer, its tags; one query per panel figure: orders
+    # Session, user, perms (1), customer, its tags; one query per panel figure: orders
     # summary, recent sales, the Insights months, loyalty program, loyalty ledger, the
     # Account panel's account, invoice figures, open invoices and store credit history, CRM
     # activities; then the timeline's first page, one query per registered source (11).
-    assert baseline == 27
+    assert baseline == 26
     for _ in range(8):
         ring_up(customer=customer, price=str(Decimal("2.00")), cashier=cashier)
     with django_assert_num_queries(baseline):
