@@ -297,12 +297,27 @@ def seed_customers(*, count: int, seed: int = 42, batch_size: int = 20_000, prog
             created += len(batch)
             report(created, count)
     if connection.vendor == "postgresql" and created >= BULK_LOAD_ROWS:
-        # Fresh statistics for the planner: until autovacuum gets round to it (or
-        # never, where it is off) a million new rows look like none, and searches
-        # leave the trigram indexes for a scan of every active customer.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE customers")
+        _settle_postgresql_indexes()
     return created
+
+
+def _settle_postgresql_indexes() -> None:
+    """Leave PostgreSQL's indexes and statistics as a search needs them after a big load.
+
+    The trigram (GIN) indexes take new rows into a pending list that every search
+    then reads from end to end until a vacuum merges it: a rare email fragment took
+    8.8 ms instead of 0.6 at a million customers. ``gin_clean_pending_list`` merges
+    it now (unlike ``VACUUM``, inside a transaction too). And fresh statistics: until
+    autovacuum gets round to it (or never, where it is off) a million new rows look
+    like none, and searches leave the trigram indexes for a scan of every customer.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+            "WHERE i.indrelid = 'customers'::regclass AND am.amname = 'gin'"
+        )
+        cursor.execute("ANALYZE customers")
 
 
 # The search index's own triggers (migrations): the bulk load drops and restores
