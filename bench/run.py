@@ -506,7 +506,8 @@ def main() -> None:
 
     names = prepare(args)
     load_before = load_average()
-    deep_page = min(args.deep_page, max(1, names["customers"] // 25))
+    # Page 2 at least: the deep page is reached by the `next` link of the page before it.
+    deep_page = max(2, min(args.deep_page, names["customers"] // 25))
     plan = requests(names, deep_page)
 
     def auth(request: dict) -> dict:
