@@ -10,7 +10,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from classicpos.api.fields import NO_NUL, ServiceCheckedTextField
-from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
+from classicpos.api.serializers import (
+    ApiModelSerializer,
+    ApiSerializer,
+    StrictInputMixin,
+    camel_case,
+)
 from customers.models import CONTACT_FIELDS, Customer
 from customers.validators import (
     ADDRESS_MAX_LENGTH,
@@ -115,6 +120,40 @@ class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
         if field_name in (*CONTACT_FIELDS, "note"):
             return ServiceCheckedTextField, _text_in(field_name)
         return super().build_field(field_name, info, model_class, nested_depth)
+
+    def to_representation(self, customer):
+        """Return the customer's JSON, built directly.
+
+        DRF's walk over the fields first builds and binds all fifteen of them for
+        every response, which was half a millisecond of each customer lookup at the
+        till, to produce exactly this dict (``tests/customers/test_api.py`` compares
+        the two). The fields above still parse input and describe the schema.
+        """
+        return {
+            "id": customer.pk,
+            **{camel_case(name): _text(getattr(customer, name)) for name in CONTACT_FIELDS},
+            "phoneDisplay": customer.phone_display,
+            "birthday": _text(customer.birthday),
+            "preferredContact": customer.preferred_contact,
+            "marketingConsent": {
+                "email": bool(customer.email_consent),
+                "sms": bool(customer.sms_consent),
+            },
+            "note": _text(customer.note),
+            "tags": customer.tag_name_list(),
+            "loyaltyPoints": customer.loyalty_points,
+            "status": customer.status,
+            "createdAt": _MOMENT.to_representation(customer.created_at),
+            "updatedAt": _MOMENT.to_representation(customer.updated_at),
+        }
+
+
+# How DRF writes a moment (ISO 8601, in the current time zone, "Z" for UTC).
+_MOMENT = serializers.DateTimeField()
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 class CustomerMergeSerializer(StrictInputMixin, ApiSerializer):
