@@ -133,13 +133,25 @@ def read_cursor(cursor: str, queryset: QuerySet, keys: tuple[OrderBy, ...]) -> l
     parsed = []
     for index, value in enumerate(values):
         field = annotations[f"{KEY_PREFIX}{index}"].output_field
-        if not isinstance(value, str | int) or isinstance(value, bool):
+        if not isinstance(value, str | int) or isinstance(value, bool) or not _storable(value):
             raise InvalidCursor("This cursor is not one the list gave.")
         try:
             parsed.append(field.to_python(value))
         except (ValidationError, ValueError, TypeError, OverflowError):
             raise InvalidCursor("This cursor is not one the list gave.") from None
     return parsed
+
+
+def _storable(value) -> bool:
+    """Say whether a database can take ``value``: text without NUL (PostgreSQL refuses
+    it), encodable as UTF-8 (half a surrogate pair is not)."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
 
 
 def rows_after(queryset: QuerySet, keys: tuple[OrderBy, ...], values: list) -> QuerySet:

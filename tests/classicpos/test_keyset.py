@@ -167,6 +167,18 @@ def test_a_cursor_whose_values_do_not_parse_is_a_400(api, customers):
         assert response.status_code == 400, (values, response.content)
 
 
+def test_a_cursor_with_text_no_database_takes_is_a_400(api, customers):
+    """A NUL (PostgreSQL refuses it in text) or half a surrogate pair (no UTF-8 for it)."""
+    by_name = api.get("/api/customers?pageSize=5").json()
+    cursor = parse_qs(urlsplit(by_name["next"]).query)["after"][0]
+    name, _ = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    for text in ("a\x00b", "\ud800", "ok\udfff"):
+        forged = base64.urlsafe_b64encode(json.dumps([name, [text, 1]]).encode()).decode()
+        response = api.get("/api/customers", {"after": forged})
+        assert response.status_code == 400, (text, response.content)
+        assert "after" in response.json()["errors"]
+
+
 def test_a_ranked_search_pages_by_number(api, customers):
     """A search's order is how well rows match: no key to start from, so no cursor."""
     body = api.get("/api/customers?search=ann&pageSize=3").json()
