@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from classicpos.roles import CASHIER, MANAGER
@@ -49,6 +50,15 @@ def manager_client(manager):
 def cashier_client(cashier):
     client = APIClient()
     client.force_authenticate(cashier)
+    return client
+
+
+@pytest.fixture
+def token_client(manager):
+    """The API as a till calls it: a Manager's knox token, no session."""
+    _, token = AuthToken.objects.create(manager)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

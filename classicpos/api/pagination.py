@@ -262,23 +262,24 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def get_next_link(self):
         if not self.page.has_next():
             return None
-        url = remove_query_param(self.request.build_absolute_uri(), BEFORE)
-        url = replace_query_param(url, self.page_query_param, self.page.next_page_number())
-        cursor = self.page.after_cursor
-        return replace_query_param(url, AFTER, cursor) if cursor else remove_query_param(url, AFTER)
+        return self._link(self.page.next_page_number(), AFTER, self.page.after_cursor)
 
     def get_previous_link(self):
         if not self.page.has_previous():
             return None
-        url = remove_query_param(self.request.build_absolute_uri(), AFTER)
-        url = replace_query_param(url, self.page_query_param, self.page.previous_page_number())
-        cursor = self.page.before_cursor
-        if cursor:
-            return replace_query_param(url, BEFORE, cursor)
-        url = remove_query_param(url, BEFORE)
-        if self.page.previous_page_number() == 1:
+        number = self.page.previous_page_number()
+        url = self._link(number, BEFORE, self.page.before_cursor)
+        if number == 1 and not self.page.before_cursor:
             return remove_query_param(url, self.page_query_param)
         return url
+
+    def _link(self, number: int, name: str, cursor: str | None) -> str:
+        """Return this request's URL for page ``number``, with ``cursor`` as ``name`` (after or
+        before) when the page has one, and never the other cursor."""
+        other = BEFORE if name == AFTER else AFTER
+        url = remove_query_param(self.request.build_absolute_uri(), other)
+        url = replace_query_param(url, self.page_query_param, number)
+        return replace_query_param(url, name, cursor) if cursor else remove_query_param(url, name)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -9,8 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from classicpos.api.pagination import CappedPaginator
 from customers.models import Customer
@@ -32,14 +30,6 @@ def customers():
     ]
     rows.append(Customer(name="Inactive Ida", status="inactive"))
     return Customer.objects.bulk_create(rows)
-
-
-@pytest.fixture
-def api(manager):
-    _, token = AuthToken.objects.create(manager)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return client
 
 
 def local(url: str) -> str:
@@ -73,31 +63,31 @@ def by_number(api, query: str, pages: int) -> list[list[int]]:
 
 
 @pytest.mark.parametrize("ordering", ORDERINGS)
-def test_following_next_gives_the_pages_that_page_numbers_give(api, customers, ordering):
+def test_following_next_gives_the_pages_that_page_numbers_give(token_client, customers, ordering):
     query = f"pageSize=5&ordering={ordering}&status=all"
-    forward = walk(api, f"/api/customers?{query}", "next")
-    assert forward == by_number(api, query, len(forward))
+    forward = walk(token_client, f"/api/customers?{query}", "next")
+    assert forward == by_number(token_client, query, len(forward))
     ids = [pk for page in forward for pk in page]
     assert sorted(ids) == sorted(customer.pk for customer in customers)
 
 
 @pytest.mark.parametrize("ordering", ["name", "-loyaltyPoints"])
-def test_following_previous_from_the_last_page_gives_them_back(api, customers, ordering):
+def test_following_previous_from_the_last_page_gives_them_back(token_client, customers, ordering):
     query = f"pageSize=5&ordering={ordering}&status=all"
-    forward = walk(api, f"/api/customers?{query}", "next")
-    last = api.get(f"/api/customers?{query}").json()
+    forward = walk(token_client, f"/api/customers?{query}", "next")
+    last = token_client.get(f"/api/customers?{query}").json()
     while last["next"]:
-        last = api.get(local(last["next"])).json()
-    backward = walk(api, local(last["previous"]), "previous")
+        last = token_client.get(local(last["next"])).json()
+    backward = walk(token_client, local(last["previous"]), "previous")
     assert backward == list(reversed(forward[:-1]))
 
 
-def test_next_and_previous_carry_a_cursor_and_the_page_number(api, customers):
-    first = api.get("/api/customers?pageSize=5").json()
+def test_next_and_previous_carry_a_cursor_and_the_page_number(token_client, customers):
+    first = token_client.get("/api/customers?pageSize=5").json()
     next_query = parse_qs(urlsplit(first["next"]).query)
     assert next_query["page"] == ["2"]
     assert next_query["after"]
-    second = api.get(local(first["next"])).json()
+    second = token_client.get(local(first["next"])).json()
     previous_query = parse_qs(urlsplit(second["previous"]).query)
     assert previous_query["page"] == ["1"]
     assert previous_query["before"]
@@ -105,21 +95,21 @@ def test_next_and_previous_carry_a_cursor_and_the_page_number(api, customers):
 
 
 def test_a_page_after_a_cursor_costs_what_the_first_page_costs(
-    api, customers, django_assert_num_queries
+    token_client, customers, django_assert_num_queries
 ):
-    api.get("/api/customers?pageSize=5")  # the permission cache
-    first = api.get("/api/customers?pageSize=5").json()
+    token_client.get("/api/customers?pageSize=5")  # the permission cache
+    first = token_client.get("/api/customers?pageSize=5").json()
     with CaptureQueriesContext(connection) as first_page:
-        api.get("/api/customers?pageSize=5")
+        token_client.get("/api/customers?pageSize=5")
     with django_assert_num_queries(len(first_page)) as deeper:
-        api.get(local(first["next"]))
+        token_client.get(local(first["next"]))
     assert "OFFSET" not in page_query(deeper).upper()
 
 
-def test_the_page_after_a_cursor_starts_from_the_name_index(api, customers):
-    first = api.get("/api/customers?pageSize=5").json()
+def test_the_page_after_a_cursor_starts_from_the_name_index(token_client, customers):
+    first = token_client.get("/api/customers?pageSize=5").json()
     with CaptureQueriesContext(connection) as captured:
-        api.get(local(first["next"]))
+        token_client.get(local(first["next"]))
     sql = page_query(captured)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -137,8 +127,8 @@ def test_the_page_after_a_cursor_starts_from_the_name_index(api, customers):
     "cursor",
     ["nonsense", "", "e30", "WyJ4IiwgWzEsIDJdXQ", "W10", "WyJhYmMiXQ", "%ff", "\x00", "ab\u202e"],
 )
-def test_a_cursor_the_list_did_not_give_is_a_400(api, customers, cursor):
-    response = api.get("/api/customers", {"after": cursor})
+def test_a_cursor_the_list_did_not_give_is_a_400(token_client, customers, cursor):
+    response = token_client.get("/api/customers", {"after": cursor})
     if cursor == "":
         assert response.status_code == 200  # not given
         return
@@ -147,47 +137,47 @@ def test_a_cursor_the_list_did_not_give_is_a_400(api, customers, cursor):
     assert "after" in response.json()["errors"]
 
 
-def test_a_cursor_of_another_sort_is_a_400(api, customers):
-    by_name = api.get("/api/customers?pageSize=5").json()
+def test_a_cursor_of_another_sort_is_a_400(token_client, customers):
+    by_name = token_client.get("/api/customers?pageSize=5").json()
     cursor = parse_qs(urlsplit(by_name["next"]).query)["after"][0]
-    response = api.get("/api/customers", {"after": cursor, "ordering": "-createdAt"})
+    response = token_client.get("/api/customers", {"after": cursor, "ordering": "-createdAt"})
     assert response.status_code == 400
-    response = api.get("/api/customers", {"before": cursor, "ordering": "-createdAt"})
+    response = token_client.get("/api/customers", {"before": cursor, "ordering": "-createdAt"})
     assert response.status_code == 400
     assert "before" in response.json()["errors"]
 
 
-def test_a_cursor_whose_values_do_not_parse_is_a_400(api, customers):
-    by_date = api.get("/api/customers?pageSize=5&ordering=createdAt").json()
+def test_a_cursor_whose_values_do_not_parse_is_a_400(token_client, customers):
+    by_date = token_client.get("/api/customers?pageSize=5&ordering=createdAt").json()
     cursor = parse_qs(urlsplit(by_date["next"]).query)["after"][0]
     name, _ = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     for values in (["not a date", 1], ["2026-01-01T00:00:00", "x"], [None, 1], [1.5, 1], [[1], 1]):
         forged = base64.urlsafe_b64encode(json.dumps([name, values]).encode()).decode()
-        response = api.get("/api/customers", {"after": forged, "ordering": "createdAt"})
+        response = token_client.get("/api/customers", {"after": forged, "ordering": "createdAt"})
         assert response.status_code == 400, (values, response.content)
 
 
-def test_a_cursor_with_text_no_database_takes_is_a_400(api, customers):
+def test_a_cursor_with_text_no_database_takes_is_a_400(token_client, customers):
     """A NUL (PostgreSQL refuses it in text) or half a surrogate pair (no UTF-8 for it)."""
-    by_name = api.get("/api/customers?pageSize=5").json()
+    by_name = token_client.get("/api/customers?pageSize=5").json()
     cursor = parse_qs(urlsplit(by_name["next"]).query)["after"][0]
     name, _ = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     for text in ("a\x00b", "\ud800", "ok\udfff"):
         forged = base64.urlsafe_b64encode(json.dumps([name, [text, 1]]).encode()).decode()
-        response = api.get("/api/customers", {"after": forged})
+        response = token_client.get("/api/customers", {"after": forged})
         assert response.status_code == 400, (text, response.content)
         assert "after" in response.json()["errors"]
 
 
-def test_a_ranked_search_pages_by_number(api, customers):
+def test_a_ranked_search_pages_by_number(token_client, customers):
     """A search's order is how well rows match: no key to start from, so no cursor."""
-    body = api.get("/api/customers?search=ann&pageSize=3").json()
+    body = token_client.get("/api/customers?search=ann&pageSize=3").json()
     assert body["next"]
     assert "after" not in parse_qs(urlsplit(body["next"]).query)
 
 
-def test_the_schema_names_the_cursors(api):
-    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+def test_the_schema_names_the_cursors(token_client):
+    schema = token_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     parameters = {item["name"] for item in schema["paths"]["/api/customers/"]["get"]["parameters"]}
     assert {"after", "before", "page", "pageSize"} <= parameters
 

@@ -18,8 +18,6 @@ from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from classicpos.api.pagination import AtLeast, CappedPaginator
 from classicpos.management.commands import seed_demo
@@ -150,15 +148,6 @@ def searchable():
     CustomerFactory(name="Oliver Kingsley", email="ok@example.com")
     CustomerFactory(name="Gone Kingston", status="inactive")
     Customer.objects.bulk_create(Customer(name=f"Filler {number}") for number in range(30))
-
-
-@pytest.fixture
-def token_client(manager):
-    """The API as the till calls it: a knox token, no session."""
-    _, token = AuthToken.objects.create(manager)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return client
 
 
 @pytest.fixture
