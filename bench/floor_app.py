@@ -64,6 +64,10 @@ def _database():
     if _connection is None:
         _connection = sqlite3.connect(os.environ["BENCH_SQLITE_PATH"], check_same_thread=False)
         _connection.execute("PRAGMA journal_mode=WAL")
+        # The same page cache as the app's connections (classicpos.settings), so the
+        # ratio compares the code, not the database's settings.
+        cache_mb = int(os.environ.get("CLASSICPOS_SQLITE_CACHE_MB", "32"))
+        _connection.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
     return _connection
 
 

@@ -57,6 +57,24 @@ def test_default_sqlite_file_uses_wal_busy_timeout_and_immediate_transactions():
     assert "'timeout': 20" in result.stdout
 
 
+def test_sqlite_page_cache_is_32_mb_unless_set():
+    default = settings_value("s.DATABASES['default']['OPTIONS']['init_command']", DEBUG="1")
+    assert "PRAGMA cache_size=-32768;" in default.stdout
+    chosen = settings_value(
+        "s.DATABASES['default']['OPTIONS']['init_command']",
+        DEBUG="1",
+        CLASSICPOS_SQLITE_CACHE_MB="8",
+    )
+    assert "PRAGMA cache_size=-8192;" in chosen.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "lots"])
+def test_sqlite_page_cache_must_be_a_whole_number_of_megabytes(value):
+    result = settings_value("s.SQLITE_CACHE_MB", DEBUG="1", CLASSICPOS_SQLITE_CACHE_MB=value)
+    assert result.returncode != 0
+    assert "CLASSICPOS_SQLITE_CACHE_MB must be a whole number of at least 1." in result.stderr
+
+
 @pytest.mark.django_db
 def test_the_live_sqlite_connection_has_the_options():
     if connection.vendor != "sqlite":
@@ -65,6 +83,8 @@ def test_the_live_sqlite_connection_has_the_options():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] == 20000
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -32 * 1024
 
 
 def test_phone_region_defaults_to_us():
