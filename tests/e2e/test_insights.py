@@ -17,7 +17,11 @@ pytestmark = pytest.mark.e2e
 
 
 def _history(customer, staff) -> None:
-    """Sales spread over two years, some months empty, one sale partly refunded."""
+    """Sales spread over two years, some months empty, one sale partly refunded.
+
+    The oldest is 96 weeks (672 days) back: at most 23 months before this one, so inside
+    the panel's 24 months on any day of the month (101 weeks fell outside early in one).
+    """
     now = timezone.now()
     for weeks_ago, price, quantity in [
         (0, "18.40", 1),
@@ -27,7 +31,7 @@ def _history(customer, staff) -> None:
         (33, "120.00", 1),
         (52, "3.50", 4),
         (70, "64.10", 1),
-        (101, "27.30", 2),
+        (96, "27.30", 2),
     ]:
         sale = ring_up(customer=customer, price=price, cashier=staff["cashier"], quantity=quantity)
         Sale.objects.filter(pk=sale.pk).update(created_at=now - timedelta(weeks=weeks_ago))
