@@ -58,11 +58,14 @@ def test_default_sqlite_file_uses_wal_busy_timeout_and_immediate_transactions():
 
 
 def test_sqlite_page_cache_is_32_mb_unless_set():
-    default = settings_value("s.DATABASES['default']['OPTIONS']['init_command']", DEBUG="1")
+    default = settings_value(
+        "s.DATABASES['default']['OPTIONS']['init_command']", DEBUG="1", DATABASE_URL=""
+    )
     assert "PRAGMA cache_size=-32768;" in default.stdout
     chosen = settings_value(
         "s.DATABASES['default']['OPTIONS']['init_command']",
         DEBUG="1",
+        DATABASE_URL="",
         CLASSICPOS_SQLITE_CACHE_MB="8",
     )
     assert "PRAGMA cache_size=-8192;" in chosen.stdout
