@@ -146,6 +146,10 @@ except ValueError:
 if SQLITE_CACHE_MB < 1:
     raise ImproperlyConfigured("CLASSICPOS_SQLITE_CACHE_MB must be a whole number of at least 1.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file needs no reconnecting: each worker keeps its connection, and with it the
+    # page cache it has warmed. A connection per request (Django's default) starts each
+    # with an empty cache: a rare search at a million customers took 7-10 ms, not 4-5.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

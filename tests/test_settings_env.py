@@ -57,6 +57,23 @@ def test_default_sqlite_file_uses_wal_busy_timeout_and_immediate_transactions():
     assert "'timeout': 20" in result.stdout
 
 
+@pytest.mark.parametrize("url", ["", "sqlite:////srv/shop/pos.sqlite3"])
+def test_sqlite_connections_are_kept_with_their_page_cache(url):
+    # A connection per request (Django's default) would start each one with an empty
+    # page cache: a rare search at a million customers took 7-10 ms instead of 4-5.
+    result = settings_value("s.DATABASES['default']['CONN_MAX_AGE']", DEBUG="1", DATABASE_URL=url)
+    assert result.stdout.strip() == "None"
+
+
+def test_a_postgresql_connection_is_renewed_every_minute():
+    result = settings_value(
+        "s.DATABASES['default']['CONN_MAX_AGE']",
+        DEBUG="1",
+        DATABASE_URL="postgres://u@db.example:5432/shop",
+    )
+    assert result.stdout.strip() == "60"
+
+
 def test_sqlite_page_cache_is_32_mb_unless_set():
     default = settings_value(
         "s.DATABASES['default']['OPTIONS']['init_command']", DEBUG="1", DATABASE_URL=""

@@ -9,7 +9,8 @@ import random
 
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
 
 from customers import services, validators
 from customers.models import Customer
@@ -218,6 +219,44 @@ def test_search_finds_exactly_what_the_naive_search_finds(mixed_customers):
     # The comparison means something: most terms find someone, some find no one.
     found = sum(1 for term in TERMS if naive_search(term).exists())
     assert len(TERMS) // 2 < found < len(TERMS)
+
+
+def lookup_rank(term: str) -> Case:
+    """The search's rank written with Django's lookups: what ``SearchRank`` must sort by."""
+    typed = " ".join(term.split())
+    return Case(
+        When(name__iexact=typed, then=Value(0)),
+        When(name__istartswith=typed, then=Value(1)),
+        When(name__icontains=f" {typed}", then=Value(2)),
+        When(email__istartswith=typed, then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+
+
+def test_search_results_are_ranked_as_the_lookups_rank_them(mixed_customers):
+    terms = TERMS + random_terms(random.Random(11), mixed_customers, 100)
+    differences = {}
+    for term in terms:
+        ours = list(
+            customer_list(filters=CustomerListFilters(search=term)).values_list("pk", flat=True)
+        )
+        expected = list(
+            naive_search(term)
+            .alias(rank=lookup_rank(term))
+            .order_by("rank", Lower("name"), "id")
+            .values_list("pk", flat=True)
+        )
+        if ours != expected:
+            differences[term] = (ours, expected)
+    assert differences == {}
+    # The ranks decide something: the exact name first, a later word's start before a
+    # match inside a word, and LIKE's wildcards typed are only themselves.
+    smith = customer_list(filters=CustomerListFilters(search="smith"))
+    assert smith[0].name == "Smith"
+    names = [customer.name for customer in smith]
+    assert names.index("Jo Smith") < names.index("Ann Goldsmith")
+    assert customer_list(filters=CustomerListFilters(search="100%"))[0].name == "100% Organic"
 
 
 def test_search_unindexed_is_the_same_naive_search(mixed_customers):
