@@ -149,7 +149,9 @@ class SearchRank(Func):
             if lookup == "iexact":
                 params.append(connection.ops.prep_for_iexact_query(value))
             else:
-                params.append(self.PATTERNS[lookup].format(connection.ops.prep_for_like_query(value)))
+                params.append(
+                    self.PATTERNS[lookup].format(connection.ops.prep_for_like_query(value))
+                )
             lhs = connection.ops.lookup_cast(lookup, "CharField") % columns[column]
             whens.append(f"WHEN ({lhs} {connection.operators[lookup] % '%s'}) THEN {rank}")
         return f"CASE {' '.join(whens)} ELSE {self.OTHERWISE} END", params

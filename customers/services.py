@@ -216,8 +216,13 @@ def customer_check(
 def customer_create(*, actor, channel: str, **data) -> Customer:
     """Create an active customer from the editable fields in ``data``, validating every one."""
     customer = _validate_and_save(_apply(Customer(), data))
+    # A new customer given no tags has none: neither its history nor the response asks.
+    untagged = not getattr(customer, "pending_tags", None)
     _set_tags(customer, actor)
-    values = {k: v for k, v in snapshot(customer).items() if v not in (None, [], False)}
+    if untagged:
+        customer.tag_names = []
+    values = snapshot(customer, tags=[] if untagged else None)
+    values = {k: v for k, v in values.items() if v not in (None, [], False)}
     changes = _changes({}, values)
     record_event(customer, CustomerEventKind.CREATED, actor=actor, channel=channel, changes=changes)
     return customer

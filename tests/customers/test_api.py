@@ -168,6 +168,36 @@ def test_create_returns_201_with_location(manager_client, slash):
     assert body["status"] == "active"
 
 
+def test_a_till_quick_add_costs_a_fixed_number_of_queries(manager_client):
+    manager_client.get("/api/customers")  # warm the user's permission cache
+    with CaptureQueriesContext(connection) as queries:
+        response = post_json(
+            manager_client, "/api/customers", {"name": "Quick Add", "email": "quick@shop.test"}
+        )
+    assert response.status_code == 201
+    assert response.json()["tags"] == []
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    # The email check, the insert and its event, in savepoints: a customer given no tags
+    # has none, so neither its history nor the response asks for them.
+    assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE")] == [
+        "SELECT",
+        "INSERT",
+        "INSERT",
+    ], statements
+    customer = Customer.objects.get(pk=response.json()["id"])
+    (event,) = customer.events.all()
+    assert event.changes["name"] == [None, "Quick Add"]
+    assert "tags" not in event.changes
+
+
+def test_a_customer_created_with_tags_shows_them(manager_client):
+    response = post_json(manager_client, "/api/customers", {"name": "Tagged", "tags": ["vip"]})
+    assert response.status_code == 201
+    assert response.json()["tags"] == ["vip"]
+    customer = Customer.objects.get(pk=response.json()["id"])
+    assert customer.events.get().changes["tags"] == [None, ["vip"]]
+
+
 @pytest.mark.parametrize(
     ("payload", "field", "message"),
     [
