@@ -56,10 +56,11 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     report = output.read_text()
-    # Its own engine's section, with the machine's load; another engine's section stays.
+    # Its own engine's section, with the machine's load and speed; another engine's stays.
     assert report.count("## SQLite") == 1
     assert "## PostgreSQL\n\nan earlier PostgreSQL run" in report
     assert "load average" in report
+    assert re.search(r"the reference loop took \d+ ms before and \d+ ms after", report)
     for label in ("list page 1", "rare email fragment", "phone digits", "one character `j`"):
         assert label in report
     assert "checkout, 3 lines, customer, loyalty" in report
