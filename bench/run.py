@@ -5,9 +5,10 @@ Builds (or reuses) a database of ``--customers`` demo customers — a SQLite fil
 serves the app with gunicorn, and times each request of ``REQUESTS`` over HTTP
 (p50 and p95 of ``--repeat`` runs). Beside ours it times the **floor** (on
 SQLite: the same searches as hand-written SQL + ``json.dumps`` in a bare WSGI
-app under the same gunicorn, timed in turn with ours, request by request, so that a
-machine whose speed drifts moves both alike) and the **naive** search (the unindexed ``LIKE``
-ORM query with an exact count, in process), and the customer list's segments
+app under the same gunicorn; each round times every request once, ours then the
+floor, so that a machine whose speed drifts moves every row and both alike) and
+the **naive** search (the unindexed ``LIKE`` ORM query with an exact count, in
+process), and the customer list's segments
 (``tag``, ``consent``, ``minSpend``...) with whether their queries' plans read the
 customers table through an index or scan it. Prints the table with ratios and
 the server's peak RSS, and writes it to ``--output`` (``bench/results.md``): its
@@ -558,13 +559,13 @@ def main() -> None:
     floor = None
     if on_sqlite:
         floor = Server("bench.floor_app:application", {**env, "BENCH_SQLITE_PATH": sqlite_path}, 1)
+    samples = {request["label"]: {"ours": [], "floor": []} for request in plan}
     try:
-        for request in plan:
-            floor_path = f"/?{request['floor']}" if floor and "floor" in request else None
-            ours, floors = [], []
-            for run in range(args.repeat + 2):
-                # Ours, then the floor, run by run: a machine whose speed drifts (a shared
-                # host's does, by half within minutes) moves both alike, not one of them.
+        # Round by round through every request, ours then the floor: a machine whose speed
+        # drifts (a shared host's does, by half within minutes) then moves every row and
+        # both columns alike, instead of the rows timed during its slow minutes.
+        for run in range(args.repeat + 2):
+            for request in plan:
                 elapsed, status, content = timed(
                     server.port,
                     request.get("method", "GET"),
@@ -574,17 +575,19 @@ def main() -> None:
                 )
                 if status >= 400:
                     raise SystemExit(f"{request['path']}: {status} {content[:300]!r}")
-                if floor_path:
-                    floor_elapsed, status, content = timed(floor.port, "GET", floor_path)
+                if run >= 2:  # the first two rounds warm the workers
+                    samples[request["label"]]["ours"].append(elapsed)
+                if floor and "floor" in request:
+                    floor_path = f"/?{request['floor']}"
+                    elapsed, status, content = timed(floor.port, "GET", floor_path)
                     if status != 200:
                         raise SystemExit(f"floor {floor_path}: {status} {content[:300]!r}")
-                if run >= 2:  # the first two warm the workers
-                    ours.append(elapsed)
-                    if floor_path:
-                        floors.append(floor_elapsed)
-            results[request["label"]]["ours"] = percentiles(ours)
-            if floors:
-                results[request["label"]]["floor"] = percentiles(floors)
+                    if run >= 2:
+                        samples[request["label"]]["floor"].append(elapsed)
+        for label, timings in samples.items():
+            results[label]["ours"] = percentiles(timings["ours"])
+            if timings["floor"]:
+                results[label]["floor"] = percentiles(timings["floor"])
         server_rss = server.peak_rss_mb()
         floor_rss = floor.peak_rss_mb() if floor else None
     finally:
@@ -626,7 +629,7 @@ def main() -> None:
         f"the requests, {load_average()} after; the reference loop took {speed_before:.0f} ms "
         f"before and {speed_after:.0f} ms after (the fastest seen on this kind of machine: "
         f"{REFERENCE_LOOP_FASTEST_MS} ms; more means a slower machine than usual, and every "
-        "figure here slower with it). Ours and the floor are timed in turn, request by request.",
+        "figure here slower with it). Every request is timed once per round, ours then the floor.",
         f"The database has {names['sales']:,} sales (to the demo's first 30 customers) and "
         f"{names['overdue']} overdue invoices (sales on account dated back by the bench); "
         f"`lastVisitAfter` is 30 days ago.",
