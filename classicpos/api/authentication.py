@@ -1,19 +1,107 @@
-"""API token authentication: knox's, without a sweep of the user's tokens on every request."""
+"""API token authentication: knox's, with its token lookup prepared once per connection.
 
+knox builds the same ORM query (a token by its key, with its user) on every
+request a till makes, and reads every token of the user to sweep the expired
+ones. Here the lookup's SQL is compiled once per database connection and run
+with the key alone, and a token is checked on its own.
+"""
+
+import binascii
+import weakref
+from hmac import compare_digest
+
+from django.db import connections, router
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.crypto import hash_token
 from knox.models import AuthToken
+from knox.settings import CONSTANTS, knox_settings
+from rest_framework import exceptions
+
+
+class _TokenLookup:
+    """``AuthToken.objects.filter(token_key=key).select_related("user")``, compiled once.
+
+    Building and compiling that query was four fifths of a token check (0.26 of
+    0.32 ms). The compiler that produced the SQL also converts the rows (SQLite
+    returns dates as text), so each connection keeps its own.
+    """
+
+    def __init__(self, connection):
+        queryset = AuthToken.objects.filter(token_key="").select_related("user")
+        self.compiler = queryset.query.get_compiler(connection=connection)
+        self.sql, params = self.compiler.as_sql()
+        if len(params) != 1:
+            raise AssertionError(f"the token lookup takes the key alone, not {params!r}")
+        self.converters = self.compiler.get_converters(
+            [expression for expression, _sql, _alias in self.compiler.select]
+        )
+        token_info = self.compiler.klass_info
+        (user_info,) = token_info["related_klass_infos"]
+        self.token_columns = self._columns(token_info)
+        self.user_columns = self._columns(user_info)
+        self.user_model = user_info["model"]
+
+    def _columns(self, klass_info) -> tuple[list[int], list[str]]:
+        indexes = klass_info["select_fields"]
+        names = [self.compiler.select[index][0].target.attname for index in indexes]
+        return indexes, names
+
+    def tokens(self, key: str) -> list[AuthToken]:
+        """Return the tokens whose key is ``key``, each with its user."""
+        connection = self.compiler.connection
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [key])
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return [self._token(connection.alias, row) for row in rows]
+
+    def _token(self, alias: str, row) -> AuthToken:
+        indexes, names = self.token_columns
+        token = AuthToken.from_db(alias, names, [row[index] for index in indexes])
+        indexes, names = self.user_columns
+        token.user = self.user_model.from_db(alias, names, [row[index] for index in indexes])
+        return token
+
+
+_lookups: "weakref.WeakKeyDictionary[object, _TokenLookup]" = weakref.WeakKeyDictionary()
+
+
+def tokens_with_key(key: str) -> list[AuthToken]:
+    """Return the tokens whose key is ``key``, with their users: one prepared statement."""
+    connection = connections[router.db_for_read(AuthToken)]
+    lookup = _lookups.get(connection)
+    if lookup is None:
+        lookup = _lookups[connection] = _TokenLookup(connection)
+    return lookup.tokens(key)
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
-    """knox's token check, minus its per-request clean-up of the user's other tokens.
+    """knox's token check: the same answers, from one prepared statement.
 
-    knox reads every token of the user on each request to delete the expired ones:
-    one more query on every call a till makes. Here a token is checked on its own
-    (an expired one is still refused, and deleted); the user's other expired tokens
-    are deleted when they log in for a new one (``purge_expired_tokens``).
+    A token is checked on its own: an expired one is refused and deleted, and the
+    user's other expired tokens are deleted when they log in for a new one
+    (``purge_expired_tokens``), not on every request as knox does.
     """
+
+    def authenticate_credentials(self, token: bytes):
+        message = _("Invalid token.")
+        token = token.decode("utf-8")
+        for auth_token in tokens_with_key(token[: CONSTANTS.TOKEN_KEY_LENGTH]):
+            if self._cleanup_token(auth_token):
+                continue
+            try:
+                digest = hash_token(token)
+            except (TypeError, binascii.Error):
+                raise exceptions.AuthenticationFailed(message) from None
+            if compare_digest(digest, auth_token.digest):
+                if knox_settings.AUTO_REFRESH and auth_token.expiry:
+                    self.renew_token(auth_token)
+                return self.validate_user(auth_token)
+        raise exceptions.AuthenticationFailed(message)
 
     def _cleanup_token(self, auth_token) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():
@@ -24,7 +112,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
 def purge_expired_tokens(user) -> int:
     """Delete ``user``'s expired tokens; return how many went."""
-    deleted, _ = AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+    deleted, _per_model = AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     return deleted
 
 

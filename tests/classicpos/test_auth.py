@@ -120,6 +120,47 @@ def test_an_expired_token_is_deleted_when_used_and_the_others_at_the_next_login(
         assert_problem(client_with(stale).get("/api/customers"), 401)
 
 
+def test_a_used_token_is_extended_and_keeps_working(manager):
+    token = token_for()
+    soon = timezone.now() + timedelta(hours=1)
+    AuthToken.objects.filter(user=manager).update(expiry=soon)
+    assert client_with(token).get("/api/customers").status_code == 200
+    # Used, it lasts the whole TTL again (a till's token while the till is in use).
+    assert AuthToken.objects.get(user=manager).expiry > soon + timedelta(days=1)
+    assert client_with(token).get("/api/customers").status_code == 200
+
+
+def test_a_token_is_checked_by_its_whole_secret_not_its_key(manager):
+    token = token_for()
+    # The first 15 characters find the token; the rest must match its digest too.
+    forged = token[:15] + ("0" if token[15] != "0" else "1") + token[16:]
+    assert_problem(client_with(forged).get("/api/customers"), 401)
+    assert client_with(token).get("/api/customers").status_code == 200
+
+
+def test_the_token_of_a_deactivated_user_is_refused(manager):
+    token = token_for()
+    manager.is_active = False
+    manager.save()
+    assert_problem(client_with(token).get("/api/customers"), 401)
+
+
+def test_a_token_check_is_one_query_and_yields_the_user(manager, django_assert_num_queries):
+    from rest_framework.test import APIRequestFactory
+
+    from classicpos.api.authentication import TokenAuthentication
+
+    token = token_for()
+    request = APIRequestFactory().get("/api/customers", HTTP_AUTHORIZATION=f"Token {token}")
+    with django_assert_num_queries(1):
+        user, auth_token = TokenAuthentication().authenticate(request)
+    assert user == manager
+    assert user.check_password(TEST_PASSWORD)
+    assert auth_token.user_id == manager.pk
+    assert auth_token.expiry > timezone.now()
+    assert auth_token._state.adding is False
+
+
 def test_tokens_are_listed_and_revocable_in_the_admin(admin_client_for_tokens, manager):
     token_for()
     page = admin_client_for_tokens.get("/admin/knox/authtoken/")
