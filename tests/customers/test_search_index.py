@@ -193,14 +193,16 @@ def mixed_customers():
     return Customer.objects.bulk_create(customers)
 
 
-def random_terms(rng: random.Random, customers, count: int) -> list[str]:
-    """Return pieces cut from the customers' own values: 1 to 6 characters, one or two words."""
+def random_terms(
+    rng: random.Random, customers, count: int, lengths: tuple[int, int] = (1, 6)
+) -> list[str]:
+    """Return pieces cut from the customers' own values (1 to 6 characters), one or two words."""
     terms = []
     for _ in range(count):
         customer = rng.choice(customers)
         text = rng.choice([customer.name, customer.email or "x", customer.phone or "+1"])
         start = rng.randrange(len(text))
-        piece = text[start : start + rng.randint(1, 6)]
+        piece = text[start : start + rng.randint(*lengths)]
         if rng.random() < 0.3:
             other = rng.choice(customers).name.split()[-1]
             piece = f"{piece} {other[: rng.randint(1, 4)]}"
@@ -219,6 +221,20 @@ def test_search_finds_exactly_what_the_naive_search_finds(mixed_customers):
     # The comparison means something: most terms find someone, some find no one.
     found = sum(1 for term in TERMS if naive_search(term).exists())
     assert len(TERMS) // 2 < found < len(TERMS)
+
+
+def test_long_fragments_find_exactly_what_the_naive_search_finds(mixed_customers):
+    # A long word is looked up by trigrams that cover it, not by all of them in a row:
+    # the LIKEs must still drop every row that holds those trigrams apart.
+    terms = random_terms(random.Random(8), mixed_customers, 200, lengths=(4, 14))
+    terms += ["olivia.king", "555-0123 4", "ann smithson", "aaaaaaa", "o'brien-o'neil"]
+    for term in terms:
+        assert ids(Customer.objects.search(term)) == ids(naive_search(term)), term
+    # Both trigrams of "abcdef" apart ("def", then "abc"), and once together.
+    apart = Customer.objects.create(name="Defab Cabc", email="def.abc@example.com")
+    together = Customer.objects.create(name="Zabcdefz")
+    assert ids(Customer.objects.search("ABCDEF")) == [together.pk]
+    assert apart.pk in ids(Customer.objects.search("abc def"))
 
 
 def lookup_rank(term: str) -> Case:
