@@ -7,10 +7,9 @@ serves the app with gunicorn, and times each request of ``REQUESTS`` over HTTP
 SQLite: the same searches as hand-written SQL + ``json.dumps`` in a bare WSGI
 app under the same gunicorn; each round times every read once, ours then the floor,
 so that a machine whose speed drifts moves every row and both alike; the writes come
-after the reads, in rounds of their own) and
-the **naive** search (the unindexed ``LIKE`` ORM query with an exact count, in
-process), and the customer list's segments
-(``tag``, ``consent``, ``minSpend``...) with whether their queries' plans read the
+after the reads, in rounds of their own) and the **naive** search (the unindexed
+``LIKE`` ORM query with an exact count, in process), and the customer list's
+segments (``tag``, ``consent``, ``minSpend``...) with whether their queries' plans read the
 customers table through an index or scan it. Prints the table with ratios and
 the server's peak RSS, and writes it to ``--output`` (``bench/results.md``): its
 section for this database engine, leaving the other engine's last run in place,
@@ -116,14 +115,14 @@ def timed(port: int, method: str, path: str, body=None, headers=None) -> tuple[f
 
 
 # The fastest ``reference_loop_ms`` seen on the 2-core machines this project is measured
-# on (2026-12-04; the same machine gave 69 to 125 ms within a minute).
-REFERENCE_LOOP_FASTEST_MS = 70
+# on (2026-12-04; the same machine gave 62 to 125 ms that afternoon).
+REFERENCE_LOOP_FASTEST_MS = 62
 
 
 def reference_loop_ms() -> float:
     """Return the best of three timings of a fixed Python loop, in ms: the machine's speed now.
 
-    On a shared host the same work takes from 1 to 1.6 times as long from one minute
+    On a shared host the same work took from 1 to 2 times as long from one minute
     to the next; the report gives this figure so that runs can be compared.
     """
     timings = []
@@ -558,10 +557,11 @@ def main() -> None:
     results = {label: {} for label in (request["label"] for request in plan)}
     server = Server("classicpos.wsgi:application", env, args.workers)
     floor = None
-    if on_sqlite:
-        floor = Server("bench.floor_app:application", {**env, "BENCH_SQLITE_PATH": sqlite_path}, 1)
     samples = {request["label"]: {"ours": [], "floor": []} for request in plan}
     try:
+        if on_sqlite:
+            floor_env = {**env, "BENCH_SQLITE_PATH": sqlite_path}
+            floor = Server("bench.floor_app:application", floor_env, 1)
         # Round by round through the requests, ours then the floor: a machine whose speed
         # drifts (a shared host's does, by half within minutes) then moves every row and
         # both columns alike, instead of the rows timed during its slow minutes. The reads
