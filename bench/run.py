@@ -554,7 +554,7 @@ def main() -> None:
     if on_sqlite:
         warm_page_cache(Path(sqlite_path))
     speed_before = reference_loop_ms()
-    results = {label: {} for label in (request["label"] for request in plan)}
+    results = {request["label"]: {} for request in plan}
     server = Server("classicpos.wsgi:application", env, args.workers)
     floor = None
     samples = {request["label"]: {"ours": [], "floor": []} for request in plan}

@@ -177,7 +177,7 @@ def _fts_trigrams(text: str) -> str:
     """
     if len(text) <= TRIGRAM_LENGTH:
         return _fts_phrase(text)
-    starts = [*range(0, len(text) - TRIGRAM_LENGTH + 1, TRIGRAM_LENGTH)]
+    starts = list(range(0, len(text) - TRIGRAM_LENGTH + 1, TRIGRAM_LENGTH))
     if len(text) % TRIGRAM_LENGTH:
         starts.append(len(text) - TRIGRAM_LENGTH)
     pieces = dict.fromkeys(text[start : start + TRIGRAM_LENGTH] for start in starts)

@@ -7,7 +7,6 @@ with the key alone, and a token is checked on its own.
 """
 
 import binascii
-import weakref
 from hmac import compare_digest
 
 from django.db import connections, router
@@ -67,15 +66,16 @@ class _TokenLookup:
         return token
 
 
-_lookups: "weakref.WeakKeyDictionary[object, _TokenLookup]" = weakref.WeakKeyDictionary()
-
-
 def tokens_with_key(key: str) -> list[AuthToken]:
-    """Return the tokens whose key is ``key``, with their users: one prepared statement."""
+    """Return the tokens whose key is ``key``, with their users: one prepared statement.
+
+    The lookup lives on its connection and goes with it: a thread's connection (the
+    development server starts one per request) is not kept alive by a cache.
+    """
     connection = connections[router.db_for_read(AuthToken)]
-    lookup = _lookups.get(connection)
+    lookup = getattr(connection, "classicpos_token_lookup", None)
     if lookup is None:
-        lookup = _lookups[connection] = _TokenLookup(connection)
+        lookup = connection.classicpos_token_lookup = _TokenLookup(connection)
     return lookup.tokens(key)
 
 

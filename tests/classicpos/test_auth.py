@@ -161,6 +161,35 @@ def test_a_token_check_is_one_query_and_yields_the_user(manager, django_assert_n
     assert auth_token._state.adding is False
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_token_lookup_does_not_keep_a_finished_threads_connection(manager):
+    import gc
+    import threading
+
+    from django.db import connections
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def wrappers() -> int:
+        gc.collect()
+        return sum(isinstance(item, BaseDatabaseWrapper) for item in gc.get_objects())
+
+    token = token_for()
+    statuses = []
+
+    def request_in_a_thread():
+        # As the development server does: a thread, and its own connection, per request.
+        statuses.append(client_with(token).get("/api/customers").status_code)
+        connections.close_all()
+
+    before = wrappers()
+    for _ in range(5):
+        thread = threading.Thread(target=request_in_a_thread)
+        thread.start()
+        thread.join()
+    assert statuses == [200] * 5
+    assert wrappers() <= before
+
+
 def test_tokens_are_listed_and_revocable_in_the_admin(admin_client_for_tokens, manager):
     token_for()
     page = admin_client_for_tokens.get("/admin/knox/authtoken/")

@@ -196,7 +196,7 @@ def mixed_customers():
 def random_terms(
     rng: random.Random, customers, count: int, lengths: tuple[int, int] = (1, 6)
 ) -> list[str]:
-    """Return pieces cut from the customers' own values (1 to 6 characters), one or two words."""
+    """Return pieces of the customers' own values, ``lengths`` characters long, one or two words."""
     terms = []
     for _ in range(count):
         customer = rng.choice(customers)
