@@ -1,9 +1,13 @@
 """Logins are throttled per user name and per address; API tokens expire and can be revoked."""
 
+import gc
 import logging
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import override_settings
 from django.utils import timezone
 from knox.models import AuthToken
@@ -163,12 +167,6 @@ def test_a_token_check_is_one_query_and_yields_the_user(manager, django_assert_n
 
 @pytest.mark.django_db(transaction=True)
 def test_the_token_lookup_does_not_keep_a_finished_threads_connection(manager):
-    import gc
-    import threading
-
-    from django.db import connections
-    from django.db.backends.base.base import BaseDatabaseWrapper
-
     def wrappers() -> int:
         gc.collect()
         # type(), not isinstance(): the heap holds weak proxies whose objects are gone.
