@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -17,6 +16,7 @@ from django.db.models import (
     TextField,
 )
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 
 from customers import validators
 from customers.models import Customer
@@ -97,20 +97,21 @@ def _sqlite(queryset: QuerySet) -> bool:
     return connections[queryset.db].vendor == "sqlite"
 
 
-def _with_unindexed_columns(queryset: QuerySet) -> QuerySet:
-    if not _sqlite(queryset):
-        return queryset
-    return queryset.alias(
-        **{
-            f"{name}_unindexed": _Unindexed(F(name), output_field=field)
-            for name, field in _FILTER_COLUMNS.items()
-        }
-    )
+def _indexed_column(name: str):
+    return F(name)
 
 
-def _filter_column(name: str, *, queryset: QuerySet, searching: bool) -> str:
-    """Return what to filter ``name`` by: itself, or beside a search on SQLite its ``+`` form."""
-    return f"{name}_unindexed" if searching and _sqlite(queryset) else name
+def _unindexed_column(name: str):
+    return _Unindexed(F(name), output_field=_FILTER_COLUMNS[name])
+
+
+def _filter_column(*, queryset: QuerySet, searching: bool):
+    """Return how to name a filtered column: itself, or beside a search on SQLite its ``+`` form.
+
+    The lookups take the expression itself (``Exact(+status, 'active')``): an alias
+    per column was 2 % of a search's instructions (callgrind), spent declaring and resolving.
+    """
+    return _unindexed_column if searching and _sqlite(queryset) else _indexed_column
 
 
 class SearchRank(Func):
@@ -171,18 +172,18 @@ def _narrows(filters: CustomerListFilters) -> bool:
 
 
 def _conditions(filters: CustomerListFilters, column) -> Q:
-    """Return the list's conditions, each column named as ``column`` says."""
+    """Return the list's conditions, each column the expression ``column`` gives."""
     conditions = Q()
     if filters.status in ("active", "inactive"):
-        conditions &= Q((column("status"), filters.status))
+        conditions &= Q(Exact(column("status"), filters.status))
     if filters.created_after is not None:
-        conditions &= Q((f"{column('created_at')}__gte", filters.created_after))
+        conditions &= Q(GreaterThanOrEqual(column("created_at"), filters.created_after))
     if filters.created_before is not None:
-        conditions &= Q((f"{column('created_at')}__lte", filters.created_before))
+        conditions &= Q(LessThanOrEqual(column("created_at"), filters.created_before))
     if filters.min_points is not None:
-        conditions &= Q((f"{column('loyalty_points')}__gte", filters.min_points))
+        conditions &= Q(GreaterThanOrEqual(column("loyalty_points"), filters.min_points))
     if filters.max_points is not None:
-        conditions &= Q((f"{column('loyalty_points')}__lte", filters.max_points))
+        conditions &= Q(LessThanOrEqual(column("loyalty_points"), filters.max_points))
     if filters.segments:
         conditions &= segment_conditions(filters.segments)
     return conditions
@@ -195,7 +196,7 @@ def _few_matches(filters: CustomerListFilters) -> list[int] | None:
     Asked of the filters' own indexes (points, a tag, consent, the sales totals),
     in one bounded query.
     """
-    matching = Customer.objects.filter(_conditions(filters, column=lambda name: name))
+    matching = Customer.objects.filter(_conditions(filters, column=_indexed_column))
     few = list(matching.order_by().values_list("pk", flat=True)[: MATCH_LIMIT + 1])
     return few if len(few) <= MATCH_LIMIT else None
 
@@ -232,13 +233,11 @@ def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Cus
             narrowed = narrowed.search_unindexed(filters.search)
         return _sorted(narrowed, filters, searching=searching)
     queryset = Customer.objects.all()
-    column = partial(_filter_column, queryset=queryset, searching=searching)
-    conditions = _conditions(filters, column)
+    conditions = _conditions(filters, _filter_column(queryset=queryset, searching=searching))
     if not searching:
         return queryset.filter(conditions).order_by(*_order_by(filters.ordering))
     matches = (
-        _with_unindexed_columns(queryset)
-        .filter(conditions)
+        queryset.filter(conditions)
         .search(filters.search)
         .order_by()
         .values_list("pk", flat=True)[: MATCH_LIMIT + 1]
