@@ -88,3 +88,49 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     # The bench put sales and overdue invoices in its database for those segments.
     assert "overdue invoices" in report
     assert " 0 overdue invoices" not in report
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the floor's SQL is SQLite's")
+def test_the_framework_floor_runs_and_writes_its_table(tmp_path):
+    database = tmp_path / "bench.sqlite3"
+    output = tmp_path / "results.md"
+    output.write_text("# results\n\n## SQLite\n\nthe last make bench\n")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    completed = subprocess.run(  # noqa: S603 - our own script
+        [
+            sys.executable,
+            str(ROOT / "bench" / "framework_floor.py"),
+            "--customers",
+            "2000",
+            "--sales",
+            "30",
+            "--rounds",
+            "2",
+            "--workers",
+            "1",
+            "--output",
+            str(output),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    report = output.read_text()
+    # Its own section beside make bench's, which stays.
+    assert "## SQLite\n\nthe last make bench" in report
+    assert report.count("## Framework floor (SQLite)") == 1
+    assert "| search | ours | DRF + floor SQL | Django + floor SQL | bare floor |" in report
+    for label in ("rare email fragment", "phone digits", "`son`", "`j`", "`jo`"):
+        row = next(line for line in report.splitlines() if label in line)
+        # Four ways timed (p50 / p95 each) and ours' gap to the DRF view.
+        assert len(re.findall(r"\d+\.\d\d / \d+\.\d\d", row)) == 4
+        assert re.search(r"\| -?\d+\.\d\d \|$", row)
