@@ -16,18 +16,31 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 from django.db.models.sql.where import AND
 
+from classicpos.counts import AtLeast
+
 
 class IdIn(RawSQL):
-    """``<table>.<pk> IN <ids>``, with the ids as one parameter."""
+    """``<table>.<pk> IN <ids>``, with the ids as one parameter.
 
-    def __init__(self, sql: str, params: list, *, ids: tuple[int, ...]):
+    ``more``: the ids were cut at a limit, so more rows matched than they name.
+    """
+
+    def __init__(self, sql: str, params: list, *, ids: tuple[int, ...], more: bool = False):
         super().__init__(sql, params, output_field=BooleanField())
         self.ids = ids
+        self.more = more
 
 
-def among(queryset: QuerySet, ids) -> QuerySet:
-    """Return the rows of ``queryset`` whose primary key is one of ``ids``."""
+def among(queryset: QuerySet, ids, *, limit: int | None = None) -> QuerySet:
+    """Return the rows of ``queryset`` whose primary key is one of ``ids``.
+
+    With ``limit``, only the first ``limit`` ids: when there were more, the rows
+    are counted as "at least" that many (``known_count``).
+    """
     ids = tuple(dict.fromkeys(int(pk) for pk in ids))
+    more = limit is not None and len(ids) > limit
+    if more:
+        ids = ids[:limit]
     model = queryset.model
     connection = connections[queryset.db]
     quote = connection.ops.quote_name
@@ -38,11 +51,13 @@ def among(queryset: QuerySet, ids) -> QuerySet:
     else:
         sql = f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608
         params = [json.dumps(ids)]
-    return queryset.filter(IdIn(sql, params, ids=ids))
+    return queryset.filter(IdIn(sql, params, ids=ids, more=more))
 
 
 def known_count(queryset) -> int | None:
     """Return how many rows ``queryset`` has when it is only ``among(ids)``; else None.
+
+    ``AtLeast`` that many when ``among`` cut the ids at its limit.
 
     Only when nothing else narrows it (or, by a join or grouping, multiplies it):
     any other filter, join, slice or grouping means the database must count.
@@ -67,7 +82,7 @@ def known_count(queryset) -> int | None:
     if not isinstance(condition, IdIn):
         return None
     # The ids were read from these rows earlier in the same request: each is one row.
-    return len(condition.ids)
+    return AtLeast(len(condition.ids)) if condition.more else len(condition.ids)
 
 
 def count_rows(queryset: QuerySet) -> int:

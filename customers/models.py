@@ -115,9 +115,13 @@ class CustomerQuerySet(models.QuerySet):
             )
         )
 
-    def among(self, ids) -> "CustomerQuerySet":
-        """Return the customers whose id is one of ``ids`` (bound as one parameter)."""
-        return among(self, ids)
+    def among(self, ids, *, limit: int | None = None) -> "CustomerQuerySet":
+        """Return the customers whose id is one of ``ids`` (bound as one parameter).
+
+        With ``limit``, the first ``limit`` of them, counted as "at least" that many
+        when there were more (``classicpos.id_lists.among``).
+        """
+        return among(self, ids, limit=limit)
 
     def search_unindexed(self, term: str | None):
         """Return ``search``'s matches by ``LIKE`` alone: the reference tests and benchmarks use."""

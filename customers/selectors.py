@@ -212,9 +212,10 @@ def _sorted(queryset: QuerySet, filters: CustomerListFilters, *, searching: bool
 def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Customer]:
     """Return customers matching ``filters``, sorted with a stable tie-breaker.
 
-    A search keeps the first ``MATCH_LIMIT`` + 1 matches (by id) that its index
-    finds and sorts only those: by how well they match (when sorted by name),
-    then by the sort key. One more than the limit lets a count say "1,000+".
+    A search keeps the first ``MATCH_LIMIT`` matches (by id) that its index finds
+    and sorts only those: by how well they match (when sorted by name), then by the
+    sort key. It reads one more, so that when there are more the count says so
+    ("1,000+": ``AtLeast``), and lists the first ``MATCH_LIMIT``.
 
     Sorted by name, a list is read along the name index until a page is full:
     instant when most customers match, but a filter that only a few hundred of a
@@ -244,7 +245,9 @@ def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Cus
     )
     # The matches' ids, read once: the count and the page then find them by id instead
     # of each asking the search index again (the index is most of a search's time).
-    return _sorted(Customer.objects.among(matches), filters, searching=True)
+    # The one past the limit only says there are more: the count is then "1,000+".
+    matched = Customer.objects.among(matches, limit=MATCH_LIMIT)
+    return _sorted(matched, filters, searching=True)
 
 
 @dataclass(frozen=True)

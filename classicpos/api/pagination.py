@@ -18,6 +18,7 @@ from rest_framework import exceptions, pagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from classicpos import keyset
+from classicpos.counts import AtLeast
 from classicpos.id_lists import known_count
 
 COUNT_LIMIT = 10_000
@@ -30,13 +31,6 @@ CURSOR_HELP = (
     "as the first, however deep. `page` then only numbers it. A cursor the list did not "
     "give is a 400."
 )
-
-
-class AtLeast(int):
-    """A number known only from below: prints as "10,000+"."""
-
-    def __str__(self) -> str:
-        return f"{int(self):,}+"
 
 
 class CappedPaginator(Paginator):
@@ -86,6 +80,15 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return AtLeast(self.count_limit) if self.is_capped else self._counted
+
+    @cached_property
+    def count_is_lower_bound(self) -> bool:
+        """Say whether there may be more rows than ``count``: "10,000+", "1,000+ match".
+
+        A capped count, or a search's matches when it found more than it looks at
+        (its pages list those it looked at: ``num_pages`` is then exact).
+        """
+        return self.is_capped or isinstance(self.count, AtLeast)
 
     @cached_property
     def num_pages(self) -> int:

@@ -37,7 +37,13 @@ class CustomerFilterSet(SelectorFilterSet):
     """Validate the list parameters; the selector does the filtering."""
 
     search = django_filters.CharFilter(
-        method="noop", help_text="Name, email or phone digits; matched literally."
+        method="noop",
+        help_text=(
+            "Name, email or phone digits; matched literally, every word in any order. Without "
+            "a word of three or more characters, names and emails starting with the term. "
+            "Looks at the first 1,000 matches, best first: past them `count` is 1000, "
+            "meaning 1,000 or more."
+        ),
     )
     status = django_filters.ChoiceFilter(
         method="noop",

@@ -151,6 +151,60 @@ def searchable():
 
 
 @pytest.fixture
+def many_smiths(monkeypatch):
+    """A search looks at 5 matches instead of 1,000: 12 Smiths are then "5+"."""
+    from customers import selectors
+
+    monkeypatch.setattr(selectors, "MATCH_LIMIT", 5)
+    Customer.objects.bulk_create(
+        Customer(name=f"Smith {number:02d}", email=f"smith{number}@example.com")
+        for number in range(1, 13)
+    )
+    Customer.objects.bulk_create(
+        Customer(name=f"Gone Smith {number:02d}", status="inactive") for number in range(1, 8)
+    )
+
+
+def test_a_search_past_its_match_limit_counts_at_least_the_limit(token_client, many_smiths):
+    """The matches a search looks at are listed, and the count says there are more."""
+    first = token_client.get("/api/customers", {"search": "smith", "status": "active"}).json()
+    assert first["count"] == 5
+    assert len(first["results"]) == 5
+    assert first["next"] is None
+    names = []
+    url, query = "/api/customers", {"search": "smith", "status": "active", "pageSize": 2}
+    while url:
+        page = token_client.get(url, query).json()
+        assert page["count"] == 5
+        names += [row["name"] for row in page["results"]]
+        url, query = page["next"], None
+    assert names == [row["name"] for row in first["results"]]
+
+
+def test_a_search_within_its_match_limit_counts_exactly(token_client, many_smiths):
+    found = token_client.get("/api/customers", {"search": "smith 1", "status": "active"}).json()
+    assert found["count"] == 4  # Smith 01, 10, 11, 12
+    assert len(found["results"]) == 4
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_the_page_says_a_search_past_its_limit_found_at_least_that_many(
+    manager_page, many_smiths, htmx
+):
+    response = manager_page.get("/customers/?search=smith&page_size=10", **(HTMX if htmx else {}))
+    assert count_line(response) == "5+ active customers match"
+    assert len(row_names(response)) == 5
+    assert pager(response) == ""  # one page of the five it looked at
+    exact = manager_page.get("/customers/?search=smith+1", **(HTMX if htmx else {}))
+    assert count_line(exact) == "4 active customers match"
+
+
+def test_the_page_says_how_many_inactive_customers_match_at_least(manager_page, many_smiths):
+    response = manager_page.get("/customers/?search=gone")
+    assert "5+ inactive customers match" in " ".join(response.content.decode().split())
+
+
+@pytest.fixture
 def warm_page(manager_page):
     """A logged-in page client past its first page, whose session already remembers
     whether to show the Admin link (the first page of a session asks and saves it)."""
