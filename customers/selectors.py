@@ -106,7 +106,8 @@ def _unindexed_column(name: str):
 
 
 def _filter_column(*, queryset: QuerySet, searching: bool):
-    """Return how to name a filtered column: itself, or beside a search on SQLite its ``+`` form.
+    """Return what gives a filtered column's expression: the column, or beside a search on
+    SQLite its ``+`` form.
 
     The lookups take the expression itself (``Exact(+status, 'active')``): an alias
     per column was 2 % of a search's instructions (callgrind), spent declaring and resolving.

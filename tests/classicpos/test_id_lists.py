@@ -2,6 +2,7 @@
 
 import pytest
 
+from classicpos.counts import AtLeast
 from classicpos.id_lists import among, count_rows, known_count
 from customers.models import Customer
 from tests.customers.factories import CustomerFactory
@@ -39,6 +40,19 @@ def test_a_list_of_ids_counts_without_a_query(customers, django_assert_num_queri
     with django_assert_num_queries(0):
         assert known_count(sorted_rows) == 3
         assert count_rows(sorted_rows) == 3
+
+
+def test_ids_cut_at_a_limit_are_the_first_ones_and_count_at_least(customers):
+    ids = [customer.pk for customer in customers]
+    cut = among(Customer.objects.order_by("id"), ids, limit=3)
+    assert list(cut) == customers[:3]
+    assert known_count(cut) == 3
+    assert isinstance(known_count(cut), AtLeast)
+    assert str(count_rows(cut)) == "3+"
+    # Within the limit the count is exact.
+    whole = among(Customer.objects.all(), ids, limit=5)
+    assert known_count(whole) == 5
+    assert not isinstance(known_count(whole), AtLeast)
 
 
 def test_anything_that_narrows_the_ids_is_counted_by_the_database(customers):
