@@ -269,6 +269,33 @@ def test_back_after_a_search_shows_the_whole_page(make_page, staff, viewport):
     assert "Page 2 of 2" in page.inner_text("#customer-results")
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_search_past_its_match_limit_says_at_least_and_pages_what_it_looked_at(
+    make_page, staff, viewport, monkeypatch
+):
+    """A search looks at its first matches only (1,000; 12 here): it says "12+", not 13."""
+    from customers import selectors
+
+    monkeypatch.setattr(selectors, "MATCH_LIMIT", 12)
+    for index in range(30):
+        CustomerFactory(name=f"Anna Many {index:02d}")
+    browser = make_page(viewport=viewport)
+    page = browser.page
+    browser.login("maria")
+    browser.goto("/customers/?page_size=10")
+    page.fill("#id_search", "anna")
+    page.wait_for_url("**search=anna**")
+    results = page.locator("#customer-results")
+    results.locator("text=12+ active customers match").wait_for()
+    assert "Page 1 of 2" in results.inner_text()
+    page.click("#customer-results >> text=Next")
+    page.wait_for_url("**page=2**")
+    results.locator("text=Page 2 of 2").wait_for()
+    assert results.locator("a.customer-name").count() == 2
+    assert "12+ active customers match" in results.inner_text()
+    browser.screenshot(f"customer-search-past-its-limit-{viewport['width']}px")
+
+
 def test_search_matches_every_word_in_any_order(make_page, staff):
     CustomerFactory(name="Isla Davis", phone="+14155550008")
     CustomerFactory(name="Isla Brown", phone="+14155550222")
