@@ -161,6 +161,17 @@ def report(
     return "\n".join(lines)
 
 
+def bench_floor_env(env: dict) -> dict:
+    """Return the bench's environment with what the floor views and the floor app need."""
+    if not env["DATABASE_URL"].startswith("sqlite:///"):
+        raise SystemExit("The floor's SQL is SQLite's: run this on the SQLite bench database.")
+    return {
+        **env,
+        "PYTHONPATH": os.pathsep.join([str(run.ROOT), str(BENCH)]),
+        "BENCH_SQLITE_PATH": env["DATABASE_URL"].removeprefix("sqlite:///"),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
@@ -169,25 +180,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--output", default=str(BENCH / "results.md"))
     args = parser.parse_args()
-    database = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{run.ROOT / 'var' / f'bench-{args.customers}.sqlite3'}"
-    )
-    if not database.startswith("sqlite:///"):
-        raise SystemExit("The floor's SQL is SQLite's: run this on the SQLite bench database.")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "DJANGO_SETTINGS_MODULE": "classicpos.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only"),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "false",
-        # The API serves no static files; whitenoise need not warn that none were collected.
-        "PYTHONWARNINGS": "ignore:No directory at",
-        "PYTHONPATH": os.pathsep.join([str(run.ROOT), str(BENCH)]),
-        "BENCH_SQLITE_PATH": database.removeprefix("sqlite:///"),
-    }
+    env = bench_floor_env(run.bench_env(args.customers))
     os.environ.update(env)
+    # The API serves no static files; whitenoise need not warn that none were collected.
     warnings.filterwarnings("ignore", "No directory at")
     names = run.prepare(args)
     run.warm_page_cache(Path(env["BENCH_SQLITE_PATH"]))

@@ -510,6 +510,29 @@ def naive_search(term: str, status: str, size: int) -> None:
     list(queryset.order_by("name", "id")[:size])
 
 
+def bench_env(customers: int) -> dict:
+    """Return the environment the benchmark's servers (and its own process) run in.
+
+    Production settings (no debug), and the database ``DATABASE_URL`` names, else the
+    SQLite file ``var/bench-<customers>.sqlite3``.
+    """
+    env = dict(os.environ)
+    env.setdefault("SECRET_KEY", "benchmark-only")
+    env.update(
+        DJANGO_SETTINGS_MODULE="classicpos.settings",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_COOKIES="false",
+        # The API serves no static files; whitenoise need not warn that none were collected.
+        PYTHONWARNINGS="ignore:No directory at",
+    )
+    if "DATABASE_URL" not in env:
+        scratch = ROOT / "var" / f"bench-{customers}.sqlite3"
+        scratch.parent.mkdir(exist_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{scratch}"
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
@@ -523,20 +546,7 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
     args = parser.parse_args()
 
-    env = dict(os.environ)
-    env.setdefault("SECRET_KEY", "benchmark-only")
-    env.update(
-        DJANGO_SETTINGS_MODULE="classicpos.settings",
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_COOKIES="false",
-        # The API serves no static files; whitenoise need not warn that none were collected.
-        PYTHONWARNINGS="ignore:No directory at",
-    )
-    if "DATABASE_URL" not in env:
-        scratch = ROOT / "var" / f"bench-{args.customers}.sqlite3"
-        scratch.parent.mkdir(exist_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{scratch}"
+    env = bench_env(args.customers)
     os.environ.update(env)
     sqlite_path = env["DATABASE_URL"].removeprefix("sqlite:///")
     on_sqlite = env["DATABASE_URL"].startswith("sqlite")

@@ -17,13 +17,8 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the smoke run uses its own SQLite file")
-def test_the_benchmark_runs_and_writes_its_table(tmp_path):
-    database = tmp_path / "bench.sqlite3"
-    output = tmp_path / "results.md"
-    output.write_text(
-        "# results\n\n## PostgreSQL\n\nan earlier PostgreSQL run\n\n## SQLite\n\nold\n"
-    )
+def run_bench_script(script: str, *arguments: str, database: Path) -> None:
+    """Run ``bench/<script>`` on its own SQLite file; fail the test with its output if it fails."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -31,22 +26,7 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     }
     env["DATABASE_URL"] = f"sqlite:///{database}"
     completed = subprocess.run(  # noqa: S603 - our own script
-        [
-            sys.executable,
-            str(ROOT / "bench" / "run.py"),
-            "--customers",
-            "2000",
-            "--repeat",
-            "2",
-            "--naive-repeat",
-            "1",
-            "--sales",
-            "30",
-            "--workers",
-            "1",
-            "--output",
-            str(output),
-        ],
+        [sys.executable, str(ROOT / "bench" / script), *arguments],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -55,6 +35,21 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the smoke run uses its own SQLite file")
+def test_the_benchmark_runs_and_writes_its_table(tmp_path):
+    database = tmp_path / "bench.sqlite3"
+    output = tmp_path / "results.md"
+    output.write_text(
+        "# results\n\n## PostgreSQL\n\nan earlier PostgreSQL run\n\n## SQLite\n\nold\n"
+    )
+    run_bench_script(
+        "run.py",
+        *("--customers", "2000", "--repeat", "2", "--naive-repeat", "1", "--sales", "30"),
+        *("--workers", "1", "--output", str(output)),
+        database=database,
+    )
     report = output.read_text()
     # Its own engine's section, with the machine's load and speed; another engine's stays.
     assert report.count("## SQLite") == 1
@@ -95,35 +90,12 @@ def test_the_framework_floor_runs_and_writes_its_table(tmp_path):
     database = tmp_path / "bench.sqlite3"
     output = tmp_path / "results.md"
     output.write_text("# results\n\n## SQLite\n\nthe last make bench\n")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env["DATABASE_URL"] = f"sqlite:///{database}"
-    completed = subprocess.run(  # noqa: S603 - our own script
-        [
-            sys.executable,
-            str(ROOT / "bench" / "framework_floor.py"),
-            "--customers",
-            "2000",
-            "--sales",
-            "30",
-            "--rounds",
-            "2",
-            "--workers",
-            "1",
-            "--output",
-            str(output),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
+    run_bench_script(
+        "framework_floor.py",
+        *("--customers", "2000", "--sales", "30", "--rounds", "2", "--workers", "1"),
+        *("--output", str(output)),
+        database=database,
     )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
     report = output.read_text()
     # Its own section beside make bench's, which stays.
     assert "## SQLite\n\nthe last make bench" in report
