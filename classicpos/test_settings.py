@@ -32,3 +32,7 @@ else:
 # Close connections after each request: live-server and thread tests must not keep
 # the PostgreSQL test database open when it is dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Every prepared statement (classicpos.prepared) is also built and compiled afresh and
+# compared: a key that misses something its SQL depends on fails the test that runs it.
+CLASSICPOS_VERIFY_PREPARED = True

@@ -5,16 +5,19 @@ columns such as ``loyaltyPoints``); Python uses snake_case attributes.
 """
 
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
+from django.db.models import F, lookups
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from classicpos.id_lists import among
+from classicpos.prepared import slots
 from customers import validators
 
 # The fields staff and integrations edit, in form order. The serializer, the admin
@@ -81,21 +84,25 @@ class CustomerQuerySet(models.QuerySet):
         confirm; on PostgreSQL the trigram and prefix indexes serve the
         ``LIKE``s themselves.
         """
-        words = (term or "").split()
-        if not words:
+        found = search_term(term, connections[self.db])
+        if found is None:
             return self
+        return self.search_for(found.shape, slots(found.values))
+
+    def search_for(self, shape: tuple, slot):
+        """Return the matches of a term of ``shape`` whose values ``slot(name)`` binds.
+
+        What ``search`` builds, written so that a prepared statement can compile it
+        once per shape and bind each new term's values (``SearchTerm``).
+        """
         vendor = connections[self.db].vendor
-        if not _has_trigram(words):
-            if vendor == "sqlite":
-                return self.alias(name_lower=Lower("name"), email_lower=Lower("email")).filter(
-                    _prefix_condition(words, vendor=vendor)
-                )
-            return self.filter(_prefix_condition(words, vendor=vendor))
-        queryset = self.filter(_search_condition(words))
+        if shape[0] == PREFIX:
+            return self.filter(_prefix_condition(shape, slot, vendor=vendor))
+        queryset = self.filter(_search_condition(shape, slot))
         if vendor == "sqlite":
             # A join, not ``id IN (SELECT rowid ...)``: SQLite then walks the index's
             # matches lazily, so a LIMIT stops it early even for a common word.
-            queryset = queryset.filter(search_entry__document__match=_fts_query(words))
+            queryset = queryset.filter(search_entry__document__match=slot("fts"))
         return queryset
 
     def with_tag_names(self):
@@ -125,12 +132,12 @@ class CustomerQuerySet(models.QuerySet):
 
     def search_unindexed(self, term: str | None):
         """Return ``search``'s matches by ``LIKE`` alone: the reference tests and benchmarks use."""
-        words = (term or "").split()
-        if not words:
+        found = search_term(term, connections[self.db])
+        if found is None:
             return self
-        if not _has_trigram(words):
-            return self.filter(_prefix_condition(words, vendor=""))
-        return self.filter(_search_condition(words))
+        if found.shape[0] == PREFIX:
+            return self.filter(_prefix_condition(found.shape, slots(found.values), vendor=""))
+        return self.filter(_search_condition(found.shape, slots(found.values)))
 
 
 # A trigram index needs a search word of at least three characters to look up.
@@ -146,22 +153,104 @@ def _whole_term_digits(words: list[str]) -> str:
     return validators.phone_search_digits(" ".join(words)) if len(words) > 1 else ""
 
 
-def _word_condition(word: str) -> models.Q:
-    """Return the condition one search word puts on a customer."""
-    condition = models.Q(name__icontains=word) | models.Q(email__icontains=word)
-    digits = validators.phone_search_digits(word)
-    if digits:
-        condition |= models.Q(phone__contains=digits)
+# The two shapes of a search: words of which one at least has a trigram, or a prefix.
+WORDS = "words"
+PREFIX = "prefix"
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """What a typed search asks: the shape of its SQL, and the values that SQL binds.
+
+    ``shape`` is all the conditions' structure depends on: for words, whether each
+    one looks like part of a phone number and whether the whole term does; for a
+    prefix, whether it is a phone's digits. ``values`` are the term's patterns, by
+    slot name. Two terms of one shape are one statement with other values, which a
+    prepared search compiles once (``classicpos.prepared``).
+    """
+
+    shape: tuple
+    values: dict
+
+
+def search_term(term: str | None, connection) -> SearchTerm | None:
+    """Return ``term`` as a ``SearchTerm``, its patterns as ``connection`` writes them.
+
+    None for a term of no words: nothing to search.
+    """
+    words = (term or "").split()
+    if not words:
+        return None
+    like = connection.ops.prep_for_like_query
+    whole_digits = _whole_term_digits(words)
+    values = {}
+    if whole_digits:
+        values["digits"] = f"%{like(whole_digits)}%"
+    if not _has_trigram(words):
+        prefix = " ".join(words)
+        low = _ascii_lower(prefix)
+        values["prefix"] = f"{like(prefix)}%"
+        values["low"] = low
+        values["high"] = low[:-1] + chr(ord(low[-1]) + 1)
+        if whole_digits:
+            values["phone_fts"] = "phone : " + _fts_phrase(whole_digits)
+        return SearchTerm(shape=(PREFIX, bool(whole_digits)), values=values)
+    with_digits = []
+    for position, word in enumerate(words):
+        values[f"word{position}"] = f"%{like(word)}%"
+        digits = validators.phone_search_digits(word)
+        if digits:
+            values[f"digits{position}"] = f"%{like(digits)}%"
+        with_digits.append(bool(digits))
+    values["fts"] = _fts_query(words)
+    return SearchTerm(shape=(WORDS, tuple(with_digits), bool(whole_digits)), values=values)
+
+
+class _BoundPattern:
+    """A pattern lookup whose right side is the finished pattern, bound from a ``Slot``.
+
+    The SQL is Django's own for a value (``"name" LIKE %s ESCAPE '\\'`` on SQLite,
+    ``UPPER("name"::text) LIKE UPPER(%s)`` on PostgreSQL, which the trigram
+    indexes serve); ``search_term`` writes the pattern as the lookup would.
+    """
+
+    def process_rhs(self, compiler, connection):
+        return compiler.compile(self.rhs)
+
+    def get_rhs_op(self, connection, rhs):
+        return connection.operators[self.lookup_name] % rhs
+
+
+class _IContains(_BoundPattern, lookups.IContains):
+    pass
+
+
+class _IStartsWith(_BoundPattern, lookups.IStartsWith):
+    pass
+
+
+class _Contains(_BoundPattern, lookups.Contains):
+    pass
+
+
+def _word_condition(position: int, has_digits: bool, slot) -> models.Q:
+    """Return the condition one search word (the ``position``-th) puts on a customer."""
+    word = f"word{position}"
+    condition = models.Q(_IContains(F("name"), slot(word))) | models.Q(
+        _IContains(F("email"), slot(word))
+    )
+    if has_digits:
+        condition |= models.Q(_Contains(F("phone"), slot(f"digits{position}")))
     return condition
 
 
-def _search_condition(words: list[str]) -> models.Q:
+def _search_condition(shape: tuple, slot) -> models.Q:
+    _, with_digits, whole_digits = shape
     condition = models.Q()
-    for word in words:
-        condition &= _word_condition(word)
-    digits = _whole_term_digits(words)
-    if digits:
-        condition |= models.Q(phone__contains=digits)
+    for position, has_digits in enumerate(with_digits):
+        condition &= _word_condition(position, has_digits, slot)
+    if whole_digits:
+        condition |= models.Q(_Contains(F("phone"), slot("digits")))
     return condition
 
 
@@ -218,7 +307,7 @@ def _ascii_lower(text: str) -> str:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _prefix_condition(words: list[str], *, vendor: str) -> models.Q:
+def _prefix_condition(shape: tuple, slot, *, vendor: str) -> models.Q:
     """Return the condition of a term too short for trigrams: name or email starts with it.
 
     On SQLite ``LIKE 'jo%'`` uses no index, so the same prefix is also asked as a
@@ -226,26 +315,27 @@ def _prefix_condition(words: list[str], *, vendor: str) -> models.Q:
     (``LIKE`` and ``lower()`` both fold ASCII letters only). PostgreSQL serves
     ``UPPER(col) LIKE 'JO%'`` with the ``text_pattern_ops`` indexes of 0005.
     """
-    prefix = " ".join(words)
-    condition = models.Q(name__istartswith=prefix) | models.Q(email__istartswith=prefix)
-    digits = _whole_term_digits(words)
-    if digits:
-        condition |= models.Q(phone__contains=digits)
+    _, whole_digits = shape
+    condition = models.Q(_IStartsWith(F("name"), slot("prefix"))) | models.Q(
+        _IStartsWith(F("email"), slot("prefix"))
+    )
+    if whole_digits:
+        condition |= models.Q(_Contains(F("phone"), slot("digits")))
     if vendor != "sqlite":
         return condition
-    low = _ascii_lower(prefix)
-    high = low[:-1] + chr(ord(low[-1]) + 1)
-    in_range = models.Q(name_lower__gte=low, name_lower__lt=high) | models.Q(
+    in_range = models.Q(
+        lookups.GreaterThanOrEqual(Lower("name"), slot("low")),
+        lookups.LessThan(Lower("name"), slot("high")),
+    ) | models.Q(
+        lookups.GreaterThanOrEqual(Lower("email"), slot("low")),
+        lookups.LessThan(Lower("email"), slot("high")),
         # The partial unique index on lower(email) covers non-empty emails only.
-        email_lower__gte=low,
-        email_lower__lt=high,
         email__isnull=False,
     ) & ~models.Q(email="")
-    if digits:
+    if whole_digits:
         in_range |= models.Q(
-            pk__in=RawSQL(
-                "SELECT rowid FROM customers_search WHERE customers_search MATCH %s",
-                ("phone : " + _fts_phrase(digits),),
+            pk__in=CustomerSearchEntry.objects.filter(document__match=slot("phone_fts")).values(
+                "customer_id"
             )
         )
     return in_range & condition

@@ -71,8 +71,12 @@ class CustomerFilterSet(SelectorFilterSet):
         return filters
 
     def filter_queryset(self, queryset):
+        return customer_list(filters=self.list_filters())
+
+    def list_filters(self) -> CustomerListFilters:
+        """Return the validated parameters as the selectors take them."""
         data = self.form.cleaned_data
-        filters = CustomerListFilters(
+        return CustomerListFilters(
             search=data.get("search") or "",
             status=data.get("status") or DEFAULT_STATUS,
             created_after=data.get("createdAfter"),
@@ -87,4 +91,3 @@ class CustomerFilterSet(SelectorFilterSet):
                 and (not segment.permission or self.request.user.has_perm(segment.permission))
             ),
         )
-        return customer_list(filters=filters)

@@ -171,7 +171,7 @@ def test_unexpected_error_is_a_500_problem_logged_with_the_request_id(
     def explode(**kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("customers.api.filters.customer_list", explode)
+    monkeypatch.setattr("customers.api.views.customer_list", explode)
     with caplog.at_level(logging.ERROR, logger="classicpos.api"):
         response = manager_client.get("/api/customers", HTTP_X_REQUEST_ID="req-500")
     body = assert_problem(response, 500)

@@ -1,0 +1,127 @@
+"""Prepared statements: compiled once per key, run with each call's values, checked in tests."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.db.models.lookups import Exact, GreaterThanOrEqual
+from django.test.utils import CaptureQueriesContext
+
+from classicpos import prepared
+from classicpos.prepared import PreparedMismatch, Slot, slots
+from customers.models import Customer
+from tests.customers.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_kept_statements():
+    prepared.forget_statements()
+    yield
+    prepared.forget_statements()
+
+
+def points_at_least(slot):
+    return Customer.objects.filter(
+        GreaterThanOrEqual(F("loyalty_points"), slot("points"))
+    ).order_by("id")
+
+
+def test_a_queryset_built_with_slots_runs_with_their_values():
+    CustomerFactory(name="Few", loyalty_points=5)
+    many = CustomerFactory(name="Many", loyalty_points=50)
+    assert list(points_at_least(slots({"points": 10}))) == [many]
+
+
+def test_a_kept_statement_runs_with_each_calls_values(settings):
+    settings.CLASSICPOS_VERIFY_PREPARED = False
+    few = CustomerFactory(name="Few", loyalty_points=5)
+    many = CustomerFactory(name="Many", loyalty_points=50)
+    built = []
+
+    def build(slot):
+        built.append(slot)
+        return points_at_least(slot).values_list("pk")
+
+    rows = prepared.statement("points", build, {"points": 10}).rows({"points": 10})
+    assert rows == [(many.pk,)]
+    again = prepared.statement("points", build, {"points": 1})
+    assert again.rows({"points": 1}) == [(few.pk,), (many.pk,)]
+    assert len(built) == 1, "the second call binds new values to the SQL it kept"
+
+
+def test_a_statement_is_one_query():
+    CustomerFactory(loyalty_points=50)
+    values = {"points": 10}
+    kept = prepared.statement("points", lambda slot: points_at_least(slot), values)
+    with CaptureQueriesContext(connection) as queries:
+        kept.instances(values)
+    assert len(queries) == 1
+
+
+def test_instances_are_what_iterating_the_queryset_gives(settings):
+    settings.CLASSICPOS_VERIFY_PREPARED = False
+    CustomerFactory(name="Ann", loyalty_points=20, birthday=datetime.date(1990, 3, 14))
+    CustomerFactory(name="Bob", loyalty_points=30)
+    values = {"points": 10}
+
+    def build(slot):
+        return points_at_least(slot).with_tag_names()
+
+    found = prepared.statement("with tags", build, values).instances(values)
+    expected = list(build(slots(values)))
+    assert [customer.pk for customer in found] == [customer.pk for customer in expected]
+    for ours, theirs in zip(found, expected, strict=True):
+        assert ours.name == theirs.name
+        assert ours.birthday == theirs.birthday
+        assert ours.created_at == theirs.created_at
+        assert isinstance(ours.created_at, datetime.datetime)
+        assert ours.tag_name_list() == theirs.tag_name_list() == []
+        assert ours._state.adding is False
+
+
+def test_a_key_that_misses_what_the_sql_depends_on_is_caught(settings):
+    settings.CLASSICPOS_VERIFY_PREPARED = True
+
+    def build(slot, limit):
+        return points_at_least(slot)[:limit]
+
+    prepared.statement("points", lambda slot: build(slot, 5), {"points": 1})
+    # The same key for a statement whose LIMIT is another: the kept SQL is wrong for it.
+    with pytest.raises(PreparedMismatch):
+        prepared.statement("points", lambda slot: build(slot, 7), {"points": 1})
+
+
+def test_a_value_not_given_by_a_slot_is_caught(settings):
+    settings.CLASSICPOS_VERIFY_PREPARED = True
+
+    def build(name):
+        return lambda slot: Customer.objects.filter(Exact(F("name"), name))
+
+    prepared.statement("by name", build("Ann"), {})
+    with pytest.raises(PreparedMismatch):
+        prepared.statement("by name", build("Bob"), {})
+
+
+def test_statements_kept_are_bounded(monkeypatch, settings):
+    settings.CLASSICPOS_VERIFY_PREPARED = False
+    monkeypatch.setattr(prepared, "MAX_STATEMENTS", 2)
+    built = []
+
+    def build(slot):
+        built.append(1)
+        return points_at_least(slot)
+
+    for key in ("a", "b", "c", "a"):
+        prepared.statement(key, build, {"points": 1})
+    # "a" was dropped for "c" (the least recently used), so it was built again.
+    assert len(built) == 4
+
+
+def test_outside_a_kept_statement_a_slot_is_its_value():
+    slot = Slot("points", 10)
+    queryset = Customer.objects.filter(GreaterThanOrEqual(F("loyalty_points"), slot))
+    _sql, params = queryset.query.sql_with_params()
+    assert params == (10,)
