@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connections
@@ -56,7 +57,7 @@ class Slot(Expression):
 
 def slots(values: Mapping[str, object]) -> Callable[[str], Slot]:
     """Return ``slot(name)``: the slot of that name, bound to ``values[name]``."""
-    return lambda name, output_field=None: Slot(name, values[name], output_field=output_field)
+    return lambda name: Slot(name, values[name])
 
 
 class PreparedMismatch(AssertionError):
@@ -86,8 +87,11 @@ class Statement:
         Only for a statement of whole rows of one model (no ``select_related``), with
         its annotations set as attributes.
         """
-        reader = _instance_reader(self.compiler)
-        return reader(self.rows(values))
+        return self._read_instances(self.rows(values))
+
+    @cached_property
+    def _read_instances(self) -> Callable[[list[tuple]], list[Model]]:
+        return _instance_reader(self.compiler)
 
 
 def _instance_reader(compiler: SQLCompiler) -> Callable[[list[tuple]], list[Model]]:
