@@ -5,6 +5,7 @@ columns such as ``loyaltyPoints``); Python uses snake_case attributes.
 """
 
 import json
+import sys
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -191,7 +192,7 @@ def search_term(term: str | None, connection) -> SearchTerm | None:
         low = _ascii_lower(prefix)
         values["prefix"] = f"{like(prefix)}%"
         values["low"] = low
-        values["high"] = low[:-1] + chr(ord(low[-1]) + 1)
+        values["high"] = _after_prefix(low)
         if whole_digits:
             values["phone_fts"] = "phone : " + _fts_phrase(whole_digits)
         return SearchTerm(shape=(PREFIX, bool(whole_digits)), values=values)
@@ -204,6 +205,18 @@ def search_term(term: str | None, connection) -> SearchTerm | None:
         with_digits.append(bool(digits))
     values["fts"] = _fts_query(words)
     return SearchTerm(shape=(WORDS, tuple(with_digits), bool(whole_digits)), values=values)
+
+
+def _after_prefix(prefix: str) -> str:
+    """Return the first text after every text that starts with ``prefix`` ("jp" for "jo").
+
+    A prefix ending in the last code point (U+10FFFF) has no next one: the bound is
+    then the prefix followed by it, which leaves out only texts that continue with it.
+    """
+    last = ord(prefix[-1])
+    if last == sys.maxunicode:
+        return prefix + chr(last)
+    return prefix[:-1] + chr(last + 1)
 
 
 class _BoundPattern:

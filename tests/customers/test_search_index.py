@@ -6,6 +6,7 @@ exactly those of the naive search written out here with ``icontains``.
 """
 
 import random
+import sys
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -322,6 +323,17 @@ def test_one_or_two_characters_are_a_prefix_of_the_name_or_email():
     by_email = CustomerFactory(name="Someone", email="jojo@example.com")
     assert set(Customer.objects.search("jo")) == {jo, john, by_email}
     assert set(Customer.objects.search("JO S")) == {jo}
+
+
+def test_a_prefix_ending_in_the_last_code_point_is_searched(manager_client, manager_page):
+    # The prefix's range ends after it ("jo" up to "jp"): U+10FFFF has no code point after it.
+    last = chr(sys.maxunicode)
+    found = CustomerFactory(name=f"A{last}b")
+    CustomerFactory(name="Ab")
+    assert list(Customer.objects.search(f"a{last}")) == [found]
+    for term in (last, f"a{last}"):
+        assert manager_client.get("/api/customers", {"search": term}).status_code == 200
+        assert manager_page.get("/customers/", {"search": term}).status_code == 200
 
 
 def test_every_word_of_three_or_more_must_match_in_any_order():
