@@ -445,6 +445,19 @@ def test_a_large_load_on_postgresql_leaves_the_planner_statistics(monkeypatch):
     assert estimated_rows() == 300
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's visibility map")
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_outside_a_transaction_leaves_the_table_vacuumed(monkeypatch):
+    """The rows loaded are marked visible to all, so a count can read an index alone."""
+    monkeypatch.setattr(demo, "BULK_LOAD_ROWS", 100)
+    demo.seed_customers(count=300)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible, relpages FROM pg_class WHERE relname = 'customers'")
+        all_visible, pages = cursor.fetchone()
+    assert pages > 0
+    assert all_visible == pages
+
+
 class Terminal(io.StringIO):
     def isatty(self):
         return True
