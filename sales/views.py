@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 
+from classicpos.counts import AtLeast
 from classicpos.money_format import format_money
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
+from customers import selectors as customer_selectors
 from customers.forms import MAX_TAG_CHOICES, QuickAddCustomerForm
 from customers.models import Customer, Tag
 from sales import services
@@ -46,6 +48,9 @@ class CheckoutView(StaffPageMixin, FormView):
                 widget_context.update(widget.context(self.request))
         context = super().get_context_data(
             methods_json=json.dumps(methods),
+            # A search's count stops at the matches it looks at: "1,000+" past them.
+            match_limit=customer_selectors.MATCH_LIMIT,
+            match_limit_label=str(AtLeast(customer_selectors.MATCH_LIMIT)),
             # The picker narrows a search to one tag (a shop has a handful of them).
             customer_tags=list(Tag.objects.values_list("name", flat=True)[:MAX_TAG_CHOICES]),
             widgets=widgets,

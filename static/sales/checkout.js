@@ -469,9 +469,12 @@
   function showInactiveMatch(count, customer) {
     var box = el("customer-inactive");
     var restore = el("customer-restore");
+    // The API counts a search's matches up to the limit it looks at: that many means "or more".
+    var checkout = el("checkout");
+    var shown = count >= Number(checkout.dataset.matchLimit) ? checkout.dataset.matchLimitLabel : count;
     text(el("customer-inactive-text"), count === 1
       ? "1 inactive customer matches: " + customer.name + "."
-      : count + " inactive customers match, such as " + customer.name + ".");
+      : shown + " inactive customers match, such as " + customer.name + ".");
     restore.classList.toggle("d-none", !restore.dataset.allowed || count !== 1);
     restore.onclick = function () {
       api.post("/api/customers/" + customer.id + "/restore", {}).then(function (restored) {

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from customers import selectors as customer_selectors
 from customers.models import Customer
 from sales.models import Sale
 from tests.customers.factories import CustomerFactory
@@ -137,6 +138,22 @@ def test_a_search_that_only_finds_inactive_customers_says_so(make_page, staff):
     page.locator("#customer-chosen-name", has_text="Ingrid Inactive").wait_for()
     gone.refresh_from_db()
     assert gone.status == "active"
+
+
+def test_inactive_matches_past_the_search_limit_are_counted_from_below(
+    make_page, staff, monkeypatch
+):
+    # The API's count of a search stops at the matches it looks at: 3 inactive
+    # Ingrids with a limit of 2 are "2+", not "2".
+    monkeypatch.setattr(customer_selectors, "MATCH_LIMIT", 2)
+    for number in range(3):
+        CustomerFactory(name=f"Ingrid Inactive {number}", status="inactive")
+    _browser, page = till(make_page, username="maria")
+    page.fill("#customer-search", "Ingrid")
+    page.press("#customer-search", "Enter")
+    page.locator("#customer-inactive:not(.d-none)").wait_for()
+    assert "2+ inactive customers match, such as Ingrid" in page.inner_text("#customer-inactive")
+    assert page.locator("#customer-restore").is_hidden()
 
 
 def test_cashier_is_told_about_an_inactive_match_but_cannot_restore(make_page, staff):
