@@ -141,7 +141,7 @@ def known_count(queryset) -> int | None:
     return AtLeast(len(condition.ids)) if condition.more else len(condition.ids)
 
 
-def count_rows(queryset: QuerySet) -> int:
+def count_rows(queryset: "QuerySet | RowsById") -> int:
     """Return how many rows ``queryset`` has: from its ids when it is a list of them."""
     known = known_count(queryset)
     return queryset.count() if known is None else known

@@ -138,7 +138,7 @@ class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
             return 0
         inactive = replace(self.filters, status="inactive")
         found = customer_search(filters=inactive)
-        return count_rows(customer_list(filters=inactive)) if found is None else found.known_count
+        return count_rows(customer_list(filters=inactive) if found is None else found)
 
     def get_paginate_by(self, queryset):
         return self.values["page_size"]

@@ -3,7 +3,7 @@
 import pytest
 
 from classicpos.counts import AtLeast
-from classicpos.id_lists import among, count_rows, known_count
+from classicpos.id_lists import RowsById, among, count_rows, known_count
 from customers.models import Customer
 from tests.customers.factories import CustomerFactory
 
@@ -68,3 +68,27 @@ def test_anything_that_narrows_the_ids_is_counted_by_the_database(customers):
         assert known_count(queryset) is None, queryset.query
     assert count_rows(rows.filter(name="Among 1")) == 1
     assert count_rows(rows.exclude(name="Among 1")) == 4
+
+
+def test_rows_by_id_read_each_page_by_position_and_count_without_reading():
+    reads = []
+
+    def read(start: int, stop: int) -> list[str]:
+        reads.append((start, stop))
+        return [f"row {position}" for position in range(start, stop)]
+
+    rows = RowsById([7, 3, 9, 4], read=read, limit=3)
+    assert (len(rows), known_count(rows), count_rows(rows)) == (3, 3, 3)
+    assert isinstance(known_count(rows), AtLeast)  # a fourth id was cut off: "3+"
+    assert reads == []
+    assert rows[1:5] == ["row 1", "row 2"]
+    assert rows[-1] == "row 2"
+    assert rows[3:3] == []
+    assert reads == [(1, 3), (2, 3)]
+    with pytest.raises(IndexError):
+        rows[3]
+    with pytest.raises(ValueError, match="no step"):
+        rows[::2]
+    exact = RowsById([1, 2], read=read)
+    assert known_count(exact) == 2
+    assert not isinstance(known_count(exact), AtLeast)
