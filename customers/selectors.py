@@ -20,7 +20,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 
 from classicpos import prepared
 from classicpos.id_lists import RowsById, id_list_value, with_ids
-from classicpos.prepared import slots
+from classicpos.prepared import Slot, slots
 from customers import validators
 from customers.models import Customer, search_term
 from customers.segments import segment_conditions
@@ -193,7 +193,8 @@ def _conditions(filters: CustomerListFilters, column) -> Q:
     """Return the list's conditions, each column the expression ``column`` gives."""
     conditions = Q()
     if filters.status in ("active", "inactive"):
-        conditions &= Q(Exact(column("status"), filters.status))
+        # A slot: a prepared search binds each request's status (``customer_search``).
+        conditions &= Q(Exact(column("status"), Slot("status", filters.status)))
     if filters.created_after is not None:
         conditions &= Q(GreaterThanOrEqual(column("created_at"), filters.created_after))
     if filters.created_before is not None:
@@ -296,17 +297,16 @@ def customer_search(*, filters: CustomerListFilters) -> RowsById | None:
         return None
     connection = connections[Customer.objects.db]
     term = search_term(filters.search, connection)
-    status = filters.status if filters.status in ("active", "inactive") else None
-    values = {**term.values, "status": status}
+    values = {**term.values, "status": filters.status}
 
     def matches(slot) -> QuerySet:
         queryset = Customer.objects.all()
-        if status is not None:
-            column = _filter_column(queryset=queryset, searching=True)
-            queryset = queryset.filter(Exact(column("status"), slot("status")))
-        return _search_matches(queryset, term.shape, slot)
+        # Not narrowed: the conditions are the status alone, bound from its slot.
+        conditions = _conditions(filters, _filter_column(queryset=queryset, searching=True))
+        return _search_matches(queryset.filter(conditions), term.shape, slot)
 
-    key = ("customer search ids", term.shape, status is not None, MATCH_LIMIT)
+    filtered_by_status = filters.status in ("active", "inactive")
+    key = ("customer search ids", term.shape, filtered_by_status, MATCH_LIMIT)
     rows = prepared.statement(key, matches, values).rows(values)
     ids = tuple(row[0] for row in rows)
     page_values = {
