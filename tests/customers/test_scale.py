@@ -68,14 +68,19 @@ def customer_queries(captured) -> list[str]:
     return [query["sql"] for query in captured if re.search(r'\bFROM "customer', query["sql"])]
 
 
+def add_smiths(count: int) -> None:
+    """Add customers "Smith 01" to "Smith <count>", each with an email of their own."""
+    Customer.objects.bulk_create(
+        Customer(name=f"Smith {number:02d}", email=f"smith{number}@example.com")
+        for number in range(1, count + 1)
+    )
+
+
 @pytest.fixture
 def capped(monkeypatch):
     """Counts stop at 5 instead of 10,000: 25 customers are then "5+"."""
     monkeypatch.setattr(CappedPaginator, "count_limit", 5)
-    Customer.objects.bulk_create(
-        Customer(name=f"Smith {number:02d}", email=f"smith{number}@example.com")
-        for number in range(1, 26)
-    )
+    add_smiths(25)
 
 
 def test_at_least_prints_with_a_plus():
@@ -156,10 +161,7 @@ def many_smiths(monkeypatch):
     from customers import selectors
 
     monkeypatch.setattr(selectors, "MATCH_LIMIT", 5)
-    Customer.objects.bulk_create(
-        Customer(name=f"Smith {number:02d}", email=f"smith{number}@example.com")
-        for number in range(1, 13)
-    )
+    add_smiths(12)
     Customer.objects.bulk_create(
         Customer(name=f"Gone Smith {number:02d}", status="inactive") for number in range(1, 8)
     )
