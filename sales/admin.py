@@ -9,9 +9,9 @@ from sales.models import Payment, Product, Refund, Sale, SaleLine
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["sku", "name", "price", "active", "updated_at"]
+    list_display = ["sku", "barcode", "name", "price", "active", "updated_at"]
     list_filter = ["active"]
-    search_fields = ["sku", "name"]
+    search_fields = ["sku", "barcode", "name"]
     ordering = ["name"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -19,7 +19,10 @@ class ProductAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        data = {field: form.cleaned_data[field] for field in ("sku", "name", "price", "active")}
+        data = {
+            field: form.cleaned_data[field]
+            for field in ("sku", "barcode", "name", "price", "active")
+        }
         if change:
             services.product_update(product=obj, data=data)
         else:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -25,18 +25,35 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def search(self, term: str | None):
+        """Products whose SKU or barcode is the term or starts with it, or whose name holds it.
+
+        Each is annotated with ``exact_match``: its SKU or barcode *is* the term. A
+        scanner sends a whole code, and the till adds the exact match without asking
+        even when other products' names or codes merely contain it.
+        """
         term = (term or "").strip()
         if not term:
-            return self
+            return self.annotate(exact_match=models.Value(False))
+        exact = models.Q(sku__iexact=term) | models.Q(barcode=term)
         return self.filter(
-            models.Q(sku__iexact=term)
+            exact
             | models.Q(name__icontains=term)
             | models.Q(sku__istartswith=term)
-        )
+            | models.Q(barcode__startswith=term)
+        ).annotate(exact_match=models.ExpressionWrapper(exact, output_field=models.BooleanField()))
 
 
 class Product(models.Model):
     sku = models.CharField("SKU", max_length=64, unique=True)
+    # The code printed under the bars (EAN-13, UPC-A...), when it differs from the SKU.
+    barcode = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[
+            RegexValidator(r"^[0-9A-Za-z-]*$", "A barcode holds only letters, digits and dashes.")
+        ],
+    )
     name = models.CharField(max_length=200)
     price = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
     active = models.BooleanField(default=True)
@@ -52,13 +69,27 @@ class Product(models.Model):
             models.Index(fields=["active", "name"], name="product_active_name_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["barcode"],
+                condition=~models.Q(barcode=""),
+                name="product_barcode_unique",
+                violation_error_message="Another product has this barcode.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(price__gte=0), name="product_price_not_negative"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
+
+    def clean(self) -> None:
+        # The partial unique constraint backs this up; checked here so the message
+        # sits on the barcode field, not above the form.
+        if self.barcode:
+            others = Product.objects.filter(barcode=self.barcode).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError({"barcode": "Another product has this barcode."})
 
 
 class SaleStatus(models.TextChoices):

@@ -172,7 +172,8 @@ def customer_monthly_sales(
 
 
 def product_search(*, term: str = "", active_only: bool = False) -> QuerySet[Product]:
+    """Return the products a term finds, an exact SKU or barcode first, then by name."""
     products = Product.objects.search(term)
     if active_only:
         products = products.active()
-    return products.order_by("name", "id")
+    return products.order_by("-exact_match", "name", "id")

@@ -300,9 +300,15 @@ def customer_sales_totals_recompute(*, customer_id: int) -> CustomerSalesTotals 
 
 
 @transaction.atomic
-def product_create(*, sku: str, name: str, price, active: bool = True) -> Product:
+def product_create(
+    *, sku: str, name: str, price, active: bool = True, barcode: str = ""
+) -> Product:
     product = Product(
-        sku=(sku or "").strip(), name=" ".join((name or "").split()), price=price, active=active
+        sku=(sku or "").strip(),
+        barcode=(barcode or "").strip(),
+        name=" ".join((name or "").split()),
+        price=price,
+        active=active,
     )
     product.full_clean()
     product.save()
@@ -311,10 +317,10 @@ def product_create(*, sku: str, name: str, price, active: bool = True) -> Produc
 
 @transaction.atomic
 def product_update(*, product: Product, data: dict) -> Product:
-    for field in ("sku", "name", "price", "active"):
+    for field in ("sku", "barcode", "name", "price", "active"):
         if field in data:
             value = data[field]
-            if field == "sku":
+            if field in ("sku", "barcode"):
                 value = (value or "").strip()
             elif field == "name":
                 value = " ".join((value or "").split())

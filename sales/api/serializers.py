@@ -20,13 +20,30 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class ProductSerializer(StrictInputMixin, ApiModelSerializer):
     # The model's validator refuses a negative price, with its message.
     price = AmountField(validators=[MinValueValidator(ZERO)])
+    exact_match = serializers.SerializerMethodField(
+        method_name="get_exact_match",
+        help_text="In a list with `search`: this product's SKU or barcode is the term itself.",
+    )
 
     class Meta:
         model = Product
-        fields = ["id", "sku", "name", "price", "active", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
+        fields = [
+            "id",
+            "sku",
+            "barcode",
+            "name",
+            "price",
+            "active",
+            "exact_match",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["exact_match", "created_at", "updated_at"]
         # Uniqueness and rules are the service's (full_clean); no duplicate validators here.
-        extra_kwargs = {"sku": {"validators": []}}
+        extra_kwargs = {"sku": {"validators": []}, "barcode": {"validators": []}}
+
+    def get_exact_match(self, product: Product) -> bool:
+        return bool(getattr(product, "exact_match", False))
 
 
 class SaleLineSerializer(ApiModelSerializer):
