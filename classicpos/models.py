@@ -1,7 +1,46 @@
 """Models shared by every API: stored answers for ``Idempotency-Key`` retries."""
 
+from datetime import timedelta
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+def subject_tag(resource: str, object_id: int) -> str:
+    """Return how an answer names one object it is about: ``" customers:5 "``.
+
+    The spaces around each tag let ``contains`` match a whole tag, never
+    ``customers:5`` inside ``customers:51``.
+    """
+    return f" {resource}:{object_id} "
+
+
+def _expiry_cutoff():
+    """Return the time before which stored answers are expired."""
+    return timezone.now() - timedelta(hours=settings.CLASSICPOS_IDEMPOTENCY_TTL_HOURS)
+
+
+class IdempotencyRecordQuerySet(models.QuerySet):
+    def expired(self) -> "IdempotencyRecordQuerySet":
+        """Return the answers older than ``CLASSICPOS_IDEMPOTENCY_TTL_HOURS``: never replayed."""
+        return self.filter(created_at__lt=_expiry_cutoff())
+
+    def about(self, resource: str, object_ids) -> "IdempotencyRecordQuerySet":
+        """Return the answers that name any of these objects (an erasure forgets them).
+
+        A table of at most a TTL's worth of creates is read with ``LIKE``: an
+        erasure is rare, and a tag column costs the tills nothing to write.
+        """
+        conditions = [
+            models.Q(subjects__contains=subject_tag(resource, object_id))
+            for object_id in object_ids
+        ]
+        if not conditions:
+            return self.none()
+        return self.filter(reduce(or_, conditions))
 
 
 class IdempotencyRecord(models.Model):
@@ -21,7 +60,12 @@ class IdempotencyRecord(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
     response_location = models.CharField(max_length=500, blank=True)
+    # The objects the request and its answer name (``subject_tag``s), so that an
+    # erasure finds every stored answer that shows the person.
+    subjects = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = IdempotencyRecordQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -32,3 +76,7 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at < _expiry_cutoff()

@@ -2,11 +2,14 @@
 
 - Merge: the duplicate's activities and the leads that became it move to the survivor.
 - Anonymise: notes, calls and tasks about the person are deleted, and the leads
-  that became them lose their name, contact details and notes.
+  that became them lose their name, contact details and notes, also in the API's
+  stored answers (``/api/leads/<id>``, ``leadId``).
 """
 
 from django.db.models import Q
 
+from classicpos.api.idempotency import register_reference_key
+from classicpos.models import IdempotencyRecord
 from crm.models import Activity, Lead
 from customers.extensions import (
     AnonymiseStep,
@@ -14,6 +17,9 @@ from customers.extensions import (
     register_anonymise_step,
     register_merge_step,
 )
+
+# The API resource of leads: stored answers name them by ``/api/leads/<id>`` and ``leadId``.
+LEADS_RESOURCE = "leads"
 
 
 def merge_activities(*, duplicate, survivor, user) -> None:
@@ -35,9 +41,11 @@ def anonymise_contact(*, customer, user) -> None:
         Lead.objects.filter(pk=lead_id).update(
             name=f"Anonymised lead #{lead_id}", email=None, phone=None, company="", notes=""
         )
+    IdempotencyRecord.objects.about(LEADS_RESOURCE, leads).delete()
 
 
 def connect() -> None:
+    register_reference_key("leadId", resource=LEADS_RESOURCE)
     register_merge_step(
         MergeStep(name="crm", merge=merge_activities, count=count_activities, order=50)
     )

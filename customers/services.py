@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
-from classicpos.models import IdempotencyRecord
 from customers import validators
-from customers.extensions import anonymise_steps, merge_steps
-from customers.locks import customer_for_update, customers_for_update
+from customers.erasure import customer_anonymise
+from customers.events import event_user, record_event
+from customers.extensions import merge_steps
+from customers.locks import customers_for_update
 from customers.models import (
     EDITABLE_FIELDS,
     MERGEABLE_FIELDS,
@@ -110,11 +111,6 @@ def _apply(customer: Customer, data: dict) -> Customer:
     return customer
 
 
-def _user(actor):
-    """Return the user to record, or None for an operator's command (or no one logged in)."""
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def _tag_names(customer: Customer) -> list[str]:
     if customer.pk is None:
         return []
@@ -151,7 +147,7 @@ def _set_tags(customer: Customer, actor) -> None:
     customer.__dict__.pop("tag_names", None)
     if sorted(names, key=str.lower) == _tag_names(customer):
         return
-    user = _user(actor)
+    user = event_user(actor)
     if user is not None and not user.has_perm(TAG_CUSTOMER):
         raise ValidationError({"tags": ["Only a Manager can change a customer's tags."]})
     existing = {tag.name.lower(): tag for tag in Tag.objects.filter(name__in=names)}
@@ -161,28 +157,6 @@ def _set_tags(customer: Customer, actor) -> None:
         tag = Tag.objects.alias(lower=Lower("name")).filter(lower=name.lower()).first()
         existing[name.lower()] = tag or Tag.objects.create(name=name)
     customer.tags.set([existing[name.lower()] for name in names])
-
-
-def record_event(
-    customer: Customer,
-    kind: str,
-    *,
-    actor,
-    channel: str,
-    changes: dict | None = None,
-    other_customer_id: int | None = None,
-) -> CustomerEvent:
-    """Write one immutable event about ``customer`` (inside the caller's transaction)."""
-    if channel not in Channel.values:
-        raise ValueError(f"Unknown channel {channel!r}; use customers.models.Channel.")
-    return CustomerEvent.objects.create(
-        customer=customer,
-        kind=kind,
-        actor=_user(actor),
-        channel=channel,
-        changes=changes or {},
-        other_customer_id=other_customer_id,
-    )
 
 
 def customer_check(
@@ -247,7 +221,7 @@ def customer_create_many(*, customers: list[Customer], actor, channel: str) -> l
             CustomerEvent(
                 customer=customer,
                 kind=CustomerEventKind.CREATED,
-                actor=_user(actor),
+                actor=event_user(actor),
                 channel=channel,
                 changes=_changes({}, values),
             )
@@ -397,7 +371,9 @@ def customer_merge(
         )
     duplicate.status = CustomerStatus.INACTIVE
     duplicate.save(update_fields=["status", "updated_at"])
-    CustomerMerge.objects.create(duplicate=duplicate, survivor=survivor, merged_by=_user(actor))
+    CustomerMerge.objects.create(
+        duplicate=duplicate, survivor=survivor, merged_by=event_user(actor)
+    )
     record_event(
         survivor,
         CustomerEventKind.MERGED,
@@ -414,59 +390,3 @@ def customer_merge(
         other_customer_id=survivor.pk,
     )
     return survivor
-
-
-def _erase(customer: Customer, *, actor, channel: str) -> None:
-    for step in anonymise_steps():
-        step.anonymise(customer=customer, user=_user(actor))
-    customer.name = f"Anonymised customer #{customer.pk}"
-    customer.email = customer.phone = customer.address = customer.note = None
-    customer.birthday = customer.birthday_md = None
-    customer.status = CustomerStatus.INACTIVE
-    customer.save(
-        update_fields=[
-            "name",
-            "email",
-            "phone",
-            "address",
-            "note",
-            "birthday",
-            "birthday_md",
-            "status",
-            "updated_at",
-        ]
-    )
-    CustomerErasure.objects.create(customer=customer, erased_by=_user(actor))
-    # The history keeps what happened, but not the person's old details.
-    CustomerEvent.objects.filter(customer=customer).blank_personal_data()
-    record_event(customer, CustomerEventKind.ANONYMISED, actor=actor, channel=channel)
-    # Stored API answers to the customer's creation hold their details too.
-    IdempotencyRecord.objects.filter(
-        response_location__endswith=f"/api/customers/{customer.pk}"
-    ).delete()
-
-
-@transaction.atomic
-def customer_anonymise(*, customer: Customer, confirm: str, actor, channel: str) -> Customer:
-    """Erase a customer's personal data on their request; irreversible.
-
-    ``confirm`` must be the customer's current name, typed. The name becomes
-    "Anonymised customer #id", email, phone and address are cleared (the email
-    is free for someone else), the record is deactivated and an erasure record
-    says who did it and when. Sales, invoices and ledgers stay for the books;
-    each module's anonymise step removes its notes about the person. Records
-    merged into this customer are the same person and are erased with it.
-    Asking again changes nothing.
-    """
-    locked = customer_for_update(customer.pk)
-    if CustomerErasure.objects.filter(customer=locked).exists():
-        return locked
-    if " ".join(str(confirm or "").split()) != locked.name:
-        raise ValidationError(
-            {"confirm": ["Type the customer's current name exactly to confirm the erasure."]}
-        )
-    merged = Customer.objects.filter(merge_record__survivor=locked).order_by("pk")
-    for duplicate in merged:
-        _erase(duplicate, actor=actor, channel=channel)
-    _erase(locked, actor=actor, channel=channel)
-    return locked

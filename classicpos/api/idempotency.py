@@ -7,12 +7,22 @@ handler with :func:`run_idempotently` (or use :class:`IdempotentCreateMixin`).
 As Stripe's keys do, the key is reserved (an in-progress record, committed on
 its own) before the handler runs; a concurrent request with the same key waits
 for that outcome and replays it.
+
+An answer is replayed for ``CLASSICPOS_IDEMPOTENCY_TTL_HOURS`` and then
+forgotten: each stored answer deletes the expired ones in its transaction (no
+cron job to forget), and ``manage.py purge_idempotency_keys`` does the same. An
+answer shows people's details, so each one records the objects it names
+(:func:`answer_subjects`) and an erasure forgets them
+(``IdempotencyRecord.objects.about``).
 """
 
 import hashlib
 import json
+import re
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -21,7 +31,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from classicpos.api.exceptions import Conflict
-from classicpos.models import IdempotencyRecord
+from classicpos.models import IdempotencyRecord, subject_tag
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -30,6 +40,51 @@ IN_PROGRESS_WAIT_SECONDS = 10
 POLL_SECONDS = 0.05
 # A reservation this old belongs to a request that died (a request never takes this long).
 ABANDONED_AFTER = timedelta(minutes=2)
+# ``/api/<resource>/<id>`` at the start of a path or Location: the object it names.
+RESOURCE_PATH = re.compile(r"^/api/(?P<resource>[a-z][a-z0-9-]*)/(?P<id>\d+)(?:/|$)")
+# JSON keys that name an object of another resource (``customerId`` -> customers),
+# registered by the app that owns the resource (``register_reference_key``).
+_reference_keys: dict[str, str] = {}
+
+
+def register_reference_key(key: str, *, resource: str) -> None:
+    """Say that a JSON key in request or answer bodies holds the id of a ``resource``."""
+    _reference_keys[key] = resource
+
+
+def _referenced(data) -> Iterator[tuple[str, int]]:
+    """Yield ``(resource, id)`` for every registered key with an id, at any depth."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            resource = _reference_keys.get(key)
+            if resource and isinstance(value, int) and not isinstance(value, bool):
+                yield resource, value
+            else:
+                yield from _referenced(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _referenced(item)
+
+
+def answer_subjects(*, path: str, location: str, request_data, response_data) -> str:
+    """Return the subject tags of a stored answer: every object its request or answer names.
+
+    The path names the object acted on (``/api/customers/5/merge``), the
+    ``Location`` the one created, and registered keys the others (a sale's
+    ``customerId``, a merge's ``duplicateId``).
+    """
+    subjects = set(_referenced(request_data)) | set(_referenced(response_data))
+    for url in (path, urlsplit(location).path):
+        match = RESOURCE_PATH.match(url)
+        if match:
+            subjects.add((match["resource"], int(match["id"])))
+    return "".join(subject_tag(resource, object_id) for resource, object_id in sorted(subjects))
+
+
+def purge_expired_answers() -> int:
+    """Delete the answers past their TTL; return how many went."""
+    deleted, _per_model = IdempotencyRecord.objects.expired().delete()
+    return deleted
 
 
 def _fingerprint(data) -> str:
@@ -104,6 +159,10 @@ def _settled_record(scope: dict) -> IdempotencyRecord | None:
     deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
     while True:
         record = IdempotencyRecord.objects.filter(**scope).first()
+        if record is not None and record.is_expired:
+            # Past its TTL the key is new again (and the old answer is forgotten).
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            return None
         if record is None or record.response_status is not None:
             return record
         if timezone.now() - record.created_at > ABANDONED_AFTER:
@@ -144,7 +203,22 @@ def run_idempotently(request, handler) -> Response:
                 record.response_status = response.status_code
                 record.response_body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
                 record.response_location = response.get("Location", "")
-                record.save(update_fields=["response_status", "response_body", "response_location"])
+                record.subjects = answer_subjects(
+                    path=record.path,
+                    location=record.response_location,
+                    request_data=request.data,
+                    response_data=record.response_body,
+                )
+                record.save(
+                    update_fields=[
+                        "response_status",
+                        "response_body",
+                        "response_location",
+                        "subjects",
+                    ]
+                )
+                # Forgetting rides on writes: the table holds a TTL's worth of answers.
+                purge_expired_answers()
                 return response
     except BaseException:
         _release(record)

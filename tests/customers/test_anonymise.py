@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounting.models import Invoice
-from classicpos.models import IdempotencyRecord
+from classicpos.models import IdempotencyRecord, subject_tag
 from crm import services as crm
 from crm.models import Activity, Lead
 from customers import services
@@ -132,6 +132,7 @@ def test_stored_api_answers_about_them_are_forgotten(customer, manager):
         response_status=201,
         response_body={"name": "Ada Lovelace"},
         response_location=f"http://testserver/api/customers/{customer.pk}",
+        subjects=subject_tag("customers", customer.pk),
     )
     services.customer_anonymise(
         customer=customer, confirm="Ada Lovelace", actor=manager, channel="command"
