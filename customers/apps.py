@@ -7,9 +7,15 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from classicpos.api.idempotency import register_reference_key
         from customers import demo, history, panels, segments
         from customers.erasure import API_RESOURCE
+        from customers.search_text import register_fold
+
+        # Every SQLite connection computes the search document with the app's fold.
+        connection_created.connect(register_fold, dispatch_uid="customers.register_fold")
 
         # Stored API answers that name a customer are forgotten when the customer is erased.
         register_reference_key("customerId", resource=API_RESOURCE)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from classicpos.id_lists import among
 from classicpos.prepared import slots
 from customers import validators
+from customers.search_text import FoldedPattern, SearchDocument, document_text, fold
 
 # The fields staff and integrations edit, in form order. The serializer, the admin
 # form, the page form and its template, the services and the CSV columns all take
@@ -68,22 +69,24 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(status=CustomerStatus.INACTIVE)
 
     def search(self, term: str | None):
-        """Match every word of ``term``, in any order, literally, through an index.
+        """Match every word of ``term``, in any order, through an index.
 
-        A word matches the name or the email (case-insensitive) or, when it looks
-        like part of a phone number, the phone by its digits: "davis isla" and
-        "isla 0008" both find Isla Davis. A whole phone number typed with spaces
+        Accents and case do not count ("joao" finds "João", "gross" finds "Groß":
+        ``customers/search_text.py``). A word matches the name or the email or, when
+        it looks like part of a phone number, the phone by its digits: "davis isla"
+        and "isla 0008" both find Isla Davis. A whole phone number typed with spaces
         ("+1 415 555 0123") also matches by all its digits.
 
-        When no word has three characters (a trigram), no substring index can
-        help, so the term is a prefix instead: "jo" finds names and emails that
-        start with "jo", and "jo sm" finds "John Smith" (the B-tree indexes on
-        the name and email serve it).
+        When no word has three characters (a trigram), a word cannot be looked up
+        inside words: one word is a prefix of the name or the email ("jo"), and
+        several must each start a word of the name or email, in any order ("jo sm"
+        and "sm jo" find John Smith). Each is asked of the whole index at once,
+        so no customer who matches every word is missed, however many match one.
 
         The matches are exactly ``search_unindexed``'s: on SQLite the FTS5 trigram
-        index (migration 0005) picks candidates, which the same ``LIKE``s then
-        confirm; on PostgreSQL the trigram and prefix indexes serve the
-        ``LIKE``s themselves.
+        index over the search document (migration 0009) picks candidates, which
+        the same ``LIKE``s then confirm; on PostgreSQL the trigram and prefix
+        indexes serve the ``LIKE``s themselves.
         """
         found = search_term(term, connections[self.db])
         if found is None:
@@ -100,7 +103,7 @@ class CustomerQuerySet(models.QuerySet):
         if shape[0] == PREFIX:
             return self.filter(_prefix_condition(shape, slot, vendor=vendor))
         queryset = self.filter(_search_condition(shape, slot))
-        if vendor == "sqlite":
+        if vendor == "sqlite" and shape[-1]:
             # A join, not ``id IN (SELECT rowid ...)``: SQLite then walks the index's
             # matches lazily, so a LIMIT stops it early even for a common word.
             queryset = queryset.filter(search_entry__document__match=slot("fts"))
@@ -154,8 +157,10 @@ def _whole_term_digits(words: list[str]) -> str:
     return validators.phone_search_digits(" ".join(words)) if len(words) > 1 else ""
 
 
-# The two shapes of a search: words of which one at least has a trigram, or a prefix.
+# The three shapes of a search: words of which one at least has a trigram, words
+# too short for one that each start a word, or one short word, a prefix.
 WORDS = "words"
+WORD_STARTS = "word starts"
 PREFIX = "prefix"
 
 
@@ -163,11 +168,12 @@ PREFIX = "prefix"
 class SearchTerm:
     """What a typed search asks: the shape of its SQL, and the values that SQL binds.
 
-    ``shape`` is all the conditions' structure depends on: for words, whether each
-    one looks like part of a phone number and whether the whole term does; for a
-    prefix, whether it is a phone's digits. ``values`` are the term's patterns, by
-    slot name. Two terms of one shape are one statement with other values, which a
-    prepared search compiles once (``classicpos.prepared``).
+    ``shape`` is all the conditions' structure depends on: its kind (``WORDS``,
+    ``WORD_STARTS``, ``PREFIX``), for words whether each one looks like part of a
+    phone number, whether the whole term does, and whether the search index can
+    pick the candidates (last). ``values`` are the term's patterns, by slot name.
+    Two terms of one shape are one statement with other values, which a prepared
+    search compiles once (``classicpos.prepared``).
     """
 
     shape: tuple
@@ -177,34 +183,39 @@ class SearchTerm:
 def search_term(term: str | None, connection) -> SearchTerm | None:
     """Return ``term`` as a ``SearchTerm``, its patterns as ``connection`` writes them.
 
-    None for a term of no words: nothing to search.
+    None for a term of no words: nothing to search. Words are measured folded
+    ("ß" is two letters), as the index holds them.
     """
     words = (term or "").split()
     if not words:
         return None
-    like = connection.ops.prep_for_like_query
+    folded = [fold(word) for word in words]
     whole_digits = _whole_term_digits(words)
-    values = {}
+    values = {f"word{position}": word for position, word in enumerate(words)}
     if whole_digits:
-        values["digits"] = f"%{like(whole_digits)}%"
-    if not _has_trigram(words):
-        prefix = " ".join(words)
-        low = _ascii_lower(prefix)
-        values["prefix"] = f"{like(prefix)}%"
-        values["low"] = low
-        values["high"] = _after_prefix(low)
-        if whole_digits:
-            values["phone_fts"] = "phone : " + _fts_phrase(whole_digits)
-        return SearchTerm(shape=(PREFIX, bool(whole_digits)), values=values)
+        values["digits"] = f"%{connection.ops.prep_for_like_query(whole_digits)}%"
+    if not _has_trigram(folded) and len(words) == 1:
+        return _prefix_term(words[0], values, connection)
     with_digits = []
     for position, word in enumerate(words):
-        values[f"word{position}"] = f"%{like(word)}%"
         digits = validators.phone_search_digits(word)
         if digits:
-            values[f"digits{position}"] = f"%{like(digits)}%"
+            values[f"digits{position}"] = f"%{connection.ops.prep_for_like_query(digits)}%"
         with_digits.append(bool(digits))
-    values["fts"] = _fts_query(words)
-    return SearchTerm(shape=(WORDS, tuple(with_digits), bool(whole_digits)), values=values)
+    kind = WORDS if _has_trigram(folded) else WORD_STARTS
+    values["fts"] = _fts_query(words, folded, starts=kind == WORD_STARTS)
+    shape = (kind, tuple(with_digits), bool(whole_digits), bool(values["fts"]))
+    return SearchTerm(shape=shape, values=values)
+
+
+def _prefix_term(word: str, values: dict, connection) -> SearchTerm:
+    """Return a search of one word too short for a trigram: the name or the email starts with it."""
+    values["prefix"] = f"{connection.ops.prep_for_like_query(word)}%"
+    values["low"] = document_text(word)
+    values["high"] = _after_prefix(values["low"])
+    values["email_low"] = _ascii_lower(word)
+    values["email_high"] = _after_prefix(values["email_low"])
+    return SearchTerm(shape=(PREFIX,), values=values)
 
 
 def _after_prefix(prefix: str) -> str:
@@ -246,22 +257,23 @@ class _Contains(_BoundPattern, lookups.Contains):
     pass
 
 
-def _word_condition(position: int, has_digits: bool, slot) -> models.Q:
-    """Return the condition one search word (the ``position``-th) puts on a customer."""
-    word = f"word{position}"
-    condition = models.Q(_IContains(F("name"), slot(word))) | models.Q(
-        _IContains(F("email"), slot(word))
-    )
+def _word_condition(position: int, has_digits: bool, slot, *, starts: bool) -> models.Q:
+    """Return the condition one search word (the ``position``-th) puts on a customer.
+
+    ``starts``: the word must start a word of the name or email, not merely be in one.
+    """
+    pattern = FoldedPattern(slot(f"word{position}"), before="%  " if starts else "%", after="%")
+    condition = models.Q(_Contains(F("search_document"), pattern))
     if has_digits:
         condition |= models.Q(_Contains(F("phone"), slot(f"digits{position}")))
     return condition
 
 
 def _search_condition(shape: tuple, slot) -> models.Q:
-    _, with_digits, whole_digits = shape
+    kind, with_digits, whole_digits, _ = shape
     condition = models.Q()
     for position, has_digits in enumerate(with_digits):
-        condition &= _word_condition(position, has_digits, slot)
+        condition &= _word_condition(position, has_digits, slot, starts=kind == WORD_STARTS)
     if whole_digits:
         condition |= models.Q(_Contains(F("phone"), slot("digits")))
     return condition
@@ -290,24 +302,27 @@ def _fts_trigrams(text: str) -> str:
     return "(" + " AND ".join(_fts_phrase(piece) for piece in pieces) + ")"
 
 
-def _fts_query(words: list[str]) -> str:
+def _fts_query(words: list[str], folded: list[str], *, starts: bool) -> str:
     """Return the FTS5 query whose matches include every ``_search_condition`` match.
 
-    Words of one or two characters have no trigram, so they are left to the
-    ``LIKE``s that confirm each candidate.
+    The document holds the folded text, so a word is asked folded; with ``starts``,
+    after the two spaces that start a word ("  j" is a trigram). Words too short
+    for a trigram are left to the ``LIKE``s that confirm each candidate; '' when
+    every word is (the index cannot help).
     """
     parts = []
-    for word in words:
-        if len(word) < TRIGRAM_LENGTH:
+    for word, folded_word in zip(words, folded, strict=True):
+        text = f"  {folded_word}" if starts and folded_word else folded_word
+        if len(text) < TRIGRAM_LENGTH:
             continue
-        part = "{name email} : " + _fts_trigrams(word)
+        part = "search_document : " + _fts_trigrams(text)
         digits = validators.phone_search_digits(word)
         if digits:
             part += " OR phone : " + _fts_trigrams(digits)
         parts.append(f"({part})")
     query = " AND ".join(parts)
     digits = _whole_term_digits(words)
-    if digits:
+    if digits and query:
         query = f"({query}) OR phone : {_fts_trigrams(digits)}"
     return query
 
@@ -321,36 +336,29 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def _prefix_condition(shape: tuple, slot, *, vendor: str) -> models.Q:
-    """Return the condition of a term too short for trigrams: name or email starts with it.
+    """Return the condition of one word too short for trigrams: name or email starts with it.
 
-    On SQLite ``LIKE 'jo%'`` uses no index, so the same prefix is also asked as a
-    range of ``lower(name)`` and ``lower(email)``, which the B-tree indexes serve
-    (``LIKE`` and ``lower()`` both fold ASCII letters only). PostgreSQL serves
-    ``UPPER(col) LIKE 'JO%'`` with the ``text_pattern_ops`` indexes of 0005.
+    The name is the search document's first words (folded); the email, stored
+    lower-case, is compared as typed. On SQLite ``LIKE 'jo%'`` uses no index, so
+    the same prefix is also asked as a range of the document and of
+    ``lower(email)``, which the B-tree indexes serve. PostgreSQL serves the
+    ``LIKE``s with ``text_pattern_ops`` indexes (0005, 0009).
     """
-    _, whole_digits = shape
-    condition = models.Q(_IStartsWith(F("name"), slot("prefix"))) | models.Q(
+    name_starts = FoldedPattern(slot("word0"), before="  ", after="%")
+    condition = models.Q(_Contains(F("search_document"), name_starts)) | models.Q(
         _IStartsWith(F("email"), slot("prefix"))
     )
-    if whole_digits:
-        condition |= models.Q(_Contains(F("phone"), slot("digits")))
     if vendor != "sqlite":
         return condition
     in_range = models.Q(
-        lookups.GreaterThanOrEqual(Lower("name"), slot("low")),
-        lookups.LessThan(Lower("name"), slot("high")),
+        lookups.GreaterThanOrEqual(F("search_document"), slot("low")),
+        lookups.LessThan(F("search_document"), slot("high")),
     ) | models.Q(
-        lookups.GreaterThanOrEqual(Lower("email"), slot("low")),
-        lookups.LessThan(Lower("email"), slot("high")),
+        lookups.GreaterThanOrEqual(Lower("email"), slot("email_low")),
+        lookups.LessThan(Lower("email"), slot("email_high")),
         # The partial unique index on lower(email) covers non-empty emails only.
         email__isnull=False,
     ) & ~models.Q(email="")
-    if whole_digits:
-        in_range |= models.Q(
-            pk__in=CustomerSearchEntry.objects.filter(document__match=slot("phone_fts")).values(
-                "customer_id"
-            )
-        )
     return in_range & condition
 
 
@@ -392,6 +400,13 @@ class Customer(models.Model):
     )
     note = models.TextField(null=True, blank=True)  # noqa: DJ001
     tags = models.ManyToManyField("Tag", blank=True, related_name="customers")
+    # What a search compares (customers/search_text.py): kept by the database itself,
+    # so no write (a bulk load, a queryset update) can leave it behind the name.
+    search_document = models.GeneratedField(
+        expression=SearchDocument(F("name"), F("email")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = CustomerQuerySet.as_manager()
 
@@ -436,6 +451,13 @@ class Customer(models.Model):
             models.Index(fields=["status", "loyalty_points"], name="customers_status_points_idx"),
             models.Index(fields=["status", "created_at"], name="customers_status_created_idx"),
             models.Index(fields=["birthday_md"], name="customers_birthday_md_idx"),
+            # A search of one short word: the name's prefix (text_pattern_ops: LIKE 'x%'
+            # on PostgreSQL under any collation; SQLite reads it as a range).
+            models.Index(
+                fields=["search_document"],
+                name="customers_search_doc_idx",
+                opclasses=["text_pattern_ops"],
+            ),
             models.Index(
                 fields=["email_consent"],
                 name="customers_email_consent_idx",

@@ -27,6 +27,8 @@ PROFILE_COLUMNS = [
     "email_consent",
     "sms_consent",
     "note",
+    # Generated from the name and email for search (customers/search_text.py).
+    "search_document",
 ]
 
 
