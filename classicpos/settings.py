@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "classicpos.htmx_cache.HtmxCacheMiddleware",
+    "classicpos.htmx_login.HtmxLoginMiddleware",
     "classicpos.admin_site.AdminAccessMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",

@@ -255,3 +255,25 @@ class TimelineEntrySerializer(ApiSerializer):
 class TimelinePageSerializer(ApiSerializer):
     next = serializers.CharField(allow_null=True, help_text="The next (older) page's URL.")
     results = TimelineEntrySerializer(many=True)
+
+
+class PossibleDuplicatesQuerySerializer(ApiSerializer):
+    """``GET /api/customers/duplicates`` parameters: what a new customer would be saved with."""
+
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=50)
+
+
+class PossibleDuplicateSerializer(ApiSerializer):
+    id = serializers.IntegerField(source="customer.pk")
+    name = serializers.CharField(source="customer.name")
+    phone_display = serializers.CharField(source="customer.phone_display")
+    status = serializers.CharField(source="customer.status")
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=["same phone", "similar name"]),
+        help_text="Why this customer may be the same person.",
+    )
+
+
+class PossibleDuplicatesSerializer(ApiSerializer):
+    results = PossibleDuplicateSerializer(many=True)

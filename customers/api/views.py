@@ -17,6 +17,8 @@ from customers.api.serializers import (
     CustomerMergeSerializer,
     CustomerSerializer,
     ImportReportSerializer,
+    PossibleDuplicatesQuerySerializer,
+    PossibleDuplicatesSerializer,
     TimelinePageSerializer,
     TimelineQuerySerializer,
 )
@@ -31,7 +33,11 @@ from customers.permissions import (
     IMPORT_CUSTOMER,
     MERGE_CUSTOMER,
 )
-from customers.selectors import customer_list, customer_search
+from customers.selectors import (
+    customer_duplicates_to_confirm,
+    customer_list,
+    customer_search,
+)
 from customers.timeline import customer_timeline
 
 # What PUT leaves a field it was not given: its "not given" value.
@@ -284,6 +290,32 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         except ImportFileError as error:
             raise exceptions.ValidationError({"file": [str(error)]}) from None
         return Response(report.as_dict())
+
+    @extend_schema(
+        summary="Who a new customer with this phone might already be",
+        description=(
+            "The customers who already have the phone (normalised as a save would), with "
+            "`similar name` when the name is close too: the question the staff form asks "
+            "before adding, for a till to ask as well. `POST /api/customers` itself saves "
+            "regardless; a family may share a number."
+        ),
+        parameters=[PossibleDuplicatesQuerySerializer],
+        responses={200: PossibleDuplicatesSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="duplicates",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def duplicates(self, request):
+        query = PossibleDuplicatesQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        found = customer_duplicates_to_confirm(
+            name=query.validated_data.get("name", ""), phone=query.validated_data.get("phone", "")
+        )
+        return Response(PossibleDuplicatesSerializer({"results": found}).data)
 
     @extend_schema(
         summary="Export customers as CSV (Manager)",

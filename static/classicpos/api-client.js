@@ -53,6 +53,11 @@
       signal: controller.signal
     }).then(function (response) {
       clearTimeout(timer);
+      if (response.ok) {
+        // Whatever stood in the way of the last request is gone.
+        window.ClassicPOS.hideToast("connection");
+        window.ClassicPOS.hideToast("logged-out");
+      }
       if (response.status === 204) {
         return null;
       }
@@ -103,7 +108,13 @@
         shown = true;
       });
     }
-    if (!shown || error.status !== 400) {
+    if (error.status === 401) {
+      window.ClassicPOS.toast(window.ClassicPOS.loggedOutMessage || window.ClassicPOS.LOGGED_OUT, "warning",
+        { key: "logged-out", link: window.ClassicPOS.loginLink(), sticky: true });
+    } else if (error.status === 0) {
+      // One message while the connection is down, however many requests fail.
+      window.ClassicPOS.toast(error.message, "error", { key: "connection" });
+    } else if (!shown || error.status !== 400) {
       window.ClassicPOS.toast(error.message, "error");
     }
   }

@@ -8,29 +8,81 @@
 
   var REQUEST_TIMEOUT_MS = 15000;
 
-  function showToast(text, level) {
+  /* A toast says one thing once: a second toast of the same kind (by default the
+     same level and text) replaces the first instead of stacking over the page.
+     options.key names the kind ("connection"); options.link adds a link after the text;
+     options.sticky keeps it until closed or replaced, as errors are. */
+  function showToast(text, level, options) {
+    options = options || {};
     var template = document.getElementById("toast-template");
     var container = document.getElementById("toasts");
     if (!template || !container) {
       return;
     }
+    var key = options.key || level + ":" + text;
+    var shown = findToast(key);
+    if (shown && shown.dataset.text === text) {
+      return;  // Already saying it: no flicker, no second copy.
+    }
+    hideToast(key);
     var toast = template.content.firstElementChild.cloneNode(true);
     var colours = { error: "text-bg-danger", success: "text-bg-success", warning: "text-bg-warning", info: "text-bg-primary" };
     toast.classList.remove("text-bg-primary");
     toast.classList.add(colours[level] || colours.info);
     toast.dataset.level = level;
+    toast.dataset.key = key;
+    toast.dataset.text = text;
     toast.setAttribute("role", level === "error" || level === "warning" ? "alert" : "status");
-    /* Errors stay until closed; everything else goes by itself, warnings a little later. */
-    toast.dataset.bsAutohide = level === "error" ? "false" : "true";
+    /* Errors stay until closed or resolved; everything else goes by itself, warnings a little later. */
+    toast.dataset.bsAutohide = level === "error" || options.sticky ? "false" : "true";
     toast.dataset.bsDelay = level === "warning" ? "8000" : "5000";
     if (level === "warning") {
       toast.querySelector(".btn-close").classList.remove("btn-close-white");
     }
-    toast.querySelector(".toast-body").textContent = text;
+    var body = toast.querySelector(".toast-body");
+    body.textContent = text;
+    if (options.link) {
+      var link = document.createElement("a");
+      link.href = options.link.href;
+      link.className = "ms-1 " + (level === "warning" ? "link-dark" : "link-light") + " fw-semibold";
+      link.textContent = options.link.text;
+      if (options.link.newTab) {
+        link.target = "_blank";
+        link.rel = "noopener";
+      }
+      body.appendChild(link);
+    }
     container.appendChild(toast);
     bootstrap.Toast.getOrCreateInstance(toast).show();
     toast.addEventListener("hidden.bs.toast", function () { toast.remove(); });
   }
+
+  function findToast(key) {
+    return Array.prototype.find.call(document.querySelectorAll("#toasts .toast"), function (toast) {
+      return toast.dataset.key === key;
+    });
+  }
+
+  /* Take away the toast of a kind, when what it said is no longer true (the connection is back). */
+  function hideToast(key) {
+    var toast = findToast(key);
+    if (toast) {
+      toast.remove();
+    }
+  }
+
+  /* The login page, coming back here afterwards. In a new tab, so that this page
+     and what was typed into it stay as they are until the user comes back. */
+  function loginLink(options) {
+    var here = window.location.pathname + window.location.search;
+    return {
+      href: "/accounts/login/?next=" + encodeURIComponent(here),
+      text: "Log in",
+      newTab: !(options && options.sameTab)
+    };
+  }
+
+  var LOGGED_OUT = "You were logged out \u2014 log in again (a new tab opens); what you entered here is kept.";
 
   function showServerToasts(root) {
     root.querySelectorAll("#toasts .toast:not(.show)").forEach(function (toast) {
@@ -201,22 +253,32 @@
 
     document.body.addEventListener("htmx:responseError", function (event) {
       var status = event.detail.xhr.status;
+      releaseForms();
+      if (status === 401) {
+        // The server answers an htmx request without a session with 401, not the login page.
+        showToast(LOGGED_OUT, "warning", { key: "logged-out", link: loginLink(), sticky: true });
+        return;
+      }
       var text = status === 403 ? "You are not allowed to do that."
         : status === 404 ? "That page no longer exists."
         : "The server could not complete the request (error " + status + "). Your input is kept; please try again.";
-      releaseForms();
       markResultsStale(event.detail.target, STALE);
       showToast(text, "error");
     });
     document.body.addEventListener("htmx:sendError", function (event) {
       releaseForms();
       markResultsStale(event.detail.target, STALE);
-      showToast("No connection to the server. Your input is kept; check the network and try again.", "error");
+      showToast("No connection to the server. Your input is kept; check the network and try again.", "error", { key: "connection" });
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.successful) {
+        hideToast("connection");
+      }
     });
     document.body.addEventListener("htmx:timeout", function (event) {
       releaseForms();
       markResultsStale(event.detail.target, STALE);
-      showToast("The server took too long to answer. Your input is kept; please try again.", "error");
+      showToast("The server took too long to answer. Your input is kept; please try again.", "error", { key: "connection" });
     });
     /* After a boosted form comes back (errors, a question), htmx scrolls to the top;
        bring what now has the focus (autofocus: the first error, the question) into sight. */
@@ -260,5 +322,8 @@
 
   window.ClassicPOS = window.ClassicPOS || {};
   window.ClassicPOS.toast = showToast;
+  window.ClassicPOS.hideToast = hideToast;
+  window.ClassicPOS.loginLink = loginLink;
+  window.ClassicPOS.LOGGED_OUT = LOGGED_OUT;
   window.ClassicPOS.money = formatMoney;
 })();

@@ -14,12 +14,16 @@
   "use strict";
 
   var QUOTE_DELAY_MS = 250;
+  var RETRY_QUOTE_MS = 3000;
   var api = window.ClassicPOS.api;
   var root = document.getElementById("checkout");
   var methods = JSON.parse(root.dataset.methods);
   var storageKey = "classicpos.cart";
   var state = load() || newCart();
+  // The last quote the server gave; kept on screen (marked out of date) when a newer one fails.
   var quote = null;
+  var quoteLines = null;
+  var quoteProblem = null;
   var quoteListeners = [];
   var completing = false;
 
@@ -46,6 +50,9 @@
 
   function isZero(amount) { return !amount || /^0+(\.0+)?$/.test(amount); }
 
+  /* An expired session keeps the cart: it lives in this tab's storage. */
+  window.ClassicPOS.loggedOutMessage = "You were logged out \u2014 log in again; the cart is kept.";
+
   /* The server's amounts as people read them; placeholders ("–") pass through. */
   function money(amount) { return /^-?\d/.test(String(amount)) ? window.ClassicPOS.money(amount) : amount; }
 
@@ -60,8 +67,11 @@
   /* ---- The quote: the one source of every number on this page. ---- */
 
   var quoteTimer = null;
+  var retryTimer = null;
   var quoteSequence = 0;
   var quotePending = null;
+
+  function linesKey() { return JSON.stringify(quoteRequest().lines); }
 
   function quoteRequest() {
     return {
@@ -80,10 +90,14 @@
     updateCompleteButton();
   }
 
-  /* Ask for a new quote after the cashier stops typing; return a promise of it. */
+  /* Ask for a new quote after the cashier stops typing; return a promise of it.
+     A failed quote leaves the last good numbers on screen, marked out of date; when
+     it failed for want of a connection, the till asks again by itself until it is back. */
   function requestQuote(delay) {
     clearTimeout(quoteTimer);
+    clearTimeout(retryTimer);
     var mine = ++quoteSequence;
+    var lines = linesKey();
     setQuoting(true);
     quotePending = new Promise(function (resolve) {
       quoteTimer = setTimeout(function () {
@@ -91,21 +105,35 @@
           if (mine !== quoteSequence) {
             return;
           }
+          if (quoteProblem === "connection") {
+            window.ClassicPOS.toast("The connection is back: the totals are up to date.", "success", { key: "connection" });
+          }
           quote = answer;
+          quoteLines = lines;
+          quoteProblem = null;
           api.clearFieldErrors(el("checkout-form"));
           finishQuote(answer, resolve);
         }, function (error) {
           if (mine !== quoteSequence) {
             return;
           }
-          quote = null;
+          quoteProblem = error.status === 0 ? "connection" : error.status === 401 ? "session" : "input";
           api.showError(error, el("checkout-form"));
+          if (quoteProblem !== "input") {
+            retryTimer = setTimeout(function () { requestQuote(0); }, RETRY_QUOTE_MS);
+          }
           finishQuote(null, resolve);
         });
       }, delay === undefined ? QUOTE_DELAY_MS : delay);
     });
     return quotePending;
   }
+
+  window.addEventListener("online", function () {
+    if (quoteProblem) {
+      requestQuote(0);
+    }
+  });
 
   function finishQuote(answer, resolve) {
     quotePending = null;
@@ -115,15 +143,26 @@
     resolve(answer);
   }
 
-  /* The current quote, waiting for the one in flight (or asking at once). */
+  /* The current quote, waiting for the one in flight (or asking at once); null when it failed. */
   function currentQuote() {
     if (quotePending) {
       return quotePending;
     }
-    return quote ? Promise.resolve(quote) : requestQuote(0);
+    return quote && !quoteProblem ? Promise.resolve(quote) : requestQuote(0);
   }
 
+  var STALE_NOTES = {
+    connection: "Not up to date: no connection to the server. The till retries by itself.",
+    session: "Not up to date: you were logged out.",
+    input: "Not up to date: correct the marked field."
+  };
+
   function renderQuote() {
+    var stale = Boolean(quoteProblem && quote);
+    el("totals").classList.toggle("is-stale", stale);
+    el("paybar-total").classList.toggle("is-stale", stale);
+    text(el("totals-stale"), stale ? STALE_NOTES[quoteProblem] : "");
+    el("totals-stale").classList.toggle("d-none", !stale);
     var shown = quote || { subtotal: "–", discount: "–", tax: "–", total: "–", amountDue: "–", change: "–", lines: [] };
     text(el("total-subtotal"), money(shown.subtotal));
     text(el("total-discount"), money(shown.discount));
@@ -139,8 +178,9 @@
     }
     text(el("paybar-total"), money(shown.total));
     renderTender();
+    var sameLines = quote && quoteLines === linesKey();
     document.querySelectorAll("#cart-lines [data-line-total]").forEach(function (cell, index) {
-      var line = quote && quote.lines[index];
+      var line = sameLines && quote.lines[index];
       text(cell, line ? money(line.lineTotal) : "…");
     });
   }
@@ -152,7 +192,7 @@
     var buttons = el("tender-buttons");
     buttons.replaceChildren();
     // Not while a new quote is on its way: the old one's "still due" may be stale.
-    var offer = quote && !quotePending && state.lines.length && state.payments.length && !isZero(quote.amountDue);
+    var offer = quote && !quotePending && !quoteProblem && state.lines.length && state.payments.length && !isZero(quote.amountDue);
     box.classList.toggle("d-none", !offer);
     if (!offer) {
       return;
@@ -187,6 +227,7 @@
 
   function renderCart() {
     var body = el("cart-lines");
+    var hadFocus = body.contains(document.activeElement);
     body.replaceChildren();
     state.lines.forEach(function (line, index) {
       var row = document.createElement("tr");
@@ -237,6 +278,10 @@
       body.appendChild(row);
     });
     el("cart-empty").classList.toggle("d-none", state.lines.length > 0);
+    if (hadFocus) {
+      // The row that had the focus was drawn anew: the next scan goes to the scan box.
+      el("product-search").focus();
+    }
   }
 
   function renderCustomer() {
@@ -291,8 +336,9 @@
     });
   }
 
+  /* Not while a scanned code is still being looked up: the sale would go without it. */
   function updateCompleteButton() {
-    var disabled = state.lines.length === 0 || completing;
+    var disabled = state.lines.length === 0 || completing || Boolean(scans && scans.pending());
     el("complete-sale").disabled = disabled;
     el("paybar-complete").disabled = disabled;
   }
@@ -316,144 +362,116 @@
     update();
   }
 
-  /* A search box with a result list that the keyboard drives: arrows move, Enter picks. */
-  function searchBox(input, list, fetchResults, renderItem, pick, onMiss) {
-    var results = [];
-    var active = -1;
-    var timer = null;
-    var sequence = 0;
+  /* ---- The product box: every Enter queues exactly the code typed before it. ---- */
 
-    function show() {
-      list.replaceChildren();
-      results.forEach(function (item, index) {
-        var option = document.createElement("button");
-        option.type = "button";
-        option.className = "list-group-item list-group-item-action" + (index === active ? " active" : "");
-        option.setAttribute("role", "option");
-        option.setAttribute("aria-selected", index === active ? "true" : "false");
-        option.id = list.id + "-" + index;
-        renderItem(option, item);
-        option.addEventListener("click", function () { choose(index); });
-        list.appendChild(option);
-      });
-      list.classList.toggle("d-none", results.length === 0);
-      input.setAttribute("aria-expanded", results.length ? "true" : "false");
-      if (active >= 0) {
-        input.setAttribute("aria-activedescendant", list.id + "-" + active);
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
-
-    function choose(index) {
-      var item = results[index];
-      if (!item) {
-        return;
-      }
-      results = [];
-      active = -1;
-      input.value = "";
-      show();
-      pick(item);
-    }
-
-    function search() {
-      var term = input.value.trim();
-      var mine = ++sequence;
-      if (!term) {
-        results = [];
-        show();
-        return;
-      }
-      input.closest(".search-box").classList.add("is-loading");
-      fetchResults(term).then(function (items) {
-        if (mine !== sequence) {
-          return;
-        }
-        results = items;
-        active = items.length ? 0 : -1;
-        show();
-      }, function (error) {
-        api.showError(error);
-      }).finally(function () {
-        input.closest(".search-box").classList.remove("is-loading");
-      });
-    }
-
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(search, 200);
-      el("customer-inactive").classList.add("d-none");
-    });
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown" && results.length) {
-        active = (active + 1) % results.length;
-        show();
-        event.preventDefault();
-      } else if (event.key === "ArrowUp" && results.length) {
-        active = (active - 1 + results.length) % results.length;
-        show();
-        event.preventDefault();
-      } else if (event.key === "Enter") {
-        event.preventDefault();
-        clearTimeout(timer);
-        if (results.length) {
-          choose(Math.max(active, 0));
-        } else if (input.value.trim()) {
-          var term = input.value.trim();
-          fetchResults(term).then(function (items) {
-            results = items;
-            if (items.length) {
-              choose(0);
-            } else {
-              // Selected, so a scanner's next code replaces it instead of appending.
-              input.select();
-              onMiss(term);
-            }
-          }, function (error) { api.showError(error); });
-        }
-      } else if (event.key === "Escape") {
-        results = [];
-        show();
-      }
-    });
-  }
-
-  searchBox(
-    el("product-search"),
-    el("product-options"),
-    function (term) {
-      return api.get("/api/products?active=true&pageSize=8&search=" + encodeURIComponent(term))
-        .then(function (page) { return page.results; });
+  var scanStatus = el("scan-status");
+  var scans = window.ClassicPOS.scanQueue({
+    lookup: function (code) {
+      return api.get("/api/products?active=true&pageSize=8&search=" + encodeURIComponent(code));
     },
-    function (option, product) {
+    apply: applyScan,
+    onChange: function (pending) {
+      text(scanStatus, pending ? "Looking up " + pending + (pending === 1 ? " code\u2026" : " codes\u2026") : "");
+      scanStatus.classList.toggle("d-none", !pending);
+      updateCompleteButton();
+    }
+  });
+
+  var productBox = window.ClassicPOS.searchBox({
+    input: el("product-search"),
+    list: el("product-options"),
+    fetch: function (term) {
+      return api.get("/api/products?active=true&pageSize=8&search=" + encodeURIComponent(term))
+        .then(function (page) { return { items: page.results, count: page.count }; });
+    },
+    render: function (option, product) {
       option.innerHTML = "<span class='fw-semibold'></span> <small class='text-secondary'></small><span class='float-end'></span>";
       text(option.querySelector("span"), product.name);
       text(option.querySelector("small"), product.sku);
       text(option.querySelector(".float-end"), money(product.price));
     },
-    function (product) { addProduct(product); el("product-search").focus(); },
-    function (term) { window.ClassicPOS.toast("Nothing found for \u201c" + term + "\u201d.", "warning"); }
-  );
-
-  searchBox(
-    el("customer-search"),
-    el("customer-options"),
-    function (term) {
-      var tag = el("customer-tag") ? el("customer-tag").value : "";
-      return api.get("/api/customers?status=active&pageSize=8&search=" + encodeURIComponent(term) +
-        (tag ? "&tag=" + encodeURIComponent(tag) : ""))
-        .then(function (page) { return page.results; });
+    pick: function (product) { addProduct(product); el("product-search").focus(); },
+    enter: function (code) {
+      // Cleared now, not when the answer comes: the scanner is already typing the next code.
+      el("product-search").value = "";
+      scans.push(code);
     },
-    function (option, customer) {
+    summary: function (count) { return count + " products match: pick one, or type more."; }
+  });
+
+  /* A scanned or typed code's answer, applied in scan order: the exact SKU or barcode
+     (the server says which), else the only match; several matches ask, none says so. */
+  function applyScan(code, outcome) {
+    if (outcome.error) {
+      var why = outcome.error.status === 401 ? "log in again, then scan it." : outcome.error.message + " Scan it again.";
+      if (outcome.error.status === 401) {
+        api.showError(outcome.error);
+      }
+      window.ClassicPOS.toast("\u201c" + code + "\u201d was not added: " + why,
+        "error", { key: "scan:" + code });
+      return;
+    }
+    var found = outcome.answer.results;
+    if (found.length && (found[0].exactMatch || found.length === 1)) {
+      addProduct(found[0]);
+    } else if (!found.length) {
+      window.ClassicPOS.toast("Nothing found for \u201c" + code + "\u201d.", "warning", { key: "scan:" + code });
+    } else if (!el("product-search").value && scans.pending() === 1) {
+      // The last code in the queue and nothing typed since: let the cashier pick.
+      el("product-search").value = code;
+      productBox.showResults(code, { items: found, count: outcome.answer.count });
+    } else {
+      window.ClassicPOS.toast("\u201c" + code + "\u201d matches " + outcome.answer.count +
+        " products and was not added: type more of it, or pick one.", "warning", { key: "scan:" + code });
+    }
+  }
+
+  /* ---- The customer box: Enter picks the one match; several ask for more. ---- */
+
+  function customerPage(term) {
+    var tag = el("customer-tag") ? el("customer-tag").value : "";
+    return api.get("/api/customers?status=active&pageSize=8&search=" + encodeURIComponent(term) +
+      (tag ? "&tag=" + encodeURIComponent(tag) : ""))
+      .then(function (page) { return { items: page.results, count: page.count }; });
+  }
+
+  /* "1,000+" past the search's match limit: the API counts up to it (the server's label). */
+  function matchCount(count) {
+    var checkout = el("checkout");
+    return count >= Number(checkout.dataset.matchLimit) ? checkout.dataset.matchLimitLabel : String(count);
+  }
+
+  var customerBox = window.ClassicPOS.searchBox({
+    input: el("customer-search"),
+    list: el("customer-options"),
+    fetch: customerPage,
+    render: function (option, customer) {
       option.innerHTML = "<span class='fw-semibold'></span><span class='customer-tags'></span><br><small class='text-secondary'></small>";
       text(option.querySelector("span"), customer.name);
       renderTags(option.querySelector(".customer-tags"), customer.tags);
-      text(option.querySelector("small"), [customer.phoneDisplay, customer.email].filter(Boolean).join(" · "));
+      text(option.querySelector("small"), [customer.phoneDisplay, customer.email].filter(Boolean).join(" \u00b7 "));
     },
-    function (customer) { selectCustomer(customer); el("product-search").focus(); },
-    customerMissed
-  );
+    pick: function (customer) { selectCustomer(customer); el("product-search").focus(); },
+    enter: function (term) {
+      customerPage(term).then(function (page) {
+        if (page.items.length === 1) {
+          el("customer-search").value = "";
+          selectCustomer(page.items[0]);
+          el("product-search").focus();
+        } else if (!page.items.length) {
+          customerMissed(term);
+        } else if (customerBox.term() === term) {
+          customerBox.showResults(term, page);
+        }
+      }, function (error) { api.showError(error); });
+    },
+    summary: function (count, shown) {
+      return matchCount(count) + " customers match" +
+        (count > shown.length ? ", " + shown.length + " shown" : "") +
+        ": pick one, or type more of the name, phone or email.";
+    },
+    onInput: function () { el("customer-inactive").classList.add("d-none"); }
+  });
 
   /* No active customer matches: say so when inactive ones do, with a restore for a Manager. */
   function customerMissed(term) {
@@ -469,12 +487,9 @@
   function showInactiveMatch(count, customer) {
     var box = el("customer-inactive");
     var restore = el("customer-restore");
-    // The API counts a search's matches up to the limit it looks at: that many means "or more".
-    var checkout = el("checkout");
-    var shown = count >= Number(checkout.dataset.matchLimit) ? checkout.dataset.matchLimitLabel : count;
     text(el("customer-inactive-text"), count === 1
       ? "1 inactive customer matches: " + customer.name + "."
-      : shown + " inactive customers match, such as " + customer.name + ".");
+      : matchCount(count) + " inactive customers match, such as " + customer.name + ".");
     restore.classList.toggle("d-none", !restore.dataset.allowed || count !== 1);
     restore.onclick = function () {
       api.post("/api/customers/" + customer.id + "/restore", {}).then(function (restored) {
@@ -549,6 +564,7 @@
     event.preventDefault();
     if (target.classList.contains("cart-quantity")) {
       target.dispatchEvent(new Event("change"));
+      el("product-search").focus();
     } else {
       requestQuote(0);
     }
@@ -588,34 +604,6 @@
     });
   });
 
-  /* Quick-add: a new customer from the till, selected at once, cart untouched. The
-     form is the customer page's own; each input's data-field is the API's name. */
-  var quickAdd = el("quick-add-form");
-  var quickAddKey = api.newIdempotencyKey();
-  var quickAddModal = bootstrap.Modal.getOrCreateInstance(el("quick-add-modal"));
-  el("quick-add-modal").addEventListener("shown.bs.modal", function () {
-    quickAdd.querySelector("[data-field]").focus();
-  });
-  quickAdd.addEventListener("submit", function (event) {
-    event.preventDefault();
-    var submit = quickAdd.querySelector("button[type=submit]");
-    submit.disabled = true;
-    var body = {};
-    quickAdd.querySelectorAll("[data-field]").forEach(function (input) { body[input.dataset.field] = input.value; });
-    api.post("/api/customers", body, { idempotencyKey: quickAddKey }).then(function (customer) {
-      quickAddKey = api.newIdempotencyKey();
-      quickAdd.reset();
-      api.clearFieldErrors(quickAdd);
-      quickAddModal.hide();
-      selectCustomer(customer);
-      window.ClassicPOS.toast("Added " + customer.name + " and selected them for this sale.", "success");
-    }, function (error) {
-      api.showError(error, quickAdd);
-    }).finally(function () {
-      submit.disabled = false;
-    });
-  });
-
   document.addEventListener("keydown", function (event) {
     // event.code names the key, not the character: Option+C is "ç" on a Mac.
     if (event.altKey && event.code === "KeyC") {
@@ -639,6 +627,10 @@
       state.payments = state.payments.filter(function (p) { return p.method !== code; });
       state.payments.unshift({ method: code, amount: amount });
       update();
+    },
+    selectCustomer: function (customer) {
+      selectCustomer(customer);
+      el("product-search").focus();
     }
   };
 

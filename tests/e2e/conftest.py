@@ -63,6 +63,7 @@ class BrowserPage:
         self.page = page
         self.base_url = base_url
         self.errors: list[str] = []
+        self.expected_console: list[str] = []
         page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
         page.on("console", self._on_console)
         page.set_default_timeout(10_000)
@@ -75,7 +76,14 @@ class BrowserPage:
         # the page shows beside the field, not a JavaScript error.
         if "status of 400" in message.text and "/api/" in url:
             return
+        if any(expected in message.text for expected in self.expected_console):
+            return
         self.errors.append(f"console: {message.text} ({url})")
+
+    def expect_console_errors(self, *texts: str) -> None:
+        """Let Chromium's own log lines that hold one of ``texts`` pass: a test that cuts
+        the connection or the session expects Chromium to log the failed requests."""
+        self.expected_console.extend(texts)
 
     def goto(self, path: str):
         return self.page.goto(self.base_url + path)
