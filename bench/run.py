@@ -375,6 +375,13 @@ def requests(names: dict, deep_page: int) -> list[dict]:
             "naive": ("jo", "active", 8),
         },
         {
+            # Each word starts a word of the name, whatever the first one's matches.
+            "label": "two short words `jo sm`",
+            "path": f"/api/customers?{till}jo+sm",
+            "floor": "kind=starts&status=active&pageSize=8&search=jo+sm",
+            "naive": ("jo sm", "active", 8),
+        },
+        {
             "label": "customer detail",
             "path": f"/api/customers/{names['customer_id']}",
             "floor": f"kind=detail&id={names['customer_id']}",

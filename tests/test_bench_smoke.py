@@ -56,7 +56,13 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     assert "## PostgreSQL\n\nan earlier PostgreSQL run" in report
     assert "load average" in report
     assert re.search(r"the reference loop took \d+ ms before and \d+ ms after", report)
-    for label in ("list page 1", "rare email fragment", "phone digits", "one character `j`"):
+    for label in (
+        "list page 1",
+        "rare email fragment",
+        "phone digits",
+        "one character `j`",
+        "`jo sm`",
+    ):
         assert label in report
     assert "checkout, 3 lines, customer, loyalty" in report
     assert "Server peak RSS" in report
