@@ -9,6 +9,10 @@
  * double click) can never record the sale twice. The cart survives a reload
  * (sessionStorage). Modules add widgets (loyalty's "Pay with points") that use
  * window.ClassicPOS.checkout: onQuote(callback) and setPayment(method, amount).
+ *
+ * Beside it: product-picker.js (the scan box and its queue), customer-picker.js
+ * (finding the customer), quick-add.js (a new customer), search-box.js (the
+ * keyboard-driven list both boxes use).
  */
 (function () {
   "use strict";
@@ -290,7 +294,7 @@
     el("customer-chosen").classList.toggle("d-none", walkIn);
     if (!walkIn) {
       text(el("customer-chosen-name"), state.customer.name);
-      renderTags(el("customer-chosen-tags"), state.customer.tags);
+      window.ClassicPOS.renderTags(el("customer-chosen-tags"), state.customer.tags);
       var details = [state.customer.phoneDisplay, state.customer.email].filter(Boolean).join(" · ");
       text(el("customer-chosen-details"), details);
       var note = el("customer-chosen-note");
@@ -362,144 +366,8 @@
     update();
   }
 
-  /* ---- The product box: every Enter queues exactly the code typed before it. ---- */
-
-  var scanStatus = el("scan-status");
-  var scans = window.ClassicPOS.scanQueue({
-    lookup: function (code) {
-      return api.get("/api/products?active=true&pageSize=8&search=" + encodeURIComponent(code));
-    },
-    apply: applyScan,
-    onChange: function (pending) {
-      text(scanStatus, pending ? "Looking up " + pending + (pending === 1 ? " code\u2026" : " codes\u2026") : "");
-      scanStatus.classList.toggle("d-none", !pending);
-      updateCompleteButton();
-    }
-  });
-
-  var productBox = window.ClassicPOS.searchBox({
-    input: el("product-search"),
-    list: el("product-options"),
-    fetch: function (term) {
-      return api.get("/api/products?active=true&pageSize=8&search=" + encodeURIComponent(term))
-        .then(function (page) { return { items: page.results, count: page.count }; });
-    },
-    render: function (option, product) {
-      option.innerHTML = "<span class='fw-semibold'></span> <small class='text-secondary'></small><span class='float-end'></span>";
-      text(option.querySelector("span"), product.name);
-      text(option.querySelector("small"), product.sku);
-      text(option.querySelector(".float-end"), money(product.price));
-    },
-    pick: function (product) { addProduct(product); el("product-search").focus(); },
-    enter: function (code) {
-      // Cleared now, not when the answer comes: the scanner is already typing the next code.
-      el("product-search").value = "";
-      scans.push(code);
-    },
-    summary: function (count) { return count + " products match: pick one, or type more."; }
-  });
-
-  /* A scanned or typed code's answer, applied in scan order: the exact SKU or barcode
-     (the server says which), else the only match; several matches ask, none says so. */
-  function applyScan(code, outcome) {
-    if (outcome.error) {
-      var why = outcome.error.status === 401 ? "log in again, then scan it." : outcome.error.message + " Scan it again.";
-      if (outcome.error.status === 401) {
-        api.showError(outcome.error);
-      }
-      window.ClassicPOS.toast("\u201c" + code + "\u201d was not added: " + why,
-        "error", { key: "scan:" + code });
-      return;
-    }
-    var found = outcome.answer.results;
-    if (found.length && (found[0].exactMatch || found.length === 1)) {
-      addProduct(found[0]);
-    } else if (!found.length) {
-      window.ClassicPOS.toast("Nothing found for \u201c" + code + "\u201d.", "warning", { key: "scan:" + code });
-    } else if (!el("product-search").value && scans.pending() === 1) {
-      // The last code in the queue and nothing typed since: let the cashier pick.
-      el("product-search").value = code;
-      productBox.showResults(code, { items: found, count: outcome.answer.count });
-    } else {
-      window.ClassicPOS.toast("\u201c" + code + "\u201d matches " + outcome.answer.count +
-        " products and was not added: type more of it, or pick one.", "warning", { key: "scan:" + code });
-    }
-  }
-
-  /* ---- The customer box: Enter picks the one match; several ask for more. ---- */
-
-  function customerPage(term) {
-    var tag = el("customer-tag") ? el("customer-tag").value : "";
-    return api.get("/api/customers?status=active&pageSize=8&search=" + encodeURIComponent(term) +
-      (tag ? "&tag=" + encodeURIComponent(tag) : ""))
-      .then(function (page) { return { items: page.results, count: page.count }; });
-  }
-
-  /* "1,000+" past the search's match limit: the API counts up to it (the server's label). */
-  function matchCount(count) {
-    var checkout = el("checkout");
-    return count >= Number(checkout.dataset.matchLimit) ? checkout.dataset.matchLimitLabel : String(count);
-  }
-
-  var customerBox = window.ClassicPOS.searchBox({
-    input: el("customer-search"),
-    list: el("customer-options"),
-    fetch: customerPage,
-    render: function (option, customer) {
-      option.innerHTML = "<span class='fw-semibold'></span><span class='customer-tags'></span><br><small class='text-secondary'></small>";
-      text(option.querySelector("span"), customer.name);
-      renderTags(option.querySelector(".customer-tags"), customer.tags);
-      text(option.querySelector("small"), [customer.phoneDisplay, customer.email].filter(Boolean).join(" \u00b7 "));
-    },
-    pick: function (customer) { selectCustomer(customer); el("product-search").focus(); },
-    enter: function (term) {
-      customerPage(term).then(function (page) {
-        if (page.items.length === 1) {
-          el("customer-search").value = "";
-          selectCustomer(page.items[0]);
-          el("product-search").focus();
-        } else if (!page.items.length) {
-          customerMissed(term);
-        } else if (customerBox.term() === term) {
-          customerBox.showResults(term, page);
-        }
-      }, function (error) { api.showError(error); });
-    },
-    summary: function (count, shown) {
-      return matchCount(count) + " customers match" +
-        (count > shown.length ? ", " + shown.length + " shown" : "") +
-        ": pick one, or type more of the name, phone or email.";
-    },
-    onInput: function () { el("customer-inactive").classList.add("d-none"); }
-  });
-
-  /* No active customer matches: say so when inactive ones do, with a restore for a Manager. */
-  function customerMissed(term) {
-    api.get("/api/customers?status=inactive&pageSize=1&search=" + encodeURIComponent(term)).then(function (page) {
-      if (!page.count) {
-        window.ClassicPOS.toast("No customer matches \u201c" + term + "\u201d.", "warning");
-        return;
-      }
-      showInactiveMatch(page.count, page.results[0]);
-    }, function (error) { api.showError(error); });
-  }
-
-  function showInactiveMatch(count, customer) {
-    var box = el("customer-inactive");
-    var restore = el("customer-restore");
-    text(el("customer-inactive-text"), count === 1
-      ? "1 inactive customer matches: " + customer.name + "."
-      : matchCount(count) + " inactive customers match, such as " + customer.name + ".");
-    restore.classList.toggle("d-none", !restore.dataset.allowed || count !== 1);
-    restore.onclick = function () {
-      api.post("/api/customers/" + customer.id + "/restore", {}).then(function (restored) {
-        box.classList.add("d-none");
-        selectCustomer(restored);
-        window.ClassicPOS.toast("Restored " + restored.name + " and selected them for this sale.", "success");
-      }, function (error) { api.showError(error); });
-    };
-    box.classList.remove("d-none");
-  }
+  // The scan box; set once the cart is drawn (see the end).
+  var scans = null;
 
   function selectCustomer(customer) {
     state.customer = {
@@ -507,17 +375,6 @@
       tags: customer.tags || [], note: customer.note || ""
     };
     update();
-  }
-
-  /* Tags as small badges after a name: text only, never markup from the server. */
-  function renderTags(container, tags) {
-    container.replaceChildren();
-    (tags || []).forEach(function (name) {
-      var badge = document.createElement("span");
-      badge.className = "badge rounded-pill text-bg-info ms-1";
-      badge.textContent = name;
-      container.appendChild(badge);
-    });
   }
 
   el("customer-clear").addEventListener("click", function () {
@@ -634,24 +491,12 @@
     }
   };
 
-  /* /checkout/?customer=ID (the customer page's "New sale" button) starts with them chosen. */
-  function customerFromAddress() {
-    var params = new URLSearchParams(window.location.search);
-    var id = params.get("customer");
-    if (!id || !/^\d+$/.test(id)) {
-      return;
-    }
-    window.history.replaceState(null, "", window.location.pathname);
-    api.get("/api/customers/" + id).then(function (customer) {
-      if (customer.status !== "active") {
-        window.ClassicPOS.toast(customer.name + " is inactive; restore them before selling to them.", "warning");
-        return;
-      }
+  update();
+  scans = window.ClassicPOS.productPicker({ add: addProduct, changed: updateCompleteButton });
+  window.ClassicPOS.customerPicker({
+    select: function (customer) {
       selectCustomer(customer);
       el("product-search").focus();
-    }, function (error) { api.showError(error); });
-  }
-
-  update();
-  customerFromAddress();
+    }
+  });
 })();
