@@ -80,3 +80,26 @@ class IdempotencyRecord(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.created_at < _expiry_cutoff()
+
+
+class ApiTokenStamp(models.Model):
+    """A keyed hash of the password a user's API tokens were issued under.
+
+    A token is valid only while the user's password hash still gives this stamp
+    (``classicpos.api.authentication``), however the password changed: a form,
+    ``changepassword``, or a ``QuerySet.update()`` that no signal sees. Logging
+    in under a new password deletes the tokens of the old one before the stamp
+    moves on, so they can never become valid again.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="api_token_stamp",
+    )
+    # ``AbstractBaseUser.get_session_auth_hash()``: an HMAC of the password hash, not the hash.
+    password_stamp = models.CharField(max_length=128)
+
+    def __str__(self) -> str:
+        return f"API token stamp of user #{self.user_id}"

@@ -3,6 +3,7 @@
 import logging
 
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.models import AuthToken
@@ -12,7 +13,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from classicpos.api.authentication import TokenAuthentication, purge_expired_tokens
+from classicpos.api.authentication import (
+    TokenAuthentication,
+    purge_expired_tokens,
+    stamp_for_new_token,
+)
 from classicpos.api.parsers import JSONParser
 from classicpos.api.problems import problem_json_response
 
@@ -70,8 +75,10 @@ class TokenView(APIView):
             raise exceptions.ValidationError(
                 {"non_field_errors": ["Unable to log in with provided credentials."]}
             )
-        purge_expired_tokens(user)
-        instance, token = AuthToken.objects.create(user)
+        with transaction.atomic():
+            stamp_for_new_token(user)
+            purge_expired_tokens(user)
+            instance, token = AuthToken.objects.create(user)
         return Response({"token": token, "expiry": instance.expiry})
 
     @extend_schema(

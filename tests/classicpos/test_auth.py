@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import override_settings
@@ -19,6 +20,7 @@ from tests.factories import TEST_PASSWORD
 pytestmark = pytest.mark.django_db
 
 WRONG = {"username": "manager", "password": "not-the-password"}
+NEW_PASSWORD = "a-new-long-password"
 
 
 def token_for(username="manager") -> str:
@@ -95,6 +97,29 @@ def test_a_password_change_revokes_every_token(manager):
     manager.save()
     assert_problem(client_with(token).get("/api/customers"), 401)
     assert AuthToken.objects.filter(user=manager).count() == 0
+
+
+def test_a_password_changed_by_a_queryset_update_revokes_every_token(manager):
+    old = token_for()
+    # No save(), no signal: as a data migration, a script or a bulk reset would do it.
+    type(manager).objects.filter(pk=manager.pk).update(password=make_password(NEW_PASSWORD))
+    assert_problem(client_with(old).get("/api/customers"), 401)
+    new = post_json(
+        APIClient(), "/api/auth/token", {"username": "manager", "password": NEW_PASSWORD}
+    ).json()["token"]
+    assert client_with(new).get("/api/customers").status_code == 200
+    assert_problem(client_with(old).get("/api/customers"), 401)
+
+
+def test_a_token_unused_until_after_the_next_login_dies_with_the_old_password(manager):
+    old = token_for()
+    type(manager).objects.filter(pk=manager.pk).update(password=make_password(NEW_PASSWORD))
+    # Logging in with the new password comes first; the old token is tried after.
+    new = post_json(
+        APIClient(), "/api/auth/token", {"username": "manager", "password": NEW_PASSWORD}
+    ).json()["token"]
+    assert_problem(client_with(old).get("/api/customers"), 401)
+    assert client_with(new).get("/api/customers").status_code == 200
 
 
 def test_saving_a_user_without_a_new_password_keeps_the_tokens(manager):
