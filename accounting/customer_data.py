@@ -7,13 +7,24 @@ keeps its credit limit, or takes the duplicate's when it had no account.
 """
 
 from accounting.models import CustomerAccount, Invoice, StoreCreditKind
+from accounting.selectors import customer_outstanding
 from accounting.services import _account, _write_store_credit
+from classicpos.limits import check_amount
 from customers.extensions import MergeStep, register_merge_step
 from sales.money import ZERO
 
 
 def merge_accounts(*, duplicate, survivor, user) -> None:
-    """Move invoices and store credit; both customers are locked by the merge."""
+    """Move invoices and store credit; both customers are locked by the merge.
+
+    What the two owe together must still be an amount the account's figures can
+    show, and so must their store credit together (``_write_store_credit``).
+    """
+    check_amount(
+        customer_outstanding(customer=survivor) + customer_outstanding(customer=duplicate),
+        field="duplicate_id",
+        what="What the customer owes",
+    )
     Invoice.objects.filter(customer=duplicate).update(customer=survivor)
     old = CustomerAccount.objects.filter(customer=duplicate).first()
     if old is None:
@@ -38,6 +49,7 @@ def merge_accounts(*, duplicate, survivor, user) -> None:
         amount=amount,
         reason=f"Merged from customer #{duplicate.pk}",
         user=user,
+        field="duplicate_id",
     )
 
 

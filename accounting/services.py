@@ -9,7 +9,7 @@ the same transaction, so the balance always equals the ledger's sum.
 """
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +29,7 @@ from accounting.models import (
     StoreCreditKind,
 )
 from accounting.selectors import available_credit, customer_outstanding
-from classicpos.limits import MAX_AMOUNT
+from classicpos.limits import check_amount, parse_amount
 from customers.locks import customer_for_update
 from customers.models import Customer
 from sales.money import ZERO, to_cents
@@ -55,21 +55,11 @@ def _account(customer: Customer) -> CustomerAccount:
 def _clean_amount(value, field: str = "amount", *, sign: str = "positive") -> Decimal:
     """Return ``value`` as a Decimal of whole cents, or raise the message the form shows.
 
+    The amount is read as every amount is (``classicpos.limits.parse_amount``);
     ``sign`` is ``positive`` (payments), ``nonzero`` (adjustments) or
     ``not_negative`` (limits).
     """
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({field: ["Enter an amount such as 12.50."]}) from None
-    if not amount.is_finite():
-        raise ValidationError({field: ["Enter an amount with at most two decimals."]})
-    # The size first: rounding a huge amount such as 1e400 to cents overflows the
-    # decimal context (InvalidOperation, a 500) instead of refusing the field.
-    if abs(amount) > MAX_AMOUNT:
-        raise ValidationError({field: [f"Enter an amount of at most {MAX_AMOUNT}."]})
-    if amount != to_cents(amount):
-        raise ValidationError({field: ["Enter an amount with at most two decimals."]})
+    amount = parse_amount(value, field=field)
     if sign == "positive" and amount <= 0:
         raise ValidationError({field: ["Enter an amount of more than zero."]})
     if sign == "nonzero" and amount == 0:
@@ -97,9 +87,16 @@ def _write_store_credit(
     sale=None,
     refund=None,
     invoice_payment=None,
+    field: str = "amount",
 ) -> StoreCreditEntry:
-    """Apply ``amount`` to the locked customer's store credit and record the ledger row."""
-    balance = account.store_credit + amount
+    """Apply ``amount`` to the locked customer's store credit and record the ledger row.
+
+    Every store credit write comes here, so the balance's bound lives here: past
+    its column it is refused on ``field`` before anything is written.
+    """
+    balance = check_amount(
+        account.store_credit + amount, field=field, what="The store credit balance"
+    )
     CustomerAccount.objects.filter(pk=account.pk).update(
         store_credit=balance, updated_at=timezone.now()
     )
@@ -260,6 +257,8 @@ def credit_for_refund(*, refund) -> StoreCreditEntry | None:
         sale=sale,
         reason=f"Refund of sale {sale.number}: " + "; ".join(reasons),
         user=refund.created_by,
+        # The refund's own field: where its money goes, or which lines give it back.
+        field="refund_to" if refund.paid_back_to == STORE_CREDIT else "lines",
     )
 
 

@@ -42,6 +42,7 @@ def merge_points(*, duplicate, survivor, user) -> None:
         points=points,
         reason=f"Merged from customer #{duplicate.pk}",
         user=user,
+        field="duplicate_id",
     )
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
-from classicpos.limits import MAX_POINTS_ADJUSTMENT
+from classicpos.limits import MAX_POINTS_ADJUSTMENT, check_points
 from customers.locks import customer_for_update
 from customers.models import Customer
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
@@ -34,9 +34,16 @@ def _write(
     refund=None,
     reason: str = "",
     user=None,
+    field: str = "points",
 ) -> LoyaltyTransaction:
-    """Apply ``points`` to the locked ``customer``'s balance and record the ledger row."""
-    balance = customer.loyalty_points + points
+    """Apply ``points`` to the locked ``customer``'s balance and record the ledger row.
+
+    Every points write comes here, so the 32-bit columns' bound lives here: a
+    balance or a row past it is refused on ``field`` (the caller's input that
+    caused it) before anything is written.
+    """
+    balance = check_points(customer.loyalty_points + points, field=field)
+    check_points(points, field=field, what="This change of points")
     Customer.objects.filter(pk=customer.pk).update(loyalty_points=balance)
     # The same instance may write again in this transaction (redeem, then earn).
     customer.loyalty_points = balance
@@ -72,6 +79,8 @@ def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
         sale=sale,
         reason=f"Sale {sale.number}",
         user=sale.cashier,
+        # What a sale earns follows from what it is paid.
+        field="payments",
     )
 
 
@@ -146,6 +155,7 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
                 refund=refund,
                 reason=f"Refund of sale {sale.number}: points earned taken back",
                 user=refund.created_by,
+                field="lines",
             )
         )
     give = _share(redeemed, fraction) - given_back
@@ -159,6 +169,7 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
                 refund=refund,
                 reason=f"Refund of sale {sale.number}: points redeemed given back",
                 user=refund.created_by,
+                field="lines",
             )
         )
     return rows

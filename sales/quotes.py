@@ -7,11 +7,12 @@ cent can never disagree between the page and the server.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from classicpos import limits
 from classicpos.limits import MAX_AMOUNT, MAX_QUANTITY, is_id
 from sales.extensions import PaymentMethodType, payment_method, payment_methods
 from sales.models import Product, SaleLine
@@ -82,25 +83,33 @@ class SaleErrors:
     def add(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
 
+    def add_error(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add(field, message)
+
+    def fits(self, amount: Decimal, *, field: str, what: str, limit: Decimal = MAX_AMOUNT) -> bool:
+        """Return whether a worked-out figure fits its money column; record why not."""
+        try:
+            limits.check_amount(amount, field=field, what=what, limit=limit)
+        except ValidationError as error:
+            self.add_error(error)
+            return False
+        return True
+
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
 
 
 def parse_amount(value, field: str, errors: SaleErrors) -> Decimal | None:
-    """Return ``value`` as a Decimal of whole cents, or record why it is not one."""
+    """Return ``value`` as a Decimal of whole cents (``classicpos.limits.parse_amount``),
+    or record why it is not one."""
     try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        errors.add(field, "Enter an amount such as 12.50.")
+        return limits.parse_amount(value, field=field)
+    except ValidationError as error:
+        errors.add_error(error)
         return None
-    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
-        errors.add(field, f"Enter an amount up to {MAX_AMOUNT:,}.")
-        return None
-    if amount != to_cents(amount):
-        errors.add(field, "Enter an amount with at most two decimals.")
-        return None
-    return amount
 
 
 QUICK_CASH_STEPS = (Decimal(5), Decimal(10), Decimal(20))
@@ -113,7 +122,8 @@ def cash_suggestions(amount_due: Decimal) -> tuple[Decimal, ...]:
     suggestions = [amount_due]
     for step in QUICK_CASH_STEPS:
         rounded = to_cents((amount_due / step).to_integral_value(rounding=ROUND_CEILING) * step)
-        if rounded not in suggestions:
+        # A note rounded up past the largest amount could never be paid.
+        if rounded not in suggestions and rounded <= MAX_AMOUNT:
             suggestions.append(rounded)
     return tuple(suggestions)
 
@@ -150,11 +160,10 @@ def _quoted_lines(lines: list[LineInput], errors: SaleErrors) -> list[QuotedLine
         if quantity > MAX_QUANTITY:
             errors.add(f"lines[{index}].quantity", f"Sell at most {MAX_QUANTITY:,} on one line.")
             continue
-        quoted.append(
-            QuotedLine(
-                product=product, quantity=quantity, line_total=to_cents(product.price * quantity)
-            )
-        )
+        line_total = to_cents(product.price * quantity)
+        if not errors.fits(line_total, field=f"lines[{index}].quantity", what="This line"):
+            continue
+        quoted.append(QuotedLine(product=product, quantity=quantity, line_total=line_total))
     return quoted
 
 
@@ -218,14 +227,23 @@ def quote_with_errors(
     *, lines: list[LineInput], discount, customer, payments: list[PaymentInput], errors: SaleErrors
 ) -> tuple[Quote, list[PaymentInput]]:
     """Price a sale, recording every bad input in ``errors``; return the quote and the
-    payments it counted. Checkout uses this form to report all its errors at once."""
+    payments it counted. Checkout uses this form to report all its errors at once.
+
+    Every figure the sale would write is bounded here, before checkout writes
+    anything: each line, the subtotal and total (``lines``) and the payments
+    (``payments``); change and what is due are never more than those.
+    """
     quoted = _quoted_lines(lines, errors)
     subtotal = sum((line.line_total for line in quoted), ZERO)
+    subtotal_fits = errors.fits(subtotal, field="lines", what="The subtotal")
     discount = _discount(discount, subtotal, errors)
     tax = tax_for(subtotal - discount)
     total = subtotal - discount + tax
+    if subtotal_fits:
+        errors.fits(total, field="lines", what="The total")
     accepted = _payments(payments, customer, errors)
     paid = sum((payment.amount for payment in accepted), ZERO)
+    errors.fits(paid, field="payments", what="The payments")
     amount_due = max(total - paid, ZERO)
     quote = Quote(
         lines=tuple(quoted),

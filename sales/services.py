@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Sum
 
-from classicpos.limits import is_id
+from classicpos.limits import MAX_LIFETIME_AMOUNT, is_id
 from customers.locks import customer_for_update
 from customers.models import Customer
 from sales.extensions import payment_method, refund_destinations
@@ -70,14 +70,33 @@ def _checkout_customer(customer_id: int | None, errors: SaleErrors) -> Customer 
     return customer
 
 
-def _count_sale_in_totals(sale: Sale) -> None:
-    """Add a new sale to its customer's totals (``CustomerSalesTotals``).
+def _sales_totals(
+    customer: Customer, quote: Quote, errors: SaleErrors
+) -> CustomerSalesTotals | None:
+    """Return the customer's totals row (``None`` before their first sale).
+
+    Read before the sale is written, to refuse a sale that would take the
+    lifetime spend past its column; the customer is locked, so it stays true.
+    """
+    totals = CustomerSalesTotals.objects.filter(customer_id=customer.pk).first()
+    if totals is not None:
+        errors.fits(
+            totals.lifetime_spend + quote.total,
+            field="customerId",
+            what=f"{customer.name}'s lifetime spend",
+            limit=MAX_LIFETIME_AMOUNT,
+        )
+    return totals
+
+
+def _count_sale_in_totals(sale: Sale, totals: CustomerSalesTotals | None) -> None:
+    """Add a new sale to its customer's totals (``CustomerSalesTotals``, read by
+    ``_sales_totals``).
 
     Called inside checkout with the customer locked, so no other till reads or
     writes the row meanwhile. The sum is made in ``Decimal`` here rather than in
     SQL, where SQLite would add floats.
     """
-    totals = CustomerSalesTotals.objects.filter(customer_id=sale.customer_id).first()
     if totals is None:
         CustomerSalesTotals.objects.create(
             customer_id=sale.customer_id,
@@ -163,6 +182,9 @@ def sale_checkout(
     if not lines:
         errors.add("lines", "Add at least one product.")
     _check_tender(quote, accepted, errors)
+    totals = None
+    if customer is not None and not errors.errors:
+        totals = _sales_totals(customer, quote, errors)
     errors.raise_if_any()
 
     sale = Sale.objects.create(
@@ -201,7 +223,7 @@ def sale_checkout(
         except ValidationError as error:
             raise _on_payment_row(error, index) from error
     if customer is not None:
-        _count_sale_in_totals(sale)
+        _count_sale_in_totals(sale, totals)
     sale_completed.send(sender=Sale, sale=sale)
     return sale
 

@@ -5,8 +5,11 @@ API give the same message; these fields leave the checking to them and only tell
 the OpenAPI schema what the service will accept, so clients and fuzzers know.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.drainage import set_override
 from rest_framework import serializers
+
+from classicpos.limits import parse_amount
 
 # Python's ``str.split()`` whitespace, which services trim: a text made only of
 # these is blank. (ECMA's ``\s`` differs: it lacks \x1c-\x1f and \x85, and has \ufeff.)
@@ -105,3 +108,14 @@ class AmountField(serializers.DecimalField):
             places=self.decimal_places,
         )
         set_override(self, "field", {"type": "string", "format": "decimal", "pattern": pattern})
+
+    def to_internal_value(self, data):
+        """Read the amount as every amount is read (``classicpos.limits.parse_amount``).
+
+        DRF's own ``Decimal(data)`` also takes Unicode digits, ``1_000`` and exponents,
+        and words its refusals differently from the services and pages.
+        """
+        try:
+            return parse_amount(data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["amount"]) from None

@@ -90,16 +90,26 @@ def test_a_bad_credit_limit_is_a_problem_document(manager_client, body, errors):
     assert assert_problem(response, 400)["errors"] == errors
 
 
-@pytest.mark.parametrize("amount", ["1e400", "-1e400", "1E+30", "10000000000.00"])
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        # Issue 27 #26: an exponent is not how an amount is written.
+        ("1e400", "Enter an amount such as 12.50."),
+        ("-1e400", "Enter an amount such as 12.50."),
+        ("1E+30", "Enter an amount such as 12.50."),
+        ("10000000000.00", "Enter an amount of at most 9,999,999,999.99."),
+        ("-10000000000.00", "Enter an amount of at most 9,999,999,999.99."),
+    ],
+)
 def test_an_amount_beyond_the_money_columns_is_a_400_on_its_field(
-    manager_client, manager, cashier, amount
+    manager_client, manager, cashier, amount, message
 ):
     """Issue 13: rounding ``1e400`` to cents overflowed before the size was checked (a 500)."""
     customer = CustomerFactory()
     give_credit(customer, "100.00", manager)
     sell_on_account(customer, "30.00", cashier)
     invoice = Invoice.objects.get(customer=customer)
-    too_much = ["Enter an amount of at most 9999999999.99."]
+    too_much = [message]
     for response, field in [
         (
             patch_json(
