@@ -19,6 +19,8 @@ class SaleListForm(forms.Form):
     customer = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
+    # A receipt's number: the list opens that sale (see SaleListView).
+    number = forms.CharField(required=False, max_length=40, label="Sale number")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +37,7 @@ class SaleListForm(forms.Form):
             status=data.get("status") or None,
             created_after=_day_edge(data.get("from"), time.min),
             created_before=_day_edge(data.get("to"), time.max),
+            number=data.get("number") or None,
         )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from sales.extensions import RefundedAs, payment_method, sale_prefetches
 from sales.models import CustomerSalesTotals, Product, Sale
 from sales.money import ZERO, to_cents
+from sales.numbers import parse_sale_number
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class SaleFilters:
     status: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+    # As typed (``s-44``); a text that is no sale number matches no sale.
+    number: str | None = None
 
 
 def sale_list(*, filters: SaleFilters | None = None, with_details: bool = True) -> QuerySet[Sale]:
@@ -35,7 +38,15 @@ def sale_list(*, filters: SaleFilters | None = None, with_details: bool = True) 
         sales = sales.filter(created_at__gte=filters.created_after)
     if filters.created_before is not None:
         sales = sales.filter(created_at__lte=filters.created_before)
+    if filters.number:
+        sales = sales.filter(number=parse_sale_number(filters.number))
     return sales.order_by("-created_at", "-id")
+
+
+def sale_by_number(*, text: str) -> Sale | None:
+    """Return the sale whose receipt number ``text`` spells, if there is one."""
+    number = parse_sale_number(text)
+    return Sale.objects.filter(number=number).first() if number else None
 
 
 def sale_detail_list() -> QuerySet[Sale]:

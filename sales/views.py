@@ -20,7 +20,7 @@ from sales.forms import RefundForm, SaleListForm
 from sales.models import SaleStatus
 from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
 from sales.quotes import refund_quote
-from sales.selectors import sale_detail_list, sale_list
+from sales.selectors import sale_by_number, sale_detail_list, sale_list
 
 SALES_PER_PAGE = 25
 
@@ -92,8 +92,17 @@ class SaleListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
     context_object_name = "sales"
     paginate_by = SALES_PER_PAGE
 
+    def get(self, request, *args, **kwargs):
+        # A receipt's number leads straight to its sale; one that matches none says so.
+        self.filter_form = SaleListForm(request.GET)
+        number = self.filter_form.filters().number
+        if number:
+            sale = sale_by_number(text=number)
+            if sale is not None:
+                return redirect(sale)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.filter_form = SaleListForm(self.request.GET)
         return sale_list(filters=self.filter_form.filters(), with_details=False)
 
     def get_context_data(self, **kwargs):

@@ -10,6 +10,11 @@ from sales.selectors import SaleFilters, product_search, sale_list
 class SaleFilterSet(SelectorFilterSet):
     customer = IdFilter(method="noop")
     status = django_filters.ChoiceFilter(method="noop", choices=SaleStatus.choices)
+    number = django_filters.CharFilter(
+        method="noop",
+        max_length=40,
+        help_text="A receipt's number as typed (`S-000044`, `s-44`): that sale, or none.",
+    )
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
@@ -19,6 +24,7 @@ class SaleFilterSet(SelectorFilterSet):
                 status=data.get("status") or None,
                 created_after=data.get("createdAfter"),
                 created_before=data.get("createdBefore"),
+                number=data.get("number") or None,
             )
         )
 

@@ -2,7 +2,8 @@
  * The till's customer box: Enter picks the one match; several matches are counted
  * and none is chosen for Enter (twelve Maria Garcias must not become *a* Maria
  * Garcia); no active match says whether inactive customers match, with a restore
- * for a Manager. /checkout/?customer=ID starts with that customer chosen.
+ * for a Manager; a receipt's number opens that sale. /checkout/?customer=ID starts
+ * with that customer chosen.
  *
  * window.ClassicPOS.customerPicker({select(customer)}) starts it; checkout.js calls
  * it once its cart is drawn. renderTags draws a customer's tags for both.
@@ -11,6 +12,8 @@
   "use strict";
 
   var api = window.ClassicPOS.api;
+  // What a receipt's number looks like, to send it to the sales rather than the customers.
+  var SALE_NUMBER = /^\s*s\s*-?\s*\d+\s*$/i;
 
   function el(id) { return document.getElementById(id); }
 
@@ -38,6 +41,18 @@
         .then(function (page) { return { items: page.results, count: page.count }; });
     }
 
+    /* A receipt's number (S-000044) typed or scanned into the customer box opens that
+       sale; the server reads the number (GET /api/sales?number=). The cart stays in this tab. */
+    function openSale(term) {
+      api.get("/api/sales?pageSize=1&number=" + encodeURIComponent(term)).then(function (page) {
+        if (page.results.length) {
+          window.location.assign("/sales/" + page.results[0].id + "/");
+        } else {
+          window.ClassicPOS.toast("No sale has the number \u201c" + term + "\u201d.", "warning");
+        }
+      }, function (error) { api.showError(error); });
+    }
+
     /* "1,000+" past the search's match limit: the API counts up to it (the server's label). */
     function matchCount(count) {
       var checkout = el("checkout");
@@ -56,6 +71,10 @@
       },
       pick: options.select,
       enter: function (term) {
+        if (SALE_NUMBER.test(term)) {
+          openSale(term);
+          return;
+        }
         customerPage(term).then(function (page) {
           if (page.items.length === 1) {
             el("customer-search").value = "";

@@ -5,6 +5,7 @@ import pytest
 from customers.models import Customer
 from tests.customers.factories import CustomerFactory
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.loyalty.helpers import ring_up
 
 pytestmark = pytest.mark.e2e
 
@@ -89,3 +90,23 @@ def test_quick_add_asks_before_adding_someone_whose_phone_is_taken(make_page, st
     page.locator("#quick-add-form button[type=submit]", has_text="Add anyway").click()
     page.locator("#customer-chosen-name", has_text="Tom Regular").wait_for()
     assert Customer.objects.filter(phone="+14155552671").count() == 2
+
+
+def test_a_receipt_number_opens_its_sale_from_the_till_and_the_sales_list(
+    make_page, staff, cashier
+):
+    sale = ring_up(customer=None, price="4.00", cashier=cashier)
+    browser, page = till(make_page)
+    page.fill("#customer-search", sale.number.lower())
+    page.press("#customer-search", "Enter")
+    page.wait_for_url(f"**{sale.get_absolute_url()}")
+
+    page.set_viewport_size(PHONE)
+    browser.goto("/sales/")
+    page.fill("#id_number", "S-999999")
+    page.press("#id_number", "Enter")
+    page.locator("#id_number-error", has_text="No sale has the number").wait_for()
+    browser.assert_no_horizontal_scroll()
+    page.fill("#id_number", sale.number)
+    page.press("#id_number", "Enter")
+    page.wait_for_url(f"**{sale.get_absolute_url()}")
