@@ -306,13 +306,18 @@ def _fts_query(words: list[str], folded: list[str], *, starts: bool) -> str:
     """Return the FTS5 query whose matches include every ``_search_condition`` match.
 
     The document holds the folded text, so a word is asked folded; with ``starts``,
-    after the two spaces that start a word ("  j" is a trigram). Words too short
-    for a trigram are left to the ``LIKE``s that confirm each candidate; '' when
-    every word is (the index cannot help).
+    after the spaces that start a word: " jo" for "jo" (every space in the document
+    is one of the two before a word, so " jo" is only ever a word's start), "  j"
+    for "j". Asking "  j" as well as " jo" read the row list of every word starting
+    with j: "jo sm" took 13 ms at a million customers. Words too short for a
+    trigram are left to the ``LIKE``s that confirm each candidate; '' when every
+    word is (the index cannot help).
     """
     parts = []
     for word, folded_word in zip(words, folded, strict=True):
-        text = f"  {folded_word}" if starts and folded_word else folded_word
+        text = folded_word
+        if starts and folded_word:
+            text = (" " if len(folded_word) > 1 else "  ") + folded_word
         if len(text) < TRIGRAM_LENGTH:
             continue
         part = "search_document : " + _fts_trigrams(text)

@@ -8,9 +8,10 @@ PostgreSQL: ``customers_fold`` is a SQL function over ``unaccent`` (declared
 immutable, so a generated column and an index may use it: ``unaccent`` is only
 stable because its rules file could change, and this names the dictionary). A
 trigram GIN index on the document serves every search of words; a
-``text_pattern_ops`` B-tree serves a name's prefix. They replace the name's
-trigram and prefix indexes on ``UPPER(name)`` (0003, 0005), which no search uses
-any more; the email's and the phone's stay.
+``text_pattern_ops`` B-tree serves a name's prefix. They replace the trigram
+indexes on ``UPPER(name)`` and ``UPPER(email)`` (0003) and the prefix index on
+``UPPER(name)`` (0005), which no search uses any more (each would only slow every
+write); the phone's trigram index and the email's prefix index stay.
 
 SQLite: ``customers_fold`` is registered on each connection by the app (a
 deterministic Python function). Adding the generated column rebuilds the table,
@@ -35,8 +36,9 @@ AS $$ SELECT lower(btrim(regexp_replace(
 POSTGRES_TRIGRAM_INDEX = "customers_search_doc_trgm_idx"
 # The trigram indexes' pending lists stay small (see 0008).
 PENDING_LIST_LIMIT_KB = 64
-POSTGRES_NAME_INDEXES = {
+POSTGRES_REPLACED_INDEXES = {
     "customers_name_trgm_idx": 'USING gin (UPPER("name") gin_trgm_ops)',
+    "customers_email_trgm_idx": 'USING gin (UPPER("email") gin_trgm_ops)',
     "customers_name_prefix_idx": '(UPPER("name") text_pattern_ops)',
 }
 
@@ -94,7 +96,7 @@ def index_document(apps, schema_editor):
             f"USING gin (search_document gin_trgm_ops) "
             f"WITH (gin_pending_list_limit = {PENDING_LIST_LIMIT_KB})"
         )
-        for name in POSTGRES_NAME_INDEXES:
+        for name in POSTGRES_REPLACED_INDEXES:
             schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
@@ -104,7 +106,7 @@ def unindex_document(apps, schema_editor):
         search_index.drop_search_index(apps, schema_editor)
     elif vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {POSTGRES_TRIGRAM_INDEX}")
-        for name, definition in POSTGRES_NAME_INDEXES.items():
+        for name, definition in POSTGRES_REPLACED_INDEXES.items():
             schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON customers {definition}")
 
 
