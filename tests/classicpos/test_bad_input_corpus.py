@@ -6,7 +6,9 @@ content types, the wrong JSON shape, and every field of its request body set to
 each bad value (NUL bytes, lone surrogates, huge and fractional numbers, numbers
 as strings, overlong text, deep nesting); lists get huge page numbers and sizes.
 The API answers each with a 4xx problem document (or accepts it); a page answers
-anything but a server error.
+anything but a server error. Every amount field the schema lists must also refuse
+amounts no till writes (Unicode digits, ``1_000``, exponents) and sums past the
+money columns, with a 400 naming the field.
 """
 
 import json
@@ -17,7 +19,8 @@ from django.db import connection, transaction
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.api_helpers import PROBLEM
+from classicpos.limits import MAX_AMOUNT
+from tests.api_helpers import PROBLEM, assert_problem
 from tests.classicpos.routes import cells, url_conf_cells
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +76,9 @@ BAD_VALUES = [
     -HUGE,
     2**63,
     2**31,
+    "9999999999.99",
+    "\u0661\u0662",
+    "1_000",
     1.5,
     1e308,
     True,
@@ -301,3 +307,117 @@ def test_pages_never_cause_a_server_error(shop, manager_client, route, method):
         get = lambda data=data: manager_client.get(url, data)  # noqa: E731
         faults.check(f"GET {_label(value)}", get, api=False)
     faults.assert_only_known()
+
+
+# Amounts that ``Decimal()`` reads but no till writes, and one past the money columns
+# (issue 27 #20, #26): each is a 400 naming its field, never accepted, never a 5xx.
+AMOUNT_SHAPES = ["\u0661\u0662", "\uff11\uff12", "1_000", "1e3", "+5", "Infinity", "10000000000.00"]
+
+
+def _amount_fields() -> set[tuple[str, str, str]]:
+    """Return ``(path, method, field)`` of every amount in a request body, read from the schema."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+
+    def walk(name: str, prefix: str):
+        for field, field_schema in components[name].get("properties", {}).items():
+            items = field_schema.get("items", {})
+            if "$ref" in items:
+                yield from walk(items["$ref"].rsplit("/", 1)[-1], f"{prefix}{field}[].")
+            elif field_schema.get("format") == "decimal" or field in ("amount", "creditLimit"):
+                yield prefix + field
+
+    found = set()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is not None:
+                name = body["schema"]["$ref"].rsplit("/", 1)[-1]
+                found |= {(path.rstrip("/"), method.upper(), f) for f in walk(name, "")}
+    return found
+
+
+def _amount_requests(shop) -> dict:
+    """Return, per amount field, its URL, the error key and a body right but for the amount."""
+    customer, product, invoice = (shop.ids[key] for key in ("customers", "products", "invoices"))
+
+    def sale(amount="20.00", discount="0.00"):
+        return {
+            "lines": [{"productId": product, "quantity": 1}],
+            "discount": discount,
+            "payments": [{"method": "cash", "amount": amount}],
+        }
+
+    def renamed(amount):
+        return {"sku": "CORPUS-1", "name": "Corpus", "price": amount}
+
+    requests = {}
+    for path in ("/api/sales", "/api/sales/quote"):
+        requests[(path, "POST", "payments[].amount")] = (
+            path,
+            "payments[0].amount",
+            lambda v: sale(amount=v),
+        )
+        requests[(path, "POST", "discount")] = (path, "discount", lambda v: sale(discount=v))
+    requests[("/api/products", "POST", "price")] = ("/api/products", "price", renamed)
+    for method in ("PUT", "PATCH"):
+        requests[("/api/products/{id}", method, "price")] = (
+            f"/api/products/{product}",
+            "price",
+            renamed,
+        )
+    requests[("/api/invoices/{id}/payments", "POST", "amount")] = (
+        f"/api/invoices/{invoice}/payments",
+        "amount",
+        lambda v: {"amount": v, "method": "cash"},
+    )
+    requests[("/api/customers/{customer_id}/store-credit-adjustments", "POST", "amount")] = (
+        f"/api/customers/{customer}/store-credit-adjustments",
+        "amount",
+        lambda v: {"amount": v, "reason": "Corpus"},
+    )
+    requests[("/api/customers/{customer_id}/account", "PATCH", "creditLimit")] = (
+        f"/api/customers/{customer}/account",
+        "creditLimit",
+        lambda v: {"creditLimit": v},
+    )
+    return requests
+
+
+def test_every_amount_field_refuses_amounts_no_till_writes(shop, manager_client):
+    requests = _amount_requests(shop)
+    assert set(requests) == _amount_fields(), "an amount field the corpus does not send to"
+    for (_path, method, _field), (url, key, body) in requests.items():
+        for amount in AMOUNT_SHAPES:
+            with transaction.atomic():
+                response = manager_client.generic(
+                    method, url, json.dumps(body(amount)), content_type="application/json"
+                )
+                transaction.set_rollback(True)
+            assert key in assert_problem(response, 400)["errors"], (method, url, amount)
+
+
+def test_sums_past_the_money_columns_are_a_400_naming_the_field(shop, manager_client):
+    """The figures worked out from amounts that each fit: a sale's payments, a balance."""
+    largest = str(MAX_AMOUNT)
+    two_payments = {
+        "lines": [{"productId": shop.ids["products"], "quantity": 1}],
+        "payments": [{"method": "cash", "amount": largest}] * 2,
+    }
+    credit = {"amount": largest, "reason": "Corpus"}
+    adjustments = f"/api/customers/{shop.ids['customers']}/store-credit-adjustments"
+    for url, bodies, key in [
+        ("/api/sales", [two_payments], "payments"),
+        ("/api/sales/quote", [two_payments], "payments"),
+        (adjustments, [credit, credit], "amount"),
+    ]:
+        with transaction.atomic():
+            for body in bodies[:-1]:
+                assert (
+                    manager_client.post(url, body, content_type="application/json").status_code
+                    < 300
+                )
+            response = manager_client.post(url, bodies[-1], content_type="application/json")
+            transaction.set_rollback(True)
+        assert key in assert_problem(response, 400)["errors"], url
+    assert manager_client.get("/api/sales").status_code == 200
