@@ -111,6 +111,7 @@ def searches(names: dict) -> list[tuple[str, str, str]]:
         ("common name fragment `son`", "search", "son"),
         ("one character `j`", "prefix", "j"),
         ("two characters `jo`", "prefix", "jo"),
+        ("two short words `jo sm`", "starts", "jo sm"),
     ]
 
 

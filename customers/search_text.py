@@ -99,7 +99,8 @@ class SearchDocument(Func):
         (name, name_params), (email, email_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
-        sql = f"({_document_sql(name)} || {_document_sql(f'COALESCE({email}, {chr(39) * 2})')})"
+        no_email = f"COALESCE({email}, '')"
+        sql = f"({_document_sql(name)} || {_document_sql(no_email)})"
         return sql, [*name_params, *email_params]
 
 

@@ -1,8 +1,9 @@
-"""The indexed customer search: the same matches as plain ``LIKE``s, never a table scan.
+"""The indexed customer search: the same matches as a search without an index, never a scan.
 
-On SQLite an FTS5 trigram table (migration 0005) finds candidates; on PostgreSQL
-trigram and prefix indexes serve the ``LIKE``s. Either way the results must be
-exactly those of the naive search written out here with ``icontains``.
+On SQLite an FTS5 trigram table over the search document (migrations 0005, 0009)
+finds candidates; on PostgreSQL trigram and prefix indexes serve the ``LIKE``s.
+Either way the results must be exactly those of the naive search written out here
+in Python, row by row.
 """
 
 import random
