@@ -74,7 +74,10 @@ class AmountField(forms.DecimalField):
     default_error_messages = {"invalid": "Enter an amount such as 100.00."}
 
     def to_python(self, value):
-        if value not in self.empty_values and not re.fullmatch(AMOUNT_PATTERN, str(value)):
+        # ASCII: Python's ``\d`` also matches Unicode digits, which ``Decimal()`` then reads.
+        if value not in self.empty_values and not re.fullmatch(
+            AMOUNT_PATTERN, str(value), re.ASCII
+        ):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
@@ -85,7 +88,7 @@ class IsoDateField(forms.DateField):
     default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD."}
 
     def to_python(self, value):
-        if isinstance(value, str) and value and not re.fullmatch(DATE_PATTERN, value):
+        if isinstance(value, str) and value and not re.fullmatch(DATE_PATTERN, value, re.ASCII):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
