@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_htmx.http import push_url
 
 from classicpos.api.pagination import CappedPaginator
 from classicpos.id_lists import count_rows
@@ -313,7 +314,11 @@ class CustomerDuplicatesView(StaffPageMixin, View):
             phone=values.get("phone", ""),
             exclude_id=values.get("exclude"),
         )
-        return render(request, "customers/_duplicates.html", {"duplicates": duplicates})
+        response = render(request, "customers/_duplicates.html", {"duplicates": duplicates})
+        # The check answers a fragment: it must never become the page's address, whatever
+        # hx-push-url the form around it has (a late answer once pushed it over the saved
+        # customer's page, and Reload then showed the bare fragment).
+        return push_url(response, False)
 
 
 def _safe_next(request, fallback: str) -> str:
