@@ -676,6 +676,7 @@ class CustomerEventKind(models.TextChoices):
     MERGED = "customer.merged", "Merged a duplicate in"
     MERGED_AWAY = "customer.merged_away", "Merged into another customer"
     ANONYMISED = "customer.anonymised", "Personal data erased"
+    NOT_DUPLICATE = "customer.not_duplicate", "Not the same person as another customer"
 
 
 class CustomerEventQuerySet(models.QuerySet):
@@ -747,3 +748,8 @@ class CustomerEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Customer events are never deleted.")
+
+
+# Models of one purpose in modules of their own (this one is long), registered with the
+# app by this import like the models above.
+from customers.distinct import DistinctCustomers  # noqa: E402, F401
