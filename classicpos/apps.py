@@ -11,6 +11,8 @@ class ClassicPOSConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from classicpos import devices
         from classicpos.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="classicpos_sync_roles")
+        devices.connect()

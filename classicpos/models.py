@@ -103,3 +103,48 @@ class ApiTokenStamp(models.Model):
 
     def __str__(self) -> str:
         return f"API token stamp of user #{self.user_id}"
+
+
+class KnownDevice(models.Model):
+    """A browser or till a user has logged in on: a lockout from elsewhere does not stop it.
+
+    A successful login sets a long-lived cookie holding a random key; only its
+    hash is stored. A login attempt that presents the key of one of the user's
+    devices is exempt from the lockout of the user at that address (an attacker
+    behind the shop's address must not lock the shop's tills out), and its own
+    wrong passwords are counted here instead: past the failure limit the device
+    is trusted no more until the cool-off has passed or the user logs in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_devices"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        permissions = [("unlock_login", "Can unlock a user locked out of logging in")]
+
+    def __str__(self) -> str:
+        return f"Device #{self.pk} of user #{self.user_id}"
+
+
+class ThrottleHit(models.Model):
+    """One request counted by a rate limit, in the database that every worker shares.
+
+    A limit kept in a worker's memory was a limit per worker, and one keyed on a
+    header the client writes was no limit at all.
+    """
+
+    scope = models.CharField(max_length=50)
+    client = models.CharField(max_length=100)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "client", "at"], name="throttle_hit_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.client} {self.at:%Y-%m-%d %H:%M:%S}"

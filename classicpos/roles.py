@@ -14,6 +14,9 @@ from django.utils.module_loading import module_has_submodule
 CASHIER = "Cashier"
 MANAGER = "Manager"
 ROLES = (CASHIER, MANAGER)
+# What each role may do with the project's own models (this module is ``classicpos``'s
+# ``roles.py``): a Manager lifts login lockouts (``classicpos.permissions.UNLOCK_LOGIN``).
+ROLE_PERMISSIONS = {MANAGER: ["unlock_login"]}
 
 
 def ensure_permissions(apps, app_label: str) -> None:
@@ -75,6 +78,8 @@ def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
 
 def app_role_permissions(app_config) -> dict[str, list[str]] | None:
     """Return the ``ROLE_PERMISSIONS`` of an app's ``roles`` module, or None without one."""
-    if app_config.name == "classicpos" or not module_has_submodule(app_config.module, "roles"):
+    if app_config.name == "classicpos":
+        return ROLE_PERMISSIONS
+    if not module_has_submodule(app_config.module, "roles"):
         return None
     return getattr(import_module(f"{app_config.name}.roles"), "ROLE_PERMISSIONS", None)

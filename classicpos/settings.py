@@ -80,11 +80,13 @@ MIDDLEWARE = [
     "classicpos.htmx_cache.HtmxCacheMiddleware",
     "classicpos.htmx_login.HtmxLoginMiddleware",
     "classicpos.admin_site.AdminAccessMiddleware",
+    # A login on a new device leaves its key as a cookie (classicpos.devices).
+    "classicpos.devices.KnownDeviceMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
 
-# --- Logins: throttled per user name and per client address (django-axes) ----------
+# --- Logins: locked per user name and client address together (django-axes) -------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, reading a user's permissions in one query instead of two.
@@ -92,8 +94,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("CLASSICPOS_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLASSICPOS_LOGIN_COOLOFF_MINUTES", "15")))
-# Either is enough to lock: one user name tried from many places, or one place trying many.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The pair: wrong passwords lock that user at that address, never everyone behind the
+# address (a shop's tills share one) nor the user everywhere (anyone could lock a Manager out).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A device the user logged in on before is exempt; its own failures count against it.
+AXES_WHITELIST_CALLABLE = "classicpos.devices.is_known_device"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "classicpos.client_ip.client_ip"

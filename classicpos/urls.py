@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from classicpos.lockouts import LockoutListView
 from classicpos.modules import module_submodules
 
 admin.site.site_header = "ClassicPOS administration"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/lockouts/", LockoutListView.as_view(), name="lockouts"),
     path("admin/", admin.site.urls),
     path("api/auth/", include("rest_framework.urls")),
     path("api/", include("classicpos.api.urls")),

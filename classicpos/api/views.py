@@ -10,7 +10,6 @@ from knox.models import AuthToken
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from classicpos.api.authentication import (
@@ -20,6 +19,8 @@ from classicpos.api.authentication import (
 )
 from classicpos.api.parsers import JSONParser
 from classicpos.api.problems import problem_json_response
+from classicpos.devices import device_remember
+from classicpos.throttling import LoginRateThrottle
 
 security_log = logging.getLogger("classicpos.security")
 
@@ -40,13 +41,13 @@ class TokenView(APIView):
 
     # The API's JSON parser, which answers JSON nested too deeply with a 400.
     parser_classes = [JSONParser, parsers.FormParser]
-    throttle_scope = "login"
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
     def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+        # Counted in the database, per the address the socket or the trusted proxy saw.
+        return [LoginRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(
         summary="Get an API token for a username and password",
@@ -79,6 +80,7 @@ class TokenView(APIView):
             stamp_for_new_token(user)
             purge_expired_tokens(user)
             instance, token = AuthToken.objects.create(user)
+            device_remember(request=request, user=user, new=False)
         return Response({"token": token, "expiry": instance.expiry})
 
     @extend_schema(

@@ -75,6 +75,7 @@ API = {
 
 # Staff pages: method -> the roles let through. Anonymous visitors go to the login page.
 PAGES = {
+    "accounts/lockouts/": {"GET": MANAGERS, "POST": MANAGERS},
     "customers/": {"GET": STAFF},
     "customers/new/": {"GET": STAFF, "POST": STAFF, "PUT": STAFF},
     "customers/duplicates/": {"GET": STAFF},

@@ -1,0 +1,53 @@
+"""Rate limits counted in the database, per client address as ``classicpos.client_ip`` reads it.
+
+DRF's own throttles count in the cache, which is each worker's memory here, so
+four workers allowed four times the rate; and they key on ``X-Forwarded-For``
+as the client wrote it unless told how many proxies there are, so a new forged
+header was a new, empty count. These count in a table every worker shares, per
+the address the last trusted proxy (or the socket) saw.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.throttling import SimpleRateThrottle
+
+from classicpos.client_ip import client_ip
+from classicpos.models import ThrottleHit
+
+
+class DatabaseRateThrottle(SimpleRateThrottle):
+    """A sliding-window limit: at most ``num_requests`` in the last ``duration`` seconds."""
+
+    def get_cache_key(self, request, view) -> str:
+        return client_ip(request)
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        client = self.get_cache_key(request, view)
+        now = timezone.now()
+        since = now - timedelta(seconds=self.duration)
+        with transaction.atomic():
+            # Counts older than any window go as new ones come: the table stays small.
+            ThrottleHit.objects.filter(at__lt=since).delete()
+            hits = list(
+                ThrottleHit.objects.filter(scope=self.scope, client=client, at__gte=since)
+                .order_by("at")
+                .values_list("at", flat=True)[: self.num_requests]
+            )
+            if len(hits) >= self.num_requests:
+                self.retry_after = (hits[0] - since).total_seconds()
+                return False
+            ThrottleHit.objects.create(scope=self.scope, client=client, at=now)
+        return True
+
+    def wait(self) -> float:
+        return max(getattr(self, "retry_after", 0), 0)
+
+
+class LoginRateThrottle(DatabaseRateThrottle):
+    """``POST /api/auth/token``: ``CLASSICPOS_TOKEN_LOGIN_RATE`` per client address."""
+
+    scope = "login"
