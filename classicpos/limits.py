@@ -57,7 +57,10 @@ def parse_amount(value, *, field: str = "amount") -> Decimal:
         amount = value
         if not amount.is_finite():
             raise ValidationError({field: [NOT_AN_AMOUNT]})
-    elif isinstance(value, int | float | str) and not isinstance(value, bool):
+    elif isinstance(value, int) and not isinstance(value, bool):
+        # Not through str(): Python refuses to write an int of over 4,300 digits.
+        amount = Decimal(value)
+    elif isinstance(value, float | str):
         text = str(value).strip()
         if not AMOUNT_TEXT.fullmatch(text):
             raise ValidationError({field: [NOT_AN_AMOUNT]})
