@@ -183,6 +183,8 @@ class SaleLine(models.Model):
     name = models.CharField(max_length=200)
     unit_price = models.DecimalField(**MONEY)
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    # What the line's own discount took off; ``line_total`` is after it.
+    discount = models.DecimalField(**MONEY, default=ZERO)
     line_total = models.DecimalField(**MONEY)
     refunded_quantity = models.PositiveIntegerField(default=0)
 
@@ -195,6 +197,9 @@ class SaleLine(models.Model):
             models.CheckConstraint(
                 condition=models.Q(refunded_quantity__lte=models.F("quantity")),
                 name="sale_line_refund_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0), name="sale_line_discount_not_negative"
             ),
         ]
 

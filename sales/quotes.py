@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from classicpos import limits
 from classicpos.limits import MAX_AMOUNT, MAX_QUANTITY, is_id
+from sales.discounts import discount_off
 from sales.extensions import PaymentMethodType, payment_method, payment_methods
 from sales.models import Product, SaleLine
 from sales.money import ZERO, to_cents
@@ -24,6 +25,8 @@ from sales.selectors import sale_paid_in_money
 class LineInput:
     product_id: int
     quantity: int
+    # As typed: an amount off the line or a percentage of it (``sales.discounts``).
+    discount: object = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,9 @@ class RefundLineInput:
 class QuotedLine:
     product: Product
     quantity: int
+    # What the line costs after its own discount, and that discount.
     line_total: Decimal
+    discount: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -160,24 +165,36 @@ def _quoted_lines(lines: list[LineInput], errors: SaleErrors) -> list[QuotedLine
         if quantity > MAX_QUANTITY:
             errors.add(f"lines[{index}].quantity", f"Sell at most {MAX_QUANTITY:,} on one line.")
             continue
-        line_total = to_cents(product.price * quantity)
-        if not errors.fits(line_total, field=f"lines[{index}].quantity", what="This line"):
+        before_discount = to_cents(product.price * quantity)
+        if not errors.fits(before_discount, field=f"lines[{index}].quantity", what="This line"):
             continue
-        quoted.append(QuotedLine(product=product, quantity=quantity, line_total=line_total))
+        try:
+            discount = discount_off(
+                line.discount,
+                before_discount,
+                field=f"lines[{index}].discount",
+                of_what="the line's amount",
+            )
+        except ValidationError as error:
+            errors.add_error(error)
+            discount = ZERO
+        quoted.append(
+            QuotedLine(
+                product=product,
+                quantity=quantity,
+                line_total=before_discount - discount,
+                discount=discount,
+            )
+        )
     return quoted
 
 
 def _discount(value, subtotal: Decimal, errors: SaleErrors) -> Decimal:
-    discount = parse_amount(value if value not in (None, "") else "0", "discount", errors)
-    if discount is None:
+    try:
+        return discount_off(value, subtotal, field="discount", of_what="the subtotal")
+    except ValidationError as error:
+        errors.add_error(error)
         return ZERO
-    if discount < 0:
-        errors.add("discount", "The discount cannot be negative.")
-        return ZERO
-    if discount > subtotal:
-        errors.add("discount", f"The discount cannot be more than the subtotal of {subtotal}.")
-        return subtotal
-    return discount
 
 
 def _payments(payments: list[PaymentInput], customer, errors: SaleErrors) -> list[PaymentInput]:

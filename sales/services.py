@@ -207,6 +207,7 @@ def sale_checkout(
             name=line.product.name,
             unit_price=line.product.price,
             quantity=line.quantity,
+            discount=line.discount,
             line_total=line.line_total,
         )
         for line in quote.lines

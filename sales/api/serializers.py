@@ -1,16 +1,20 @@
 """Sales and products as JSON: camelCase keys, amounts as strings."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MinValueValidator
+from drf_spectacular.drainage import set_override
 from rest_framework import serializers
 
 from classicpos.api.fields import (
     AmountField,
     ServiceCheckedChoiceField,
     ServiceCheckedIntegerField,
+    amount_pattern,
 )
 from classicpos.api.schema import document_body_rule
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 from classicpos.limits import MAX_ID, MAX_QUANTITY
+from sales.discounts import parse_discount
 from sales.extensions import payment_methods, sale_facts
 from sales.models import ZERO, Payment, Product, Refund, RefundLine, Sale, SaleLine
 
@@ -56,6 +60,7 @@ class SaleLineSerializer(ApiModelSerializer):
             "name",
             "unit_price",
             "quantity",
+            "discount",
             "line_total",
             "refunded_quantity",
         ]
@@ -106,9 +111,40 @@ class SaleSerializer(ApiModelSerializer):
         return data
 
 
+class DiscountField(serializers.Field):
+    """A discount as typed: an amount ("2.50") or a percentage ("10%").
+
+    The quote works out what a percentage takes off (``sales.discounts``); here
+    the text is only read, with the same rule and messages.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        set_override(
+            self,
+            "field",
+            {
+                "type": "string",
+                "pattern": rf"{amount_pattern()[:-1]}|^\d{{1,3}}(?:\.\d{{1,2}})?\s*%$",
+                "example": "10%",
+            },
+        )
+
+    def to_internal_value(self, data):
+        try:
+            return parse_discount(data, field="value")
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["value"]) from None
+
+    def to_representation(self, value):
+        return str(value)
+
+
 class LineInputSerializer(StrictInputMixin, ApiSerializer):
     product_id = ServiceCheckedIntegerField(minimum=1, maximum=MAX_ID)
     quantity = ServiceCheckedIntegerField(minimum=1, maximum=MAX_QUANTITY)
+    discount = DiscountField(help_text="Off this line: an amount or a percentage of it.")
 
 
 class PaymentInputSerializer(StrictInputMixin, ApiSerializer):
@@ -127,7 +163,7 @@ class SaleCreateSerializer(StrictInputMixin, ApiSerializer):
         minimum=1, maximum=MAX_ID, allow_null=True, required=False
     )
     lines = LineInputSerializer(many=True, allow_empty=True)
-    discount = AmountField(required=False)
+    discount = DiscountField(help_text="Off the subtotal: an amount or a percentage of it.")
     payments = PaymentInputSerializer(many=True, allow_empty=True)
 
 
@@ -169,6 +205,7 @@ class QuotedLineSerializer(ApiSerializer):
     name = serializers.CharField(source="product.name")
     unit_price = serializers.DecimalField(source="product.price", **MONEY)
     quantity = serializers.IntegerField()
+    discount = serializers.DecimalField(**MONEY)
     line_total = serializers.DecimalField(**MONEY)
 
 

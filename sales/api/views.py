@@ -154,7 +154,9 @@ class SaleViewSet(
 
 def _line_inputs(values: dict) -> list[LineInput]:
     return [
-        LineInput(product_id=line["product_id"], quantity=line["quantity"])
+        LineInput(
+            product_id=line["product_id"], quantity=line["quantity"], discount=line.get("discount")
+        )
         for line in values.get("lines", [])
     ]
 

@@ -75,12 +75,23 @@
   var quoteSequence = 0;
   var quotePending = null;
 
-  function linesKey() { return JSON.stringify(quoteRequest().lines); }
+  function linesKey() { return JSON.stringify(cartLines()); }
+
+  /* The cart as the API takes it; a line's discount is sent as typed ("1.00", "10%"). */
+  function cartLines() {
+    return state.lines.map(function (line) {
+      var sent = { productId: line.productId, quantity: line.quantity };
+      if (line.discount && line.discount.trim()) {
+        sent.discount = line.discount.trim();
+      }
+      return sent;
+    });
+  }
 
   function quoteRequest() {
     return {
       customerId: state.customer ? state.customer.id : null,
-      lines: state.lines.map(function (line) { return { productId: line.productId, quantity: line.quantity }; }),
+      lines: cartLines(),
       discount: state.discount.trim() || "0",
       payments: state.payments
         .filter(function (p) { return p.amount.trim() !== ""; })
@@ -230,62 +241,16 @@
   /* ---- Rendering the cart, the customer and the payments. ---- */
 
   function renderCart() {
-    var body = el("cart-lines");
-    var hadFocus = body.contains(document.activeElement);
-    body.replaceChildren();
-    state.lines.forEach(function (line, index) {
-      var row = document.createElement("tr");
-      row.dataset.productId = line.productId;
-      var name = document.createElement("td");
-      name.dataset.label = "Product";
-      name.className = "text-break";
-      // One block inside the cell: on a phone the stacked cell is a flex row, and separate
-      // children would squeeze into narrow columns side by side.
-      name.innerHTML = "<div class='min-w-0'><span class='fw-semibold'></span><br><small class='text-secondary'></small></div>";
-      text(name.querySelector("span"), line.name);
-      text(name.querySelector("small"), line.sku + " · " + money(line.price));
-      var qty = document.createElement("td");
-      qty.dataset.label = "Quantity";
-      var input = document.createElement("input");
-      input.type = "number";
-      input.min = "1";
-      input.step = "1";
-      input.value = line.quantity;
-      input.className = "form-control form-control-sm cart-quantity";
-      input.style.maxWidth = "6rem";
-      input.setAttribute("aria-label", "Quantity of " + line.name);
-      input.dataset.field = "lines[" + index + "].quantity";
-      input.addEventListener("change", function () {
-        var quantity = parseInt(input.value, 10);
-        line.quantity = quantity > 0 ? quantity : 1;
-        update();
-      });
-      qty.appendChild(input);
-      var amount = text(document.createElement("td"), "…");
-      amount.dataset.label = "Amount";
-      amount.dataset.lineTotal = "";
-      amount.className = "text-end";
-      var actions = document.createElement("td");
-      actions.className = "actions text-end";
-      var remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "btn btn-sm btn-outline-danger";
-      remove.innerHTML = "<i class='bi bi-x-lg' aria-hidden='true'></i>";
-      remove.setAttribute("aria-label", "Remove " + line.name);
-      remove.addEventListener("click", function () {
+    window.ClassicPOS.cartRows(el("cart-lines"), state.lines, {
+      changed: update,
+      discounted: function () { save(); requestQuote(); },
+      removed: function (index) {
         state.lines.splice(index, 1);
         update();
         el("product-search").focus();
-      });
-      actions.appendChild(remove);
-      row.append(name, qty, amount, actions);
-      body.appendChild(row);
+      }
     });
     el("cart-empty").classList.toggle("d-none", state.lines.length > 0);
-    if (hadFocus) {
-      // The row that had the focus was drawn anew: the next scan goes to the scan box.
-      el("product-search").focus();
-    }
   }
 
   function renderCustomer() {
@@ -422,6 +387,9 @@
     if (target.classList.contains("cart-quantity")) {
       target.dispatchEvent(new Event("change"));
       el("product-search").focus();
+    } else if (target.classList.contains("cart-discount")) {
+      requestQuote(0);
+      el("product-search").focus();
     } else {
       requestQuote(0);
     }
@@ -446,7 +414,7 @@
       api.clearFieldErrors(form);
       return api.post("/api/sales", {
         customerId: state.customer ? state.customer.id : null,
-        lines: state.lines.map(function (line) { return { productId: line.productId, quantity: line.quantity }; }),
+        lines: cartLines(),
         discount: state.discount.trim() || "0",
         payments: state.payments.map(function (p) { return { method: p.method, amount: p.amount.trim() }; })
       }, { idempotencyKey: state.key });

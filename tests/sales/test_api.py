@@ -252,6 +252,7 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
             "name": "Mug",
             "unitPrice": "2.00",
             "quantity": 3,
+            "discount": "0.00",
             "lineTotal": "6.00",
         }
     ]
