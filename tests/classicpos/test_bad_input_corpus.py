@@ -311,6 +311,8 @@ def test_pages_never_cause_a_server_error(shop, manager_client, route, method):
 
 # Amounts that ``Decimal()`` reads but no till writes, and one past the money columns
 # (issue 27 #20, #26): each is a 400 naming its field, never accepted, never a 5xx.
+# Fields that carry money though their schema is plain text (the service reads them).
+MONEY_FIELD_NAMES = ("amount", "creditLimit", "discount", "price")
 AMOUNT_SHAPES = ["\u0661\u0662", "\uff11\uff12", "1_000", "1e3", "+5", "Infinity", "10000000000.00"]
 
 
@@ -324,7 +326,7 @@ def _amount_fields() -> set[tuple[str, str, str]]:
             items = field_schema.get("items", {})
             if "$ref" in items:
                 yield from walk(items["$ref"].rsplit("/", 1)[-1], f"{prefix}{field}[].")
-            elif field_schema.get("format") == "decimal" or field in ("amount", "creditLimit"):
+            elif field_schema.get("format") == "decimal" or field in MONEY_FIELD_NAMES:
                 yield prefix + field
 
     found = set()
@@ -341,9 +343,12 @@ def _amount_requests(shop) -> dict:
     """Return, per amount field, its URL, the error key and a body right but for the amount."""
     customer, product, invoice = (shop.ids[key] for key in ("customers", "products", "invoices"))
 
-    def sale(amount="20.00", discount="0.00"):
+    def sale(amount="20.00", discount="0.00", line_discount=None):
+        line = {"productId": product, "quantity": 1}
+        if line_discount is not None:
+            line["discount"] = line_discount
         return {
-            "lines": [{"productId": product, "quantity": 1}],
+            "lines": [line],
             "discount": discount,
             "payments": [{"method": "cash", "amount": amount}],
         }
@@ -359,6 +364,11 @@ def _amount_requests(shop) -> dict:
             lambda v: sale(amount=v),
         )
         requests[(path, "POST", "discount")] = (path, "discount", lambda v: sale(discount=v))
+        requests[(path, "POST", "lines[].discount")] = (
+            path,
+            "lines[0].discount",
+            lambda v: sale(line_discount=v),
+        )
     requests[("/api/products", "POST", "price")] = ("/api/products", "price", renamed)
     for method in ("PUT", "PATCH"):
         requests[("/api/products/{id}", method, "price")] = (
@@ -386,8 +396,13 @@ def _amount_requests(shop) -> dict:
 
 def test_every_amount_field_refuses_amounts_no_till_writes(shop, manager_client):
     requests = _amount_requests(shop)
-    assert set(requests) == _amount_fields(), "an amount field the corpus does not send to"
-    for (_path, method, _field), (url, key, body) in requests.items():
+    fields = _amount_fields()
+    assert fields <= set(requests), (
+        f"amount fields the corpus does not send to: {fields - set(requests)}"
+    )
+    for path_method_field in sorted(fields):
+        method = path_method_field[1]
+        url, key, body = requests[path_method_field]
         for amount in AMOUNT_SHAPES:
             with transaction.atomic():
                 response = manager_client.generic(
