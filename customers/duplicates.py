@@ -2,7 +2,8 @@
 
 Likely duplicates are customers with the same email (any case), the same phone
 number, or very similar names at the same address. Merged and anonymised
-records are never offered again.
+records are never offered again, nor a pair someone said is two people
+(``DistinctCustomers``: a household that shares a phone).
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from difflib import SequenceMatcher
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 
+from customers.distinct import DistinctCustomers
 from customers.extensions import merge_steps
 from customers.models import Customer, CustomerErasure, CustomerMerge
 from customers.selectors import SIMILAR_NAME_RATIO
@@ -43,11 +45,48 @@ def _grouped(key, reason: str, values, customers) -> list[DuplicateGroup]:
     ]
 
 
+def _undecided(groups: list[DuplicateGroup]) -> list[DuplicateGroup]:
+    """Return the groups without the pairs someone said are different people (one query).
+
+    A group is shown as its first customer and the others who may be them. A customer
+    said to be someone else than the first stays for the next group of those left, so a
+    household of three takes three decisions and no decided pair is ever offered.
+    """
+    ids = {customer.pk for group in groups for customer in group.customers}
+    if not ids:
+        return groups
+    decided = set(
+        DistinctCustomers.objects.filter(first_id__in=ids, second_id__in=ids).values_list(
+            "first_id", "second_id"
+        )
+    )
+    if not decided:
+        return groups
+    undecided = []
+    for group in groups:
+        members, placed = group.customers, set()
+        for index, first in enumerate(members):
+            if first.pk in placed:
+                continue
+            others = tuple(
+                other
+                for other in members[index + 1 :]
+                if other.pk not in placed
+                and (min(first.pk, other.pk), max(first.pk, other.pk)) not in decided
+            )
+            if others:
+                undecided.append(DuplicateGroup(reason=group.reason, customers=(first, *others)))
+                placed.update(customer.pk for customer in (first, *others))
+    return undecided
+
+
 def customer_duplicate_groups(*, limit: int = MAX_GROUPS) -> list[DuplicateGroup]:
     """Return up to ``limit`` groups of customers that are likely the same person.
 
     Each kind is one grouping query over an index and one fetch of its members,
-    whatever the number of customers.
+    and one query reads the pairs already decided, whatever the number of customers.
+    The ``limit`` counts shared values: a value whose customers are all decided apart
+    still takes a place (the page then shows fewer groups).
     """
     open_customers = _open_customers()
     groups: list[DuplicateGroup] = []
@@ -97,6 +136,7 @@ def customer_duplicate_groups(*, limit: int = MAX_GROUPS) -> list[DuplicateGroup
             if similar:
                 groups.append(DuplicateGroup(reason=group.reason, customers=(first, *similar)))
 
+    groups = _undecided(groups)
     # One entry per set of customers, saying every reason they matched on.
     merged: dict[tuple, DuplicateGroup] = {}
     for group in groups:

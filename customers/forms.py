@@ -162,6 +162,12 @@ class DuplicateQueryForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
+class DistinctCustomersForm(forms.Form):
+    """ "Not the same person": the other customer of a pair the Duplicates page showed."""
+
+    other = forms.IntegerField(min_value=1, max_value=MAX_ID)
+
+
 # What a filter left empty looks like, whatever its field.
 EMPTY = (None, "", [], ())
 # The tag filter offers the tags there are; a shop with more types the name in the URL.

@@ -50,6 +50,8 @@ def event_summary(event: CustomerEvent) -> str:
         text = f"Customer #{event.other_customer_id} merged into this one"
     elif kind == CustomerEventKind.MERGED_AWAY:
         text = f"Merged into customer #{event.other_customer_id}"
+    elif kind == CustomerEventKind.NOT_DUPLICATE:
+        text = f"Not the same person as customer #{event.other_customer_id}"
     else:
         text = event.get_kind_display()
     return f"{text} · {Channel(event.channel).label}"

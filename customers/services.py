@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from customers import validators
+from customers.distinct import DistinctCustomers
 from customers.erasure import customer_anonymise
 from customers.events import event_user, record_event
 from customers.extensions import merge_steps
@@ -42,6 +43,7 @@ __all__ = [
     "customer_create_many",
     "customer_deactivate",
     "customer_is_closed",
+    "customer_mark_distinct",
     "customer_merge",
     "customer_merge_defaults",
     "customer_restore",
@@ -390,3 +392,36 @@ def customer_merge(
         other_customer_id=survivor.pk,
     )
     return survivor
+
+
+@transaction.atomic
+def customer_mark_distinct(
+    *, customer: Customer, other: Customer, actor, channel: str
+) -> DistinctCustomers:
+    """Record that ``customer`` and ``other`` are not the same person; return the record.
+
+    The duplicate finder stops offering the pair (a household that shares a phone),
+    and both customers' histories say who decided it and when. Saying it again, either
+    way round, returns the first record and writes nothing.
+    """
+    if customer.pk == other.pk:
+        raise ValidationError({"other": ["Choose two different customers."]})
+    # Both rows, in primary-key order (customers.locks): two people deciding the same
+    # pair at once wait for each other, and the second finds the first's record.
+    customers_for_update(customer.pk, other.pk)
+    first_id, second_id = sorted((customer.pk, other.pk))
+    existing = DistinctCustomers.objects.filter(first_id=first_id, second_id=second_id).first()
+    if existing is not None:
+        return existing
+    pair = DistinctCustomers.objects.create(
+        first_id=first_id, second_id=second_id, decided_by=event_user(actor)
+    )
+    for one, another in ((customer, other), (other, customer)):
+        record_event(
+            one,
+            CustomerEventKind.NOT_DUPLICATE,
+            actor=actor,
+            channel=channel,
+            other_customer_id=another.pk,
+        )
+    return pair

@@ -1,0 +1,241 @@
+"""Staff pages of the data tools: import, export, likely duplicates, merge, anonymise.
+
+Managers' tools for keeping the customer records clean, apart from the everyday
+pages in ``customers.views``; thin views over ``customers.services`` and
+``customers.duplicates``.
+"""
+
+import io
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from classicpos.views import StaffPageMixin
+from customers import services
+from customers.duplicates import customer_duplicate_groups, customer_erasure, customer_merge_preview
+from customers.exporting import export_response
+from customers.forms import (
+    CustomerAnonymiseForm,
+    CustomerImportForm,
+    CustomerListForm,
+    CustomerMergeForm,
+    DistinctCustomersForm,
+)
+from customers.importing import (
+    ImportFileError,
+    customer_import,
+    parse_column_map,
+    write_error_report,
+)
+from customers.models import MERGEABLE_FIELDS, Customer
+from customers.permissions import (
+    ANONYMISE_CUSTOMER,
+    EXPORT_CUSTOMER,
+    IMPORT_CUSTOMER,
+    MERGE_CUSTOMER,
+)
+from customers.selectors import customer_list
+from customers.views import change_by, list_filters
+
+
+class CustomerExportView(StaffPageMixin, View):
+    """The list's "Export CSV": exactly the customers of the current search and filters."""
+
+    permission_required = EXPORT_CUSTOMER
+
+    def get(self, request):
+        values = CustomerListForm(request.GET, user=request.user).values()
+        return export_response(customer_list(filters=list_filters(values)))
+
+
+class CustomerImportView(StaffPageMixin, FormView):
+    """Upload a CSV: check it (a dry run) or import it, and see every row's error."""
+
+    permission_required = IMPORT_CUSTOMER
+    form_class = CustomerImportForm
+    template_name = "customers/customer_import.html"
+
+    def form_valid(self, form):
+        dry_run = self.request.GET.get("check") == "1"
+        data = form.cleaned_data
+        try:
+            report = customer_import(
+                file=data["file"],
+                user=self.request.user,
+                encoding=data["encoding"],
+                column_map=parse_column_map(data["columns"]),
+                dry_run=dry_run,
+                skip_existing=data["skip_existing"],
+            )
+        except ImportFileError as error:
+            form.add_error("file" if "Map a column" not in str(error) else "columns", str(error))
+            return self.form_invalid(form)
+        if not dry_run:
+            messages.success(
+                self.request,
+                f"Imported {data['file'].name}: {report.created} added, {report.updated} updated.",
+            )
+        errors_csv = io.StringIO()
+        write_error_report(report.errors, errors_csv)
+        return self.render_to_response(
+            self.get_context_data(
+                form=self.form_class(initial=data),
+                report=report,
+                file_name=data["file"].name,
+                error_report_href="data:text/csv;charset=utf-8," + quote(errors_csv.getvalue()),
+            )
+        )
+
+
+class CustomerDuplicateListView(StaffPageMixin, TemplateView):
+    """Customers who are likely one person: same email, same phone, similar names at one address."""
+
+    permission_required = MERGE_CUSTOMER
+    template_name = "customers/customer_duplicates.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(groups=customer_duplicate_groups(), **kwargs)
+
+
+class CustomerMergeView(StaffPageMixin, FormView):
+    """Merge two customers: choose the survivor and each field's value, review, confirm.
+
+    ``/customers/<first>/merge/?duplicate=<second>``. The review step shows what
+    will move; only the confirmed post merges.
+    """
+
+    permission_required = MERGE_CUSTOMER
+    form_class = CustomerMergeForm
+    template_name = "customers/customer_merge.html"
+
+    def _load(self) -> bool:
+        """Look both customers up (after the login and permission checks); say if usable."""
+        self.first = get_object_or_404(Customer, pk=self.kwargs["pk"])
+        other = self.request.POST.get("duplicate") or self.request.GET.get("duplicate") or ""
+        self.second = get_object_or_404(Customer, pk=int(other)) if other.isdecimal() else None
+        if self.second is None or self.second.pk == self.first.pk:
+            messages.error(self.request, "Choose two different customers to merge.")
+            return False
+        return True
+
+    def get(self, request, *args, **kwargs):
+        if not self._load():
+            return redirect("customers:duplicate_list")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self._load():
+            return redirect("customers:duplicate_list")
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "first": self.first, "second": self.second}
+
+    def form_valid(self, form):
+        arguments = form.merge_arguments()
+        if self.request.GET.get("back") == "1":
+            return self.render_to_response(self.get_context_data(form=form))
+        if "confirmed" not in self.request.POST:
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    review=True,
+                    survivor=arguments["survivor"],
+                    duplicate=arguments["duplicate"],
+                    result=[
+                        (
+                            form.fields[name].label if name in form.fields else name.capitalize(),
+                            CustomerMergeForm.display(
+                                arguments[arguments["fields"].get(name, "survivor")], name
+                            ),
+                        )
+                        for name in MERGEABLE_FIELDS
+                    ],
+                    moves=customer_merge_preview(customer=arguments["duplicate"]),
+                )
+            )
+        try:
+            survivor = services.customer_merge(**arguments, **change_by(self.request))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Merged customer #{arguments['duplicate'].pk} into {survivor.name}; "
+            "its history is here now.",
+        )
+        return redirect(survivor)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(first=self.first, second=self.second, **kwargs)
+
+
+class CustomerAnonymiseView(StaffPageMixin, FormView):
+    """Erase a customer's personal data on request, after typing their name."""
+
+    permission_required = ANONYMISE_CUSTOMER
+    form_class = CustomerAnonymiseForm
+    template_name = "customers/customer_confirm_anonymise.html"
+
+    def get(self, request, *args, **kwargs):
+        # Looked up after the login and permission checks: no id is confirmed to strangers.
+        self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            customer = services.customer_anonymise(
+                customer=self.customer,
+                confirm=form.cleaned_data["confirm"],
+                **change_by(self.request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Erased the personal data of customer #{customer.pk}. Their sales and invoices stay.",
+        )
+        return redirect(customer)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            customer=self.customer, erasure=customer_erasure(self.customer), **kwargs
+        )
+
+
+class CustomerMarkDistinctView(StaffPageMixin, View):
+    """ "Not the same person" on the Duplicates page: the pair leaves it, remembered.
+
+    ``POST /customers/<pk>/not-duplicate/`` with ``other``: a household that shares
+    a phone is no longer offered for merging.
+    """
+
+    permission_required = MERGE_CUSTOMER
+
+    def post(self, request, pk):
+        customer = get_object_or_404(Customer, pk=pk)
+        form = DistinctCustomersForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose two different customers.")
+            return redirect("customers:duplicate_list")
+        other = get_object_or_404(Customer, pk=form.cleaned_data["other"])
+        try:
+            services.customer_mark_distinct(customer=customer, other=other, **change_by(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("customers:duplicate_list")
+        messages.success(
+            request,
+            f"{customer.name} and {other.name} are kept apart: "
+            "they will not be offered as duplicates again.",
+        )
+        return redirect("customers:duplicate_list")
