@@ -14,9 +14,13 @@ from django.utils.module_loading import module_has_submodule
 CASHIER = "Cashier"
 MANAGER = "Manager"
 ROLES = (CASHIER, MANAGER)
-# What each role may do with the project's own models (this module is ``classicpos``'s
-# ``roles.py``): a Manager lifts login lockouts (``classicpos.permissions.UNLOCK_LOGIN``).
-ROLE_PERMISSIONS = {MANAGER: ["unlock_login"]}
+# What each role may do in apps that have no ``roles.py`` of their own: the project's
+# (a Manager lifts login lockouts, ``classicpos.permissions.UNLOCK_LOGIN``) and
+# django-rest-knox's (a Manager sees and revokes API tokens in the admin).
+PROJECT_ROLE_PERMISSIONS = {
+    "classicpos": {MANAGER: ["unlock_login"]},
+    "knox": {MANAGER: ["view_authtoken", "delete_authtoken"]},
+}
 
 
 def ensure_permissions(apps, app_label: str) -> None:
@@ -77,9 +81,10 @@ def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
 
 
 def app_role_permissions(app_config) -> dict[str, list[str]] | None:
-    """Return the ``ROLE_PERMISSIONS`` of an app's ``roles`` module, or None without one."""
-    if app_config.name == "classicpos":
-        return ROLE_PERMISSIONS
+    """Return what each role may do in an app: its ``roles.ROLE_PERMISSIONS``, the project's
+    ``PROJECT_ROLE_PERMISSIONS`` for the project and third-party apps, or None."""
+    if app_config.label in PROJECT_ROLE_PERMISSIONS:
+        return PROJECT_ROLE_PERMISSIONS[app_config.label]
     if not module_has_submodule(app_config.module, "roles"):
         return None
     return getattr(import_module(f"{app_config.name}.roles"), "ROLE_PERMISSIONS", None)

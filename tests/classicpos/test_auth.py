@@ -221,6 +221,18 @@ def test_tokens_are_listed_and_revocable_in_the_admin(admin_client_for_tokens, m
     assert "manager" in page.content.decode()
 
 
+def test_a_manager_who_is_not_a_superuser_sees_and_revokes_tokens_in_the_admin(client, manager):
+    token_for()
+    digest = AuthToken.objects.get(user=manager).digest
+    client.force_login(manager)
+    listed = client.get("/admin/knox/authtoken/")
+    assert listed.status_code == 200
+    assert digest[:8] in listed.content.decode() or "manager" in listed.content.decode()
+    response = client.post(f"/admin/knox/authtoken/{digest}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not AuthToken.objects.filter(user=manager).exists()
+
+
 @pytest.fixture
 def admin_client_for_tokens(client):
     from tests.factories import UserFactory
