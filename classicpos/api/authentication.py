@@ -157,10 +157,11 @@ def stamp_for_new_token(user) -> None:
     make an old password's tokens, unused since, valid again.
     """
     current = password_stamp(user)
-    stamp = ApiTokenStamp.objects.select_for_update().filter(user=user).first()
-    if stamp is None:
-        ApiTokenStamp.objects.create(user=user, password_stamp=current)
-    elif not compare_digest(stamp.password_stamp, current):
+    # Two first logins at once: one creates the stamp, the other finds it (get_or_create).
+    stamp, created = ApiTokenStamp.objects.select_for_update().get_or_create(
+        user=user, defaults={"password_stamp": current}
+    )
+    if not created and not compare_digest(stamp.password_stamp, current):
         AuthToken.objects.filter(user=user).delete()
         stamp.password_stamp = current
         stamp.save(update_fields=["password_stamp"])
