@@ -2,7 +2,8 @@
 
 from accounting.forms import CreditLimitForm, InvoicePaymentForm, StoreCreditAdjustmentForm
 from accounting.selectors import account_summary, customer_open_invoices, store_credit_ledger
-from customers.panels import CustomerPanel, register_panel
+from classicpos.money_format import format_money
+from customers.panels import CustomerPanel, SummaryFigure, register_panel
 
 OPEN_INVOICES_SHOWN = 10
 STORE_CREDIT_ROWS = 5
@@ -26,6 +27,44 @@ def account_panel_context(customer, request) -> dict:
     }
 
 
+def account_summary_figures(customer, context) -> list[SummaryFigure]:
+    """Return the account's figures for the top of the customer page, from the panel's context.
+
+    Store credit, what is owed (overdue in red) and, with a credit account, what may
+    still go on account: read from the panel's ``account_summary``, so no query of their own.
+    """
+    account = context["account"]
+    owed = []
+    if account.open_invoices:
+        owed.append(
+            f"{account.open_invoices} open invoice{'s' if account.open_invoices != 1 else ''}"
+        )
+    if account.overdue:
+        owed.append(f"{format_money(account.overdue)} overdue")
+    figures = [
+        SummaryFigure(
+            label="Store credit", value=format_money(account.store_credit), href="#account-panel"
+        ),
+        SummaryFigure(
+            label="Owes",
+            value=format_money(account.outstanding),
+            detail=" · ".join(owed),
+            href="#account-panel",
+            warning=bool(account.overdue),
+        ),
+    ]
+    if account.credit_limit:
+        figures.append(
+            SummaryFigure(
+                label="On account",
+                value=format_money(account.available_credit),
+                detail=f"available of {format_money(account.credit_limit)}",
+                href="#account-panel",
+            )
+        )
+    return figures
+
+
 def connect() -> None:
     register_panel(
         CustomerPanel(
@@ -33,5 +72,6 @@ def connect() -> None:
             context=account_panel_context,
             order=30,
             permission="accounting.view_customeraccount",
+            summary=account_summary_figures,
         )
     )

@@ -25,6 +25,7 @@ from customers.forms import (
     DuplicateQueryForm,
 )
 from customers.models import Channel, Customer
+from customers.panels import customer_page_panels, page_summary
 from customers.permissions import (
     ADD_CUSTOMER,
     CHANGE_CUSTOMER,
@@ -163,9 +164,13 @@ class CustomerDetailView(StaffPageMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
+        # Each panel's context once: the panels below and the summary at the top read it.
+        shown = customer_page_panels(self.object, self.request)
         return super().get_context_data(
             can_deactivate=self.request.user.has_perm(DEACTIVATE_CUSTOMER),
             erasure=customer_erasure(self.object),
+            panels=shown,
+            summary=page_summary(self.object, shown),
             **kwargs,
         )
 

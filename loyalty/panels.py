@@ -1,6 +1,9 @@
 """The Loyalty panel on the customer detail page."""
 
-from customers.panels import CustomerPanel, register_panel
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+from classicpos.money_format import format_money
+from customers.panels import CustomerPanel, SummaryFigure, register_panel
 from loyalty.models import LoyaltyProgram
 from loyalty.permissions import ADJUST_POINTS, VIEW_LEDGER
 from loyalty.selectors import customer_ledger
@@ -18,6 +21,21 @@ def loyalty_panel_context(customer, request) -> dict:
     }
 
 
+def loyalty_summary(customer, context) -> list[SummaryFigure]:
+    """Return the points balance for the top of the customer page, from the panel's context."""
+    points = customer.loyalty_points
+    redeemable = points >= context["program"].redeem_step
+    return [
+        SummaryFigure(
+            label="Points",
+            value=intcomma(points),
+            detail=f"worth {format_money(context['worth'])}" if redeemable else "",
+            href="#loyalty-panel",
+            warning=points < 0,
+        )
+    ]
+
+
 def connect() -> None:
     register_panel(
         CustomerPanel(
@@ -25,5 +43,6 @@ def connect() -> None:
             context=loyalty_panel_context,
             order=20,
             permission=VIEW_LEDGER,
+            summary=loyalty_summary,
         )
     )
