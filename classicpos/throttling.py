@@ -9,12 +9,25 @@ the address the last trusted proxy (or the socket) saw.
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
 from classicpos.client_ip import client_ip
 from classicpos.models import ThrottleHit
+
+
+def _serialise(scope: str, client: str) -> None:
+    """Make requests from one client count one at a time, until the transaction ends.
+
+    Counting and adding are two statements: ten requests that counted at once would
+    all see room. There is no row to lock before the first hit, so PostgreSQL takes
+    an advisory lock on the pair (raw SQL: a backend feature, with parameters);
+    SQLite's write transactions are IMMEDIATE, which already serialises them.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{scope} {client}"])
 
 
 class DatabaseRateThrottle(SimpleRateThrottle):
@@ -30,6 +43,7 @@ class DatabaseRateThrottle(SimpleRateThrottle):
         now = timezone.now()
         since = now - timedelta(seconds=self.duration)
         with transaction.atomic():
+            _serialise(self.scope, client)
             # Counts older than any window go as new ones come: the table stays small.
             ThrottleHit.objects.filter(at__lt=since).delete()
             hits = list(
