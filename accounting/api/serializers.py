@@ -6,6 +6,10 @@ from accounting.models import Invoice, InvoicePayment, StoreCreditEntry
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# A statement's running balance adds up history that a merge may have joined (two
+# customers who each owed the most at once): it is shown as it is, never refused, so
+# it is not held to one money column's 12 digits (a 500 when it passed them).
+RUNNING_BALANCE = {"max_digits": None, "decimal_places": 2}
 
 
 class AccountSerializer(ApiSerializer):
@@ -121,15 +125,15 @@ class StatementLineSerializer(ApiSerializer):
     reference = serializers.CharField()
     description = serializers.CharField()
     amount = serializers.DecimalField(**MONEY)
-    balance = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**RUNNING_BALANCE)
     invoice_id = serializers.IntegerField(source="invoice.pk")
 
 
 class StatementSerializer(ApiSerializer):
     customer_id = serializers.IntegerField(source="customer.pk")
-    opening_balance = serializers.DecimalField(**MONEY)
+    opening_balance = serializers.DecimalField(**RUNNING_BALANCE)
     lines = StatementLineSerializer(many=True)
-    closing_balance = serializers.DecimalField(**MONEY)
+    closing_balance = serializers.DecimalField(**RUNNING_BALANCE)
 
     def get_fields(self):
         fields = super().get_fields()

@@ -6,9 +6,11 @@ amount and balance is bounded before anything is written: a 400 naming the
 field in the API, a message beside it on the page.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounting import services
 from accounting.models import InvoicePayment, StoreCreditEntry
@@ -17,6 +19,8 @@ from sales.models import Refund
 from tests.accounting.helpers import (
     assert_invariants,
     give_credit,
+    on_day,
+    pay,
     ring_up,
     sell_on_account,
     store_credit,
@@ -172,3 +176,29 @@ def test_a_merge_whose_outstanding_would_pass_the_column_is_refused(
     }
     assert manager_client.get(f"/api/customers/{survivor.pk}/account").status_code == 200
     assert_invariants(survivor, duplicate)
+
+
+def test_a_statement_of_history_a_merge_joined_is_shown(manager_client, manager, cashier):
+    """Two customers who each owed the most at once, paid, then merged: the survivor's
+    statement of that month runs past 12 digits. It is history, so it is shown, not refused."""
+    survivor, duplicate = CustomerFactory(), CustomerFactory()
+    then = timezone.localdate() - timedelta(days=60)
+    with on_day(then):
+        for customer in (survivor, duplicate):
+            give_credit(customer, "6000000000.00", manager)
+            sell_on_account(customer, "6000000000.00", cashier)
+    for customer in (survivor, duplicate):
+        pay(customer.invoices.get(), "6000000000.00", cashier)
+    response = post_json(
+        manager_client, f"/api/customers/{survivor.pk}/merge", {"duplicateId": duplicate.pk}
+    )
+    assert response.status_code == 200, response.content
+    response = manager_client.get(
+        f"/api/customers/{survivor.pk}/statement",
+        {"from": then.isoformat(), "to": then.isoformat()},
+    )
+    assert response.status_code == 200, response.content
+    assert [line["balance"] for line in response.json()["lines"]] == [
+        "6000000000.00",
+        "12000000000.00",
+    ]
