@@ -5,7 +5,7 @@ A bare WSGI app that gunicorn serves exactly like the real one, so the ratio
 the same database work. Each request runs one parameterised statement that
 returns the same page the API does (first 1,000 matches, ranked, a capped count).
 
-Query parameters: ``kind`` (list, after, search, prefix, starts, detail) and its arguments;
+Query parameters: ``kind`` (list, after, search, starts, detail) and its arguments;
 ``after`` is the page that follows the row ``name`` (lower-cased) and ``id``, as the
 API's ``next`` link reads it.
 SQLite only (``BENCH_SQLITE_PATH``): on PostgreSQL the benchmark reports ours and
@@ -43,25 +43,14 @@ SQLITE = {
         "CASE WHEN lower(name) = ? THEN 0 WHEN lower(name) LIKE ? THEN 1 "
         "WHEN lower(name) LIKE ? THEN 2 ELSE 3 END, lower(name), id LIMIT ?"
     ),
-    # The search document (customers/search_text.py) starts with the folded name.
-    "prefix": (
-        "WITH hits AS MATERIALIZED ("  # noqa: S608
-        f"SELECT {COLUMNS} FROM customers WHERE ((search_document >= ? "
-        "AND search_document < ?) "
-        "OR (lower(email) >= ? AND lower(email) < ? AND email IS NOT NULL "
-        "AND NOT (email = '' AND email IS NOT NULL))) AND +status LIKE ? "
-        f"LIMIT {MATCH_LIMIT + 1}) "
-        "SELECT (SELECT count(*) FROM hits), * FROM hits ORDER BY "
-        "CASE WHEN lower(name) = ? THEN 0 WHEN lower(name) LIKE ? THEN 1 ELSE 3 END, "
-        "lower(name), id LIMIT ?"
-    ),
-    # Two short words, each the start of a word: their trigrams ("  j", " jo") in the
-    # index, the LIKEs to confirm.
+    # Short words, each the start of a word of the search document
+    # (customers/search_text.py): its trigram (" jo", or "  j") in the index, a LIKE
+    # per word to confirm ({likes}).
     "starts": (
         "WITH hits AS MATERIALIZED ("  # noqa: S608
         f"SELECT {JOINED_COLUMNS} FROM customers_search s JOIN customers c ON c.id = s.rowid "
-        "WHERE s.customers_search MATCH ? AND c.search_document LIKE ? "
-        f"AND c.search_document LIKE ? AND +c.status LIKE ? LIMIT {MATCH_LIMIT + 1}) "
+        "WHERE s.customers_search MATCH ? {likes} "
+        f"AND +c.status LIKE ? LIMIT {MATCH_LIMIT + 1}) "
         "SELECT (SELECT count(*) FROM hits), * FROM hits ORDER BY "
         "CASE WHEN lower(name) = ? THEN 0 WHEN lower(name) LIKE ? THEN 1 "
         "WHEN lower(name) LIKE ? THEN 2 ELSE 3 END, lower(name), id LIMIT ?"
@@ -101,18 +90,16 @@ def statement(kind: str, params: dict) -> tuple[str, tuple]:
     if kind == "detail":
         return SQLITE["detail"], (int(params["id"]),)
     term = " ".join(params["search"].split()).lower()
-    if kind == "prefix":
-        low, high = f"  {term}", f"  {term[:-1]}{chr(ord(term[-1]) + 1)}"
-        email_high = term[:-1] + chr(ord(term[-1]) + 1)
-        return SQLITE["prefix"], (low, high, term, email_high, status, term, f"{term}%", size)
     if kind == "starts":
-        first, second = term.split()
+        words = term.split()
         match = " AND ".join(
-            f'search_document : ("  {word[0]}" AND " {word}")' for word in (first, second)
+            "search_document : " + fts_phrase((" " if len(word) > 1 else "  ") + word)
+            for word in words
         )
-        patterns = (f"%  {first}%", f"%  {second}%")
+        sql = SQLITE["starts"].format(likes="AND c.search_document LIKE ? " * len(words))
+        patterns = tuple(f"%  {word}%" for word in words)
         rank = (term, f"{term}%", f"% {term}%")
-        return SQLITE["starts"], (match, *patterns, status, *rank, size)
+        return sql, (match, *patterns, status, *rank, size)
     digits = "".join(ch for ch in term if ch.isdigit())
     match = "search_document : " + fts_phrase(term)
     if len(digits) >= 3 and all(ch in "0123456789 -().+/" for ch in term):

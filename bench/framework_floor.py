@@ -109,8 +109,8 @@ def searches(names: dict) -> list[tuple[str, str, str]]:
         (f"rare email fragment `{names['rare_email']}`", "search", names["rare_email"]),
         (f"phone digits `{names['phone']}`", "search", names["phone"]),
         ("common name fragment `son`", "search", "son"),
-        ("one character `j`", "prefix", "j"),
-        ("two characters `jo`", "prefix", "jo"),
+        ("one character `j`", "starts", "j"),
+        ("two characters `jo`", "starts", "jo"),
         ("two short words `jo sm`", "starts", "jo sm"),
     ]
 

@@ -365,13 +365,13 @@ def requests(names: dict, deep_page: int) -> list[dict]:
         {
             "label": "one character `j`",
             "path": f"/api/customers?{till}j",
-            "floor": "kind=prefix&status=active&pageSize=8&search=j",
+            "floor": "kind=starts&status=active&pageSize=8&search=j",
             "naive": ("j", "active", 8),
         },
         {
             "label": "two characters `jo`",
             "path": f"/api/customers?{till}jo",
-            "floor": "kind=prefix&status=active&pageSize=8&search=jo",
+            "floor": "kind=starts&status=active&pageSize=8&search=jo",
             "naive": ("jo", "active", 8),
         },
         {

@@ -5,7 +5,6 @@ columns such as ``loyaltyPoints``); Python uses snake_case attributes.
 """
 
 import json
-import sys
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.utils import timezone
 from classicpos.id_lists import among
 from classicpos.prepared import slots
 from customers import validators
-from customers.search_text import FoldedPattern, SearchDocument, document_text, fold
+from customers.search_text import FoldedPattern, SearchDocument, fold
 
 # The fields staff and integrations edit, in form order. The serializer, the admin
 # form, the page form and its template, the services and the CSV columns all take
@@ -78,15 +77,15 @@ class CustomerQuerySet(models.QuerySet):
         ("+1 415 555 0123") also matches by all its digits.
 
         When no word has three characters (a trigram), a word cannot be looked up
-        inside words: one word is a prefix of the name or the email ("jo"), and
-        several must each start a word of the name or email, in any order ("jo sm"
-        and "sm jo" find John Smith). Each is asked of the whole index at once,
-        so no customer who matches every word is missed, however many match one.
+        inside words: each must start a word of the name or the email instead, in
+        any order ("jo" finds Jo, John and Mary Jones; "jo sm" and "sm jo" find
+        John Smith). All the words are asked of the whole index at once, so no
+        customer who matches every word is missed, however many match one.
 
         The matches are exactly ``search_unindexed``'s: on SQLite the FTS5 trigram
         index over the search document (migration 0009) picks candidates, which
-        the same ``LIKE``s then confirm; on PostgreSQL the trigram and prefix
-        indexes serve the ``LIKE``s themselves.
+        the same ``LIKE``s then confirm; on PostgreSQL the trigram indexes on the
+        document and the phone serve the ``LIKE``s themselves.
         """
         found = search_term(term, connections[self.db])
         if found is None:
@@ -99,11 +98,8 @@ class CustomerQuerySet(models.QuerySet):
         What ``search`` builds, written so that a prepared statement can compile it
         once per shape and bind each new term's values (``SearchTerm``).
         """
-        vendor = connections[self.db].vendor
-        if shape[0] == PREFIX:
-            return self.filter(_prefix_condition(shape, slot, vendor=vendor))
         queryset = self.filter(_search_condition(shape, slot))
-        if vendor == "sqlite" and shape[-1]:
+        if connections[self.db].vendor == "sqlite" and shape[-1]:
             # A join, not ``id IN (SELECT rowid ...)``: SQLite then walks the index's
             # matches lazily, so a LIMIT stops it early even for a common word.
             queryset = queryset.filter(search_entry__document__match=slot("fts"))
@@ -139,8 +135,6 @@ class CustomerQuerySet(models.QuerySet):
         found = search_term(term, connections[self.db])
         if found is None:
             return self
-        if found.shape[0] == PREFIX:
-            return self.filter(_prefix_condition(found.shape, slots(found.values), vendor=""))
         return self.filter(_search_condition(found.shape, slots(found.values)))
 
 
@@ -157,23 +151,22 @@ def _whole_term_digits(words: list[str]) -> str:
     return validators.phone_search_digits(" ".join(words)) if len(words) > 1 else ""
 
 
-# The three shapes of a search: words of which one at least has a trigram, words
-# too short for one that each start a word, or one short word, a prefix.
+# The two kinds of search: words of which one at least has a trigram, or words too
+# short for one, which each start a word.
 WORDS = "words"
 WORD_STARTS = "word starts"
-PREFIX = "prefix"
 
 
 @dataclass(frozen=True)
 class SearchTerm:
     """What a typed search asks: the shape of its SQL, and the values that SQL binds.
 
-    ``shape`` is all the conditions' structure depends on: its kind (``WORDS``,
-    ``WORD_STARTS``, ``PREFIX``), for words whether each one looks like part of a
-    phone number, whether the whole term does, and whether the search index can
-    pick the candidates (last). ``values`` are the term's patterns, by slot name.
-    Two terms of one shape are one statement with other values, which a prepared
-    search compiles once (``classicpos.prepared``).
+    ``shape`` is all the conditions' structure depends on: its kind (``WORDS`` or
+    ``WORD_STARTS``), whether each word looks like part of a phone number, whether
+    the whole term does, and whether the search index can pick the candidates
+    (last). ``values`` are the term's patterns, by slot name. Two terms of one shape
+    are one statement with other values, which a prepared search compiles once
+    (``classicpos.prepared``).
     """
 
     shape: tuple
@@ -194,8 +187,6 @@ def search_term(term: str | None, connection) -> SearchTerm | None:
     values = {f"word{position}": word for position, word in enumerate(words)}
     if whole_digits:
         values["digits"] = f"%{connection.ops.prep_for_like_query(whole_digits)}%"
-    if not _has_trigram(folded) and len(words) == 1:
-        return _prefix_term(words[0], values, connection)
     with_digits = []
     for position, word in enumerate(words):
         digits = validators.phone_search_digits(word)
@@ -208,34 +199,13 @@ def search_term(term: str | None, connection) -> SearchTerm | None:
     return SearchTerm(shape=shape, values=values)
 
 
-def _prefix_term(word: str, values: dict, connection) -> SearchTerm:
-    """Return a search of one word too short for a trigram: the name or the email starts with it."""
-    values["prefix"] = f"{connection.ops.prep_for_like_query(word)}%"
-    values["low"] = document_text(word)
-    values["high"] = _after_prefix(values["low"])
-    values["email_low"] = _ascii_lower(word)
-    values["email_high"] = _after_prefix(values["email_low"])
-    return SearchTerm(shape=(PREFIX,), values=values)
-
-
-def _after_prefix(prefix: str) -> str:
-    """Return the first text after every text that starts with ``prefix`` ("jp" for "jo").
-
-    A prefix ending in the last code point (U+10FFFF) has no next one: the bound is
-    then the prefix followed by it, which leaves out only texts that continue with it.
-    """
-    last = ord(prefix[-1])
-    if last == sys.maxunicode:
-        return prefix + chr(last)
-    return prefix[:-1] + chr(last + 1)
-
-
 class _BoundPattern:
-    """A pattern lookup whose right side is the finished pattern, bound from a ``Slot``.
+    """A pattern lookup whose right side is the finished pattern: a ``Slot`` or a
+    ``FoldedPattern``.
 
-    The SQL is Django's own for a value (``"name" LIKE %s ESCAPE '\\'`` on SQLite,
-    ``UPPER("name"::text) LIKE UPPER(%s)`` on PostgreSQL, which the trigram
-    indexes serve); ``search_term`` writes the pattern as the lookup would.
+    The SQL is Django's own for a value (``"phone" LIKE %s ESCAPE '\\'`` on SQLite,
+    ``"phone"::text LIKE %s`` on PostgreSQL, which the trigram indexes serve);
+    ``search_term`` writes a slot's pattern as the lookup would.
     """
 
     def process_rhs(self, compiler, connection):
@@ -243,14 +213,6 @@ class _BoundPattern:
 
     def get_rhs_op(self, connection, rhs):
         return connection.operators[self.lookup_name] % rhs
-
-
-class _IContains(_BoundPattern, lookups.IContains):
-    pass
-
-
-class _IStartsWith(_BoundPattern, lookups.IStartsWith):
-    pass
 
 
 class _Contains(_BoundPattern, lookups.Contains):
@@ -330,41 +292,6 @@ def _fts_query(words: list[str], folded: list[str], *, starts: bool) -> str:
     if digits and query:
         query = f"({query}) OR phone : {_fts_trigrams(digits)}"
     return query
-
-
-def _ascii_lower(text: str) -> str:
-    """Lower-case ASCII letters only, as SQLite's ``lower()`` and ``LIKE`` do."""
-    return text.translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _prefix_condition(shape: tuple, slot, *, vendor: str) -> models.Q:
-    """Return the condition of one word too short for trigrams: name or email starts with it.
-
-    The name is the search document's first words (folded); the email, stored
-    lower-case, is compared as typed. On SQLite ``LIKE 'jo%'`` uses no index, so
-    the same prefix is also asked as a range of the document and of
-    ``lower(email)``, which the B-tree indexes serve. PostgreSQL serves the
-    ``LIKE``s with ``text_pattern_ops`` indexes (0005, 0009).
-    """
-    name_starts = FoldedPattern(slot("word0"), before="  ", after="%")
-    condition = models.Q(_Contains(F("search_document"), name_starts)) | models.Q(
-        _IStartsWith(F("email"), slot("prefix"))
-    )
-    if vendor != "sqlite":
-        return condition
-    in_range = models.Q(
-        lookups.GreaterThanOrEqual(F("search_document"), slot("low")),
-        lookups.LessThan(F("search_document"), slot("high")),
-    ) | models.Q(
-        lookups.GreaterThanOrEqual(Lower("email"), slot("email_low")),
-        lookups.LessThan(Lower("email"), slot("email_high")),
-        # The partial unique index on lower(email) covers non-empty emails only.
-        email__isnull=False,
-    ) & ~models.Q(email="")
-    return in_range & condition
 
 
 class Customer(models.Model):
@@ -456,13 +383,6 @@ class Customer(models.Model):
             models.Index(fields=["status", "loyalty_points"], name="customers_status_points_idx"),
             models.Index(fields=["status", "created_at"], name="customers_status_created_idx"),
             models.Index(fields=["birthday_md"], name="customers_birthday_md_idx"),
-            # A search of one short word: the name's prefix (text_pattern_ops: LIKE 'x%'
-            # on PostgreSQL under any collation; SQLite reads it as a range).
-            models.Index(
-                fields=["search_document"],
-                name="customers_search_doc_idx",
-                opclasses=["text_pattern_ops"],
-            ),
             models.Index(
                 fields=["email_consent"],
                 name="customers_email_consent_idx",

@@ -2,16 +2,18 @@
 
 ``customers.search_document`` is generated from the name and the email by
 ``customers_fold`` (``customers/search_text.py``), so "joao" finds João and "jo sm"
-finds John Smith through the index, and no write can leave it stale.
+finds John Smith through the index, and no write can leave it stale. A word of one
+or two characters starts a word of the document, which the trigram indexes serve
+too.
 
 PostgreSQL: ``customers_fold`` is a SQL function over ``unaccent`` (declared
 immutable, so a generated column and an index may use it: ``unaccent`` is only
 stable because its rules file could change, and this names the dictionary). A
-trigram GIN index on the document serves every search of words; a
-``text_pattern_ops`` B-tree serves a name's prefix. They replace the trigram
-indexes on ``UPPER(name)`` and ``UPPER(email)`` (0003) and the prefix index on
-``UPPER(name)`` (0005), which no search uses any more (each would only slow every
-write); the phone's trigram index and the email's prefix index stay.
+trigram GIN index on the document serves every search. It replaces the trigram
+indexes on ``UPPER(name)`` and ``UPPER(email)`` (0003), which nothing reads any
+more (each would only slow every write); the phone's trigram index stays, and so
+do the prefix indexes of 0005, which the duplicate checks' ``istartswith`` and
+``iexact`` read.
 
 SQLite: ``customers_fold`` is registered on each connection by the app (a
 deterministic Python function). Adding the generated column rebuilds the table,
@@ -39,7 +41,6 @@ PENDING_LIST_LIMIT_KB = 64
 POSTGRES_REPLACED_INDEXES = {
     "customers_name_trgm_idx": 'USING gin (UPPER("name") gin_trgm_ops)',
     "customers_email_trgm_idx": 'USING gin (UPPER("email") gin_trgm_ops)',
-    "customers_name_prefix_idx": '(UPPER("name") text_pattern_ops)',
 }
 
 SQLITE_CREATE = [
@@ -124,14 +125,6 @@ class Migration(migrations.Migration):
                     models.F("name"), models.F("email")
                 ),
                 output_field=models.TextField(),
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="customer",
-            index=models.Index(
-                fields=["search_document"],
-                name="customers_search_doc_idx",
-                opclasses=["text_pattern_ops"],
             ),
         ),
         migrations.RunPython(index_document, unindex_document),

@@ -216,7 +216,7 @@ def warm_page(manager_page):
 
 API_SEARCHES = [
     "/api/customers?search=king",  # three or more characters: the trigram index
-    "/api/customers?search=ol",  # one or two: the prefix index
+    "/api/customers?search=ol",  # one or two: the trigrams of a word's start
     "/api/customers?search=555-0123",  # phone digits typed with a dash
     "/api/customers",
     "/api/customers?page=2&pageSize=10&ordering=-loyaltyPoints",
