@@ -11,6 +11,7 @@ from copy import copy
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from customers import validators
@@ -295,6 +296,27 @@ def _relations_left(customer: Customer, kept: set[str]) -> list[str]:
     return left
 
 
+def _carry_distinct_pairs(*, duplicate: Customer, survivor: Customer) -> None:
+    """Say of the survivor what was said of the duplicate: it is not those customers either.
+
+    The duplicate was the survivor all along; without this, a household member decided
+    apart from the duplicate would be offered again once the survivor took its phone.
+    """
+    pairs = DistinctCustomers.objects.filter(Q(first=duplicate) | Q(second=duplicate))
+    carried = []
+    for pair in pairs:
+        other_id = pair.second_id if pair.first_id == duplicate.pk else pair.first_id
+        if other_id != survivor.pk:
+            first_id, second_id = sorted((survivor.pk, other_id))
+            carried.append(
+                DistinctCustomers(
+                    first_id=first_id, second_id=second_id, decided_by_id=pair.decided_by_id
+                )
+            )
+    # A pair the survivor already has stays as it was decided.
+    DistinctCustomers.objects.bulk_create(carried, ignore_conflicts=True)
+
+
 @transaction.atomic
 def customer_merge(
     *,
@@ -366,6 +388,7 @@ def customer_merge(
         kept.update(step.keeps)
     # Customers merged into the duplicate earlier now lead to the survivor directly.
     CustomerMerge.objects.filter(survivor=duplicate).update(survivor=survivor)
+    _carry_distinct_pairs(duplicate=duplicate, survivor=survivor)
     left = _relations_left(duplicate, kept)
     if left:
         raise RuntimeError(

@@ -173,3 +173,23 @@ def test_the_same_customer_twice_is_refused_with_a_message(manager_page):
     response = manager_page.post(f"/customers/{a.pk}/not-duplicate/", {"other": a.pk}, follow=True)
     assert "Choose two different customers" in response.content.decode()
     assert not DistinctCustomers.objects.exists()
+
+
+def test_a_merge_keeps_what_was_decided_about_the_customer_merged_away(manager):
+    ann = CustomerFactory(name="Ann Lee", phone="+14155550199")
+    ann_again = CustomerFactory(name="Ann Lee", phone=PHONE, email=None)
+    dan = CustomerFactory(name="Dan Lee", phone=PHONE)
+    services.customer_mark_distinct(customer=ann_again, other=dan, actor=manager, channel="page")
+    services.customer_merge(
+        survivor=ann,
+        duplicate=ann_again,
+        actor=manager,
+        channel="page",
+        fields={"phone": "duplicate"},
+    )
+    ann.refresh_from_db()
+    assert ann.phone == PHONE
+    # The record merged away was Ann all along: Ann is not Dan either.
+    assert group_ids() == set()
+    pair = DistinctCustomers.objects.get(first=ann, second=dan)
+    assert pair.decided_by == manager
