@@ -175,3 +175,26 @@ def test_list_filters_refuse_unicode_digits(manager_client, manager_page, query,
     body = assert_problem(manager_client.get(f"/api/customers?{query}"), 400)
     assert key in body["errors"]
     assert manager_page.get(f"/customers/?{query}").status_code == 200
+
+
+def test_a_merge_whose_lifetime_spend_would_pass_its_column_is_refused(
+    cashier_client, manager_client
+):
+    from sales.models import CustomerSalesTotals
+
+    survivor, duplicate = CustomerFactory(), CustomerFactory()
+    product = ProductFactory(price=Decimal("10.00"))
+    for customer in (survivor, duplicate):
+        cart = _cart(product, payments=[("cash", "10.00")], customer=customer)
+        assert post_json(cashier_client, "/api/sales", cart).status_code == 201
+    CustomerSalesTotals.objects.update(lifetime_spend=Decimal("60000000000000.00"))
+    response = post_json(
+        manager_client, f"/api/customers/{survivor.pk}/merge", {"duplicateId": duplicate.pk}
+    )
+    assert assert_problem(response, 400)["errors"] == {
+        "duplicateId": [
+            "The lifetime spend would come to 120,000,000,000,000.00, "
+            "past the limit of 99,999,999,999,999.99."
+        ]
+    }
+    assert Sale.objects.filter(customer=duplicate).count() == 1
