@@ -22,6 +22,7 @@ from classicpos import prepared
 from classicpos.id_lists import RowsById, id_list_value, with_ids
 from classicpos.prepared import Slot, slots
 from customers import validators
+from customers.distinct import DistinctCustomers
 from customers.models import Customer, search_term
 from customers.segments import segment_conditions
 
@@ -346,6 +347,17 @@ def _similar_name(a: str, b: str) -> bool:
     return SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= SIMILAR_NAME_RATIO
 
 
+def _not_decided_apart(customers, customer_id: int):
+    """Return ``customers`` without those someone said are not ``customer_id``'s person.
+
+    An edit of one of a household that shares a phone neither hints at nor asks about
+    the others once that was decided (``customers.DistinctCustomers``; in the same query).
+    """
+    return customers.exclude(
+        pk__in=DistinctCustomers.objects.filter(first_id=customer_id).values("second_id")
+    ).exclude(pk__in=DistinctCustomers.objects.filter(second_id=customer_id).values("first_id"))
+
+
 def customer_find_duplicates(
     *, name: str = "", email: str = "", phone: str = "", exclude_id: int | None = None
 ) -> list[PossibleDuplicate]:
@@ -371,7 +383,7 @@ def customer_find_duplicates(
         condition |= Q(name__istartswith=name[:3])
     candidates = Customer.objects.filter(condition)
     if exclude_id is not None:
-        candidates = candidates.exclude(pk=exclude_id)
+        candidates = _not_decided_apart(candidates.exclude(pk=exclude_id), exclude_id)
     found = []
     for customer in candidates.order_by("name", "id")[:200]:
         reasons = []
@@ -401,7 +413,7 @@ def customer_duplicates_to_confirm(
         return []
     others = Customer.objects.filter(phone=phone)
     if customer is not None:
-        others = others.exclude(pk=customer.pk)
+        others = _not_decided_apart(others.exclude(pk=customer.pk), customer.pk)
     name = " ".join((name or "").split())
     return [
         PossibleDuplicate(

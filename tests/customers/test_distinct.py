@@ -193,3 +193,22 @@ def test_a_merge_keeps_what_was_decided_about_the_customer_merged_away(manager):
     assert group_ids() == set()
     pair = DistinctCustomers.objects.get(first=ann, second=dan)
     assert pair.decided_by == manager
+
+
+def test_the_form_no_longer_hints_at_someone_decided_apart(manager):
+    from customers.selectors import customer_duplicates_to_confirm, customer_find_duplicates
+
+    mia = CustomerFactory(name="Mia Ng", phone=PHONE)
+    dan = CustomerFactory(name="Dan Ng", phone="+14155550177")
+    assert [item.customer for item in customer_find_duplicates(phone=PHONE, exclude_id=dan.pk)] == [
+        mia
+    ]
+    assert [
+        item.customer for item in customer_duplicates_to_confirm(phone=PHONE, customer=dan)
+    ] == [mia]
+    services.customer_mark_distinct(customer=dan, other=mia, actor=manager, channel="page")
+    # Editing Dan: Mia is neither hinted at nor asked about.
+    assert customer_find_duplicates(phone=PHONE, exclude_id=dan.pk) == []
+    assert customer_duplicates_to_confirm(phone=PHONE, customer=dan) == []
+    # Someone new with the phone still hears about Mia.
+    assert [item.customer for item in customer_find_duplicates(phone=PHONE)] == [mia]
