@@ -49,6 +49,8 @@ class PaymentMethodType:
     for ``amount`` still to pay, or ``None`` when it can take all of it.
     ``accepts_refunds``: a refund's money part may go to this method instead of
     out of the till (store credit); its module credits it on ``sale_refunded``.
+    ``refunds_up_to_paid``: only up to what the sale paid with this method, less
+    what earlier refunds gave back to it (a card refund goes back to the card).
     """
 
     code: str
@@ -57,6 +59,7 @@ class PaymentMethodType:
     refunded_as: RefundedAs = RefundedAs.MONEY
     gives_change: bool = False
     accepts_refunds: bool = False
+    refunds_up_to_paid: bool = False
     settle: Callable[..., None] | None = None
     limit: Callable[..., MethodLimit | None] | None = None
     order: int = 100

@@ -52,19 +52,38 @@ class RefundForm(forms.Form):
 
     reason = forms.CharField(required=False, max_length=500)
 
-    def __init__(self, *args, sale: Sale, **kwargs):
+    def __init__(self, *args, sale: Sale, needs_approval: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.sale = sale
+        paid_with = {payment.method for payment in sale.payments.all()}
         destinations = [
-            (method.code, method.label)
+            (
+                method.code,
+                f"Back to {method.label.lower()}" if method.refunds_up_to_paid else method.label,
+            )
             for method in refund_destinations()
-            if sale.customer_id or not method.needs_customer
+            if (sale.customer_id or not method.needs_customer)
+            and (not method.refunds_up_to_paid or method.code in paid_with)
         ]
         self.fields["refund_to"] = forms.ChoiceField(
             required=False,
             label="Pay back as",
             choices=[("", "Money from the till"), *destinations],
         )
+        self.needs_approval = needs_approval
+        if needs_approval:
+            # The signed-in cashier may not refund alone: a Manager approves on this screen.
+            # Not required here: ``sales.approvals`` says what is missing, beside the fields.
+            self.fields["approver"] = forms.CharField(
+                required=False, max_length=150, label="Manager"
+            )
+            self.fields["approver_password"] = forms.CharField(
+                required=False,
+                max_length=4096,
+                strip=False,
+                label="Manager's password",
+                widget=forms.PasswordInput,
+            )
         self.refundable_lines = [line for line in sale.lines.all() if line.refundable_quantity]
         for line in self.refundable_lines:
             # No max_value: "only N can still be refunded" is the refund service's rule,

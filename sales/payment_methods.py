@@ -10,6 +10,14 @@ def connect() -> None:
             code=PaymentMethod.CASH, label=PaymentMethod.CASH.label, gives_change=True, order=10
         )
     )
+    # A card payment's share of a refund can go back to the card (the terminal does
+    # the reversal; the refund records it), never more than the card paid.
     register_payment_method(
-        PaymentMethodType(code=PaymentMethod.CARD, label=PaymentMethod.CARD.label, order=20)
+        PaymentMethodType(
+            code=PaymentMethod.CARD,
+            label=PaymentMethod.CARD.label,
+            accepts_refunds=True,
+            refunds_up_to_paid=True,
+            order=20,
+        )
     )

@@ -73,6 +73,22 @@ def sale_paid_in_money(*, sale: Sale) -> Decimal:
     return max(sale.total - in_kind, ZERO)
 
 
+def sale_refundable_to(*, sale: Sale, method: str) -> Decimal:
+    """Return how much of a refund can still go back to ``method`` (a card).
+
+    What the sale paid with it, less what earlier refunds gave back to it: a card
+    is never refunded more than was charged to it.
+    """
+    paid = sum(
+        (payment.amount for payment in sale.payments.all() if payment.method == method), ZERO
+    )
+    returned = sum(
+        (refund.paid_back for refund in sale.refunds.all() if refund.paid_back_to == method),
+        ZERO,
+    )
+    return max(paid - returned, ZERO)
+
+
 # What a customer paid for a sale after its refunds: lifetime spend and the monthly
 # figures both sum this, so the months of the Insights chart add up to the Orders panel.
 NET_SPEND = F("total") - F("refunded_total")

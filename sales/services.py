@@ -6,6 +6,8 @@ payment methods' handlers and the signals' receivers. Prices, tax and what is
 due come from ``sales.quotes.sale_quote``, the same numbers the till shows.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Sum
@@ -35,7 +37,7 @@ from sales.quotes import (
     quote_with_errors,
     refund_quote_with_errors,
 )
-from sales.selectors import NET_SPEND
+from sales.selectors import NET_SPEND, sale_refundable_to
 from sales.signals import sale_completed, sale_refunded
 
 __all__ = [
@@ -229,7 +231,9 @@ def sale_checkout(
     return sale
 
 
-def _check_refund_destination(refund_to: str, sale: Sale, errors: SaleErrors) -> None:
+def _check_refund_destination(
+    refund_to: str, sale: Sale, paid_back: Decimal, errors: SaleErrors
+) -> None:
     if not refund_to:
         return
     destinations = {method.code: method for method in refund_destinations()}
@@ -239,6 +243,14 @@ def _check_refund_destination(refund_to: str, sale: Sale, errors: SaleErrors) ->
         errors.add("refundTo", f"A refund can go to: {known}.")
     elif method.needs_customer and sale.customer_id is None:
         errors.add("refundTo", f"{method.label} needs a customer; this was a walk-in sale.")
+    elif method.refunds_up_to_paid:
+        available = sale_refundable_to(sale=sale, method=method.code)
+        if paid_back > available:
+            errors.add(
+                "refundTo",
+                f"Only {available} of this sale can go back by {method.label.lower()}: "
+                "pay the refund from the till instead.",
+            )
 
 
 @transaction.atomic
@@ -249,13 +261,16 @@ def sale_refund(
     lines: list[RefundLineInput] | None = None,
     reason: str = "",
     refund_to: str = "",
+    approved_by=None,
 ) -> Refund:
     """Refund some lines of a sale (or all that is left) and send ``sale_refunded``.
 
     Amounts carry the sale's discount and tax in proportion; the refund that
     empties the sale returns exactly what is left of its total, so refunds never
     add up to more than was paid. The money part goes out of the till, or to
-    ``refund_to``: a method that accepts refunds (store credit).
+    ``refund_to``: a method that accepts refunds (store credit, the card it was
+    paid with). ``approved_by`` is the Manager who approved it for ``user``
+    (``sales.approvals``).
     """
     # Customer first, then the sale (customers.locks): the locked sale stops two
     # refunds of it from both passing the quantity check, and the locked
@@ -270,7 +285,7 @@ def sale_refund(
         sale.customer = customer
     errors = SaleErrors()
     quote = refund_quote_with_errors(sale=sale, lines=lines, errors=errors)
-    _check_refund_destination(refund_to, sale, errors)
+    _check_refund_destination(refund_to, sale, quote.paid_back, errors)
     errors.raise_if_any()
 
     refund = Refund.objects.create(
@@ -280,6 +295,7 @@ def sale_refund(
         paid_back_to=refund_to,
         reason=reason.strip()[:500],
         created_by=user,
+        approved_by=approved_by,
     )
     for item in quote.lines:
         item.line.refunded_quantity += item.quantity

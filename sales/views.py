@@ -15,6 +15,7 @@ from customers import selectors as customer_selectors
 from customers.forms import MAX_TAG_CHOICES, QuickAddCustomerForm
 from customers.models import Customer, Tag
 from sales import services
+from sales.approvals import approver_for
 from sales.extensions import checkout_widgets_for, payment_methods, sale_facts
 from sales.forms import RefundForm, SaleListForm
 from sales.models import SaleStatus
@@ -75,7 +76,9 @@ class SaleDetailView(StaffPageMixin, DetailView):
         sale = self.object
         return super().get_context_data(
             facts=[line for extension in sale_facts() for line in extension.receipt(sale)],
-            refund_form=RefundForm(sale=sale),
+            refund_form=RefundForm(
+                sale=sale, needs_approval=not self.request.user.has_perm(REFUND_SALE)
+            ),
             **kwargs,
         )
 
@@ -125,7 +128,7 @@ class SaleListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
 class RefundPreviewView(StaffPageMixin, DetailView):
     """What the refund form's quantities are worth, asked by the form as they change (htmx)."""
 
-    permission_required = REFUND_SALE
+    permission_required = ADD_SALE
     template_name = "sales/_refund_preview.html"
     context_object_name = "sale"
 
@@ -144,9 +147,13 @@ class RefundPreviewView(StaffPageMixin, DetailView):
 
 
 class RefundView(StaffPageMixin, FormView):
-    """GET: the refund form (the no-JavaScript path). POST: refund the chosen quantities."""
+    """GET: the refund form (the no-JavaScript path). POST: refund the chosen quantities.
 
-    permission_required = REFUND_SALE
+    Anyone at the till may start a refund; one without the refund permission (a
+    Cashier) needs a Manager's approval, typed into the same form.
+    """
+
+    permission_required = ADD_SALE
     template_name = "sales/refund_form.html"
 
     @cached_property
@@ -156,7 +163,11 @@ class RefundView(StaffPageMixin, FormView):
         return get_object_or_404(sale_detail_list(), pk=self.kwargs["pk"])
 
     def get_form(self, form_class=None):
-        return RefundForm(**self.get_form_kwargs(), sale=self.sale)
+        return RefundForm(
+            **self.get_form_kwargs(),
+            sale=self.sale,
+            needs_approval=not self.request.user.has_perm(REFUND_SALE),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(sale=self.sale, **kwargs)
@@ -165,6 +176,18 @@ class RefundView(StaffPageMixin, FormView):
 
     def form_valid(self, form):
         sale = self.sale
+        approved_by = None
+        if form.needs_approval:
+            try:
+                approved_by = approver_for(
+                    request=self.request,
+                    username=form.cleaned_data["approver"],
+                    password=form.cleaned_data["approver_password"],
+                    permission=REFUND_SALE,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                return self.form_invalid(form)
         try:
             refund = services.sale_refund(
                 sale=sale,
@@ -172,6 +195,7 @@ class RefundView(StaffPageMixin, FormView):
                 lines=form.refund_lines(),
                 reason=form.cleaned_data["reason"],
                 refund_to=form.cleaned_data["refund_to"],
+                approved_by=approved_by,
             )
         except ValidationError as error:
             for message in error.messages:

@@ -261,6 +261,12 @@ class RefundLineSerializer(ApiModelSerializer):
 class RefundSerializer(ApiModelSerializer):
     sale_status = serializers.CharField(source="sale.status", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
+    approved_by = serializers.CharField(
+        source="approved_by.username",
+        read_only=True,
+        allow_null=True,
+        help_text="The Manager who approved a refund started by a Cashier.",
+    )
     lines = RefundLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -275,6 +281,7 @@ class RefundSerializer(ApiModelSerializer):
             "reason",
             "lines",
             "created_by",
+            "approved_by",
             "created_at",
         ]
         read_only_fields = fields

@@ -314,7 +314,7 @@ def test_refund_money_goes_to_a_method_that_accepts_refunds(cashier, manager):
         with pytest.raises(ValidationError) as excinfo:
             sale_refund(sale=walk_in, user=manager, refund_to="cash")
         assert excinfo.value.message_dict == {
-            "refundTo": ["A refund can go to: the till, store_credit, voucher."]
+            "refundTo": ["A refund can go to: the till, card, store_credit, voucher."]
         }
         assert Refund.objects.count() == 1
     finally:
