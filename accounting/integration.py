@@ -87,6 +87,7 @@ def connect() -> None:
             label="On account",
             needs_customer=True,
             refunded_as=RefundedAs.IN_KIND,
+            paid_later=True,
             settle=settle_on_account,
             limit=on_account_limit,
             order=40,

@@ -27,6 +27,7 @@ from accounting.models import (
     Invoice,
     InvoiceCredit,
     InvoicePayment,
+    InvoicePaymentMethod,
     StoreCreditEntry,
 )
 from customers.models import Customer
@@ -107,6 +108,17 @@ class InvoiceFilters:
     overdue: bool = False
     issued_after: date | None = None
     issued_before: date | None = None
+
+
+def invoice_paid_in_money(*, invoice: Invoice) -> Decimal:
+    """Return what was paid on ``invoice`` in money: every payment but store credit's.
+
+    Store credit is in kind, as at the till: loyalty earns on the rest.
+    """
+    paid = InvoicePayment.objects.filter(invoice=invoice).exclude(
+        method=InvoicePaymentMethod.STORE_CREDIT
+    )
+    return to_cents(paid.aggregate(total=Sum("amount"))["total"] or ZERO)
 
 
 def invoice_list(*, filters: InvoiceFilters | None = None, with_payments: bool = True):

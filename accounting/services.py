@@ -28,11 +28,13 @@ from accounting.models import (
     StoreCreditEntry,
     StoreCreditKind,
 )
-from accounting.selectors import available_credit, customer_outstanding
+from accounting.selectors import available_credit, customer_outstanding, invoice_paid_in_money
 from classicpos.limits import check_amount, parse_amount
 from customers.locks import customer_for_update
 from customers.models import Customer
+from sales.models import Sale
 from sales.money import ZERO, to_cents
+from sales.signals import sale_paid_later
 
 ON_ACCOUNT = "on_account"
 STORE_CREDIT = "store_credit"
@@ -327,6 +329,15 @@ def invoice_record_payment(
     locked.save(update_fields=["amount_paid", "status", "updated_at"])
     for field in ("amount_paid", "status", "updated_at"):
         setattr(invoice, field, getattr(locked, field))
+    if method != InvoicePaymentMethod.STORE_CREDIT:
+        # Money for the sale, after it: loyalty earns on it now (store credit is in kind).
+        sale_paid_later.send(
+            sender=Sale,
+            sale=locked.sale,
+            paid_so_far=invoice_paid_in_money(invoice=locked),
+            reference=f"invoice-payment-{payment.pk}",
+            user=user,
+        )
     return payment
 
 

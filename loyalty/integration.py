@@ -12,6 +12,7 @@ from sales.extensions import (
     PaymentMethodType,
     RefundedAs,
     SaleFacts,
+    payment_method,
     register_checkout_widget,
     register_payment_method,
     register_sale_facts,
@@ -54,7 +55,14 @@ def sale_receipt_points(sale) -> list[tuple[str, str]]:
     if at_sale:
         latest = max(at_sale, key=lambda row: row.pk)
         lines.append(("Points balance", str(latest.balance_after)))
+    if any(_paid_later(payment.method) for payment in sale.payments.all()):
+        lines.append(("Points on the invoice", "earned as it is paid"))
     return lines
+
+
+def _paid_later(code: str) -> bool:
+    method = payment_method(code)
+    return method is not None and method.paid_later
 
 
 def connect() -> None:

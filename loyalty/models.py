@@ -147,6 +147,9 @@ class LoyaltyTransaction(models.Model):
         related_name="loyalty_transactions",
     )
     reason = models.CharField(max_length=500, blank=True)
+    # For points earned on money paid after the sale (an invoice's payment): which
+    # payment, as ``sales.signals.sale_paid_later`` names it. Empty otherwise.
+    reference = models.CharField(max_length=40, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
@@ -172,11 +175,17 @@ class LoyaltyTransaction(models.Model):
                 condition=~models.Q(kind="redeem") | models.Q(balance_after__gte=0),
                 name="loyalty_redeem_never_overdraws",
             ),
-            # Exactly once per sale: the database refuses a second award or redemption.
+            # Exactly once per sale: the database refuses a second award or redemption;
+            # points earned on a later payment are once per payment instead.
             models.UniqueConstraint(
                 fields=["sale"],
-                condition=models.Q(kind="earn"),
+                condition=models.Q(kind="earn", reference=""),
                 name="loyalty_one_earn_per_sale",
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~models.Q(reference=""),
+                name="loyalty_one_row_per_later_payment",
             ),
             models.UniqueConstraint(
                 fields=["sale"],

@@ -7,7 +7,7 @@ so a sale and its points commit together or not at all.
 from django.dispatch import receiver
 
 from loyalty import services
-from sales.signals import sale_completed, sale_refunded
+from sales.signals import sale_completed, sale_paid_later, sale_refunded
 
 
 @receiver(sale_completed, dispatch_uid="loyalty_award_points")
@@ -18,3 +18,10 @@ def award_points(sender, sale, **kwargs):
 @receiver(sale_refunded, dispatch_uid="loyalty_reverse_points")
 def reverse_points(sender, refund, **kwargs):
     services.points_reverse_for_refund(refund=refund)
+
+
+@receiver(sale_paid_later, dispatch_uid="loyalty_award_points_paid_later")
+def award_points_paid_later(sender, sale, paid_so_far, reference, user, **kwargs):
+    services.points_award_for_later_payment(
+        sale=sale, paid_so_far=paid_so_far, reference=reference, user=user
+    )

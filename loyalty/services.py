@@ -35,6 +35,7 @@ def _write(
     reason: str = "",
     user=None,
     field: str = "points",
+    reference: str = "",
 ) -> LoyaltyTransaction:
     """Apply ``points`` to the locked ``customer``'s balance and record the ledger row.
 
@@ -55,6 +56,7 @@ def _write(
         sale=sale,
         refund=refund,
         reason=reason,
+        reference=reference,
         created_by=user,
     )
 
@@ -81,6 +83,40 @@ def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
         user=sale.cashier,
         # What a sale earns follows from what it is paid.
         field="payments",
+    )
+
+
+def points_award_for_later_payment(
+    *, sale, paid_so_far: Decimal, reference: str, user=None
+) -> LoyaltyTransaction | None:
+    """Award the points that money paid after the sale (its invoice) earns, on the paid share.
+
+    The sale earned at checkout on what it was paid in money then; ``paid_so_far``
+    is what has been paid for it since. The target is what the sale's money in all
+    earns, so payments of 10.50 and 10.50 earn what 21.00 does; this payment writes
+    the difference with what was earned already, once (``reference`` is unique in
+    the ledger). Called by the ``sale_paid_later`` receiver inside the payment's
+    transaction, which holds the customer's lock.
+    """
+    if sale.customer_id is None or paid_so_far <= 0:
+        return None
+    if LoyaltyTransaction.objects.filter(reference=reference).exists():
+        return None
+    program = LoyaltyProgram.current()
+    target = program.points_earned(sale_paid_in_money(sale=sale) + paid_so_far)
+    earned = _ledger_sum(sale, kind=TransactionKind.EARN)
+    points = target - earned
+    if points <= 0:
+        return None
+    return _write(
+        customer=customer_for_update(sale.customer_id),
+        kind=TransactionKind.EARN,
+        points=points,
+        sale=sale,
+        reason=f"Invoice payment for sale {sale.number}",
+        user=user,
+        field="amount",
+        reference=reference,
     )
 
 

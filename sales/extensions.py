@@ -51,6 +51,8 @@ class PaymentMethodType:
     out of the till (store credit); its module credits it on ``sale_refunded``.
     ``refunds_up_to_paid``: only up to what the sale paid with this method, less
     what earlier refunds gave back to it (a card refund goes back to the card).
+    ``paid_later``: the money for this part comes after the sale (an invoice), and
+    its module sends ``sale_paid_later`` as it arrives.
     """
 
     code: str
@@ -60,6 +62,7 @@ class PaymentMethodType:
     gives_change: bool = False
     accepts_refunds: bool = False
     refunds_up_to_paid: bool = False
+    paid_later: bool = False
     settle: Callable[..., None] | None = None
     limit: Callable[..., MethodLimit | None] | None = None
     order: int = 100

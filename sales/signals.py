@@ -6,9 +6,15 @@ know its receivers; they connect in their own ``AppConfig.ready()``.
 
 - ``sale_completed(sender=Sale, sale=sale)`` after a checkout's rows are written.
 - ``sale_refunded(sender=Refund, refund=refund, sale=sale)`` after a refund's rows are written.
+- ``sale_paid_later(sender=Sale, sale=sale, paid_so_far=Decimal, reference=str, user=user)``
+  when money for a sale arrives after checkout (a payment of its invoice), sent by the module
+  that takes it, inside that payment's transaction with the customer locked. ``paid_so_far``
+  is all the money paid later for the sale until now; ``reference`` names this payment once
+  ("invoice-payment-12"), so a receiver can act on it exactly once.
 """
 
 from django.dispatch import Signal
 
 sale_completed = Signal()
 sale_refunded = Signal()
+sale_paid_later = Signal()
