@@ -6,6 +6,7 @@ from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from classicpos.api.authentication import stamp_for_new_token
 from classicpos.roles import CASHIER, MANAGER
 from tests.factories import UserFactory
 
@@ -55,7 +56,9 @@ def cashier_client(cashier):
 
 @pytest.fixture
 def token_client(manager):
-    """The API as a till calls it: a Manager's knox token, no session."""
+    """The API as a till calls it: a Manager's knox token, no session, issued as the
+    token endpoint issues it (under a password stamp, so no request stamps it later)."""
+    stamp_for_new_token(manager)
     _, token = AuthToken.objects.create(manager)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
