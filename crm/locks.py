@@ -1,10 +1,13 @@
 """The CRM's row locks, in one place, taken only by ``crm.services``.
 
-Order: **customer before lead**. Converting a lead locks the customer it will
-link to first, then the lead, the order every writer that touches both keeps,
-so two tills converting (or a till selling to a customer while another converts
-a lead onto them) never wait on each other in a circle. ``sales`` also locks the
-customer first, so the customer row is always the first lock of a transaction.
+Order: **contact details, customer, lead**. Converting a lead first takes
+``customers.locks.contact_details_lock`` on the lead's email and phone, so two
+tills converting leads that share them match one after the other instead of
+each creating the customer. It then locks the customer it will link to, then
+the lead, the order every writer that touches both keeps, so two tills
+converting (or a till selling to a customer while another converts a lead onto
+them) never wait on each other in a circle. ``sales`` also locks the customer
+first; no row lock is ever held while waiting for contact details.
 
 On PostgreSQL ``select_for_update`` makes a second till wait for the first to
 commit. SQLite ignores it, but every write transaction there is IMMEDIATE and

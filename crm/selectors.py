@@ -114,18 +114,25 @@ def _normalized_or_none(normalize, value):
         return None
 
 
+def lead_contact_details(*, lead: Lead) -> tuple[str | None, str | None]:
+    """Return the lead's email and phone as a customer stores them (None when unusable)."""
+    return (
+        _normalized_or_none(validators.normalize_email, lead.email),
+        _normalized_or_none(validators.normalize_phone, lead.phone),
+    )
+
+
 def lead_matching_customer(*, lead: Lead) -> tuple[Customer | None, str]:
     """Return the existing customer a lead is, and why: same email (any case), else same phone.
 
     Phones are compared as E.164, so "(415) 555-2671" matches "+1 415 555 2671".
     Among customers sharing a phone, an active one wins, then the oldest.
     """
-    email = _normalized_or_none(validators.normalize_email, lead.email)
+    email, phone = lead_contact_details(lead=lead)
     if email:
         customer = Customer.objects.filter(email__iexact=email).order_by("id").first()
         if customer is not None:
             return customer, "same email"
-    phone = _normalized_or_none(validators.normalize_phone, lead.phone)
     if phone:
         active_first = Case(
             When(status=CustomerStatus.ACTIVE, then=Value(0)),

@@ -215,11 +215,31 @@ class ImportErrorSerializer(ApiSerializer):
     message = serializers.CharField()
 
 
+class ImportUpdateSerializer(ApiSerializer):
+    row = serializers.IntegerField(help_text="The row that changes the customer.")
+    customer_id = serializers.IntegerField()
+    name = serializers.CharField(help_text="The customer's name before the change.")
+    matched_by = serializers.ChoiceField(
+        choices=["email", "phone"], help_text="How the row found them: never by name alone."
+    )
+    changes = serializers.DictField(
+        child=serializers.ListField(min_length=2, max_length=2),
+        help_text='Each changed field, with "status": {"field": [old, new]}.',
+    )
+
+
 class ImportReportSerializer(ApiSerializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+    new_without_contact = serializers.IntegerField(
+        help_text="Customers added with neither email nor phone: importing the file again "
+        "adds them again, as a name alone never matches anyone."
+    )
     errors = ImportErrorSerializer(many=True)
+    updates = ImportUpdateSerializer(
+        many=True, help_text="The existing customers the rows change (or would, in a dry run)."
+    )
     ignored_columns = serializers.ListField(child=serializers.CharField())
     dry_run = serializers.BooleanField()
 

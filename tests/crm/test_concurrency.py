@@ -53,3 +53,22 @@ def test_concurrent_conversions_onto_one_customer_link_them_all(cashier):
     assert errors == []
     assert {result.customer.pk for result in results} == {customer.pk}
     assert Customer.objects.count() == 1
+
+
+@pytest.mark.postgres_only
+def test_concurrent_conversions_of_leads_sharing_a_phone_make_one_customer(cashier):
+    """Ten tills converting ten leads with one phone (and no email) at once: one customer."""
+    leads = [LeadFactory(email=None, phone="+14155550177") for _ in range(10)]
+    remaining = list(leads)
+    lock = threading.Lock()
+
+    def convert(_index):
+        with lock:
+            lead = remaining.pop()
+        return services.lead_convert(lead=lead, user=cashier)
+
+    results, errors = run_together(convert, threads=len(leads))
+    assert errors == []
+    assert Customer.objects.count() == 1
+    assert {result.customer.pk for result in results} == {Customer.objects.get().pk}
+    assert sorted(result.created for result in results) == [False] * 9 + [True]

@@ -35,7 +35,9 @@ def test_import_answers_the_same_report_the_command_prints(manager_client):
         "created": 1,
         "updated": 0,
         "unchanged": 0,
+        "newWithoutContact": 0,
         "errors": [{"row": 3, "column": "email", "message": "Enter a valid email address."}],
+        "updates": [],
         "ignoredColumns": [],
         "dryRun": False,
     }
@@ -49,6 +51,32 @@ def test_an_import_dry_run_saves_nothing(manager_client):
     assert response.json()["created"] == 1
     assert response.json()["dryRun"] is True
     assert not Customer.objects.exists()
+
+
+def test_an_import_check_lists_the_customers_it_would_update(manager_client):
+    ada = CustomerFactory(name="Ada L", email="ada@example.com", address=None)
+    response = upload(
+        manager_client, "name,email,address\nAda,ada@example.com,1 Main St\n", dryRun="true"
+    )
+    assert response.json()["updates"] == [
+        {
+            "row": 2,
+            "customerId": ada.pk,
+            "name": "Ada L",
+            "matchedBy": "email",
+            "changes": {"name": ["Ada L", "Ada"], "address": [None, "1 Main St"]},
+        }
+    ]
+    ada.refresh_from_db()
+    assert ada.name == "Ada L"
+
+
+def test_name_only_rows_are_new_customers_and_say_so(manager_client):
+    CustomerFactory(name="Ann Lee", email=None, phone=None, address="1 Oak St")
+    response = upload(manager_client, "name,address\nAnn Lee,9 Elm Rd\nAnn Lee,2 Ash Ct\n")
+    assert (response.json()["created"], response.json()["updated"]) == (2, 0)
+    assert response.json()["newWithoutContact"] == 2
+    assert Customer.objects.filter(name="Ann Lee").count() == 3
 
 
 def test_an_unreadable_file_is_a_400_on_file(manager_client):

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
-from customers import importing
+from customers import importing, services
 from customers.importing import ImportFileError, ImportStopped, customer_import
 from customers.models import Customer
 from customers.validators import MESSAGES
@@ -254,3 +254,82 @@ def test_a_batch_costs_a_few_queries_not_some_per_row(django_assert_max_num_quer
         assert run(f"{HEADER}\n{rows}").created == 60
     with django_assert_max_num_queries(4):
         assert run(f"{HEADER}\n{rows}").unchanged == 60
+
+
+# --- who a row is about: email, phone, never a name alone --------------------------------
+
+
+def test_two_name_only_rows_with_different_addresses_are_two_customers():
+    report = run("name,address\nAnn Lee,1 Oak St\nAnn Lee,9 Elm Rd\n")
+
+    assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
+    addresses = Customer.objects.filter(name="Ann Lee").values_list("address", flat=True)
+    assert sorted(addresses) == ["1 Oak St", "9 Elm Rd"]
+
+
+def test_a_name_only_row_never_updates_an_existing_customer():
+    existing = CustomerFactory(name="Ann Lee", email=None, phone=None, address="1 Oak St")
+
+    report = run("name,address\nAnn Lee,9 Elm Rd\n")
+
+    assert (report.created, report.updated, report.unchanged) == (1, 0, 0)
+    existing.refresh_from_db()
+    assert existing.address == "1 Oak St"
+    assert Customer.objects.filter(name="Ann Lee").count() == 2
+
+
+def test_rows_without_email_or_phone_are_counted_as_added_again_on_every_run():
+    report = run("name,email\nAnn Lee,\nBo Chen,bo@example.com\n")
+    assert report.new_without_contact == 1
+    assert report.as_dict()["newWithoutContact"] == 1
+
+
+# --- the check says which customers change, and how ---------------------------------------
+
+
+def test_the_check_lists_each_customer_it_would_update_with_old_and_new_values():
+    ada = CustomerFactory(name="Ada L", email="ada@example.com", phone=None, address=None)
+    bob = CustomerFactory(name="Bob", email=None, phone="+14155550102", address="1 Elm")
+    CustomerFactory(name="Same", email="same@example.com")
+    text = (
+        "name,email,phone,address,status\n"
+        "Ada Lovelace,ADA@example.com,,1 Main St,\n"
+        "Bob,,415-555-0102,,inactive\n"
+        "Same,same@example.com,,,\n"
+        "New Person,new@example.com,,,\n"
+        "New Person,new@example.com,,2 New St,\n"
+    )
+
+    report = run(text, dry_run=True)
+
+    assert report.updated == 3  # the last row amends the row before it: not a customer yet
+    assert [update.as_dict() for update in report.updates] == [
+        {
+            "row": 2,
+            "customerId": ada.pk,
+            "name": "Ada L",
+            "matchedBy": "email",
+            "changes": {"name": ["Ada L", "Ada Lovelace"], "address": [None, "1 Main St"]},
+        },
+        {
+            "row": 3,
+            "customerId": bob.pk,
+            "name": "Bob",
+            "matchedBy": "phone",
+            "changes": {"status": ["active", "inactive"]},
+        },
+    ]
+    assert report.as_dict()["updates"] == [update.as_dict() for update in report.updates]
+    ada.refresh_from_db()
+    assert ada.name == "Ada L"
+
+
+def test_the_import_lists_the_same_updates_it_made():
+    ada = CustomerFactory(name="Ada L", email="ada@example.com")
+    services.customer_update(customer=ada, data={"tags": ["VIP"]}, actor=None, channel="command")
+    report = run("name,email,tags\nAda Lovelace,ada@example.com,VIP; Regular\n")
+    assert [(u.customer_id, u.changes) for u in report.updates] == [
+        (ada.pk, {"name": ("Ada L", "Ada Lovelace"), "tags": (["VIP"], ["VIP", "Regular"])})
+    ]
+    ada.refresh_from_db()
+    assert ada.name == "Ada Lovelace"

@@ -1,0 +1,117 @@
+"""What an import did, or a check would do: counts, row errors, each customer it updates.
+
+The report is the same for the command, the upload page and the API, so a
+Manager reads the same words wherever they import from. A check (dry run)
+reports exactly what the import would do, because it *is* the import, rolled
+back; its list of updates is how a Manager sees which existing customers a
+file would change, and how, before anything is saved.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from customers import csv_io
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    column: str  # the header in the file ("" when the row as a whole is refused)
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+def _plain(value):
+    """Return a value as JSON writes it: dates as ISO 8601, lists as they are."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@dataclass(frozen=True)
+class CustomerUpdate:
+    """One existing customer a row changes: who, found how, and each field's old and new value."""
+
+    row: int
+    customer_id: int
+    name: str  # before the change, as the Manager knows them
+    matched_by: str  # "email" or "phone": never a name alone
+    changes: dict  # field -> (old, new); "status" too
+
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "customerId": self.customer_id,
+            "name": self.name,
+            "matchedBy": self.matched_by,
+            "changes": {
+                name: [_plain(old), _plain(new)] for name, (old, new) in self.changes.items()
+            },
+        }
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # Added with neither email nor phone: nothing can find them again, so importing
+    # the same file again adds them again (a name alone never matches).
+    new_without_contact: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    updates: list[CustomerUpdate] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def add(self, other: "ImportReport") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.new_without_contact += other.new_without_contact
+        self.errors.extend(other.errors)
+        self.updates.extend(other.updates)
+
+    def add_error(self, number: int, error: ValidationError, titles: dict[str, str]) -> None:
+        """Record a row's ``ValidationError``, each field under its header in the file."""
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                column = "" if name == NON_FIELD_ERRORS else titles.get(name, name)
+                for message in messages:
+                    self.errors.append(RowError(number, column, message))
+        else:
+            for message in error.messages:
+                self.errors.append(RowError(number, "", message))
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "newWithoutContact": self.new_without_contact,
+            "errors": [error.as_dict() for error in self.errors],
+            "updates": [update.as_dict() for update in self.updates],
+            "ignoredColumns": self.ignored_columns,
+            "dryRun": self.dry_run,
+        }
+
+
+class ImportStopped(Exception):
+    """An unexpected error stopped the import; ``report`` holds what was saved before."""
+
+    def __init__(self, report: ImportReport, first_row: int):
+        super().__init__(f"The import stopped at row {first_row}.")
+        self.report = report
+        self.first_row = first_row
+
+
+def write_error_report(errors: list[RowError], stream) -> None:
+    """Write the row errors as CSV (row, column, message) to a text ``stream``."""
+    writer = csv.writer(stream)
+    writer.writerow(["row", "column", "message"])
+    for error in errors:
+        writer.writerow(
+            [error.row, csv_io.neutralise(error.column), csv_io.neutralise(error.message)]
+        )
