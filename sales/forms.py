@@ -81,7 +81,7 @@ class RefundForm(forms.Form):
                 required=False,
                 max_length=4096,
                 strip=False,
-                label="Manager's password",
+                label="Manager's password or PIN",
                 widget=forms.PasswordInput,
             )
         self.refundable_lines = [line for line in sale.lines.all() if line.refundable_quantity]
@@ -112,3 +112,27 @@ class RefundForm(forms.Form):
             for line in self.refundable_lines
             if (quantity := self.cleaned_data.get(f"line-{line.pk}") or 0)
         ]
+
+
+class ApprovalPinForm(forms.Form):
+    """A Manager's approval PIN, set after typing their password (``sales.approvals``)."""
+
+    password = forms.CharField(
+        label="Your password", strip=False, max_length=4096, widget=forms.PasswordInput
+    )
+    pin = forms.CharField(
+        label="New PIN (4 to 8 digits)",
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+    pin_again = forms.CharField(
+        label="The PIN again",
+        max_length=8,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pin") and data.get("pin_again") and data["pin"] != data["pin_again"]:
+            self.add_error("pin_again", "The two PINs differ.")
+        return data

@@ -315,3 +315,17 @@ class CustomerSalesTotals(models.Model):
 
     def __str__(self) -> str:
         return f"Sales totals of customer #{self.customer_id}"
+
+
+class ApprovalPin(models.Model):
+    """A Manager's short code for approving at a till (``sales.approvals``), hashed as
+    passwords are: quicker to type with a queue waiting than a password, never stored."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="approval_pin"
+    )
+    pin_hash = models.CharField(max_length=128)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Approval PIN of {self.user}"

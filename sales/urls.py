@@ -9,6 +9,7 @@ urlpatterns = [
     path("sales/", views.SaleListView.as_view(), name="sale_list"),
     path("sales/<int:pk>/", views.SaleDetailView.as_view(), name="sale_detail"),
     path("sales/<int:pk>/refund/", views.RefundView.as_view(), name="refund"),
+    path("sales/approval-pin/", views.ApprovalPinView.as_view(), name="approval_pin"),
     path(
         "sales/<int:pk>/refund/preview/",
         views.RefundPreviewView.as_view(),

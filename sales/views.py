@@ -15,10 +15,10 @@ from customers import selectors as customer_selectors
 from customers.forms import MAX_TAG_CHOICES, QuickAddCustomerForm
 from customers.models import Customer, Tag
 from sales import services
-from sales.approvals import approver_for
+from sales.approvals import approval_pin_set, approver_for
 from sales.extensions import checkout_widgets_for, payment_methods, sale_facts
-from sales.forms import RefundForm, SaleListForm
-from sales.models import SaleStatus
+from sales.forms import ApprovalPinForm, RefundForm, SaleListForm
+from sales.models import ApprovalPin, SaleStatus
 from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
 from sales.quotes import refund_quote
 from sales.selectors import sale_by_number, sale_detail_list, sale_list
@@ -182,7 +182,7 @@ class RefundView(StaffPageMixin, FormView):
                 approved_by = approver_for(
                     request=self.request,
                     username=form.cleaned_data["approver"],
-                    password=form.cleaned_data["approver_password"],
+                    secret=form.cleaned_data["approver_password"],
                     permission=REFUND_SALE,
                 )
             except ValidationError as error:
@@ -213,3 +213,28 @@ class RefundView(StaffPageMixin, FormView):
                 self.request, f"Refunded {format_money(refund.total)} on {sale.number}."
             )
         return redirect(sale)
+
+
+class ApprovalPinView(StaffPageMixin, FormView):
+    """Where a Manager sets the PIN they approve refunds with at a till."""
+
+    permission_required = REFUND_SALE
+    template_name = "sales/approval_pin_form.html"
+    form_class = ApprovalPinForm
+
+    def get_context_data(self, **kwargs):
+        has_pin = ApprovalPin.objects.filter(user=self.request.user).exists()
+        return super().get_context_data(has_pin=has_pin, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            approval_pin_set(
+                user=self.request.user,
+                password=form.cleaned_data["password"],
+                pin=form.cleaned_data["pin"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Your approval PIN is set.")
+        return redirect("sales:approval_pin")

@@ -104,6 +104,7 @@ PAGES = {
     # A Cashier starts a refund at the till; a Manager's password approves it (sales.approvals).
     "sales/<int:pk>/refund/": {"GET": STAFF, "POST": STAFF, "PUT": STAFF},
     "sales/<int:pk>/refund/preview/": {"GET": STAFF},
+    "sales/approval-pin/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
     "invoices/": {"GET": STAFF},
     "invoices/<int:pk>/": {"GET": STAFF},
     "invoices/<int:pk>/payments/": {"GET": STAFF, "POST": STAFF, "PUT": STAFF},

@@ -36,7 +36,7 @@ def test_a_cashier_refunds_to_the_card_once_a_manager_approves(make_page, staff)
     browser.settle()
     browser.screenshot("till-refund-approval-1280px")
     page.click("text=Confirm refund")
-    page.locator("#refund-approver-error", has_text="user name or password is wrong").wait_for()
+    page.locator("#refund-approver-error", has_text="password or PIN is wrong").wait_for()
     assert not Refund.objects.exists()
 
     page.set_viewport_size(PHONE)

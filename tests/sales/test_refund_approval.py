@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from classicpos.roles import CASHIER
-from sales.models import Refund
+from sales.models import ApprovalPin, Refund
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.loyalty.helpers import ring_up
 
@@ -41,9 +41,9 @@ def test_a_cashier_sees_the_refund_with_a_manager_approval_and_a_manager_without
 @pytest.mark.parametrize(
     ("approver", "password", "message"),
     [
-        ("", "", "A Manager&#x27;s user name and password approve this."),
-        ("manager", "wrong", "That Manager&#x27;s user name or password is wrong."),
-        ("nobody", TEST_PASSWORD, "That Manager&#x27;s user name or password is wrong."),
+        ("", "", "A Manager&#x27;s user name and password or PIN approve this."),
+        ("manager", "wrong", "That Manager&#x27;s user name, password or PIN is wrong."),
+        ("nobody", TEST_PASSWORD, "That Manager&#x27;s user name, password or PIN is wrong."),
         ("other-cashier", TEST_PASSWORD, "other-cashier may not approve refunds: a Manager must."),
     ],
 )
@@ -107,4 +107,48 @@ def test_a_cash_sale_offers_no_card_refund(client, manager, cashier):
         f"/sales/{sale.pk}/refund/", {f"line-{line.pk}": "1", "refund_to": "card"}
     )
     assert response.status_code == 200  # the form says card is no choice here
+    assert not Refund.objects.exists()
+
+
+def test_a_manager_sets_an_approval_pin_after_typing_their_password(client, manager, cashier):
+    client.force_login(manager)
+    page = client.get("/sales/approval-pin/")
+    assert "You have no PIN yet." in page.content.decode()
+    for data, field, message in (
+        ({"password": "wrong", "pin": "4821", "pin_again": "4821"}, "password", "That is not"),
+        ({"password": TEST_PASSWORD, "pin": "1111", "pin_again": "1111"}, "pin", "harder"),
+        ({"password": TEST_PASSWORD, "pin": "48a1", "pin_again": "48a1"}, "pin", "4 to 8 digits"),
+        ({"password": TEST_PASSWORD, "pin": "4821", "pin_again": "4822"}, "pin_again", "differ"),
+    ):
+        response = client.post("/sales/approval-pin/", data)
+        assert response.status_code == 200
+        assert message in " ".join(response.context["form"].errors[field])
+    assert not ApprovalPin.objects.exists()
+    response = client.post(
+        "/sales/approval-pin/", {"password": TEST_PASSWORD, "pin": "4821", "pin_again": "4821"}
+    )
+    assert response.status_code == 302
+    assert ApprovalPin.objects.get().pin_hash != "4821"  # hashed
+
+    client.force_login(cashier)
+    assert client.get("/sales/approval-pin/").status_code == 403
+    sale = ring_up(customer=None, price="10.00", cashier=cashier)
+    assert refund(client, sale, approver="manager", approver_password="4821").status_code == 302
+    assert Refund.objects.get().approved_by == manager
+
+
+def test_wrong_pins_count_towards_the_lockout_and_then_the_right_one_is_refused(
+    client, manager, cashier, settings
+):
+    from sales.approvals import approval_pin_set
+
+    approval_pin_set(user=manager, password=TEST_PASSWORD, pin="4821")
+    client.force_login(cashier)
+    sale = ring_up(customer=None, price="10.00", cashier=cashier)
+    for guess in range(settings.AXES_FAILURE_LIMIT):
+        refund(client, sale, approver="manager", approver_password=f"{1000 + guess}")
+    assert not Refund.objects.exists()
+    response = refund(client, sale, approver="manager", approver_password="4821")
+    assert response.status_code == 200  # the form, saying why; the cashier stays logged in
+    assert "Too many wrong passwords or PINs for manager" in response.content.decode()
     assert not Refund.objects.exists()
