@@ -4,8 +4,9 @@ Money rules the database enforces, so no code path can break them:
 
 - an invoice never has more paid and credited than its total, and its status
   is exactly what its amounts say (``open``, ``partially_paid``, ``paid``,
-  ``void``); ``amount_paid`` is the sum of its payments and ``amount_credited``
-  the sum of its refund credits (both written with them, in one transaction);
+  ``void``); ``amount_paid`` is the sum of its payments not reversed and
+  ``amount_credited`` the sum of its refund credits (both written with them, in
+  one transaction);
 - store credit is an append-only ledger; ``CustomerAccount.store_credit`` is the
   cached balance, always the ledger's sum and never negative.
 """
@@ -236,6 +237,36 @@ class InvoicePayment(ImmutableModel):
         return f"{self.get_method_display()} {self.amount} on {self.invoice}"
 
 
+class InvoicePaymentReversal(ImmutableModel):
+    """A Manager's undoing of one payment (a bounced cheque, the wrong invoice).
+
+    The payment row stays as it was: the ledger is never edited. This row points
+    at it, and the invoice's ``amount_paid`` no longer counts it. One per payment.
+    """
+
+    payment = models.OneToOneField(
+        InvoicePayment, on_delete=models.PROTECT, related_name="reversal"
+    )
+    reason = models.CharField(max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="invoice_payment_reversal_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reversal of {self.payment}"
+
+
 class InvoiceCredit(ImmutableModel):
     """What a refund of the invoiced sale took off the invoice's balance."""
 
@@ -265,6 +296,7 @@ class StoreCreditKind(models.TextChoices):
     REFUND = "refund", "Refund"
     SALE = "sale", "Spent at the till"
     INVOICE_PAYMENT = "invoice_payment", "Paid an invoice"
+    PAYMENT_REVERSAL = "payment_reversal", "Invoice payment reversed"
     ADJUSTMENT = "adjustment", "Adjustment"
 
 
@@ -293,6 +325,14 @@ class StoreCreditEntry(ImmutableModel):
     )
     invoice_payment = models.OneToOneField(
         InvoicePayment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="store_credit_entry",
+    )
+    # What gave back the store credit an invoice payment spent.
+    payment_reversal = models.OneToOneField(
+        InvoicePaymentReversal,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -331,6 +371,11 @@ class StoreCreditEntry(ImmutableModel):
                 condition=~Q(kind="invoice_payment")
                 | Q(amount__lt=0, invoice_payment__isnull=False),
                 name="store_credit_invoice_payment_spends",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="payment_reversal")
+                | Q(amount__gt=0, payment_reversal__isnull=False),
+                name="store_credit_payment_reversal_gives",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="adjustment") | ~Q(reason=""),

@@ -1,7 +1,7 @@
 """What each staff role may do with accounts, invoices and store credit.
 
 A Cashier sees accounts and takes invoice payments at the till; only a Manager
-changes credit limits and adjusts store credit.
+changes credit limits, adjusts store credit and reverses an invoice payment.
 """
 
 from classicpos.roles import CASHIER, MANAGER
@@ -12,6 +12,7 @@ ROLE_PERMISSIONS = {
         "view_invoice",
         "view_invoicepayment",
         "add_invoicepayment",
+        "view_invoicepaymentreversal",
         "view_storecreditentry",
     ],
     MANAGER: [
@@ -22,6 +23,8 @@ ROLE_PERMISSIONS = {
         "change_invoice",
         "view_invoicepayment",
         "add_invoicepayment",
+        "view_invoicepaymentreversal",
+        "add_invoicepaymentreversal",
         "view_invoicecredit",
         "view_storecreditentry",
     ],

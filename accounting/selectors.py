@@ -28,6 +28,7 @@ from accounting.models import (
     InvoiceCredit,
     InvoicePayment,
     InvoicePaymentMethod,
+    InvoicePaymentReversal,
     StoreCreditEntry,
 )
 from customers.models import Customer
@@ -111,11 +112,12 @@ class InvoiceFilters:
 
 
 def invoice_paid_in_money(*, invoice: Invoice) -> Decimal:
-    """Return what was paid on ``invoice`` in money: every payment but store credit's.
+    """Return what was paid on ``invoice`` in money: every payment but store credit's,
+    less payments reversed.
 
     Store credit is in kind, as at the till: loyalty earns on the rest.
     """
-    paid = InvoicePayment.objects.filter(invoice=invoice).exclude(
+    paid = InvoicePayment.objects.filter(invoice=invoice, reversal__isnull=True).exclude(
         method=InvoicePaymentMethod.STORE_CREDIT
     )
     return to_cents(paid.aggregate(total=Sum("amount"))["total"] or ZERO)
@@ -127,7 +129,12 @@ def invoice_list(*, filters: InvoiceFilters | None = None, with_payments: bool =
     invoices = Invoice.objects.select_related("customer", "sale")
     if with_payments:
         invoices = invoices.prefetch_related(
-            Prefetch("payments", queryset=InvoicePayment.objects.select_related("created_by"))
+            Prefetch(
+                "payments",
+                queryset=InvoicePayment.objects.select_related(
+                    "created_by", "reversal__created_by"
+                ),
+            )
         )
     if filters.customer_id is not None:
         invoices = invoices.filter(customer_id=filters.customer_id)
@@ -176,7 +183,9 @@ def invoice_detail(*, pk: int) -> Invoice:
     """Return one invoice with everything its page shows (raises ``Invoice.DoesNotExist``)."""
     return (
         Invoice.objects.select_related("customer", "sale")
-        .prefetch_related("payments__created_by", "credits__refund")
+        .prefetch_related(
+            "payments__created_by", "payments__reversal__created_by", "credits__refund"
+        )
         .get(pk=pk)
     )
 
@@ -192,7 +201,13 @@ def store_credit_ledger(*, customer_id: int) -> QuerySet[StoreCreditEntry]:
     """Return one customer's store credit entries, newest first."""
     return (
         StoreCreditEntry.objects.filter(customer_id=customer_id)
-        .select_related("sale", "refund__sale", "invoice_payment__invoice", "created_by")
+        .select_related(
+            "sale",
+            "refund__sale",
+            "invoice_payment__invoice",
+            "payment_reversal__payment__invoice",
+            "created_by",
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -200,7 +215,7 @@ def store_credit_ledger(*, customer_id: int) -> QuerySet[StoreCreditEntry]:
 @dataclass(frozen=True)
 class StatementLine:
     date: date
-    kind: str  # invoice | payment | credit
+    kind: str  # invoice | payment | credit | reversal
     reference: str
     description: str
     amount: Decimal  # what it adds to the balance owed (payments and credits are negative)
@@ -225,7 +240,7 @@ def _day(day: date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
 
 
-_KIND_ORDER = {"invoice": 0, "credit": 1, "payment": 2}
+_KIND_ORDER = {"invoice": 0, "credit": 1, "payment": 2, "reversal": 3}
 
 
 def default_statement_period(*, start: date | None, end: date | None) -> tuple[date, date]:
@@ -238,16 +253,21 @@ def customer_statement(*, customer: Customer, start: date, end: date) -> Stateme
     """Return the statement of account from ``start`` to ``end`` (both included).
 
     Invoices add to what is owed on their issue date; payments and refund credits
-    take it off on the day they were made. The opening balance is everything
+    take it off on the day they were made, and a payment's reversal adds it back on
+    the day it was reversed. The opening balance is everything
     before ``start``, so a statement ending today closes on the outstanding balance.
     """
     invoices = Invoice.objects.filter(customer=customer)
     payments = InvoicePayment.objects.filter(invoice__customer=customer)
     credits = InvoiceCredit.objects.filter(invoice__customer=customer)
+    reversals = InvoicePaymentReversal.objects.filter(payment__invoice__customer=customer)
     opening = to_cents(
         invoices.filter(issued_on__lt=start).aggregate(s=_money_sum("total"))["s"]
         - payments.filter(created_at__date__lt=start).aggregate(s=_money_sum("amount"))["s"]
         - credits.filter(created_at__date__lt=start).aggregate(s=_money_sum("amount"))["s"]
+        + reversals.filter(created_at__date__lt=start).aggregate(s=_money_sum("payment__amount"))[
+            "s"
+        ]
     )
     entries = []
     for invoice in invoices.filter(issued_on__gte=start, issued_on__lte=end).select_related("sale"):
@@ -291,6 +311,20 @@ def customer_statement(*, customer: Customer, start: date, end: date) -> Stateme
                 f"Refund on sale {credit.refund.sale.number}",
                 -credit.amount,
                 credit.invoice,
+            )
+        )
+    for reversal in reversals.filter(**in_range).select_related("payment__invoice"):
+        payment = reversal.payment
+        entries.append(
+            (
+                timezone.localdate(reversal.created_at),
+                "reversal",
+                reversal.created_at,
+                reversal.pk,
+                payment.invoice.number,
+                f"{payment.get_method_display()} payment reversed: {reversal.reason}",
+                payment.amount,
+                payment.invoice,
             )
         )
     entries.sort(key=lambda entry: (entry[0], entry[2], _KIND_ORDER[entry[1]], entry[3]))
@@ -342,9 +376,10 @@ def store_credit_mismatches() -> QuerySet[CustomerAccount]:
 
 
 def invoice_mismatches() -> QuerySet[Invoice]:
-    """Return invoices whose paid or credited amount differs from the sum of their rows."""
+    """Return invoices whose paid or credited amount differs from the sum of their rows
+    (payments not reversed, refund credits)."""
     paid = (
-        InvoicePayment.objects.filter(invoice=OuterRef("pk"))
+        InvoicePayment.objects.filter(invoice=OuterRef("pk"), reversal__isnull=True)
         .order_by()
         .values("invoice")
         .annotate(total=Sum("amount"))

@@ -8,6 +8,7 @@ Store credit is written as a ledger row and the account's cached balance in
 the same transaction, so the balance always equals the ledger's sum.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,7 +29,12 @@ from accounting.models import (
     StoreCreditEntry,
     StoreCreditKind,
 )
-from accounting.selectors import available_credit, customer_outstanding, invoice_paid_in_money
+from accounting.selectors import (
+    account_for,
+    available_credit,
+    customer_outstanding,
+    invoice_paid_in_money,
+)
 from classicpos.limits import check_amount, parse_amount
 from customers.locks import customer_for_update
 from customers.models import Customer
@@ -89,6 +95,7 @@ def _write_store_credit(
     sale=None,
     refund=None,
     invoice_payment=None,
+    payment_reversal=None,
     field: str = "amount",
 ) -> StoreCreditEntry:
     """Apply ``amount`` to the locked customer's store credit and record the ledger row.
@@ -111,6 +118,7 @@ def _write_store_credit(
         sale=sale,
         refund=refund,
         invoice_payment=invoice_payment,
+        payment_reversal=payment_reversal,
         reason=reason,
         created_by=user,
     )
@@ -267,16 +275,8 @@ def credit_for_refund(*, refund) -> StoreCreditEntry | None:
 # ---- Back office: payments, credit limits, adjustments. ----
 
 
-@transaction.atomic
-def invoice_record_payment(
-    *, invoice: Invoice, amount, method: str, user, reference: str = ""
-) -> InvoicePayment:
-    """Record a payment against an invoice; never more than its balance.
-
-    Store credit payments spend the customer's store credit (refused when it
-    is short). The customer, then the invoice, are locked first, so two
-    payments of one invoice cannot both pass the balance check.
-    """
+def _payment_input(*, amount, method: str, reference) -> tuple[Decimal, str]:
+    """Return the payment's amount and trimmed reference, or raise every field's message."""
     errors = {}
     try:
         amount = _clean_amount(amount)
@@ -290,27 +290,76 @@ def invoice_record_payment(
         errors["reference"] = [f"Keep the reference to {REFERENCE_MAX_LENGTH} characters."]
     if errors:
         raise ValidationError(errors)
-    customer = customer_for_update(invoice.customer_id)
-    locked = invoice_for_update(invoice.pk)
-    if locked.status not in UNPAID_STATUSES:
+    return amount, reference
+
+
+def _refuse_payment(
+    *, invoice: Invoice, account: CustomerAccount | None, amount: Decimal, method: str
+) -> None:
+    """Raise why ``invoice`` cannot take this payment now, if it cannot."""
+    if invoice.status not in UNPAID_STATUSES:
         raise ValidationError(
             {
                 "amount": [
-                    f"{locked.number} is {locked.get_status_display().lower()}: nothing is due."
+                    f"{invoice.number} is {invoice.get_status_display().lower()}: nothing is due."
                 ]
             }
         )
-    if amount > locked.balance:
+    if amount > invoice.balance:
         raise ValidationError(
-            {"amount": [f"{locked.number} has only {locked.balance} left to pay."]}
+            {"amount": [f"{invoice.number} has only {invoice.balance} left to pay."]}
         )
-    account = None
-    if method == InvoicePaymentMethod.STORE_CREDIT:
-        account = _account(customer)
-        if account.store_credit < amount:
-            raise ValidationError(
-                {"amount": [_short_of_store_credit(customer, account.store_credit, amount)]}
-            )
+    if method == InvoicePaymentMethod.STORE_CREDIT and account.store_credit < amount:
+        raise ValidationError(
+            {"amount": [_short_of_store_credit(invoice.customer, account.store_credit, amount)]}
+        )
+
+
+@dataclass(frozen=True)
+class PaymentPreview:
+    """What recording a payment would do, for the page to ask before it is recorded."""
+
+    invoice: Invoice
+    amount: Decimal
+    method: str
+    reference: str
+    balance_after: Decimal
+
+
+def invoice_payment_preview(*, invoice: Invoice, amount, method: str, reference: str = ""):
+    """Return what ``invoice_record_payment`` would record, or raise what it would refuse.
+
+    It writes and locks nothing: the confirmation says what will happen, and the
+    payment is checked again, under the locks, when it is recorded.
+    """
+    amount, reference = _payment_input(amount=amount, method=method, reference=reference)
+    account = account_for(customer=invoice.customer)
+    _refuse_payment(invoice=invoice, account=account, amount=amount, method=method)
+    return PaymentPreview(
+        invoice=invoice,
+        amount=amount,
+        method=method,
+        reference=reference,
+        balance_after=invoice.balance - amount,
+    )
+
+
+@transaction.atomic
+def invoice_record_payment(
+    *, invoice: Invoice, amount, method: str, user, reference: str = ""
+) -> InvoicePayment:
+    """Record a payment against an invoice; never more than its balance.
+
+    Store credit payments spend the customer's store credit (refused when it
+    is short). The customer, then the invoice, are locked first, so two
+    payments of one invoice cannot both pass the balance check.
+    """
+    amount, reference = _payment_input(amount=amount, method=method, reference=reference)
+    customer = customer_for_update(invoice.customer_id)
+    locked = invoice_for_update(invoice.pk)
+    locked.customer = customer
+    account = _account(customer) if method == InvoicePaymentMethod.STORE_CREDIT else None
+    _refuse_payment(invoice=locked, account=account, amount=amount, method=method)
     payment = InvoicePayment.objects.create(
         invoice=locked, method=method, amount=amount, reference=reference, created_by=user
     )

@@ -89,35 +89,53 @@ def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
 def points_award_for_later_payment(
     *, sale, paid_so_far: Decimal, reference: str, user=None
 ) -> LoyaltyTransaction | None:
-    """Award the points that money paid after the sale (its invoice) earns, on the paid share.
+    """Bring the points a sale earned up (or down) to what its money paid so far earns.
 
     The sale earned at checkout on what it was paid in money then; ``paid_so_far``
-    is what has been paid for it since. The target is what the sale's money in all
-    earns, so payments of 10.50 and 10.50 earn what 21.00 does; this payment writes
-    the difference with what was earned already, once (``reference`` is unique in
-    the ledger). Called by the ``sale_paid_later`` receiver inside the payment's
-    transaction, which holds the customer's lock.
+    is what has been paid for it since, net of payments reversed. The target is
+    what the sale's money in all earns, so payments of 10.50 and 10.50 earn what
+    21.00 does; this payment writes the difference with what the sale has earned
+    so far, once (``reference`` is unique in the ledger). A payment raises the
+    target and earns; a reversed payment lowers it and the difference is taken
+    back as a ``REVERSAL`` row with the reversal's reference (the balance may go
+    below zero, as a refund's take-back may). Called by the ``sale_paid_later``
+    receiver inside the payment's (or reversal's) transaction, which holds the
+    customer's lock.
     """
-    if sale.customer_id is None or paid_so_far <= 0:
+    if sale.customer_id is None:
         return None
     if LoyaltyTransaction.objects.filter(reference=reference).exists():
         return None
     program = LoyaltyProgram.current()
     target = program.points_earned(sale_paid_in_money(sale=sale) + paid_so_far)
-    earned = _ledger_sum(sale, kind=TransactionKind.EARN)
-    points = target - earned
-    if points <= 0:
+    points = target - _earned_net_of_payment_reversals(sale)
+    if points == 0:
         return None
     return _write(
-        customer=customer_for_update(sale.customer_id),
-        kind=TransactionKind.EARN,
+        # The sender holds the customer's lock: read the row, do not lock it again.
+        customer=Customer.objects.get(pk=sale.customer_id),
+        kind=TransactionKind.EARN if points > 0 else TransactionKind.REVERSAL,
         points=points,
         sale=sale,
-        reason=f"Invoice payment for sale {sale.number}",
+        reason=(
+            f"Invoice payment for sale {sale.number}"
+            if points > 0
+            else f"Invoice payment for sale {sale.number} reversed: points taken back"
+        ),
         user=user,
         field="amount",
         reference=reference,
     )
+
+
+def _earned_net_of_payment_reversals(sale) -> int:
+    """Return what the sale earned, less what reversed invoice payments took back.
+
+    Reversals of later payments carry a reference; a refund's take-back has none
+    and is counted by the refund's own rule (``points_reverse_for_refund``).
+    """
+    earned = _ledger_sum(sale, kind=TransactionKind.EARN)
+    return earned + _ledger_sum(sale, kind=TransactionKind.REVERSAL, refund__isnull=True)
 
 
 @transaction.atomic
@@ -175,9 +193,11 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
     if sale.customer_id is None:
         return []
     fraction = sale.refunded_fraction
-    earned = _ledger_sum(sale, kind=TransactionKind.EARN)
+    earned = _earned_net_of_payment_reversals(sale)
     redeemed = -_ledger_sum(sale, kind=TransactionKind.REDEEM)
-    taken_back = -_ledger_sum(sale, kind=TransactionKind.REVERSAL, points__lt=0)
+    taken_back = -_ledger_sum(
+        sale, kind=TransactionKind.REVERSAL, points__lt=0, refund__isnull=False
+    )
     given_back = _ledger_sum(sale, kind=TransactionKind.REVERSAL, points__gt=0)
     rows = []
     take = _share(earned, fraction) - taken_back

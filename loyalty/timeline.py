@@ -36,6 +36,8 @@ def _summary(row: LoyaltyTransaction) -> str:
         return f"{points} for {sale} {balance}"
     if row.kind == TransactionKind.REDEEM:
         return f"{points} paid on {sale} {balance}"
+    if row.kind == TransactionKind.REVERSAL and row.reference:
+        return f"{points} earned, taken back: an invoice payment for {sale} reversed {balance}"
     if row.kind == TransactionKind.REVERSAL:
         what = "earned, taken back" if row.points < 0 else "redeemed, given back"
         return f"{points} {what}: refund of {sale} {balance}"

@@ -10,7 +10,9 @@ know its receivers; they connect in their own ``AppConfig.ready()``.
   when money for a sale arrives after checkout (a payment of its invoice), sent by the module
   that takes it, inside that payment's transaction with the customer locked. ``paid_so_far``
   is all the money paid later for the sale until now; ``reference`` names this payment once
-  ("invoice-payment-12"), so a receiver can act on it exactly once.
+  ("invoice-payment-12"), so a receiver can act on it exactly once. It is sent again when
+  such a payment is reversed, with the lower ``paid_so_far`` and the reversal's own reference
+  ("invoice-payment-reversal-3"): a receiver brings what it gave down to match.
 """
 
 from django.dispatch import Signal

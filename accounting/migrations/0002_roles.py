@@ -2,8 +2,30 @@
 
 from django.db import migrations
 
-from accounting.roles import ROLE_PERMISSIONS
-from classicpos.roles import grant, revoke
+from classicpos.roles import CASHIER, MANAGER, grant, revoke
+
+# Frozen as they were when this migration was written: later models' permissions do not
+# exist yet here (each later migration grants its own; post_migrate grants roles.py).
+ROLE_PERMISSIONS = {
+    CASHIER: [
+        "view_customeraccount",
+        "view_invoice",
+        "view_invoicepayment",
+        "add_invoicepayment",
+        "view_storecreditentry",
+    ],
+    MANAGER: [
+        "view_customeraccount",
+        "change_customeraccount",
+        "adjust_store_credit",
+        "view_invoice",
+        "change_invoice",
+        "view_invoicepayment",
+        "add_invoicepayment",
+        "view_invoicecredit",
+        "view_storecreditentry",
+    ],
+}
 
 
 def forwards(apps, schema_editor):

@@ -58,11 +58,14 @@ def store_credit(customer) -> Decimal:
 
 
 def assert_invariants(*customers) -> None:
-    """Every invoice's paid and credited amounts equal its rows; each customer's outstanding
-    equals the balances of their unpaid invoices; store credit equals its ledger, never < 0."""
+    """Every invoice's paid and credited amounts equal its rows (payments not reversed);
+    each customer's outstanding equals the balances of their unpaid invoices; store credit
+    equals its ledger, never < 0."""
     for invoice in Invoice.objects.all():
         # SQLite sums decimals as floats: compare in cents.
-        paid = to_cents(invoice.payments.aggregate(s=Sum("amount"))["s"] or 0)
+        paid = to_cents(
+            invoice.payments.filter(reversal__isnull=True).aggregate(s=Sum("amount"))["s"] or 0
+        )
         credited = to_cents(invoice.credits.aggregate(s=Sum("amount"))["s"] or 0)
         assert invoice.amount_paid == paid, invoice
         assert invoice.amount_credited == credited, invoice

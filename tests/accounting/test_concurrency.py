@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounting import services
 from accounting.models import Invoice, InvoicePayment
+from accounting.reversals import invoice_payment_reverse
 from accounting.selectors import customer_outstanding, invoice_mismatches, store_credit_mismatches
 from sales.services import sale_refund
 from tests.accounting.helpers import give_credit, pay, ring_up, sell_on_account, store_credit
@@ -106,6 +107,25 @@ def test_refunds_and_sales_on_account_for_one_customer_run_together(cashier, man
     assert list(store_credit_mismatches()) == []
 
 
+def test_concurrent_reversals_of_one_payment_reverse_it_once(cashier, manager):
+    customer = CustomerFactory()
+    give_credit(customer, "100.00", manager)
+    invoice = sell_on_account(customer, "50.00", cashier).invoice
+    payment = pay(invoice, "50.00", cashier)
+
+    def reverse(_index):
+        invoice_payment_reverse(payment=payment, reason="Cheque bounced", user=manager)
+
+    errors = run_in_threads(reverse)
+    assert len(errors) == THREADS - 1
+    assert all(isinstance(error, ValidationError) for error in errors)
+    invoice.refresh_from_db()
+    assert invoice.balance == Decimal("50.00")
+    customer.refresh_from_db()
+    assert customer.loyalty_points == 0
+    assert list(invoice_mismatches()) == []
+
+
 def _locked_tables(queries) -> list[str]:
     locked = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
     return [sql.split(" FROM ", 1)[1].split()[0].strip('"') for sql in locked]
@@ -121,6 +141,11 @@ def test_locks_are_taken_customer_first(cashier, manager):
     with CaptureQueriesContext(connection) as payment:
         pay(sale.invoice, "10.00", cashier)
     assert _locked_tables(payment.captured_queries) == ["customers", "accounting_invoice"]
+    with CaptureQueriesContext(connection) as reversal:
+        invoice_payment_reverse(
+            payment=sale.invoice.payments.get(), reason="Cheque bounced", user=manager
+        )
+    assert _locked_tables(reversal.captured_queries) == ["customers", "accounting_invoice"]
     with CaptureQueriesContext(connection) as refund:
         sale_refund(sale=sale, user=manager)
     assert _locked_tables(refund.captured_queries) == [

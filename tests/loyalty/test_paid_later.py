@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError
 
 from accounting import services as accounting_services
+from loyalty import services as loyalty_services
 from loyalty.models import LoyaltyTransaction, TransactionKind
 from tests.accounting.helpers import give_credit, pay, refund, ring_up, sell_on_account
 from tests.customers.factories import CustomerFactory
@@ -104,3 +105,23 @@ def test_the_reconcile_still_agrees(customer, cashier):
     pay(invoice, "30.00", cashier)
     assert points_reconcile(customer_id=customer.pk) is None
     assert Decimal(points(customer)) == Decimal(30)
+
+
+def test_a_lower_target_takes_back_the_difference_once(customer, cashier):
+    sale = sell_on_account(customer, "100.00", cashier)
+    pay(sale.invoice, "100.00", cashier)
+    assert points(customer) == 100
+    take_back = loyalty_services.points_award_for_later_payment(
+        sale=sale, paid_so_far=Decimal("30.00"), reference="invoice-payment-reversal-9"
+    )
+    assert (take_back.kind, take_back.points) == (TransactionKind.REVERSAL, -70)
+    assert take_back.reference == "invoice-payment-reversal-9"
+    assert points(customer) == 30
+    # The same reference again changes nothing.
+    assert (
+        loyalty_services.points_award_for_later_payment(
+            sale=sale, paid_so_far=Decimal("0.00"), reference="invoice-payment-reversal-9"
+        )
+        is None
+    )
+    assert points(customer) == 30
