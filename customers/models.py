@@ -673,3 +673,4 @@ class CustomerEvent(models.Model):
 # Models of one purpose in modules of their own (this one is long), registered with the
 # app by this import like the models above.
 from customers.distinct import DistinctCustomers  # noqa: E402, F401
+from customers.import_uploads import CheckedImportFile  # noqa: E402, F401
