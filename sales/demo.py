@@ -12,17 +12,18 @@ from sales import services
 from sales.models import Product
 from sales.quotes import sale_quote
 
+# SKU, name, price, and an EAN-13 barcode from the in-store range (200...): scan or type either.
 DEMO_PRODUCTS = [
-    ("COF-250", "Coffee beans 250 g", "8.90"),
-    ("TEA-GRN", "Green tea, 20 bags", "4.20"),
-    ("MUG-BLU", "Blue mug", "12.50"),
-    ("CHO-DRK", "Dark chocolate bar", "2.75"),
-    ("CRO-BTR", "Butter croissant", "1.95"),
-    ("JAM-STR", "Strawberry jam", "5.40"),
-    ("HON-350", "Wildflower honey 350 g", "9.80"),
-    ("BIS-OAT", "Oat biscuits", "3.15"),
-    ("NAP-100", "Paper napkins, 100", "2.10"),
-    ("GFT-CRD", "Gift card holder", "1.00"),
+    ("COF-250", "Coffee beans 250 g", "8.90", "2000000000015"),
+    ("TEA-GRN", "Green tea, 20 bags", "4.20", "2000000000022"),
+    ("MUG-BLU", "Blue mug", "12.50", "2000000000039"),
+    ("CHO-DRK", "Dark chocolate bar", "2.75", "2000000000046"),
+    ("CRO-BTR", "Butter croissant", "1.95", "2000000000053"),
+    ("JAM-STR", "Strawberry jam", "5.40", "2000000000060"),
+    ("HON-350", "Wildflower honey 350 g", "9.80", "2000000000077"),
+    ("BIS-OAT", "Oat biscuits", "3.15", "2000000000084"),
+    ("NAP-100", "Paper napkins, 100", "2.10", "2000000000091"),
+    ("GFT-CRD", "Gift card holder", "1.00", "2000000000107"),
 ]
 
 
@@ -41,8 +42,8 @@ def seed_demo_sales(*, options: dict, progress=None) -> str:
     """Create the demo products (once) and ring up ``options["sales"]`` sales."""
     products = [
         Product.objects.filter(sku=sku).first()
-        or services.product_create(sku=sku, name=name, price=Decimal(price))
-        for sku, name, price in DEMO_PRODUCTS
+        or services.product_create(sku=sku, name=name, price=Decimal(price), barcode=barcode)
+        for sku, name, price, barcode in DEMO_PRODUCTS
     ]
     customers = list(Customer.objects.active().order_by("id")[:30])
     cashier = _demo_cashier()
