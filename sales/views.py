@@ -198,9 +198,12 @@ class RefundView(StaffPageMixin, FormView):
                 approved_by=approved_by,
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(self.request, message)
-            return redirect(sale)
+            # Beside the field it is about ("Pay back as"), else above the form; the
+            # approval is spent, so the Manager types it again with the corrected form.
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, field_messages in errors.items():
+                form.add_error("refund_to" if field == "refundTo" else None, field_messages)
+            return self.form_invalid(form)
         if refund.paid_back != refund.total:
             messages.success(
                 self.request,
