@@ -9,8 +9,9 @@ import io
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import capfirst
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -25,6 +26,7 @@ from customers.forms import (
     CustomerMergeForm,
     DistinctCustomersForm,
 )
+from customers.import_uploads import checked_file_get, checked_file_keep, checked_file_take
 from customers.importing import (
     ImportFileError,
     customer_import,
@@ -41,6 +43,13 @@ from customers.permissions import (
 from customers.selectors import customer_list
 from customers.views import change_by, list_filters
 
+# The page lists this many of the customers an import updates; the API lists them all.
+UPDATES_SHOWN = 200
+KEPT_FILE_GONE = (
+    "The checked file is no longer kept (it is kept for an hour, until it is imported): "
+    "choose it again."
+)
+
 
 class CustomerExportView(StaffPageMixin, View):
     """The list's "Export CSV": exactly the customers of the current search and filters."""
@@ -53,7 +62,16 @@ class CustomerExportView(StaffPageMixin, View):
 
 
 class CustomerImportView(StaffPageMixin, FormView):
-    """Upload a CSV: check it (a dry run) or import it, and see every row's error."""
+    """Upload a CSV: check it (a dry run) or import it, and see every row's error.
+
+    "Check the file" keeps the upload on the server under a token
+    (``customers.import_uploads``: the Manager's own, for an hour) and the page
+    carries the token, so "Import" imports the very bytes that were checked
+    without the file being picked again; a browser cannot refill a file input,
+    and a file re-picked could be another one. Importing takes the kept file, so
+    a second post of the page imports nothing twice. A file picked anew replaces
+    the kept one.
+    """
 
     permission_required = IMPORT_CUSTOMER
     form_class = CustomerImportForm
@@ -62,33 +80,84 @@ class CustomerImportView(StaffPageMixin, FormView):
     def form_valid(self, form):
         dry_run = self.request.GET.get("check") == "1"
         data = form.cleaned_data
+        user = self.request.user
+        kept = None
+        if data["file"]:
+            file_name, content = data["file"].name, data["file"].read()
+            if data["upload"]:
+                checked_file_take(user=user, token=data["upload"])  # replaced: forget it now
+        else:
+            find = checked_file_get if dry_run else checked_file_take
+            kept = find(user=user, token=data["upload"])
+            if kept is None:
+                form.add_error("file", KEPT_FILE_GONE)
+                return self.form_invalid(form)
+            file_name, content = kept.file_name, bytes(kept.content)
         try:
             report = customer_import(
-                file=data["file"],
-                user=self.request.user,
+                file=io.BytesIO(content),
+                user=user,
                 encoding=data["encoding"],
                 column_map=parse_column_map(data["columns"]),
                 dry_run=dry_run,
                 skip_existing=data["skip_existing"],
             )
         except ImportFileError as error:
+            if kept is not None and not dry_run:
+                # Taken for an import that could not start: keep it for the corrected try.
+                kept = checked_file_keep(user=user, file_name=file_name, content=content)
+                form.data = form.data.copy()
+                form.data["upload"] = kept.token
             form.add_error("file" if "Map a column" not in str(error) else "columns", str(error))
             return self.form_invalid(form)
+        if dry_run and kept is None:
+            kept = checked_file_keep(user=user, file_name=file_name, content=content)
         if not dry_run:
             messages.success(
                 self.request,
-                f"Imported {data['file'].name}: {report.created} added, {report.updated} updated.",
+                f"Imported {file_name}: {report.created} added, {report.updated} updated.",
             )
         errors_csv = io.StringIO()
         write_error_report(report.errors, errors_csv)
         return self.render_to_response(
             self.get_context_data(
-                form=self.form_class(initial=data),
+                form=self.form_class(
+                    initial={**data, "file": None, "upload": kept.token if dry_run else ""}
+                ),
                 report=report,
-                file_name=data["file"].name,
+                file_name=file_name,
+                kept_file_name=file_name if dry_run else "",
+                updates=[_update_for_page(update) for update in report.updates[:UPDATES_SHOWN]],
                 error_report_href="data:text/csv;charset=utf-8," + quote(errors_csv.getvalue()),
             )
         )
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        if form is not None and form.is_bound and "kept_file_name" not in kwargs:
+            # A refused post that still carries a kept file: say which file it is.
+            token = form.data.get("upload") or ""
+            kept = checked_file_get(user=self.request.user, token=token) if token else None
+            kwargs["kept_file_name"] = kept.file_name if kept else ""
+        return super().get_context_data(updates_shown=UPDATES_SHOWN, **kwargs)
+
+
+def _field_label(name: str) -> str:
+    try:
+        return capfirst(Customer._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return capfirst(name)
+
+
+def _update_for_page(update) -> dict:
+    """Return an update as the page lists it: each field's label, old and new value."""
+    return {
+        "row": update.row,
+        "customer_id": update.customer_id,
+        "name": update.name,
+        "matched_by": update.matched_by,
+        "changes": [(_field_label(name), old, new) for name, (old, new) in update.changes.items()],
+    }
 
 
 class CustomerDuplicateListView(StaffPageMixin, TemplateView):

@@ -261,9 +261,14 @@ ENCODINGS = (
 
 
 class CustomerImportForm(forms.Form):
-    """The upload page: the file and how to read it; ``customers.importing`` does the rest."""
+    """The upload page: the file and how to read it; ``customers.importing`` does the rest.
+
+    After a check the page carries the checked file's token (``upload``) instead of
+    the file, which the browser cannot fill in again; a file picked anew wins.
+    """
 
     file = forms.FileField(
+        required=False,
         label="CSV file",
         help_text=(
             "A header row, then one customer per row: name, email, phone, address, "
@@ -282,6 +287,13 @@ class CustomerImportForm(forms.Form):
         label="Leave customers who already exist as they are",
         help_text="Rows matching a customer by email or phone are then skipped, not updated.",
     )
+    upload = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("upload") and "file" not in self.errors:
+            self.add_error("file", "Choose a CSV file.")
+        return cleaned
 
 
 class CustomerMergeForm(forms.Form):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,7 @@ from customers import services
 from customers.models import Customer, CustomerErasure, CustomerMerge
 from sales.models import Sale
 from tests.customers.factories import CustomerFactory
+from tests.factories import UserFactory
 from tests.loyalty.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +40,64 @@ def test_the_import_page_checks_then_imports_and_shows_row_errors(manager_page):
     page = manager_page.post("/customers/import/", {"file": csv_file(text), "encoding": "utf-8"})
     assert page.context["report"].created == 1
     assert Customer.objects.get().email == "ada@example.com"
+
+
+def kept_token(page) -> str:
+    """Return the token of the checked file the page keeps (a hidden input)."""
+    return re.search(r'name="upload" value="([^"]+)"', page.content.decode()).group(1)
+
+
+def test_the_check_keeps_the_file_and_import_uses_it_without_picking_it_again(manager_page):
+    ada = CustomerFactory(name="Ada L", email="ada@example.com", address=None)
+    text = "name,email,address\nAda Lovelace,ada@example.com,1 Main St\nGrace,g@example.com,\n"
+    check = manager_page.post(
+        "/customers/import/?check=1", {"file": csv_file(text), "encoding": "utf-8"}
+    )
+    content = check.content.decode()
+    token = kept_token(check)
+    assert "Import uses the file you checked: <strong>shop.csv</strong>" in content
+    assert not Customer.objects.filter(email="g@example.com").exists()
+
+    done = manager_page.post("/customers/import/", {"upload": token, "encoding": "utf-8"})
+
+    assert (done.context["report"].created, done.context["report"].updated) == (1, 1)
+    assert "Imported shop.csv" in done.content.decode()
+    ada.refresh_from_db()
+    assert (ada.name, ada.address) == ("Ada Lovelace", "1 Main St")
+    again = manager_page.post("/customers/import/", {"upload": token, "encoding": "utf-8"})
+    assert "choose it again" in again.context["form"].errors["file"][0]
+    assert Customer.objects.count() == 2
+
+
+def test_the_check_lists_who_would_change_and_how(manager_page):
+    ada = CustomerFactory(name="Ada L", email="ada@example.com", address=None)
+    text = "name,email,address\nAda Lovelace,ada@example.com,1 Main St\n"
+    check = manager_page.post(
+        "/customers/import/?check=1", {"file": csv_file(text), "encoding": "utf-8"}
+    )
+    content = check.content.decode()
+    assert "Customers this file would update" in content
+    assert f'<a href="/customers/{ada.pk}/">Ada L</a>' in content
+    assert "Name: Ada L → Ada Lovelace" in content
+    assert "Address: — → 1 Main St" in content
+    assert "by email" in content
+
+
+def test_a_kept_file_is_only_for_the_manager_who_checked_it(manager_page, client):
+    check = manager_page.post(
+        "/customers/import/?check=1", {"file": csv_file("name\nAda\n"), "encoding": "utf-8"}
+    )
+    token = kept_token(check)
+    other = UserFactory(username="other-manager", is_superuser=True)
+    client.force_login(other)
+    page = client.post("/customers/import/", {"upload": token, "encoding": "utf-8"})
+    assert "choose it again" in page.context["form"].errors["file"][0]
+    assert not Customer.objects.exists()
+
+
+def test_import_needs_a_file_or_a_checked_one(manager_page):
+    page = manager_page.post("/customers/import/", {"encoding": "utf-8"})
+    assert page.context["form"].errors["file"] == ["Choose a CSV file."]
 
 
 def test_an_unreadable_file_is_an_error_on_the_file_field(manager_page):

@@ -333,3 +333,16 @@ def test_the_import_lists_the_same_updates_it_made():
     ]
     ada.refresh_from_db()
     assert ada.name == "Ada Lovelace"
+
+
+def test_the_command_dry_run_lists_who_would_change_and_how(tmp_path):
+    ada = CustomerFactory(name="Ada L", email="ada@example.com", address=None)
+    path = tmp_path / "customers.csv"
+    path.write_text("name,email,address\nAda Lovelace,ada@example.com,1 Main St\nAnn Lee,,\n")
+    out = StringIO()
+    call_command("import_customers", str(path), "--dry-run", stdout=out, stderr=StringIO())
+    assert (
+        f"Would update #{ada.pk} Ada L (row 2, found by email): "
+        "name: Ada L → Ada Lovelace; address: — → 1 Main St"
+    ) in out.getvalue()
+    assert "1 would be added with neither email nor phone" in out.getvalue()

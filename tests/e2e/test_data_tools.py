@@ -16,7 +16,8 @@ TOASTS_SETTLED = """() => [...document.querySelectorAll('#toasts .toast')].every
 
 CSV = (
     "Full Name,E-mail,Phone,Points\n"
-    "Ada Lovelace,ada@example.com,(415) 555-0101,120\n"
+    "Ada Lovelace,ada@example.com,(415) 555-0101,\n"
+    "Grace Hopper,grace@example.com,,120\n"
     "Bad Mail,not-an-email,,\n"
 )
 
@@ -27,34 +28,46 @@ def check_page(browser, name: str) -> None:
     browser.assert_accessible(name)
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "375px"])
-def test_import_a_file_check_it_first_then_import_it(make_page, staff, viewport, tmp_path):
+def test_check_a_file_then_import_it_without_picking_it_again(make_page, staff, tmp_path):
+    """At 1280 px check the file, then at 375 px import it: the page kept the checked file."""
+    ada = CustomerFactory(name="Ada L", email="ada@example.com", phone=None, address=None)
     path = tmp_path / "shop.csv"
     path.write_text(CSV)
-    browser = make_page(viewport=viewport)
+    browser = make_page(viewport=DESKTOP)
     page = browser.page
     browser.login("maria")
     page.click("main >> text=Import")
     page.wait_for_url("**/customers/import/")
-    check_page(browser, f"import form {viewport['width']}")
+    check_page(browser, "import form 1280")
 
     page.set_input_files("#id_file", str(path))
     page.click("#import-check")
     page.locator("#import-report").wait_for()
     assert "nothing was saved" in page.locator("#import-result").inner_text()
     assert page.locator("[data-count=created]").inner_text() == "1"
+    assert page.locator("[data-count=updated]").inner_text() == "1"
+    updates = page.locator("#import-updates").inner_text()
+    assert "Ada L" in updates
+    assert "Name: Ada L → Ada Lovelace" in updates
     assert "Enter a valid email address." in page.locator("#import-errors").inner_text()
-    assert not Customer.objects.exists()
-    check_page(browser, f"import check {viewport['width']}")
+    assert "shop.csv" in page.locator("#import-kept-file").inner_text()
+    assert Customer.objects.count() == 1
+    check_page(browser, "import check 1280")
 
-    page.set_input_files("#id_file", str(path))
-    page.click("#import-run")
+    page.set_viewport_size(PHONE)
+    check_page(browser, "import check 375")
+    browser.screenshot("import-checked-375")
+    page.click("#import-run")  # no file picked again
     page.locator("#import-report").wait_for()
     assert page.locator("#import-result").inner_text() == "Imported shop.csv"
-    ada = Customer.objects.get(email="ada@example.com")
-    assert ada.loyalty_points == 120
+    ada.refresh_from_db()
+    assert (ada.name, ada.phone, ada.loyalty_points) == ("Ada Lovelace", "+14155550101", 0)
+    assert Customer.objects.count() == 2
+    assert Customer.objects.get(email="grace@example.com").loyalty_points == 120
+    assert page.locator("#import-kept-file").count() == 0
     assert page.locator("a[download$='-errors.csv']").is_visible()
-    check_page(browser, f"import done {viewport['width']}")
+    check_page(browser, "import done 375")
+    browser.screenshot("import-done-375")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "375px"])

@@ -12,8 +12,10 @@ from customers.importing import (
     parse_column_map,
     write_error_report,
 )
+from customers.templatetags.customer_tags import timeline_value
 
 BAR_WIDTH = 30
+SHOWN = 20  # updates and errors printed; the error report file has every error
 
 
 class ProgressBar:
@@ -46,10 +48,10 @@ class Command(BaseCommand):
     help = (
         "Import customers from a CSV file with a header row (name, email, phone, address, "
         "loyaltyPoints, status). Every row is validated as the customer form does; a row "
-        "matching a customer by email or phone updates them, so importing the same file twice "
-        "changes nothing. Loyalty points are opening balances of the customers the import "
-        "creates. Rows with errors are skipped and listed in an error report (row, column, "
-        "message)."
+        "matching a customer by email or phone updates them (a name alone never matches), so "
+        "importing the same file twice changes nothing. Loyalty points are opening balances "
+        "of the customers the import creates. Rows with errors are skipped and listed in an "
+        "error report (row, column, message)."
     )
 
     def add_arguments(self, parser):
@@ -115,16 +117,38 @@ class Command(BaseCommand):
         for column in report.ignored_columns:
             self.stdout.write(f'Ignored column "{column}" (map it with --columns to import it).')
         self._summary(report)
+        self._updates(report)
         if report.errors:
             errors_path = Path(options["errors"] or path.with_suffix(".errors.csv"))
             with errors_path.open("w", newline="", encoding="utf-8") as stream:
                 write_error_report(report.errors, stream)
-            for error in report.errors[:20]:
+            for error in report.errors[:SHOWN]:
                 column = f" {error.column}:" if error.column else ""
                 self.stdout.write(f"Row {error.row}:{column} {error.message}")
-            if len(report.errors) > 20:
-                self.stdout.write(f"... and {len(report.errors) - 20} more.")
+            if len(report.errors) > SHOWN:
+                self.stdout.write(f"... and {len(report.errors) - SHOWN} more.")
             self.stdout.write(f"Error report: {errors_path}")
+
+    def _updates(self, report) -> None:
+        """List the customers the file changes (or would), field by field: old → new."""
+        verb = "Would update" if report.dry_run else "Updated"
+        for update in report.updates[:SHOWN]:
+            changes = "; ".join(
+                f"{name}: {timeline_value(old)} → {timeline_value(new)}"
+                for name, (old, new) in update.changes.items()
+            )
+            self.stdout.write(
+                f"{verb} #{update.customer_id} {update.name} (row {update.row}, "
+                f"found by {update.matched_by}): {changes}"
+            )
+        if len(report.updates) > SHOWN:
+            self.stdout.write(f"... and {len(report.updates) - SHOWN} more.")
+        if report.new_without_contact:
+            verb = "would be added" if report.dry_run else "were added"
+            self.stdout.write(
+                f"{report.new_without_contact} {verb} with neither email nor phone: a name alone "
+                "never matches anyone, so importing the file again adds them again."
+            )
 
     def _summary(self, report) -> None:
         prefix = "Dry run, nothing saved: would have " if report.dry_run else ""
