@@ -1,7 +1,10 @@
 """Forms of the accounting pages. They collect text; the services parse amounts and
 word every rule, so a page and the API say the same thing about the same input."""
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from accounting.models import InvoicePaymentMethod, InvoiceStatus
 from accounting.selectors import InvoiceFilters, default_statement_period
@@ -78,18 +81,27 @@ class InvoiceListForm(forms.Form):
         )
 
 
+# A statement's days: the default start is 30 days before the end, and a day of
+# year 1 (a valid date) then fell before the calendar starts, a 500.
+STATEMENT_DATE_RANGE = [
+    MinValueValidator(date(1900, 1, 1), "Enter a date from 1900-01-01 on."),
+    MaxValueValidator(date(9999, 12, 30), "Enter a date before 9999-12-31."),
+]
+
+
 class StatementForm(forms.Form):
     """``?from=YYYY-MM-DD&to=YYYY-MM-DD`` of a statement, for the page and the API alike."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these fields cannot be class attributes.
-        self.fields["from"] = forms.DateField(
-            required=False, label="From", error_messages={"invalid": "Enter a date as YYYY-MM-DD."}
-        )
-        self.fields["to"] = forms.DateField(
-            required=False, label="To", error_messages={"invalid": "Enter a date as YYYY-MM-DD."}
-        )
+        for name, label in (("from", "From"), ("to", "To")):
+            self.fields[name] = forms.DateField(
+                required=False,
+                label=label,
+                error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+                validators=STATEMENT_DATE_RANGE,
+            )
 
     def clean(self):
         data = super().clean()

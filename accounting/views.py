@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounting import services
@@ -28,6 +27,7 @@ from accounting.selectors import (
     invoice_totals,
 )
 from classicpos.money_format import format_money
+from classicpos.redirects import safe_next
 from classicpos.views import StaffPageMixin, query_without_page
 from customers.models import Customer
 
@@ -118,12 +118,7 @@ class InvoicePaymentView(StaffPageMixin, FormView):
         return get_object_or_404(Invoice.objects.select_related("customer"), pk=self.kwargs["pk"])
 
     def _back(self, form):
-        target = form.data.get("next") or ""
-        if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return redirect(target)
-        return redirect(self.invoice)
+        return redirect(safe_next(self.request, self.invoice.get_absolute_url()))
 
     def form_invalid(self, form):
         _form_error_messages(self.request, form)

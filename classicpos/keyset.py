@@ -18,6 +18,8 @@ import base64
 import binascii
 import hashlib
 import json
+from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, OrderBy, Q, QuerySet
@@ -136,10 +138,27 @@ def read_cursor(cursor: str, queryset: QuerySet, keys: tuple[OrderBy, ...]) -> l
         if not isinstance(value, str | int) or isinstance(value, bool) or not _storable(value):
             raise InvalidCursor("This cursor is not one the list gave.")
         try:
-            parsed.append(field.to_python(value))
+            parsed.append(_comparable(field.to_python(value)))
         except (ValidationError, ValueError, TypeError, OverflowError):
             raise InvalidCursor("This cursor is not one the list gave.") from None
     return parsed
+
+
+def _comparable(value):
+    """Return a parsed key as the database will compare it, or raise ``ValueError``.
+
+    A cursor is readable JSON that anyone can edit: the field's parser accepts
+    values no column holds, which then failed inside the query (a 500). A moment
+    is compared in UTC (year 1 at +23:59 is before the calendar starts), a number
+    must fit 64 bits and a decimal must be finite.
+    """
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise ValueError("past a 64-bit column")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError("not a finite number")
+    return value
 
 
 def _storable(value) -> bool:

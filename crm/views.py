@@ -11,11 +11,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from classicpos.api.pagination import CappedPaginator
+from classicpos.redirects import safe_next
 from classicpos.views import StaffPageMixin, page_cursors, query_without_page
 from crm import services
 from crm.forms import (
@@ -42,13 +42,6 @@ from crm.services import CrmPermissionDenied
 from customers.models import Customer
 
 RECENT_ACTIVITIES = 20
-
-
-def safe_next(request, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
-        return candidate
-    return fallback
 
 
 def plan_sentence(lead: Lead, plan) -> str:

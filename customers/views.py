@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_htmx.http import push_url
 
 from classicpos.api.pagination import CappedPaginator
 from classicpos.id_lists import count_rows
+from classicpos.redirects import safe_next
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
 from customers import services
 from customers.duplicates import customer_erasure, merged_into
@@ -305,20 +305,6 @@ class CustomerDuplicatesView(StaffPageMixin, View):
         return push_url(response, False)
 
 
-def _safe_next(request, fallback: str) -> str:
-    """Return the ``next`` path to go back to, when it is a path on this site; else ``fallback``.
-
-    Only a path ("/customers/?page=2") is taken: anything else ("-1", "²") would
-    be read by ``redirect()`` as a view name.
-    """
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, {request.get_host()}, request.is_secure()
-    ):
-        return candidate
-    return fallback
-
-
 class CustomerDeactivateView(StaffPageMixin, DetailView):
     """GET: the confirmation page (the no-JavaScript path). POST: deactivate."""
 
@@ -328,7 +314,7 @@ class CustomerDeactivateView(StaffPageMixin, DetailView):
     template_name = "customers/customer_confirm_deactivate.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(next=_safe_next(self.request, ""), **kwargs)
+        return super().get_context_data(next=safe_next(self.request, ""), **kwargs)
 
     def post(self, request, pk):
         customer = services.customer_deactivate(
@@ -337,7 +323,7 @@ class CustomerDeactivateView(StaffPageMixin, DetailView):
         messages.success(
             request, f"Deactivated {customer.name}. Their history is kept; restore them any time."
         )
-        return redirect(_safe_next(request, customer.get_absolute_url()))
+        return redirect(safe_next(request, customer.get_absolute_url()))
 
 
 class CustomerRestoreView(StaffPageMixin, View):
@@ -348,7 +334,7 @@ class CustomerRestoreView(StaffPageMixin, View):
             customer=get_object_or_404(Customer, pk=pk), **change_by(request)
         )
         messages.success(request, f"Restored {customer.name}.")
-        return redirect(_safe_next(request, customer.get_absolute_url()))
+        return redirect(safe_next(request, customer.get_absolute_url()))
 
 
 class TimelineQueryForm(forms.Form):

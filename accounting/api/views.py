@@ -50,7 +50,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={201: InvoiceSerializer},
     )
     @action(detail=True, methods=["post"])
-    def payments(self, request, pk=None):
+    def payments(self, request, pk=None, format=None):
         return run_idempotently(request, lambda: self._pay(request))
 
     def _pay(self, request) -> Response:

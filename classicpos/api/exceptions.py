@@ -108,26 +108,29 @@ def _as_drf_exception(exc: Exception) -> exceptions.APIException | None:
     return None
 
 
-def _render_as_json(request) -> None:
-    """Render the problem as JSON even where the view renders HTML or YAML.
+def _render_as_json(request) -> str | None:
+    """Render the problem as JSON even where the view renders HTML or YAML; return
+    the content type to send.
 
     The API docs pages render templates and the schema renders YAML; their
     errors are problem documents like every other endpoint's. The browsable API
-    keeps showing them in its page.
+    keeps showing them in its page, which is HTML and says so (it was labelled
+    ``application/problem+json``, and a client reading it as JSON failed).
     """
-    if request is None:
-        return
     renderer = getattr(request, "accepted_renderer", None)
-    if not isinstance(renderer, JSONRenderer | BrowsableAPIRenderer):
+    if isinstance(renderer, BrowsableAPIRenderer):
+        return None
+    if request is not None and not isinstance(renderer, JSONRenderer):
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = PROBLEM_CONTENT_TYPE
+    return PROBLEM_CONTENT_TYPE
 
 
 def problem_exception_handler(exc: Exception, context: dict) -> Response:
     """Return a problem document for ``exc``; log and hide anything unexpected."""
     api_exc = _as_drf_exception(exc)
     request = context.get("request")
-    _render_as_json(request)
+    content_type = _render_as_json(request)
     if api_exc is None:
         logger.exception(
             "Unhandled error in %s %s",
@@ -141,7 +144,7 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
             detail="Something went wrong on our side. It has been logged; please try again.",
             slug="internal-error",
         )
-        return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+        return Response(body, status=500, content_type=content_type)
 
     headers = {}
     if getattr(api_exc, "auth_header", None):
@@ -160,6 +163,4 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         body = problem_body(status=api_exc.status_code, detail=text, slug=api_exc.default_code)
         if isinstance(api_exc, exceptions.ParseError):
             body["detail"] = f"The request body is not valid JSON: {text}"
-    return Response(
-        body, status=api_exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
-    )
+    return Response(body, status=api_exc.status_code, headers=headers, content_type=content_type)

@@ -193,6 +193,17 @@ class CappedPage(Page):
     def has_next(self) -> bool:
         return super().has_next() if self.has_more is None else self.has_more
 
+    def next_page_number(self) -> int:
+        """A page that knows whether more follow (read by cursor, or past a capped count)
+        numbers the next without counting: the count may not reach this far."""
+        return self.number + 1 if self.has_more is not None else super().next_page_number()
+
+    def previous_page_number(self) -> int:
+        """The same for the page before: a typed ``page`` beside a cursor is only a label."""
+        if self.has_more is None:
+            return super().previous_page_number()
+        return max(1, self.number - 1)
+
     @cached_property
     def after_cursor(self) -> str | None:
         """The cursor of the page that follows (None when the list pages by number only)."""

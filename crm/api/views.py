@@ -78,7 +78,7 @@ class LeadViewSet(CrmViewSet):
         responses=LeadConversionSerializer,
     )
     @action(detail=True, methods=["post"])
-    def convert(self, request, pk=None):
+    def convert(self, request, pk=None, format=None):
         return run_idempotently(request, lambda: self._convert(request))
 
     def _convert(self, request) -> Response:

@@ -153,7 +153,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     @extend_schema(summary="Make an inactive customer active again (idempotent)", request=None)
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, format=None):
         # Safe to repeat (the service is idempotent), so no replay; the key is checked all the same.
         validated_key(request)
         customer = services.customer_restore(customer=self.get_object(), **change_by(request))
@@ -170,7 +170,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         responses={200: TimelinePageSerializer},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def timeline(self, request, pk=None):
+    def timeline(self, request, pk=None, format=None):
         customer = self.get_object()
         query = TimelineQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
@@ -214,7 +214,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         responses={200: CustomerSerializer},
     )
     @action(detail=True, methods=["post"])
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         # A retry of a merge that went through gets its answer, not "already merged".
         return run_idempotently(request, lambda: self._merge(request))
 
@@ -246,7 +246,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         responses={200: CustomerSerializer},
     )
     @action(detail=True, methods=["post"])
-    def anonymise(self, request, pk=None):
+    def anonymise(self, request, pk=None, format=None):
         validated_key(request)
         serializer = CustomerAnonymiseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -273,7 +273,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         url_path="import",
         parser_classes=[parsers.MultiPartParser, parsers.FormParser],
     )
-    def import_customers(self, request):
+    def import_customers(self, request, format=None):
         validated_key(request)
         serializer = CustomerImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -309,7 +309,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         pagination_class=None,
         filterset_class=None,
     )
-    def duplicates(self, request):
+    def duplicates(self, request, format=None):
         query = PossibleDuplicatesQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         found = customer_duplicates_to_confirm(
@@ -332,5 +332,5 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         renderer_classes=[CsvRenderer, renderers.JSONRenderer],
         pagination_class=None,
     )
-    def export(self, request):
+    def export(self, request, format=None):
         return export_response(self.filter_queryset(self.get_queryset()))

@@ -110,7 +110,7 @@ class SaleViewSet(
         responses={200: QuoteSerializer},
     )
     @action(detail=False, methods=["post"])
-    def quote(self, request):
+    def quote(self, request, format=None):
         # A quote changes nothing, so a retry is safe without replaying; the key is checked all
         # the same.
         validated_key(request)
@@ -131,7 +131,7 @@ class SaleViewSet(
         responses={201: RefundSerializer},
     )
     @action(detail=True, methods=["post"])
-    def refund(self, request, pk=None):
+    def refund(self, request, pk=None, format=None):
         return run_idempotently(request, lambda: self._refund(request))
 
     def _refund(self, request) -> Response:

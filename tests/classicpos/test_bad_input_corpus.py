@@ -4,28 +4,43 @@ The write endpoints (POST, PUT, PATCH) and staff pages come from the URL conf,
 so a new one is covered the day it is added. Each gets malformed JSON, wrong
 content types, the wrong JSON shape, and every field of its request body set to
 each bad value (NUL bytes, lone surrogates, huge and fractional numbers, numbers
-as strings, overlong text, deep nesting); lists get huge page numbers and sizes.
-The API answers each with a 4xx problem document (or accepts it); a page answers
-anything but a server error. Every amount field the schema lists must also refuse
-amounts no till writes (Unicode digits, ``1_000``, exponents) and sums past the
-money columns, with a 400 naming the field.
+as strings, overlong text, deep nesting), lone surrogates as keys and inside
+objects; lists get huge page numbers and sizes, statement dates at the ends of the
+calendar, and cursors forged from real ones; every route's format suffix
+(``/export.json``) is asked too, and the import reads CSV files encoded as
+something else (base64, hex, rot13). The API answers each with a 4xx problem
+document (or accepts it); a page answers anything but a server error. Every
+amount field the schema lists must also refuse amounts no till writes (Unicode
+digits, ``1_000``, exponents) and sums past the money columns, with a 400 naming
+the field.
 """
 
+import base64
+import codecs
 import json
 import re
+import zlib
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
+from django.urls import get_resolver
 from drf_spectacular.generators import SchemaGenerator
 
 from classicpos.limits import MAX_AMOUNT
+from customers.models import Customer
+from tests.accounting.helpers import give_credit
 from tests.api_helpers import PROBLEM, assert_problem
-from tests.classicpos.routes import cells, url_conf_cells
+from tests.classicpos.routes import FORMAT_SUFFIX, cells, methods, routes, url_conf_cells
+from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 HUGE = 10**30
+# How a router's format-suffix route ends, and how the same route without it ends.
+SUFFIX_TAIL, PLAIN_TAIL = r"/?\.(?P<format>[a-z0-9]+)/?$", "/?$"
 DEEP = 5000
 
 # Whole bodies: (content type, raw body).
@@ -43,6 +58,8 @@ BAD_BODIES = [
     ("application/json", b"NaN"),
     ("application/json", b'{"x": Infinity}'),
     ("application/json", b'{"name": "\\ud800"}'),
+    ("application/json", b'{"\\ud800": 1}'),
+    ("application/json", b'{"name": "Ada", "\\udfff": "\\ud800"}'),
     ("application/json", b'{"name": "a\\u0000b"}'),
     ("application/json", b"[" * DEEP + b"]" * DEEP),
     ("application/json", b'{"a":' * DEEP + b"1" + b"}" * DEEP),
@@ -107,6 +124,11 @@ BAD_QUERIES = [
     "search=" + "x" * 10_000,
     "ordering=%00",
     "status=%ED%A0%80",
+    # Statement periods at the ends of the calendar (the default start is 30 days before).
+    "to=0001-01-01",
+    "from=0001-01-01&to=0001-01-01",
+    "to=9999-12-31",
+    "from=9999-12-31&to=9999-12-31",
 ]
 # Answers known to be wrong, in code this test's author may not change: (kind, method,
 # route) -> labels. Fix the code, then remove them here (the test says when).
@@ -253,6 +275,16 @@ def test_bad_values_in_every_field_never_cause_a_server_error(shop, manager_clie
                 method, url, nested, content_type="application/json"
             ),
         )
+        # The same value in an object of named choices (a merge's valuesFrom).
+        named = json.dumps(
+            {field: dict.fromkeys(("name", "email", "x"), value) for field in fields}
+        )
+        faults.check(
+            f"{{{_label(value)}}}",
+            lambda named=named: manager_client.generic(
+                method, url, named, content_type="application/json"
+            ),
+        )
     faults.assert_only_known()
 
 
@@ -282,12 +314,159 @@ def test_bad_list_parameters_never_cause_a_server_error(shop, manager_client, ro
     faults.assert_only_known()
 
 
+# Every route a router adds with a format suffix (``/api/customers/1/timeline.json``):
+# the same view, asked for a format it may or may not render.
+SUFFIX_CELLS = [
+    (route, method)
+    for route, pattern in routes(get_resolver().url_patterns)
+    if route.startswith("api/^") and FORMAT_SUFFIX.search(route)
+    for method in methods(pattern)
+    if method != "HEAD"
+]
+
+
+@pytest.mark.parametrize(("route", "method"), cells(SUFFIX_CELLS))
+def test_format_suffix_routes_never_cause_a_server_error(shop, manager_client, route, method):
+    url = _url(shop, route.replace(SUFFIX_TAIL, PLAIN_TAIL)).rstrip("/")
+    faults = Faults(("suffixes", method, route))
+    for suffix in ("json", "api", "csv", "xml"):
+        faults.check(
+            suffix,
+            lambda suffix=suffix: manager_client.generic(
+                method, f"{url}.{suffix}", "{}", content_type="application/json"
+            ),
+            # The browsable API (.api) shows a problem in its HTML page.
+            api=suffix != "api",
+        )
+    faults.assert_only_known()
+
+
+# What a forged cursor holds instead of a sort key: numbers and dates past what a
+# column or the calendar holds (a time zone can push year 1 before it), and text.
+FORGED_KEYS = [
+    2**63,
+    -(2**63) - 1,
+    10**30,
+    "0001-01-01T00:00:00+23:59",
+    "9999-12-31T23:59:59-23:59",
+    "0001-01-01",
+    "NaN",
+    "Infinity",
+    "1e400",
+    "²",
+    "x",
+    "",
+]
+
+
+def _cursor(document) -> str:
+    return base64.urlsafe_b64encode(json.dumps(document).encode()).decode().rstrip("=")
+
+
+def _real_cursor(client, url: str) -> tuple[str, list] | None:
+    """Return the sort's name and keys in the cursor of a list's first page, if it has one."""
+    answer = client.get(url, {"pageSize": 1})
+    if answer.status_code != 200 or answer["Content-Type"] != "application/json":
+        return None  # a download (the export) has no cursor
+    link = answer.json().get("next")
+    after = parse_qs(urlsplit(link).query).get("after") if link else None
+    if not after:
+        return None
+    name, keys = json.loads(base64.urlsafe_b64decode(after[0] + "=" * (-len(after[0]) % 4)))
+    return name, keys
+
+
+@pytest.mark.parametrize("route", LIST_ROUTES)
+def test_forged_cursors_never_cause_a_server_error(shop, manager_client, route):
+    """A cursor is base64 JSON anyone can read and rewrite: keep its sort, change a key."""
+    CustomerFactory()  # two of everything a list pages through
+    give_credit(Customer.objects.get(pk=shop.ids["customers"]), "500.00", None)
+    url = _url(shop, route)
+    real = _real_cursor(manager_client, url)
+    if real is None:
+        pytest.skip("this list has no cursor")
+    name, keys = real
+    faults = Faults(("cursors", "GET", route))
+    for index in range(len(keys)):
+        for value in FORGED_KEYS:
+            forged = _cursor([name, [*keys[:index], value, *keys[index + 1 :]]])
+            for query in (f"after={forged}", f"before={forged}", f"after={forged}&page={HUGE}"):
+                faults.check(
+                    f"{query.split('=')[0]} key {index} = {_label(value)}",
+                    lambda query=query: manager_client.get(f"{url}?pageSize=1&{query}"),
+                )
+    real_cursor = _cursor([name, keys])
+    for query in (f"page={HUGE}", f"page={2**31}", "page=2"):
+        for side in ("after", "before"):
+            faults.check(
+                f"{side} the real cursor, {query}",
+                lambda query=query, side=side: manager_client.get(
+                    f"{url}?pageSize=1&{side}={real_cursor}&{query}"
+                ),
+            )
+    faults.assert_only_known()
+
+
+def test_forged_cursors_reach_the_lists_that_page_by_key(shop, manager_client):
+    """The test above is only as good as the cursors it finds: the main lists give one."""
+    CustomerFactory()
+    for path in ("/api/customers", "/api/customers?ordering=-createdAt"):
+        assert _real_cursor(manager_client, path) is not None, path
+
+
+CSV_TEXT = "name,email,phone\nAda Lovelace,ada@example.com,555-201-0123\nBo,bo@example.com,\n"
+# A CSV file saved, pasted or mangled as something else.
+ENCODED_CSV = {
+    "base64": base64.b64encode(CSV_TEXT.encode()),
+    "hex": CSV_TEXT.encode().hex().encode(),
+    "rot13": codecs.encode(CSV_TEXT, "rot13").encode(),
+    "utf-16": CSV_TEXT.encode("utf-16"),
+    "utf-32": CSV_TEXT.encode("utf-32"),
+    "zlib": zlib.compress(CSV_TEXT.encode()),
+    "NUL bytes": b"\x00" * 64,
+}
+
+
+def test_csv_files_in_other_encodings_never_cause_a_server_error(manager_client):
+    faults = Faults(("import", "POST", "customers/import"))
+    for label, content in ENCODED_CSV.items():
+        for dry_run in ("true", "false"):
+            faults.check(
+                f"API {label} dryRun={dry_run}",
+                lambda content=content, dry_run=dry_run: manager_client.post(
+                    "/api/customers/import",
+                    {"file": SimpleUploadedFile("c.csv", content, "text/csv"), "dryRun": dry_run},
+                ),
+            )
+        for action in ("check", "import"):
+            faults.check(
+                f"page {label} {action}",
+                lambda content=content, action=action: manager_client.post(
+                    "/customers/import/",
+                    {"file": SimpleUploadedFile("c.csv", content, "text/csv"), "action": action},
+                ),
+                api=False,
+            )
+    faults.assert_only_known()
+
+
 PAGE_CELLS = [
     (route, method)
     for route, method in url_conf_cells()
     if not route.startswith(("api/", "accounts/")) and method in ("GET", "POST")
 ]
-PAGE_VALUES = ["²", "a\x00b", str(HUGE), "-1", "1.5", "x" * 10_000, "", "\u202e"]
+PAGE_VALUES = [
+    "²",
+    "a\x00b",
+    str(HUGE),
+    "-1",
+    "1.5",
+    "x" * 10_000,
+    "",
+    "\u202e",
+    "0001-01-01",
+    "//evil.example/",
+]
 
 
 @pytest.mark.parametrize(("route", "method"), cells(PAGE_CELLS))
@@ -297,7 +476,7 @@ def test_pages_never_cause_a_server_error(shop, manager_client, route, method):
     # Every field the page's form has, plus the parameters pages read by hand.
     html = b"" if form.streaming else form.content  # a CSV download has no form
     names = set(re.findall(rb'name="([\w-]+)"', html)) - {b"csrfmiddlewaretoken"}
-    names = {name.decode() for name in names} | {"customer", "exclude", "page", "status"}
+    names = {name.decode() for name in names} | {"customer", "exclude", "next", "page", "status"}
     faults = Faults(("pages", method, route))
     for value in PAGE_VALUES:
         data = dict.fromkeys(names, value)
