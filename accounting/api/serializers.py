@@ -1,8 +1,9 @@
 """Accounting JSON: camelCase keys, money as strings (``"40.00"``) like the sales API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounting.models import Invoice, InvoicePayment, StoreCreditEntry
+from accounting.models import Invoice, InvoicePayment, InvoicePaymentReversal, StoreCreditEntry
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -30,13 +31,29 @@ class AccountUpdateSerializer(StrictInputMixin, ApiSerializer):
     credit_limit = serializers.CharField(max_length=20, help_text='An amount such as "500.00".')
 
 
-class InvoicePaymentSerializer(ApiModelSerializer):
+class InvoicePaymentReversalSerializer(ApiModelSerializer):
     created_by = serializers.CharField(source="created_by.username", read_only=True)
 
     class Meta:
-        model = InvoicePayment
-        fields = ["id", "method", "amount", "reference", "created_by", "created_at"]
+        model = InvoicePaymentReversal
+        fields = ["id", "reason", "created_by", "created_at"]
         read_only_fields = fields
+
+
+class InvoicePaymentSerializer(ApiModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    # ``null`` until a Manager reverses the payment; the payment itself never changes.
+    reversal = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InvoicePayment
+        fields = ["id", "method", "amount", "reference", "created_by", "created_at", "reversal"]
+        read_only_fields = fields
+
+    @extend_schema_field(InvoicePaymentReversalSerializer(allow_null=True))
+    def get_reversal(self, payment):
+        reversal = getattr(payment, "reversal", None)
+        return InvoicePaymentReversalSerializer(reversal).data if reversal else None
 
 
 class InvoiceSerializer(ApiModelSerializer):
@@ -80,6 +97,12 @@ class InvoicePaymentCreateSerializer(StrictInputMixin, ApiSerializer):
     reference = serializers.CharField(
         max_length=100, required=False, allow_blank=True, trim_whitespace=True
     )
+
+
+class InvoicePaymentReversalCreateSerializer(StrictInputMixin, ApiSerializer):
+    """``{"reason": "Cheque bounced"}``; the service checks it is given."""
+
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=500)
 
 
 class StoreCreditEntrySerializer(ApiModelSerializer):

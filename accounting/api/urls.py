@@ -3,6 +3,7 @@ and statement."""
 
 from django.urls import re_path
 
+from accounting.api.reversal_views import InvoicePaymentReversalView
 from accounting.api.views import (
     CustomerAccountView,
     CustomerStatementView,
@@ -16,6 +17,11 @@ router = OptionalSlashRouter()
 router.register("invoices", InvoiceViewSet, basename="invoice")
 
 urlpatterns = [
+    re_path(
+        r"^invoices/(?P<invoice_id>\d+)/payments/(?P<payment_id>\d+)/reversal/?$",
+        InvoicePaymentReversalView.as_view(),
+        name="invoice-payment-reversal",
+    ),
     re_path(
         r"^customers/(?P<customer_id>\d+)/account/?$",
         CustomerAccountView.as_view(),

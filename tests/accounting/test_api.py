@@ -233,6 +233,7 @@ def test_invoice_detail(cashier_client, cashier, manager, slash):
                 "reference": "",
                 "createdBy": "cashier",
                 "createdAt": body["payments"][0]["createdAt"],
+                "reversal": None,
             }
         ],
     }

@@ -3,7 +3,7 @@
 import pytest
 
 from loyalty.models import LoyaltyTransaction
-from tests.accounting.helpers import give_credit, sell_on_account
+from tests.accounting.helpers import give_credit, pay, sell_on_account
 from tests.classicpos.routes import Shop
 from tests.crm.factories import ActivityFactory, LeadFactory
 from tests.customers.factories import CustomerFactory
@@ -15,6 +15,7 @@ def shop(cashier, manager):
     customer = CustomerFactory()
     give_credit(customer, "500.00", manager)
     sale = sell_on_account(customer, "20.00", cashier)
+    payment = pay(sale.invoice, "5.00", cashier)
     lead = LeadFactory()
     return Shop(
         ids={
@@ -22,6 +23,7 @@ def shop(cashier, manager):
             "products": ProductFactory().pk,
             "sales": sale.pk,
             "invoices": sale.invoice.pk,
+            "payments": payment.pk,
             "loyalty-transactions": LoyaltyTransaction.objects.create(
                 customer=customer, kind="adjustment", points=5, balance_after=5, reason="Matrix"
             ).pk,

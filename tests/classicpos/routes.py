@@ -58,6 +58,8 @@ class Shop:
             r"\(\?P<customer_id>[^)]*\)|<int:customer_pk>", str(self.ids["customers"]), path
         )
         path = re.sub(r"<int:lead_pk>", str(self.ids["leads"]), path)
+        path = re.sub(r"\(\?P<invoice_id>[^)]*\)|<int:invoice_pk>", str(self.ids["invoices"]), path)
+        path = re.sub(r"\(\?P<payment_id>[^)]*\)|<int:payment_pk>", str(self.ids["payments"]), path)
 
         def row_id(match) -> str:
             # The id names a row of the resource just before it: customers/<pk>/...

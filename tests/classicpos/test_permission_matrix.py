@@ -67,6 +67,9 @@ API = {
     "api/^invoices/?$": {"GET": STAFF},
     "api/^invoices/(?P<pk>\\d+)/?$": {"GET": STAFF},
     "api/^invoices/(?P<pk>\\d+)/payments/?$": {"POST": STAFF},
+    "api/^invoices/(?P<invoice_id>\\d+)/payments/(?P<payment_id>\\d+)/reversal/?$": {
+        "POST": MANAGERS
+    },
     "api/^leads/?$": {"GET": STAFF, "POST": STAFF},
     "api/^leads/(?P<pk>\\d+)/?$": {"GET": STAFF, "PUT": STAFF, "PATCH": STAFF},
     "api/^leads/(?P<pk>\\d+)/convert/?$": {"POST": STAFF},
