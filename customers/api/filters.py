@@ -39,8 +39,9 @@ class CustomerFilterSet(SelectorFilterSet):
     search = django_filters.CharFilter(
         method="noop",
         help_text=(
-            "Name, email or phone digits; matched literally, every word in any order. Without "
-            "a word of three or more characters, names and emails starting with the term. "
+            "Name, email or phone digits; every word in any order, accents and case ignored "
+            "(joao finds João, gross finds Groß). Without a word of three or more characters, "
+            "each word starts a word of the name or email (jo sm finds John Smith). "
             "Looks at the first 1,000 matches, best first: past them `count` is 1000, "
             "meaning 1,000 or more."
         ),
