@@ -26,7 +26,12 @@ from customers.forms import (
     CustomerMergeForm,
     DistinctCustomersForm,
 )
-from customers.import_uploads import checked_file_get, checked_file_keep, checked_file_take
+from customers.import_uploads import (
+    KEPT_FILE_GONE,
+    checked_file_get,
+    checked_file_keep,
+    checked_file_take,
+)
 from customers.importing import (
     ImportFileError,
     customer_import,
@@ -45,10 +50,6 @@ from customers.views import change_by, list_filters
 
 # The page lists this many of the customers an import updates; the API lists them all.
 UPDATES_SHOWN = 200
-KEPT_FILE_GONE = (
-    "The checked file is no longer kept (it is kept for an hour, until it is imported): "
-    "choose it again."
-)
 
 
 class CustomerExportView(StaffPageMixin, View):

@@ -1,9 +1,11 @@
 """Customer page forms: they collect input; the services validate and save it."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.choices import CallableChoiceIterator
 
 from classicpos.limits import MAX_ID, MAX_POINTS
+from customers.import_uploads import KEPT_FILE_GONE, TOKEN_PATTERN
 from customers.models import CONTACT_FIELDS, EDITABLE_FIELDS, MERGEABLE_FIELDS, Customer, Tag
 from customers.segments import segments
 from customers.selectors import (
@@ -287,11 +289,19 @@ class CustomerImportForm(forms.Form):
         label="Leave customers who already exist as they are",
         help_text="Rows matching a customer by email or phone are then skipped, not updated.",
     )
-    upload = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    upload = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_upload(self):
+        token = self.cleaned_data["upload"]
+        if token and not TOKEN_PATTERN.fullmatch(token):
+            raise ValidationError(KEPT_FILE_GONE)
+        return token
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("file") and not cleaned.get("upload") and "file" not in self.errors:
+        if "upload" in self.errors:
+            self.add_error("file", self.errors.pop("upload"))
+        elif not cleaned.get("file") and not cleaned.get("upload") and "file" not in self.errors:
             self.add_error("file", "Choose a CSV file.")
         return cleaned
 

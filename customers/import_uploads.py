@@ -18,6 +18,7 @@ imports it, so it is one of the app's models like the rest. The functions here
 are its only writers and readers.
 """
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -26,6 +27,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 KEPT_FOR = timedelta(hours=1)
+# What ``secrets.token_urlsafe(32)`` writes: anything else names no kept file, and is
+# refused before it reaches the database (a lone surrogate cannot be sent to PostgreSQL).
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+KEPT_FILE_GONE = (
+    "The checked file is no longer kept (it is kept for an hour, until it is imported): "
+    "choose it again."
+)
 
 
 class CheckedImportFile(models.Model):

@@ -95,6 +95,13 @@ def test_a_kept_file_is_only_for_the_manager_who_checked_it(manager_page, client
     assert not Customer.objects.exists()
 
 
+@pytest.mark.parametrize("token", ["../../etc/passwd", "tokén" * 8, "x" * 65, "short"])
+def test_a_token_the_page_never_gave_is_a_message_not_an_error(manager_page, token):
+    page = manager_page.post("/customers/import/", {"upload": token, "encoding": "utf-8"})
+    assert page.status_code == 200
+    assert "choose it again" in page.context["form"].errors["file"][0]
+
+
 def test_import_needs_a_file_or_a_checked_one(manager_page):
     page = manager_page.post("/customers/import/", {"encoding": "utf-8"})
     assert page.context["form"].errors["file"] == ["Choose a CSV file."]
