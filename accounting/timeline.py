@@ -1,4 +1,5 @@
-"""Invoices, their payments and refund credits, and store credit in the customer's timeline.
+"""Invoices, their payments, reversals and refund credits, and store credit in the
+customer's timeline.
 
 Each table is its own source with one query a page. The invoice sources answer
 to ``view_invoice``, the permission of the invoice page that shows an invoice
@@ -14,6 +15,7 @@ from accounting.models import (
     Invoice,
     InvoiceCredit,
     InvoicePayment,
+    InvoicePaymentReversal,
     StoreCreditEntry,
     StoreCreditKind,
 )
@@ -27,12 +29,14 @@ VIEW_STORE_CREDIT = "accounting.view_storecreditentry"
 INVOICE_SOURCE = "accounting.invoice"
 PAYMENT_SOURCE = "accounting.invoice_payment"
 CREDIT_SOURCE = "accounting.invoice_credit"
+REVERSAL_SOURCE = "accounting.invoice_payment_reversal"
 STORE_CREDIT_SOURCE = "accounting.store_credit"
 
 STORE_CREDIT_KINDS = {
     StoreCreditKind.REFUND: "store_credit.refunded",
     StoreCreditKind.SALE: "store_credit.spent",
     StoreCreditKind.INVOICE_PAYMENT: "store_credit.paid_invoice",
+    StoreCreditKind.PAYMENT_REVERSAL: "store_credit.payment_reversed",
     StoreCreditKind.ADJUSTMENT: "store_credit.adjusted",
 }
 
@@ -110,6 +114,32 @@ def invoice_payment_entries(page: TimelinePage) -> list[TimelineEntry]:
     return entries
 
 
+def invoice_payment_reversal_entries(page: TimelinePage) -> list[TimelineEntry]:
+    """Return the payments a Manager reversed on the customer's invoices, in one query."""
+    reversals = (
+        InvoicePaymentReversal.objects.filter(payment__invoice__customer=page.customer)
+        .filter(page.before(REVERSAL_SOURCE, at="created_at"))
+        .select_related("payment__invoice", "created_by")
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        TimelineEntry(
+            at=reversal.created_at,
+            kind="invoice.payment_reversed",
+            summary=(
+                f"{format_money(reversal.payment.amount)} "
+                f"{reversal.payment.get_method_display().lower()} payment on invoice "
+                f"{reversal.payment.invoice.number} reversed: {reversal.reason}"
+            ),
+            source=REVERSAL_SOURCE,
+            id=reversal.pk,
+            actor=_username(reversal.created_by),
+            link=_invoice_url(reversal.payment.invoice_id),
+        )
+        for reversal in reversals[: page.limit]
+    ]
+
+
 def invoice_credit_entries(page: TimelinePage) -> list[TimelineEntry]:
     """Return what refunds took off the customer's invoices, in one query."""
     credits = (
@@ -144,12 +174,17 @@ def _store_credit_summary(entry: StoreCreditEntry) -> str:
         return f"{amount} spent on sale {entry.sale.number} {balance}"
     if entry.kind == StoreCreditKind.INVOICE_PAYMENT:
         return f"{amount} paid invoice {entry.invoice_payment.invoice.number} {balance}"
+    if entry.kind == StoreCreditKind.PAYMENT_REVERSAL:
+        invoice = entry.payment_reversal.payment.invoice
+        return f"{amount} given back: a payment of invoice {invoice.number} reversed {balance}"
     return f"{amount} adjusted: {entry.reason} {balance}"
 
 
 def _store_credit_link(entry: StoreCreditEntry, customer) -> str:
     if entry.invoice_payment_id:
         return _invoice_url(entry.invoice_payment.invoice_id)
+    if entry.payment_reversal_id:
+        return _invoice_url(entry.payment_reversal.payment.invoice_id)
     if entry.sale_id:
         return _sale_url(entry.sale_id)
     return f"{customer.get_absolute_url()}#account-panel"
@@ -192,6 +227,12 @@ def connect() -> None:
             name=PAYMENT_SOURCE,
             kinds=("invoice.paid",),
             entries=invoice_payment_entries,
+            permission=VIEW_INVOICES,
+        ),
+        TimelineSource(
+            name=REVERSAL_SOURCE,
+            kinds=("invoice.payment_reversed",),
+            entries=invoice_payment_reversal_entries,
             permission=VIEW_INVOICES,
         ),
         TimelineSource(

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse as reverse_url
 
 from accounting import services
 from accounting.models import (
@@ -17,6 +18,7 @@ from accounting.models import (
 )
 from accounting.reversals import invoice_payment_reverse
 from accounting.selectors import customer_statement, invoice_mismatches
+from customers.timeline import customer_timeline
 from loyalty.models import LoyaltyTransaction, TransactionKind
 from tests.accounting.helpers import (
     assert_invariants,
@@ -196,3 +198,30 @@ def test_the_statement_owes_the_reversed_payment_again(customer, cashier, manage
     assert [line.kind for line in statement.lines] == ["invoice", "payment", "reversal"]
     assert statement.lines[-1].amount == Decimal("40.00")
     assert statement.closing_balance == Decimal("100.00")
+
+
+def test_the_customer_timeline_shows_the_reversal_and_the_store_credit_given_back(
+    customer, cashier, manager
+):
+    services.store_credit_adjust(customer=customer, amount="30.00", reason="Gift", user=manager)
+    invoice = sell_on_account(customer, "50.00", cashier).invoice
+    reverse(pay(invoice, "30.00", cashier, method="store_credit"), manager, reason="Wrong invoice")
+    invoice_url = reverse_url("accounting:invoice_detail", kwargs={"pk": invoice.pk})
+    entries = customer_timeline(customer=customer, user=manager, limit=3).entries
+    assert [(e.kind, e.summary, e.actor, e.link) for e in entries[:2]] == [
+        (
+            "store_credit.payment_reversed",
+            f"+$30.00 store credit given back: a payment of invoice {invoice.number} reversed "
+            "(balance $30.00)",
+            "manager",
+            invoice_url,
+        ),
+        (
+            "invoice.payment_reversed",
+            f"$30.00 store credit payment on invoice {invoice.number} reversed: Wrong invoice",
+            "manager",
+            invoice_url,
+        ),
+    ]
+    only = customer_timeline(customer=customer, user=manager, kind="invoice.payment_reversed")
+    assert [entry.kind for entry in only.entries] == ["invoice.payment_reversed"]

@@ -11,14 +11,17 @@ from django.utils.dateformat import format as format_date
 
 from accounting import services
 from accounting.models import Invoice, InvoicePayment, StoreCreditEntry
+from accounting.reversals import invoice_payment_reverse
 from accounting.timeline import (
     CREDIT_SOURCE,
     INVOICE_SOURCE,
     PAYMENT_SOURCE,
+    REVERSAL_SOURCE,
     STORE_CREDIT_SOURCE,
     invoice_credit_entries,
     invoice_entries,
     invoice_payment_entries,
+    invoice_payment_reversal_entries,
     store_credit_entries,
 )
 from customers.timeline import TimelinePage, customer_timeline
@@ -35,6 +38,7 @@ SOURCES = {
     INVOICE_SOURCE: invoice_entries,
     PAYMENT_SOURCE: invoice_payment_entries,
     CREDIT_SOURCE: invoice_credit_entries,
+    REVERSAL_SOURCE: invoice_payment_reversal_entries,
     STORE_CREDIT_SOURCE: store_credit_entries,
 }
 
@@ -202,18 +206,21 @@ def test_one_query_per_source_per_page(cashier, manager, django_assert_num_queri
     customer = CustomerFactory()
     for _ in range(2):
         _history(customer, cashier, manager)
+        paid = pay(sell_on_account(customer, "10.00", cashier).invoice, "1.00", cashier)
+        invoice_payment_reverse(payment=paid, reason="Bounced", user=manager)
     for entries in SOURCES.values():
         with django_assert_num_queries(1):
             first = entries(TimelinePage(customer=customer, limit=2))
         with django_assert_num_queries(1):
             entries(TimelinePage(customer=customer, limit=2, cursor=first[-1].key))
     manager.has_perm("accounting.view_invoice")  # the user's permission cache, loaded once
-    with django_assert_num_queries(3):  # the three invoice sources
+    with django_assert_num_queries(4):  # the four invoice sources
         timeline = customer_timeline(customer=customer, user=manager, kind="invoice")
     assert {entry.kind for entry in timeline.entries} == {
         "invoice.issued",
         "invoice.paid",
         "invoice.credited",
+        "invoice.payment_reversed",
     }
 
 
