@@ -145,6 +145,41 @@ else:
             "NAME": SQLITE_PATH,
         }
     }
+
+
+def _whole_seconds(name: str, default: str) -> int:
+    """Read a number of seconds from the environment; refuse anything but a whole number."""
+    try:
+        seconds = int(os.environ.get(name, default))
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds (0 or more).")
+    return seconds
+
+
+# How long a request may run: set the server's worker timeout to the same
+# (gunicorn's --timeout, 30 by default). No request outlives it, so an
+# Idempotency-Key reserved longer ago belongs to a killed worker and is taken over.
+CLASSICPOS_REQUEST_TIMEOUT_SECONDS = _whole_seconds("CLASSICPOS_REQUEST_TIMEOUT_SECONDS", "30")
+if CLASSICPOS_REQUEST_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured("CLASSICPOS_REQUEST_TIMEOUT_SECONDS must be at least 1.")
+# A PostgreSQL that never answers must not hold a worker for its whole timeout:
+# connecting gives up after CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS, and the server
+# cancels a statement after CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS (0: never),
+# so the request answers 503 before the worker is killed. manage.py sets the
+# statement timeout to 0: an import or an index at a million rows may run longer.
+CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS = _whole_seconds("CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS", "5")
+CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS = _whole_seconds(
+    "CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS", "20"
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    if CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS:
+        options.setdefault("connect_timeout", CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS)
+    statement_timeout = f"-c statement_timeout={CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS * 1000}"
+    options["options"] = f"{options.get('options', '')} {statement_timeout}".strip()
+
 try:
     SQLITE_CACHE_MB = int(os.environ.get("CLASSICPOS_SQLITE_CACHE_MB", "32"))
 except ValueError:

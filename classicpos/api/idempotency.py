@@ -8,6 +8,13 @@ As Stripe's keys do, the key is reserved (an in-progress record, committed on
 its own) before the handler runs; a concurrent request with the same key waits
 for that outcome and replays it.
 
+A reservation lives as long as the request that made it, so a worker killed
+mid-checkout does not block the till's retry: on PostgreSQL the request holds an
+advisory lock on its key while it runs (the database drops it with the dead
+worker's connection), and a reservation that no one holds is taken over at once;
+on any database a reservation older than ``CLASSICPOS_REQUEST_TIMEOUT_SECONDS``
+(the server's worker timeout: no request outlives it) is taken over.
+
 An answer is replayed for ``CLASSICPOS_IDEMPOTENCY_TTL_HOURS`` and then
 forgotten: each stored answer deletes the expired ones in its transaction (no
 cron job to forget), and ``manage.py purge_idempotency_keys`` does the same. An
@@ -24,8 +31,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -38,8 +46,6 @@ MAX_KEY_LENGTH = 255
 # How long a retry waits for the first request with its key before answering 409.
 IN_PROGRESS_WAIT_SECONDS = 10
 POLL_SECONDS = 0.05
-# A reservation this old belongs to a request that died (a request never takes this long).
-ABANDONED_AFTER = timedelta(minutes=2)
 # ``/api/<resource>/<id>`` at the start of a path or Location: the object it names.
 RESOURCE_PATH = re.compile(r"^/api/(?P<resource>[a-z][a-z0-9-]*)/(?P<id>\d+)(?:/|$)")
 # JSON keys that name an object of another resource (``customerId`` -> customers),
@@ -153,7 +159,56 @@ def _release(record: IdempotencyRecord) -> None:
     IdempotencyRecord.objects.filter(pk=record.pk, response_status__isnull=True).delete()
 
 
-def _settled_record(scope: dict) -> IdempotencyRecord | None:
+class KeyLock:
+    """This request's hold on its key while it runs: a PostgreSQL session advisory lock.
+
+    The lock, not the reservation row, says whether the request that reserved
+    the key is alive: the database releases it when that worker's connection
+    dies, which no row can tell. Requests with one key take it in turn, before
+    reserving, and keep it until the answer is stored: whoever holds it finds
+    either an answer to replay or a reservation whose request is dead. SQLite
+    has no such lock (``held`` stays False); there the reservation's age tells.
+    """
+
+    def __init__(self, scope: dict):
+        digest = hashlib.sha256(repr(sorted(scope.items())).encode()).digest()
+        self.id = int.from_bytes(digest[:8], "big", signed=True)
+        self.held = False
+
+    def take(self) -> None:
+        """Hold the key, waiting while a live request does (then 409, as for a reservation)."""
+        if connection.vendor != "postgresql":
+            return
+        deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.id])
+                if cursor.fetchone()[0]:
+                    self.held = True
+                    return
+                if time.monotonic() >= deadline:
+                    raise KeyInProgress()
+                time.sleep(POLL_SECONDS)
+
+    def release(self) -> None:
+        if self.held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [self.id])
+            self.held = False
+
+
+def _abandoned(record: IdempotencyRecord, lock: KeyLock) -> bool:
+    """Say whether the request that reserved ``record`` is gone (killed mid-request).
+
+    Its transaction rolled back with it, so nothing was done and the key is free.
+    Holding the key's lock proves it on PostgreSQL; elsewhere a reservation older
+    than any request may live proves it.
+    """
+    age = timezone.now() - record.created_at
+    return lock.held or age > timedelta(seconds=settings.CLASSICPOS_REQUEST_TIMEOUT_SECONDS)
+
+
+def _settled_record(scope: dict, lock: KeyLock) -> IdempotencyRecord | None:
     """Wait while another request holds the key; return its finished record, or ``None``
     once the key is free again (that request failed, or was abandoned)."""
     deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
@@ -165,8 +220,7 @@ def _settled_record(scope: dict) -> IdempotencyRecord | None:
             return None
         if record is None or record.response_status is not None:
             return record
-        if timezone.now() - record.created_at > ABANDONED_AFTER:
-            # A worker died mid-request; its transaction rolled back, so nothing was done.
+        if _abandoned(record, lock):
             _release(record)
             return None
         if time.monotonic() >= deadline:
@@ -191,10 +245,20 @@ def run_idempotently(request, handler) -> Response:
         "path": request.path.rstrip("/"),
     }
     fingerprint = _fingerprint(request.data)
-    while (record := _reserve(scope, fingerprint)) is None:
-        settled = _settled_record(scope)
-        if settled is not None:
-            return _replay(settled, fingerprint)
+    lock = KeyLock(scope)
+    try:
+        lock.take()
+        while (record := _reserve(scope, fingerprint)) is None:
+            settled = _settled_record(scope, lock)
+            if settled is not None:
+                return _replay(settled, fingerprint)
+        return _run_reserved(request, handler, record)
+    finally:
+        lock.release()
+
+
+def _run_reserved(request, handler, record: IdempotencyRecord) -> Response:
+    """Run the handler for a reserved key; keep a success, forget a failure."""
     try:
         with transaction.atomic():
             response = handler()
