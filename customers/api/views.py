@@ -261,8 +261,10 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         summary="Import customers from a CSV file (Manager)",
         description=(
             "Multipart upload. Rows matching a customer by email or phone update them; a "
-            "second upload of the same file changes nothing, so a retry is safe. Rows with "
-            "errors are skipped and listed; `dryRun=true` saves nothing."
+            "second upload of the same file changes nothing, so a retry is safe. A name alone "
+            "never matches: a row with neither email nor phone is a new customer every time "
+            "(`newWithoutContact`). `updates` lists each customer changed, field by field "
+            "(old, new). Rows with errors are skipped and listed; `dryRun=true` saves nothing."
         ),
         request={"multipart/form-data": CustomerImportSerializer},
         responses={200: ImportReportSerializer},
