@@ -1,8 +1,8 @@
-"""Row locks on customers: the first lock of every transaction that takes several.
+"""Locks on customers: the first locks of every transaction that takes several.
 
-The order, everywhere in ClassicPOS: **customer, then sale**, then what hangs
-on the sale (invoice, ...). A service locks once, at its start, and passes the
-locked instance down (``sale.customer`` inside checkout and refund) instead of
+The order, everywhere in ClassicPOS: **contact details, customer, then sale**,
+then what hangs on the sale (invoice, ...). A service locks once, at its start,
+and passes the locked instance down (``sale.customer`` inside checkout and refund) instead of
 locking again; two tills then always wait for each other in the same order and
 never deadlock.
 
