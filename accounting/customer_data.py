@@ -4,10 +4,16 @@ Invoices move to the survivor as they are (what is owed moves with them). Store
 credit entries are immutable, so the duplicate's balance moves as a pair of
 adjustments, each account's balance still the sum of its ledger; the survivor
 keeps its credit limit, or takes the duplicate's when it had no account.
+
+A merge that would leave the survivor owing more than that limit is refused: its
+next sale on account would be refused for a limit nobody set that low on purpose.
+A Manager raises the limit or records a payment first.
 """
 
+from django.core.exceptions import ValidationError
+
 from accounting.models import CustomerAccount, Invoice, StoreCreditKind
-from accounting.selectors import customer_outstanding
+from accounting.selectors import account_for, customer_outstanding
 from accounting.services import _account, _write_store_credit
 from classicpos.limits import check_amount
 from customers.extensions import MergeStep, register_merge_step
@@ -20,13 +26,14 @@ def merge_accounts(*, duplicate, survivor, user) -> None:
     What the two owe together must still be an amount the account's figures can
     show, and so must their store credit together (``_write_store_credit``).
     """
-    check_amount(
-        customer_outstanding(customer=survivor) + customer_outstanding(customer=duplicate),
-        field="duplicate_id",
-        what="What the customer owes",
+    owed_by_duplicate = customer_outstanding(customer=duplicate)
+    owed = customer_outstanding(customer=survivor) + owed_by_duplicate
+    check_amount(owed, field="duplicate_id", what="What the customer owes")
+    old = CustomerAccount.objects.filter(customer=duplicate).first()
+    _check_credit_limit(
+        survivor=survivor, duplicate_account=old, owed=owed, moved=owed_by_duplicate
     )
     Invoice.objects.filter(customer=duplicate).update(customer=survivor)
-    old = CustomerAccount.objects.filter(customer=duplicate).first()
     if old is None:
         return
     if not CustomerAccount.objects.filter(customer=survivor).exists():
@@ -51,6 +58,24 @@ def merge_accounts(*, duplicate, survivor, user) -> None:
         user=user,
         field="duplicate_id",
     )
+
+
+def _check_credit_limit(*, survivor, duplicate_account, owed, moved) -> None:
+    """Refuse a merge that moves debt onto the survivor past the limit it will have."""
+    if moved <= ZERO:
+        return
+    account = CustomerAccount.objects.filter(customer=survivor).first()
+    limit = (account or duplicate_account or account_for(customer=survivor)).credit_limit
+    if owed > limit:
+        raise ValidationError(
+            {
+                "duplicate_id": (
+                    f"Together they would owe {owed:,.2f}, over customer #{survivor.pk}'s "
+                    f"credit limit of {limit:,.2f}. Raise the limit or record a payment "
+                    "first, then merge."
+                )
+            }
+        )
 
 
 def count_accounts(*, customer) -> list[tuple[str, int]]:

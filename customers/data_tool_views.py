@@ -143,6 +143,11 @@ class CustomerImportView(StaffPageMixin, FormView):
         return super().get_context_data(updates_shown=UPDATES_SHOWN, **kwargs)
 
 
+def _errors_by_field(error: ValidationError) -> dict:
+    """Return a service's errors keyed by field (``None``: not about one field)."""
+    return error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+
+
 def _field_label(name: str) -> str:
     try:
         return capfirst(Customer._meta.get_field(name).verbose_name)
@@ -231,7 +236,10 @@ class CustomerMergeView(StaffPageMixin, FormView):
         try:
             survivor = services.customer_merge(**arguments, **change_by(self.request))
         except ValidationError as error:
-            form.add_error(None, error)
+            # A merge step may refuse on the service's own argument (duplicate_id: what
+            # the two owe together), which the page has no field for: said above the form.
+            for field, errors in _errors_by_field(error).items():
+                form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
         messages.success(
             self.request,
