@@ -4,10 +4,13 @@ A shop's staff type "joao" for João, "gross" for Groß and "soren" for Søren, 
 "jo sm" for John Smith. So a search does not compare what was typed with the
 name as stored, but both folded (``fold``) into a *search document*
 (``SearchDocument``, the generated column ``customers.search_document``): the
-name and the email, folded, each word preceded by two spaces. "  john  smith
-jsmith@example.com" holds "  sm" where a word starts with "sm", a trigram
-("  s") even for a word of one letter, so both databases' trigram indexes serve
-"every word starts with what was typed" as they serve "contains".
+name and the email, folded, each word preceded by two spaces, a line break
+between them. "  john  smith\\n  jsmith@example.com" holds "  sm" where a word
+starts with "sm", a trigram ("  s") even for a word of one letter, so both
+databases' trigram indexes serve "every word starts with what was typed" as
+they serve "contains". A typed word never holds a space or a line break, so it
+never matches across two words, nor across the name and the email; the line
+break tells the rank where the name ends.
 
 The database folds the stored text and the typed text alike, so the two can never
 disagree: ``customers_fold(text)`` is this module's ``fold`` on SQLite
@@ -69,6 +72,11 @@ def document_text(text: str) -> str:
     return "  " + fold(text).replace(" ", "  ")
 
 
+def search_document(name: str, email: str | None) -> str:
+    """Return the search document of a name and an email, as ``SearchDocument`` writes it."""
+    return f"{document_text(name)}\n{document_text(email or '')}"
+
+
 def register_fold(sender, connection, **kwargs) -> None:
     """Give each new SQLite connection ``customers_fold``, which the search document uses.
 
@@ -85,7 +93,7 @@ def _document_sql(value_sql: str) -> str:
 
 
 class SearchDocument(Func):
-    """The search document of a name and an email (``document_text`` of each, one after the other).
+    """The search document of a name and an email (``search_document`` in SQL).
 
     The same SQL on both databases; ``customers.search_document`` is generated from it.
     """
@@ -100,7 +108,8 @@ class SearchDocument(Func):
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
         no_email = f"COALESCE({email}, '')"
-        sql = f"({_document_sql(name)} || {_document_sql(no_email)})"
+        # A line break inside the quotes: the same literal on both databases.
+        sql = f"({_document_sql(name)} || '\n' || {_document_sql(no_email)})"
         return sql, [*name_params, *email_params]
 
 

@@ -24,6 +24,7 @@ from classicpos.prepared import Slot, slots
 from customers import validators
 from customers.distinct import DistinctCustomers
 from customers.models import Customer, search_term
+from customers.search_text import FoldedPattern
 from customers.segments import segment_conditions
 
 STATUS_CHOICES = ("active", "inactive", "all")
@@ -124,56 +125,52 @@ class SearchRank(Func):
 
     The name is the term itself, then it starts with it, then one of its later
     words does ("smi" ranks "Ann Smith" above "Tom Goldsmith"), then the email
-    starts with it; any other match comes last.
+    starts with it; any other match comes last. Each is asked of the search
+    document, folded as the match was ("siobhan murphy" ranks "Siobhán Murphy"
+    first, not "Siobhan Murphy-Jones"): one ``CASE`` of ``LIKE``s on the one
+    column, where the name's words end at the line break before the email's.
 
-    The SQL is what ``Case(When(name__iexact=...), When(name__istartswith=...),
-    ...)`` compiles to, written from the backend's own lookup operators: the
-    ``Case`` resolved its four lookups afresh for every keystroke, a tenth of a
-    search's time. ``tests/customers/test_search_index.py`` holds it to the
-    ``Case``'s order on both backends. The patterns are bound from slots
-    (``values``), so a prepared search compiles it once.
+    Written as SQL, not as ``Case(When(...))``: the ``Case`` resolved its lookups
+    afresh for every keystroke, a tenth of a search's time.
+    ``tests/customers/test_search_index.py`` holds it to a ranking written in
+    Python on both backends. The term is bound from a slot (``values``), so a
+    prepared search compiles it once.
     """
 
-    # (column, Django lookup, slot of the pattern, rank), in the CASE's order.
+    # (pattern before the folded term, pattern after it, rank), in the CASE's order.
     RULES = (
-        (0, "iexact", "rank_exact", 0),
-        (0, "istartswith", "rank_prefix", 1),
-        (0, "icontains", "rank_word", 2),
-        (1, "istartswith", "rank_prefix", 3),
+        ("  ", "\n%", 0),
+        ("  ", "%", 1),
+        ("%  ", "%\n%", 2),
+        ("%\n  ", "%", 3),
     )
     OTHERWISE = 4
 
     def __init__(self, slot):
-        super().__init__(F("name"), F("email"), output_field=IntegerField())
-        self.patterns = {name: slot(name) for name in ("rank_exact", "rank_prefix", "rank_word")}
+        super().__init__(F("search_document"), output_field=IntegerField())
+        self.term = slot("rank_term")
 
     @staticmethod
     def values(term: str, connection) -> dict[str, str]:
-        """Return the patterns the rank of ``term`` binds, as each lookup writes its value."""
-        typed = " ".join(term.split())
-        like = connection.ops.prep_for_like_query
-        return {
-            "rank_exact": connection.ops.prep_for_iexact_query(typed),
-            "rank_prefix": f"{like(typed)}%",
-            "rank_word": f"%{like(' ' + typed)}%",
-        }
+        """Return what the rank of ``term`` binds: the term, its spaces made single."""
+        return {"rank_term": " ".join(term.split())}
 
     def get_source_expressions(self):
-        return [*super().get_source_expressions(), *self.patterns.values()]
+        return [*super().get_source_expressions(), self.term]
 
     def set_source_expressions(self, expressions):
-        super().set_source_expressions(expressions[:2])
-        self.patterns = dict(zip(self.patterns, expressions[2:], strict=True))
+        super().set_source_expressions(expressions[:1])
+        (self.term,) = expressions[1:]
 
     def as_sql(self, compiler, connection, **extra_context):
-        columns = [compiler.compile(column)[0] for column in self.get_source_expressions()[:2]]
-        patterns = {name: compiler.compile(slot) for name, slot in self.patterns.items()}
+        document, _ = compiler.compile(self.get_source_expressions()[0])
         whens, params = [], []
-        for column, lookup, pattern, rank in self.RULES:
-            placeholder, pattern_params = patterns[pattern]
+        for before, after, rank in self.RULES:
+            pattern = FoldedPattern(self.term, before=before, after=after)
+            pattern_sql, pattern_params = compiler.compile(pattern)
             params.extend(pattern_params)
-            lhs = connection.ops.lookup_cast(lookup, "CharField") % columns[column]
-            whens.append(f"WHEN ({lhs} {connection.operators[lookup] % placeholder}) THEN {rank}")
+            condition = connection.operators["contains"] % pattern_sql
+            whens.append(f"WHEN ({document} {condition}) THEN {rank}")
         return f"CASE {' '.join(whens)} ELSE {self.OTHERWISE} END", params
 
 

@@ -2,7 +2,7 @@
 
 from customers import validators
 from customers.models import Customer
-from customers.search_text import document_text, fold
+from customers.search_text import document_text, fold, search_document
 
 
 def naive_matches(customer: Customer, term: str) -> bool:
@@ -17,7 +17,7 @@ def naive_matches(customer: Customer, term: str) -> bool:
     words = term.split()
     if not words:
         return True
-    document = document_text(customer.name) + document_text(customer.email or "")
+    document = search_document(customer.name, customer.email)
     phone = customer.phone or ""
     whole_digits = validators.phone_search_digits(" ".join(words)) if len(words) > 1 else ""
     if whole_digits and whole_digits in phone:
@@ -36,3 +36,22 @@ def naive_search(term: str):
     """The search written without any index: what ``search`` must return, row for row."""
     found = [customer.pk for customer in Customer.objects.all() if naive_matches(customer, term)]
     return Customer.objects.filter(pk__in=found)
+
+
+def reference_rank(customer: Customer, term: str) -> int:
+    """Return how well ``customer`` matches ``term`` (0 best), folded as the search folds.
+
+    The name is the term, then starts with it, then a later word of it does, then
+    the email starts with it; anything else is 4.
+    """
+    typed = document_text(term)
+    name = document_text(customer.name)
+    if name == typed:
+        return 0
+    if name.startswith(typed):
+        return 1
+    if typed in name:
+        return 2
+    if document_text(customer.email or "").startswith(typed):
+        return 3
+    return 4

@@ -166,3 +166,19 @@ def test_postgresql_folds_as_python_does_for_the_names_shops_have():
         for name in names:
             cursor.execute("SELECT customers_fold(%s)", [name])
             assert cursor.fetchone()[0] == fold(name), name
+
+
+@pytest.mark.parametrize(
+    ("term", "first"),
+    [("siobhan murphy", "Siobhán Murphy"), ("joao silva", "João Silva"), ("GROSS", "Groß")],
+)
+def test_the_best_match_is_the_best_whatever_its_accents(manager_client, term, first):
+    """An exact name ranks first though only its folded spelling equals what was typed:
+    the till must not offer "Siobhan Murphy-Jones" above "Siobhán Murphy"."""
+    for name in ("Siobhan Murphy-Jones", "Joao Silvano", "Grossman Ltd", "Anna Gross", "Groß"):
+        CustomerFactory(name=name)
+    CustomerFactory(name="Siobhán Murphy")
+    CustomerFactory(name="João Silva")
+    listed = customer_list(filters=CustomerListFilters(search=term))
+    assert listed[0].name == first
+    assert api_names(manager_client, term, status="active", pageSize=8)[0] == first
