@@ -91,6 +91,7 @@ PAGES = {
     "customers/export/": {"GET": MANAGERS},
     "customers/likely-duplicates/": {"GET": MANAGERS},
     "customers/<int:pk>/merge/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
+    "customers/<int:pk>/not-duplicate/": {"POST": MANAGERS},
     "customers/<int:pk>/anonymise/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
     "customers/<int:pk>/timeline/": {"GET": STAFF},
     "customers/<int:pk>/points/adjust/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
