@@ -164,6 +164,9 @@ def _whole_seconds(name: str, default: str) -> int:
 CLASSICPOS_REQUEST_TIMEOUT_SECONDS = _whole_seconds("CLASSICPOS_REQUEST_TIMEOUT_SECONDS", "30")
 if CLASSICPOS_REQUEST_TIMEOUT_SECONDS < 1:
     raise ImproperlyConfigured("CLASSICPOS_REQUEST_TIMEOUT_SECONDS must be at least 1.")
+# How deep a user without the export permission (a Cashier) may page through the
+# customer list: a search names someone; reading the base in bulk is a Manager's.
+CLASSICPOS_CASHIER_LIST_ROWS = int(os.environ.get("CLASSICPOS_CASHIER_LIST_ROWS", "50"))
 # A PostgreSQL that never answers must not hold a worker for its whole timeout:
 # connecting gives up after CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS, and the server
 # cancels a statement after CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS (0: never),

@@ -253,12 +253,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         """Page by number, or after/before the row a cursor names (see ``CappedPaginator``)."""
         self.request = request
         page_size = self.get_page_size(request)
-        paginator = self.django_paginator_class(
-            queryset,
-            page_size,
-            after=request.query_params.get(AFTER),
-            before=request.query_params.get(BEFORE),
-        )
+        after, before = self.cursors(request)
+        paginator = self.django_paginator_class(queryset, page_size, after=after, before=before)
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)
@@ -272,6 +268,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if paginator.num_pages > 1 and self.template is not None:
             self.display_page_controls = True  # the browsable API's pager
         return list(self.page)
+
+    def cursors(self, request) -> tuple[str | None, str | None]:
+        """Return the ``after`` and ``before`` cursors the request gives."""
+        return request.query_params.get(AFTER), request.query_params.get(BEFORE)
 
     def get_next_link(self):
         if not self.page.has_next():

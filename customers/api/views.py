@@ -8,6 +8,7 @@ from rest_framework import exceptions, parsers, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from classicpos.api.bulk_reads import BulkReadPagination
 from classicpos.api.idempotency import IdempotentCreateMixin, run_idempotently, validated_key
 from customers import services
 from customers.api.filters import CustomerFilterSet
@@ -81,6 +82,11 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     queryset = Customer.objects.all()
     filterset_class = CustomerFilterSet
     lookup_value_regex = r"\d+"
+    # The list is bounded and logged for those who may not export (issue 27 #24).
+    pagination_class = BulkReadPagination
+    bulk_read_permission = EXPORT_CUSTOMER
+    bulk_read_name = "customers"
+    bulk_read_search_param = "search"
     action_permissions = {
         "destroy": [DEACTIVATE_CUSTOMER],
         "restore": [DEACTIVATE_CUSTOMER],
