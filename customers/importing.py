@@ -17,8 +17,7 @@ batch and stops the import, leaving earlier batches saved (running the file
 again finishes it). A dry run does all of it and rolls everything back.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -191,6 +190,31 @@ class _Batch:
             customer.pk = created.pk
 
 
+class _CheckedSoFar:
+    """A dry run's new customers from its earlier batches, which were rolled back.
+
+    A later row about one of them (the same email or phone) must read as a change to
+    that new customer, as the real import will, not as a second new one: each later
+    batch is offered those its rows name. Kept unsaved (no id), so they are never
+    reported as updates of existing customers.
+    """
+
+    def __init__(self) -> None:
+        self.matches = ImportMatches()
+
+    def keep(self, customers: Iterable[Customer]) -> None:
+        for customer in customers:
+            customer.pk = None
+            self.matches.remember(customer)
+
+    def offer(self, rows: list[Row], matches: ImportMatches) -> None:
+        for row in rows:
+            if row.email and row.email in self.matches.by_email:
+                matches.remember(self.matches.by_email[row.email])
+            for customer in self.matches.by_phone.get(row.phone, []) if row.phone else []:
+                matches.remember(customer)
+
+
 def _tags_of(customer: Customer) -> list[str]:
     """Return a customer's tag names; one created earlier in the batch has them pending."""
     if customer.pk is None:
@@ -240,29 +264,33 @@ def customer_import(
 
     done = 0
     created_ids: set[int] = set()
-    # A dry run is one transaction rolled back at the end; a real import commits
-    # batch by batch, so tills keep selling during a long import. A dry run saves
-    # nothing, so it takes no locks: a long check never holds up a till.
-    with transaction.atomic() if dry_run else nullcontext():
-        for batch_rows in batches():
-            batch = _Batch(
-                header=header, skip_existing=skip_existing, user=user, created_ids=created_ids
-            )
-            try:
-                with transaction.atomic():
-                    rows = [row for row in (batch.parse(n, c) for n, c in batch_rows) if row]
-                    batch.matches.load(rows, lock=not dry_run)
-                    for row in rows:
-                        batch.handle(row)
-                    batch.save_new()
-            except Exception as error:
-                raise ImportStopped(report, batch_rows[0][0]) from error
-            report.add(batch.report)
-            done += len(batch_rows)
-            if progress is not None:
-                progress(done, total)
+    carried = _CheckedSoFar()
+    # Batch by batch, each its own short transaction, so tills keep selling during a
+    # long import. A dry run rolls each batch back at once: one transaction for the
+    # whole check held SQLite's write lock, and every till's sale, until it ended. It
+    # saves nothing, so it takes no locks either.
+    for batch_rows in batches():
+        batch = _Batch(
+            header=header, skip_existing=skip_existing, user=user, created_ids=created_ids
+        )
+        try:
+            with transaction.atomic():
+                rows = [row for row in (batch.parse(n, c) for n, c in batch_rows) if row]
+                batch.matches.load(rows, lock=not dry_run)
+                carried.offer(rows, batch.matches)
+                for row in rows:
+                    batch.handle(row)
+                batch.save_new()
+                if dry_run:
+                    transaction.set_rollback(True)
+        except Exception as error:
+            raise ImportStopped(report, batch_rows[0][0]) from error
         if dry_run:
-            transaction.set_rollback(True)
+            carried.keep(customer for customer, _, _ in batch.new)
+        report.add(batch.report)
+        done += len(batch_rows)
+        if progress is not None:
+            progress(done, total)
     report.errors.sort(key=lambda error: error.row)
     report.updates.sort(key=lambda update: update.row)
     return report
