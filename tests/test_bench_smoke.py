@@ -112,3 +112,20 @@ def test_the_framework_floor_runs_and_writes_its_table(tmp_path):
         # Four ways timed (p50 / p95 each) and ours' gap to the DRF view.
         assert len(re.findall(r"\d+\.\d\d / \d+\.\d\d", row)) == 4
         assert re.search(r"\| -?\d+\.\d\d \|$", row)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the smoke run uses its own SQLite file")
+def test_the_import_beside_the_till_bench_runs_and_writes_its_table(tmp_path):
+    output = tmp_path / "results.md"
+    output.write_text("# results\n\n## SQLite\n\nthe last make bench\n")
+    run_bench_script(
+        "import_during_sales.py",
+        *("--rows", "300", "--alone", "5", "--workers", "2", "--output", str(output)),
+        database=tmp_path / "bench.sqlite3",
+    )
+    report = output.read_text()
+    assert "## SQLite\n\nthe last make bench" in report
+    assert report.count("## Import beside the till") == 1
+    for label in ("| alone | 5 |", "| while a file is checked |", "| while it is imported |"):
+        assert label in report
+    assert "300 created" in report
