@@ -328,7 +328,8 @@ def requests(names: dict, deep_page: int) -> list[dict]:
     """Return the measured requests: what the list, the till and a checkout ask."""
     till = "status=active&pageSize=8&search="
     rare, phone = names["rare_email"], names["phone"]
-    deep_next = next_link(f"/api/customers?page={deep_page - 1}", names["token"])
+    # Paging deep into the list is a Manager's (a Cashier sees a list's first rows).
+    deep_next = next_link(f"/api/customers?page={deep_page - 1}", names["manager_token"])
     after_name, after_id = cursor_values(deep_next)
     return [
         {"label": "list page 1", "path": "/api/customers", "floor": "kind=list"},
@@ -336,6 +337,7 @@ def requests(names: dict, deep_page: int) -> list[dict]:
             "label": f"list page {deep_page:,} (the `next` link of page {deep_page - 1:,})",
             "path": deep_next,
             "floor": urlencode({"kind": "after", "name": after_name, "id": after_id}),
+            "as": "manager_token",
         },
         {
             "label": f"list page {deep_page:,} (`page={deep_page}` typed: OFFSET)",
@@ -343,6 +345,7 @@ def requests(names: dict, deep_page: int) -> list[dict]:
             "floor": f"kind=list&page={deep_page}",
             # Steps over half the name index: see ``main`` (its rounds are its own).
             "sweeps": True,
+            "as": "manager_token",
         },
         {
             "label": f"rare email fragment `{rare}`",
