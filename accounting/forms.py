@@ -18,21 +18,38 @@ class InvoicePaymentForm(forms.Form):
         widget=forms.TextInput(attrs=AMOUNT_ATTRS),
         error_messages={"required": "Enter an amount such as 12.50."},
     )
-    method = forms.ChoiceField(choices=InvoicePaymentMethod.choices, initial="cash")
+    # Nothing is chosen for the cashier: they say how the customer paid.
+    method = forms.ChoiceField(
+        choices=[("", "Choose how they paid"), *InvoicePaymentMethod.choices],
+        error_messages={"required": "Choose how they paid."},
+    )
     reference = forms.CharField(
         required=False,
         max_length=100,
         help_text="A bank transfer's reference or a card slip number (optional).",
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Set by the confirmation step: only a confirmed payment is recorded.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, store_credit=None, **kwargs):
         super().__init__(*args, **kwargs)
         if store_credit is not None:
             self.fields["method"].choices = [
-                (value, f"{label} ({store_credit} available)" if value == "store_credit" else label)
-                for value, label in InvoicePaymentMethod.choices
+                ("", "Choose how they paid"),
+                *(
+                    (value, f"{label} ({store_credit} available)")
+                    if value == "store_credit"
+                    else (value, label)
+                    for value, label in InvoicePaymentMethod.choices
+                ),
             ]
+
+
+class PaymentReversalForm(forms.Form):
+    """Why a payment is reversed; the service says when it is missing, as the API does."""
+
+    reason = forms.CharField(required=False, max_length=500)
 
 
 class CreditLimitForm(forms.Form):

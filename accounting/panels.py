@@ -1,12 +1,14 @@
 """The Account panel on the customer detail page."""
 
-from accounting.forms import CreditLimitForm, InvoicePaymentForm, StoreCreditAdjustmentForm
+from accounting.forms import CreditLimitForm, StoreCreditAdjustmentForm
 from accounting.selectors import account_summary, customer_open_invoices, store_credit_ledger
 from classicpos.money_format import format_money
 from customers.panels import CustomerPanel, SummaryFigure, register_panel
 
 OPEN_INVOICES_SHOWN = 10
 STORE_CREDIT_ROWS = 5
+# The credit limit dialog's ids, the same when the view sends the form back with errors.
+CREDIT_LIMIT_AUTO_ID = "credit-limit-%s"
 
 
 def account_panel_context(customer, request) -> dict:
@@ -19,9 +21,8 @@ def account_panel_context(customer, request) -> dict:
         "can_record_payment": user.has_perm("accounting.add_invoicepayment"),
         "can_change_limit": user.has_perm("accounting.change_customeraccount"),
         "can_adjust_store_credit": user.has_perm("accounting.adjust_store_credit"),
-        "payment_form": InvoicePaymentForm(store_credit=summary.store_credit, auto_id="payment-%s"),
         "credit_limit_form": CreditLimitForm(
-            initial={"credit_limit": summary.credit_limit}, auto_id="credit-limit-%s"
+            initial={"credit_limit": summary.credit_limit}, auto_id=CREDIT_LIMIT_AUTO_ID
         ),
         "adjust_form": StoreCreditAdjustmentForm(auto_id="store-credit-%s"),
     }

@@ -1,12 +1,15 @@
 """Staff pages of accounting: invoices, an invoice with its payments, the statement of
-account, and the customer page's forms (record a payment, credit limit, store credit)."""
+account, and the customer page's forms (credit limit, store credit). Recording and
+reversing payments: ``accounting.payment_views``."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounting import services
 from accounting.forms import (
@@ -16,7 +19,10 @@ from accounting.forms import (
     StatementForm,
     StoreCreditAdjustmentForm,
 )
-from accounting.models import Invoice, InvoicePaymentMethod
+from accounting.models import Invoice
+from accounting.panels import CREDIT_LIMIT_AUTO_ID, account_panel_context
+from accounting.payment_views import RECORD_PAYMENT
+from accounting.reversals import REVERSE_PAYMENT
 from accounting.selectors import (
     account_for,
     account_summary,
@@ -27,7 +33,6 @@ from accounting.selectors import (
     invoice_totals,
 )
 from classicpos.money_format import format_money
-from classicpos.redirects import safe_next
 from classicpos.views import StaffPageMixin, query_without_page
 from customers.models import Customer
 
@@ -95,59 +100,15 @@ class InvoiceDetailView(StaffPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         invoice = self.object
         store_credit = account_for(customer=invoice.customer).store_credit
+        payments = invoice.payments.all()
         return super().get_context_data(
-            payment_form=InvoicePaymentForm(
-                initial={"amount": invoice.balance}, store_credit=store_credit
-            ),
-            can_record_payment=self.request.user.has_perm("accounting.add_invoicepayment"),
+            # Nothing suggested: the cashier types what was paid and says how.
+            payment_form=InvoicePaymentForm(store_credit=store_credit),
+            can_record_payment=self.request.user.has_perm(RECORD_PAYMENT),
+            can_reverse=self.request.user.has_perm(REVERSE_PAYMENT),
+            reversals=[p.reversal for p in payments if hasattr(p, "reversal")],
             **kwargs,
         )
-
-
-class InvoicePaymentView(StaffPageMixin, FormView):
-    """POST only: record a payment from the invoice page or the customer page's modal."""
-
-    permission_required = "accounting.add_invoicepayment"
-    form_class = InvoicePaymentForm
-    http_method_names = ["post"]
-
-    @cached_property
-    def invoice(self) -> Invoice:
-        # Looked up on first use, after the login and permission checks of dispatch():
-        # a visitor learns nothing about which ids exist.
-        return get_object_or_404(Invoice.objects.select_related("customer"), pk=self.kwargs["pk"])
-
-    def _back(self, form):
-        return redirect(safe_next(self.request, self.invoice.get_absolute_url()))
-
-    def form_invalid(self, form):
-        _form_error_messages(self.request, form)
-        return self._back(form)
-
-    def form_valid(self, form):
-        invoice = self.invoice
-        try:
-            payment = services.invoice_record_payment(
-                invoice=invoice,
-                amount=form.cleaned_data["amount"],
-                method=form.cleaned_data["method"],
-                reference=form.cleaned_data["reference"],
-                user=self.request.user,
-            )
-        except ValidationError as error:
-            _error_messages(self.request, error)
-            return self._back(form)
-        method = InvoicePaymentMethod(payment.method).label.lower()
-        outcome = (
-            f"{format_money(invoice.balance)} still to pay."
-            if invoice.balance
-            else "it is paid in full."
-        )
-        messages.success(
-            self.request,
-            f"Recorded {format_money(payment.amount)} by {method} on {invoice.number}; {outcome}",
-        )
-        return self._back(form)
 
 
 class CustomerFormView(StaffPageMixin, FormView):
@@ -176,14 +137,40 @@ class CustomerFormView(StaffPageMixin, FormView):
 
 
 class CreditLimitView(CustomerFormView):
+    """From the dialog (htmx) a refused limit comes back as the same form, what was typed
+    kept and the message beside the field, as loyalty's points dialog does; a saved one
+    reloads the customer page. Without JavaScript every outcome is a toast there."""
+
     permission_required = "accounting.change_customeraccount"
     form_class = CreditLimitForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "auto_id": CREDIT_LIMIT_AUTO_ID}
+
+    def form_invalid(self, form):
+        if not self.request.htmx:
+            return super().form_invalid(form)
+        # The dialog picks its form out of the panel (hx-select) and swaps it in place.
+        context = account_panel_context(self.customer, self.request)
+        context.update(customer=self.customer, credit_limit_form=form)
+        return TemplateResponse(self.request, "accounting/_account_panel.html", context)
+
+    def form_valid(self, form):
+        try:
+            message = self.save(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        if self.request.htmx:
+            return HttpResponseClientRedirect(self.customer.get_absolute_url())
+        return redirect(self.customer)
 
     def save(self, data) -> str:
         account = services.account_set_credit_limit(
             customer=self.customer, credit_limit=data["credit_limit"], user=self.request.user
         )
-        return f"{self.customer.name}'s credit limit is now {account.credit_limit}."
+        return f"{self.customer.name}'s credit limit is now {format_money(account.credit_limit)}."
 
 
 class StoreCreditAdjustView(CustomerFormView):

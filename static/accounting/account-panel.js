@@ -1,33 +1,39 @@
 /*
- * The customer page's "Record payment" modal serves every open invoice: the
- * button that opens it says which invoice, where to post and the balance the
- * server rendered, which becomes the suggested amount. Without JavaScript the
- * button leads to the invoice page and its own payment form.
+ * The customer page's Account dialogs. "Record payment" on an open invoice loads
+ * that invoice's payment form into one dialog (htmx); the form then asks, confirms
+ * and records by itself, the server saying what will happen. A form the server
+ * sends back (a refused amount, the confirmation) takes the focus where it says
+ * (autofocus), as Bootstrap moves the focus to the dialog when it opens. Closing
+ * the payment dialog empties it, so the next invoice never shows the last one's form.
  */
 (function () {
   "use strict";
 
-  var modal = document.getElementById("record-payment-modal");
-  if (!modal) {
-    return;
-  }
-  var form = document.getElementById("record-payment-form");
-
-  modal.addEventListener("show.bs.modal", function (event) {
-    var trigger = event.relatedTarget;
-    if (!trigger) {
-      return;
+  function focusAsked(container) {
+    var field = container.querySelector("[autofocus]");
+    if (field) {
+      field.focus();
     }
-    form.action = trigger.dataset.action;
-    modal.querySelectorAll("[data-invoice-number]").forEach(function (node) {
-      node.textContent = trigger.dataset.invoiceNumber;
-    });
-    modal.querySelector("[data-balance]").textContent = window.ClassicPOS.money(trigger.dataset.balance);
-    form.elements.amount.value = trigger.dataset.balance;
-    form.elements.reference.value = "";
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var modal = event.target.closest && event.target.closest(".modal.show");
+    if (modal) {
+      focusAsked(modal);
+    }
   });
 
-  modal.addEventListener("shown.bs.modal", function () {
-    form.elements.amount.select();
+  var paymentModal = document.getElementById("record-payment-modal");
+  if (!paymentModal) {
+    return;
+  }
+  var slot = document.getElementById("record-payment-slot");
+  var loading = slot.innerHTML;
+
+  paymentModal.addEventListener("shown.bs.modal", function () {
+    focusAsked(paymentModal);
+  });
+  paymentModal.addEventListener("hidden.bs.modal", function () {
+    slot.innerHTML = loading;
   });
 })();

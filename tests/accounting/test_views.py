@@ -96,46 +96,93 @@ def test_panel_query_count_does_not_grow(cashier_page, cashier, manager):
     assert len(many.captured_queries) == len(few.captured_queries)
     panel_queries = [q["sql"] for q in many.captured_queries if "accounting_" in q["sql"]]
     # The panel: account, invoice figures, open invoices, store credit history; the
-    # customer's timeline: one query per accounting source (invoices, payments, refund
-    # credits, store credit).
-    assert len(panel_queries) == 4 + 4
+    # customer's timeline: one query per accounting source (invoices, payments, their
+    # reversals, refund credits, store credit).
+    assert len(panel_queries) == 4 + 5
 
 
 # ---- Forms posted from the panel ----
 
 
-def test_recording_a_payment_from_the_modal_returns_to_the_customer(cashier_page, cashier, manager):
+def test_the_payment_form_suggests_nothing(cashier_page, cashier, manager):
+    customer, invoice = _owing_customer(cashier, manager)
+    html = html_of(cashier_page, f"/invoices/{invoice.pk}/payments/?next=/customers/{customer.pk}/")
+    assert 'id="record-payment-form"' in html
+    assert 'name="amount" id="payment-amount"' in html
+    assert 'value=""' in html  # no amount typed for the cashier
+    assert '<option value="" selected>Choose how they paid</option>' in html
+    assert f'name="next" value="/customers/{customer.pk}/"' in html
+
+
+def test_a_payment_is_confirmed_before_it_is_recorded(cashier_page, cashier, manager):
+    customer, invoice = _owing_customer(cashier, manager)
+    url = f"/invoices/{invoice.pk}/payments/"
+    typed = {
+        "amount": "15.00",
+        "method": "cash",
+        "reference": "",
+        "next": f"/customers/{customer.pk}/",
+    }
+    response = cashier_page.post(url, typed)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Record $15.00 in cash on INV-000001; $25.00 will be left." in html
+    assert 'name="confirmed" value="1"' in html
+    assert InvoicePayment.objects.count() == 0
+    # "Change" goes back to the form with what was typed.
+    html = cashier_page.post(url, {**typed, "confirmed": "1", "change": "1"}).content.decode()
+    assert 'value="15.00"' in html
+    assert "will be left" not in html
+    assert InvoicePayment.objects.count() == 0
+    response = cashier_page.post(url, {**typed, "confirmed": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/customers/{customer.pk}/"
+    assert (
+        "Recorded $15.00 in cash on INV-000001; $25.00 still to pay." in response.content.decode()
+    )
+    invoice.refresh_from_db()
+    assert (invoice.amount_paid, invoice.status) == (Decimal("15.00"), "partially_paid")
+
+
+def test_the_whole_balance_confirms_it_will_be_paid_in_full(cashier_page, cashier, manager):
+    _customer, invoice = _owing_customer(cashier, manager)
+    html = cashier_page.post(
+        f"/invoices/{invoice.pk}/payments/", {"amount": "40", "method": "card"}
+    ).content.decode()
+    assert "Record $40.00 by card on INV-000001; it will be paid in full." in html
+
+
+def test_from_the_dialog_a_confirmed_payment_reloads_the_customer_page(
+    cashier_page, cashier, manager
+):
     customer, invoice = _owing_customer(cashier, manager)
     response = cashier_page.post(
         f"/invoices/{invoice.pk}/payments/",
         {
             "amount": "15.00",
             "method": "card",
-            "reference": "",
+            "confirmed": "1",
             "next": f"/customers/{customer.pk}/",
         },
-        follow=True,
+        HTTP_HX_REQUEST="true",
     )
-    assert response.redirect_chain[-1][0] == f"/customers/{customer.pk}/"
-    html = response.content.decode()
-    assert "Recorded $15.00 by card on INV-000001; $25.00 still to pay." in html
-    invoice.refresh_from_db()
-    assert (invoice.amount_paid, invoice.status) == (Decimal("15.00"), "partially_paid")
+    assert response["HX-Redirect"] == f"/customers/{customer.pk}/"
 
 
-def test_a_refused_payment_is_a_message_and_changes_nothing(cashier_page, cashier, manager):
-    customer, invoice = _owing_customer(cashier, manager)
-    response = cashier_page.post(
-        f"/invoices/{invoice.pk}/payments/",
-        {"amount": "40.01", "method": "cash", "next": f"/customers/{customer.pk}/"},
-        follow=True,
-    )
-    assert "INV-000001 has only 40.00 left to pay." in response.content.decode()
-    response = cashier_page.post(
-        f"/invoices/{invoice.pk}/payments/", {"amount": "", "method": "cash"}, follow=True
-    )
-    assert response.redirect_chain[-1][0] == f"/invoices/{invoice.pk}/"
-    assert "Enter an amount such as 12.50." in response.content.decode()
+def test_a_refused_payment_keeps_what_was_typed_with_the_error_beside_it(
+    cashier_page, cashier, manager
+):
+    _customer, invoice = _owing_customer(cashier, manager)
+    url = f"/invoices/{invoice.pk}/payments/"
+    for confirmed in ("", "1"):
+        html = cashier_page.post(
+            url, {"amount": "40.01", "method": "cash", "confirmed": confirmed}
+        ).content.decode()
+        assert 'id="payment-amount-error">INV-000001 has only 40.00 left to pay.<' in html
+        assert 'value="40.01"' in html
+        assert 'aria-invalid="true"' in html
+    html = cashier_page.post(url, {"amount": "", "method": ""}).content.decode()
+    assert 'id="payment-amount-error">Enter an amount such as 12.50.<' in html
+    assert 'id="payment-method-error">Choose how they paid.<' in html
     assert InvoicePayment.objects.count() == 0
 
 
@@ -144,7 +191,7 @@ def test_the_page_and_the_api_word_a_bad_amount_the_same(
 ):
     _customer, invoice = _owing_customer(cashier, manager)
     page = cashier_page.post(
-        f"/invoices/{invoice.pk}/payments/", {"amount": "1.005", "method": "cash"}, follow=True
+        f"/invoices/{invoice.pk}/payments/", {"amount": "1.005", "method": "cash"}
     ).content.decode()
     api = cashier_client.post(
         f"/api/invoices/{invoice.pk}/payments",
@@ -159,7 +206,7 @@ def test_payment_never_redirects_off_site(cashier_page, cashier, manager):
     _, invoice = _owing_customer(cashier, manager)
     response = cashier_page.post(
         f"/invoices/{invoice.pk}/payments/",
-        {"amount": "1.00", "method": "cash", "next": "https://evil.example/"},
+        {"amount": "1.00", "method": "cash", "confirmed": "1", "next": "https://evil.example/"},
     )
     assert response["Location"] == f"/invoices/{invoice.pk}/"
 
@@ -171,7 +218,7 @@ def test_manager_changes_the_credit_limit_and_a_cashier_cannot(client, cashier, 
     assert client.post(url, {"credit_limit": "300.00"}).status_code == 403
     client.force_login(manager)
     response = client.post(url, {"credit_limit": "300.00"}, follow=True)
-    assert "Lina Limit&#x27;s credit limit is now 300.00." in response.content.decode()
+    assert "Lina Limit&#x27;s credit limit is now $300.00." in response.content.decode()
     response = client.post(url, {"credit_limit": "-5"}, follow=True)
     assert "The credit limit cannot be negative." in response.content.decode()
     assert CustomerAccount.objects.get().credit_limit == Decimal("300.00")
@@ -260,7 +307,8 @@ def test_invoice_page_shows_payments_credits_and_the_payment_form(cashier_page, 
     assert "Bank transfer" in html
     assert "SLIP-9" in html
     assert 'id="record-payment"' in html
-    assert 'value="15.00"' in html  # the form suggests the balance
+    assert 'id="payment-amount"' in html
+    assert 'value="15.00"' not in html  # nothing is suggested: the cashier types it
     assert sale.number in html
 
 

@@ -112,6 +112,11 @@ PAGES = {
     "invoices/": {"GET": STAFF},
     "invoices/<int:pk>/": {"GET": STAFF},
     "invoices/<int:pk>/payments/": {"GET": STAFF, "POST": STAFF, "PUT": STAFF},
+    "invoices/<int:pk>/payments/<int:payment_pk>/reversal/": {
+        "GET": MANAGERS,
+        "POST": MANAGERS,
+        "PUT": MANAGERS,
+    },
     "crm/contacts/": {"GET": STAFF},
     "crm/leads/": {"GET": STAFF},
     "crm/leads/board/": {"GET": STAFF},

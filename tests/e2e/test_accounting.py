@@ -1,5 +1,6 @@
 """Sales on account in a real browser: the till's "On account" button and its refusal, the
-invoice on the customer's Account panel, a partial payment in the modal, the statement."""
+invoice on the customer's Account panel, a partial payment in the modal (asked, then
+confirmed), the statement."""
 
 import re
 from decimal import Decimal
@@ -90,14 +91,18 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     panel.get_by_role("link", name="Record payment for INV-000001").click()
     modal = page.locator("#record-payment-modal")
     modal.wait_for(state="visible")
+    modal.locator("#payment-amount").wait_for()
     assert "INV-000001" in modal.inner_text()
-    assert page.input_value("#payment-amount") == "60.00"
+    assert page.input_value("#payment-amount") == ""  # nothing suggested
     page.fill("#payment-amount", "25.00")
     page.select_option("#payment-method", "cash")
     browser.screenshot(f"accounting-payment-modal-{width}px")
     browser.assert_accessible("payment modal")
-    modal.locator("button[type=submit]").click()
-    assert "Recorded $25.00 by cash on INV-000001; $35.00 still to pay." in browser.toast_text()
+    modal.get_by_role("button", name="Continue").click()
+    modal.locator("[data-confirmation]").wait_for()
+    assert "Record $25.00 in cash on INV-000001; $35.00 will be left." in modal.inner_text()
+    modal.get_by_role("button", name="Confirm payment").click()
+    assert "Recorded $25.00 in cash on INV-000001; $35.00 still to pay." in browser.toast_text()
     page.locator("[data-figure=outstanding]", has_text="$35.00").wait_for()
     assert InvoicePayment.objects.get().amount == Decimal("25.00")
     browser.screenshot(f"accounting-customer-{width}px")
