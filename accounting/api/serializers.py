@@ -43,7 +43,7 @@ class InvoicePaymentReversalSerializer(ApiModelSerializer):
 class InvoicePaymentSerializer(ApiModelSerializer):
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     # ``null`` until a Manager reverses the payment; the payment itself never changes.
-    reversal = serializers.SerializerMethodField()
+    reversal = serializers.SerializerMethodField(method_name="get_reversal")
 
     class Meta:
         model = InvoicePayment
@@ -109,9 +109,8 @@ class StoreCreditEntrySerializer(ApiModelSerializer):
     sale_number = serializers.CharField(
         source="sale.number", read_only=True, default=None, allow_null=True
     )
-    invoice_number = serializers.CharField(
-        source="invoice_payment.invoice.number", read_only=True, default=None, allow_null=True
-    )
+    # The invoice a payment was made on, or a reversed payment was made on.
+    invoice_number = serializers.SerializerMethodField(method_name="get_invoice_number")
     created_by = serializers.CharField(
         source="created_by.username", read_only=True, default=None, allow_null=True
     )
@@ -133,6 +132,14 @@ class StoreCreditEntrySerializer(ApiModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_invoice_number(self, entry) -> str | None:
+        if entry.invoice_payment_id:
+            return entry.invoice_payment.invoice.number
+        if entry.payment_reversal_id:
+            return entry.payment_reversal.payment.invoice.number
+        return None
 
 
 class StoreCreditAdjustmentSerializer(StrictInputMixin, ApiSerializer):

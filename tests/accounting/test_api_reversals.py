@@ -101,3 +101,22 @@ def test_reversals_honour_the_idempotency_key(manager_client, paid):
         manager_client, url(invoice, payment), {"reason": "Other"}, HTTP_IDEMPOTENCY_KEY="rev-1"
     )
     assert_problem(conflict, 409)
+
+
+def test_store_credit_given_back_names_the_invoice(manager_client, cashier, manager):
+    customer = CustomerFactory()
+    give_credit(customer, "500.00", manager)
+    post_json(
+        manager_client,
+        f"/api/customers/{customer.pk}/store-credit-adjustments",
+        {"amount": "30.00", "reason": "Gift"},
+    )
+    invoice = sell_on_account(customer, "50.00", cashier).invoice
+    payment = pay(invoice, "30.00", cashier, method="store_credit")
+    post_json(manager_client, url(invoice, payment), {"reason": "Wrong invoice"})
+    rows = manager_client.get(f"/api/customers/{customer.pk}/store-credit").json()["results"]
+    assert [(row["kind"], row["amount"], row["invoiceNumber"]) for row in rows] == [
+        ("payment_reversal", "30.00", invoice.number),
+        ("invoice_payment", "-30.00", invoice.number),
+        ("adjustment", "30.00", None),
+    ]

@@ -1,10 +1,12 @@
 """Property: after any sequence of sales (on account, with store credit, in cash), invoice
-payments, refunds and adjustments, the books add up (Hypothesis explores the sequences):
+payments and their reversals, refunds and adjustments, the books add up (Hypothesis explores
+the sequences):
 
-- an invoice's amount paid is the sum of its payments, its credits the sum of its credits,
-  and together never more than its total;
+- an invoice's amount paid is the sum of its payments not reversed, its credits the sum of
+  its credits, and together never more than its total;
 - a customer's outstanding is the sum of the balances of their unpaid invoices, and never
-  more than their credit limit;
+  more than their credit limit, but for what reversed payments owe again (a reversal is
+  money that never came: it may pass the limit, and then no new sale goes on account);
 - store credit equals the sum of its ledger and is never negative;
 - the reconcile checks find nothing.
 """
@@ -19,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounting import services
-from accounting.models import Invoice
+from accounting.models import Invoice, InvoicePayment, InvoicePaymentReversal
+from accounting.reversals import invoice_payment_reverse
 from accounting.selectors import (
     account_summary,
     customer_outstanding,
@@ -47,6 +50,7 @@ operation = st.one_of(
     st.tuples(st.just("pay"), st.integers(0, 20), cents, st.sampled_from(["cash", "store_credit"])),
     st.tuples(st.just("refund"), st.integers(0, 20), st.integers(0, 3), st.booleans()),
     st.tuples(st.just("adjust"), st.integers(0, 1), st.integers(-2000, 2000)),
+    st.tuples(st.just("reverse"), st.integers(0, 20)),
 )
 
 
@@ -71,7 +75,13 @@ def test_the_books_always_add_up(operations, cashier, manager):
                 apply(op, customers, cashier, manager)
             assert_invariants(*customers)
             for customer in customers:
-                assert customer_outstanding(customer=customer) <= LIMIT
+                owed_again = sum(
+                    InvoicePaymentReversal.objects.filter(
+                        payment__invoice__customer=customer
+                    ).values_list("payment__amount", flat=True),
+                    Decimal(0),
+                )
+                assert customer_outstanding(customer=customer) <= LIMIT + owed_again
                 summary = account_summary(customer=customer)
                 assert summary.available_credit == max(LIMIT - summary.outstanding, 0)
             assert list(store_credit_mismatches()) == []
@@ -103,6 +113,13 @@ def apply(op, customers, cashier, manager):
                 user=manager,
                 quantity=quantity or None,
                 refund_to="store_credit" if to_store_credit else "",
+            )
+    elif kind == "reverse":
+        _, pick = op
+        payments = list(InvoicePayment.objects.order_by("id"))
+        if payments:
+            invoice_payment_reverse(
+                payment=payments[pick % len(payments)], reason="Bounced", user=manager
             )
     else:
         _, who, amount = op
