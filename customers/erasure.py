@@ -2,8 +2,9 @@
 
 The books stay (sales, invoices, ledgers); every copy of the person's details
 goes: the record itself, each module's notes (``customers.extensions``), the
-history's old and new values, and the API's stored ``Idempotency-Key`` answers,
-which would otherwise replay the details to a retry. A merged-away duplicate
+history's old and new values, the API's stored ``Idempotency-Key`` answers,
+which would otherwise replay the details to a retry, and import files kept between
+their check and their import. A merged-away duplicate
 also takes back what the merge copied from it into the survivor.
 """
 
@@ -13,6 +14,7 @@ from django.db import transaction
 from classicpos.models import IdempotencyRecord
 from customers.events import event_user, record_event
 from customers.extensions import anonymise_steps
+from customers.import_uploads import checked_files_forget
 from customers.locks import customers_for_update
 from customers.models import (
     PERSONAL_FIELDS,
@@ -54,6 +56,8 @@ def _erase(customer: Customer, *, actor, channel: str) -> None:
     record_event(customer, CustomerEventKind.ANONYMISED, actor=actor, channel=channel)
     # Stored API answers that show them: their creation, sales, merges, payments.
     IdempotencyRecord.objects.about(API_RESOURCE, [customer.pk]).delete()
+    # Import files checked and kept for their Import click may hold their details too.
+    checked_files_forget()
 
 
 def _stored_value(customer: Customer, field: str):

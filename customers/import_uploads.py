@@ -70,6 +70,17 @@ def checked_file_keep(*, user, file_name: str, content: bytes) -> CheckedImportF
     )
 
 
+def checked_files_forget() -> int:
+    """Delete every kept file; return how many went.
+
+    For an erasure: a checked file may hold the person's details, and reading every
+    file for them (in whatever format a row wrote the phone) is no sure way to find
+    them. The Manager who checked one checks it again.
+    """
+    deleted, _per_model = CheckedImportFile.objects.all().delete()
+    return deleted
+
+
 def checked_file_get(*, user, token: str) -> CheckedImportFile | None:
     """Return ``user``'s kept file under ``token`` (to check it again), or None."""
     return _kept().filter(token=token, checked_by=user).first()

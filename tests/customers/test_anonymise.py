@@ -168,3 +168,15 @@ def test_the_admin_shows_an_anonymised_customer_read_only_and_does_not_restore_i
         {"action": "restore_selected", "_selected_action": [customer.pk]},
     )
     assert Customer.objects.get(pk=customer.pk).status == "inactive"
+
+
+def test_import_files_kept_between_check_and_import_are_forgotten(customer, manager):
+    from customers.import_uploads import CheckedImportFile, checked_file_keep
+
+    checked_file_keep(
+        user=manager, file_name="list.csv", content=b"name,email\nAda Lovelace,ada@example.com\n"
+    )
+    services.customer_anonymise(
+        customer=customer, confirm="Ada Lovelace", actor=manager, channel="command"
+    )
+    assert not CheckedImportFile.objects.exists()
