@@ -1,5 +1,6 @@
-"""Admin: invoices (money read-only, only the due date editable), payments, credits,
-accounts (the credit limit through the service) and the store credit ledger, read-only."""
+"""Admin: invoices (money read-only, only the due date editable), payments and their
+reversals, credits, accounts (the credit limit through the service) and the store credit
+ledger, read-only."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from accounting.models import (
     Invoice,
     InvoiceCredit,
     InvoicePayment,
+    InvoicePaymentReversal,
     StoreCreditEntry,
 )
 from classicpos.admin import ReadOnlyAdminMixin
@@ -83,6 +85,17 @@ class InvoicePaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["method", "created_at"]
     search_fields = ["invoice__number", "invoice__customer__name", "reference"]
     list_select_related = ["invoice", "created_by"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(InvoicePaymentReversal)
+class InvoicePaymentReversalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Reversals are made from the invoice page (a Manager, with a reason), never here."""
+
+    list_display = ["created_at", "payment", "reason", "created_by"]
+    search_fields = ["payment__invoice__number", "payment__invoice__customer__name", "reason"]
+    list_select_related = ["payment__invoice", "created_by"]
     date_hierarchy = "created_at"
     show_full_result_count = False
 
