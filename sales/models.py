@@ -43,6 +43,10 @@ class ProductQuerySet(models.QuerySet):
         ).annotate(exact_match=models.ExpressionWrapper(exact, output_field=models.BooleanField()))
 
 
+# What a barcode may hold: the model validates it, the API schema states it.
+BARCODE_CHARACTERS = "0-9A-Za-z-"
+
+
 class Product(models.Model):
     sku = models.CharField("SKU", max_length=64, unique=True)
     # The code printed under the bars (EAN-13, UPC-A...), when it differs from the SKU.
@@ -51,7 +55,9 @@ class Product(models.Model):
         blank=True,
         default="",
         validators=[
-            RegexValidator(r"^[0-9A-Za-z-]*$", "A barcode holds only letters, digits and dashes.")
+            RegexValidator(
+                rf"^[{BARCODE_CHARACTERS}]*$", "A barcode holds only letters, digits and dashes."
+            )
         ],
     )
     name = models.CharField(max_length=200)

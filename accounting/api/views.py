@@ -83,11 +83,15 @@ class CustomerAccountView(generics.GenericAPIView):
     )
     def patch(self, request, customer_id: int):
         customer = self._customer()
-        data = AccountUpdateSerializer(data=request.data)
+        # A PATCH names what it changes: ``{}`` (valid by the schema) changes nothing.
+        data = AccountUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.account_set_credit_limit(
-            customer=customer, credit_limit=data.validated_data["credit_limit"], user=request.user
-        )
+        if "credit_limit" in data.validated_data:
+            services.account_set_credit_limit(
+                customer=customer,
+                credit_limit=data.validated_data["credit_limit"],
+                user=request.user,
+            )
         return Response(AccountSerializer(account_summary(customer=customer)).data)
 
 

@@ -172,6 +172,15 @@ class CustomerMergeSerializer(StrictInputMixin, ApiSerializer):
     )
 
 
+class MergedCustomerSerializer(ApiSerializer):
+    """The answer for a merged-away customer's id: ``301`` to the customer it became."""
+
+    id = serializers.IntegerField(help_text="The id asked for: a customer merged away.")
+    merged_into = serializers.IntegerField(
+        help_text="The customer it was merged into; `Location` gives its URL."
+    )
+
+
 class CustomerAnonymiseSerializer(StrictInputMixin, ApiSerializer):
     """``POST /api/customers/:id/anonymise``: the typed confirmation."""
 

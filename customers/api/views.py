@@ -18,6 +18,7 @@ from customers.api.serializers import (
     CustomerMergeSerializer,
     CustomerSerializer,
     ImportReportSerializer,
+    MergedCustomerSerializer,
     PossibleDuplicatesQuerySerializer,
     PossibleDuplicatesSerializer,
     TimelinePageSerializer,
@@ -66,7 +67,19 @@ class CsvRenderer(renderers.BaseRenderer):
 
 @extend_schema_view(
     list=extend_schema(summary="List customers (paginated, searchable, filterable)"),
-    retrieve=extend_schema(summary="Get one customer"),
+    retrieve=extend_schema(
+        summary="Get one customer",
+        responses={
+            200: CustomerSerializer,
+            301: OpenApiResponse(
+                response=MergedCustomerSerializer,
+                description=(
+                    "This customer was merged into another; `Location` is the survivor's URL "
+                    "(`/api/customers/<mergedInto>`)."
+                ),
+            ),
+        },
+    ),
     create=extend_schema(summary="Create a customer (honours Idempotency-Key)"),
     update=extend_schema(summary="Replace a customer's editable fields"),
     partial_update=extend_schema(summary="Change some of a customer's fields"),

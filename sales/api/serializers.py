@@ -6,9 +6,11 @@ from drf_spectacular.drainage import set_override
 from rest_framework import serializers
 
 from classicpos.api.fields import (
+    PYTHON_WHITESPACE,
     AmountField,
     ServiceCheckedChoiceField,
     ServiceCheckedIntegerField,
+    ServiceCheckedTextField,
     amount_pattern,
 )
 from classicpos.api.schema import document_body_rule
@@ -16,7 +18,16 @@ from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, Strict
 from classicpos.limits import MAX_ID, MAX_QUANTITY
 from sales.discounts import parse_discount
 from sales.extensions import payment_methods, sale_facts
-from sales.models import ZERO, Payment, Product, Refund, RefundLine, Sale, SaleLine
+from sales.models import (
+    BARCODE_CHARACTERS,
+    ZERO,
+    Payment,
+    Product,
+    Refund,
+    RefundLine,
+    Sale,
+    SaleLine,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -24,6 +35,18 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class ProductSerializer(StrictInputMixin, ApiModelSerializer):
     # The model's validator refuses a negative price, with its message.
     price = AmountField(validators=[MinValueValidator(ZERO)])
+    # The service trims and checks both (full_clean); the schema states the same rules,
+    # so a client learns them there rather than from a 400. A barcode's pattern leaves
+    # "" to the schema's other choice (blank: no barcode).
+    sku = ServiceCheckedTextField(required_text=True, max_length=64)
+    barcode = ServiceCheckedTextField(
+        max_length=64,
+        pattern=(
+            rf"^(?:[{PYTHON_WHITESPACE}]*[{BARCODE_CHARACTERS}]+[{PYTHON_WHITESPACE}]*"
+            rf"|[{PYTHON_WHITESPACE}]+)$"
+        ),
+        required=False,
+    )
     exact_match = serializers.SerializerMethodField(
         method_name="get_exact_match",
         help_text="In a list with `search`: this product's SKU or barcode is the term itself.",
@@ -44,7 +67,6 @@ class ProductSerializer(StrictInputMixin, ApiModelSerializer):
         ]
         read_only_fields = ["exact_match", "created_at", "updated_at"]
         # Uniqueness and rules are the service's (full_clean); no duplicate validators here.
-        extra_kwargs = {"sku": {"validators": []}, "barcode": {"validators": []}}
 
     def get_exact_match(self, product: Product) -> bool:
         return bool(getattr(product, "exact_match", False))
@@ -111,6 +133,10 @@ class SaleSerializer(ApiModelSerializer):
         return data
 
 
+# A percentage the quote takes: 0 to 100, at most two decimals.
+PERCENT_PATTERN = r"(?:100(?:\.0{1,2})?|\d{1,2}(?:\.\d{1,2})?)"
+
+
 class DiscountField(serializers.Field):
     """A discount as typed: an amount ("2.50") or a percentage ("10%").
 
@@ -126,7 +152,9 @@ class DiscountField(serializers.Field):
             "field",
             {
                 "type": "string",
-                "pattern": rf"{amount_pattern()[:-1]}|^\d{{1,3}}(?:\.\d{{1,2}})?\s*%$",
+                # Anchored around both forms: "^amount|percent$" let ".8x" through the
+                # schema, then the service refused it. Blank is no discount.
+                "pattern": (rf"^\s*(?:{amount_pattern()[1:-1]}|{PERCENT_PATTERN}\s*%)?\s*$"),
                 "example": "10%",
             },
         )

@@ -81,7 +81,6 @@ def test_only_a_manager_changes_the_credit_limit(cashier_client, manager_client)
         ({"creditLimit": "-1.00"}, {"creditLimit": ["The credit limit cannot be negative."]}),
         ({"creditLimit": "lots"}, {"creditLimit": ["Enter an amount such as 12.50."]}),
         ({"creditLimit": "5", "storeCredit": "9"}, {"storeCredit": ["Unknown field."]}),
-        ({}, {"creditLimit": ["This field is required."]}),
     ],
 )
 def test_a_bad_credit_limit_is_a_problem_document(manager_client, body, errors):

@@ -17,7 +17,11 @@ def _posts(shop_rows):
     return [
         (f"/crm/leads/{lead.pk}/status/", {"status": "contacted"}, "/crm/leads/board/"),
         (f"/crm/activities/{activity.pk}/done/", {}, "/crm/tasks/"),
-        (f"/invoices/{invoice.pk}/payments/", {"amount": "x", "method": "cash"}, None),
+        (
+            f"/invoices/{invoice.pk}/payments/",
+            {"amount": "1.00", "method": "cash", "confirmed": "1"},
+            None,
+        ),
     ]
 
 

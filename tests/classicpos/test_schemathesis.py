@@ -55,6 +55,7 @@ RULES_BEYOND_THE_SCHEMA = {
     r"Only .+ may exceed the total of \d+\.\d\d\.",
     # Values that must be unique.
     r"Product with this SKU already exists\.",
+    r"Another product has this barcode\.",
     # Phone numbers follow numbering plans (libphonenumber), and email addresses
     # Django's validator; the schema says they are text.
     r"Enter a valid phone number, e\.g\. 555-201-0123 or \+44 20 7946 0958\.",
