@@ -6,8 +6,11 @@ import pytest
 from django.db import IntegrityError
 
 from accounting import services as accounting_services
+from accounting.reversals import invoice_payment_reverse
+from customers.timeline import TimelinePage
 from loyalty import services as loyalty_services
 from loyalty.models import LoyaltyTransaction, TransactionKind
+from loyalty.timeline import points_entries
 from tests.accounting.helpers import give_credit, pay, refund, ring_up, sell_on_account
 from tests.customers.factories import CustomerFactory
 
@@ -125,3 +128,17 @@ def test_a_lower_target_takes_back_the_difference_once(customer, cashier):
         is None
     )
     assert points(customer) == 30
+
+
+def test_points_taken_back_by_a_reversal_say_so_on_the_timeline(customer, cashier, manager):
+    sale = sell_on_account(customer, "40.00", cashier)
+    reversal = invoice_payment_reverse(
+        payment=pay(sale.invoice, "40.00", cashier), reason="Cheque bounced", user=manager
+    )
+    row = LoyaltyTransaction.objects.get(reference=f"invoice-payment-reversal-{reversal.pk}")
+    [entry] = points_entries(TimelinePage(customer=customer, limit=1))
+    assert entry.id == row.pk
+    assert entry.summary == (
+        f"\u221240 points earned, taken back: an invoice payment for sale {sale.number} "
+        "reversed (balance 0)"
+    )
