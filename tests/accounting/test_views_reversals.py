@@ -103,3 +103,11 @@ def test_the_credit_limit_dialog_keeps_a_bad_value_with_its_error_beside_it(mana
     )
     assert response["HX-Redirect"] == f"/customers/{customer.pk}/"
     assert CustomerAccount.objects.get().credit_limit == Decimal("300.00")
+
+
+def test_the_statement_page_adds_a_reversed_payment_back(manager_page, paid):
+    invoice, payment = paid
+    manager_page.post(reversal_url(invoice, payment), {"reason": "Cheque bounced"})
+    html = manager_page.get(f"/customers/{invoice.customer_id}/statement/").content.decode()
+    assert html.count('data-line="reversal"') == 1
+    assert "Payment reversed · Cash payment reversed: Cheque bounced" in html
