@@ -111,5 +111,6 @@ def invoice_payment_reverse(
             paid_so_far=invoice_paid_in_money(invoice=invoice),
             reference=payment_reversal_reference(reversal),
             user=user,
+            reversal=True,
         )
     return reversal

@@ -21,7 +21,7 @@ def reverse_points(sender, refund, **kwargs):
 
 
 @receiver(sale_paid_later, dispatch_uid="loyalty_award_points_paid_later")
-def award_points_paid_later(sender, sale, paid_so_far, reference, user, **kwargs):
+def award_points_paid_later(sender, sale, paid_so_far, reference, user, reversal=False, **kwargs):
     services.points_award_for_later_payment(
-        sale=sale, paid_so_far=paid_so_far, reference=reference, user=user
+        sale=sale, paid_so_far=paid_so_far, reference=reference, user=user, reversal=reversal
     )

@@ -87,7 +87,7 @@ def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
 
 
 def points_award_for_later_payment(
-    *, sale, paid_so_far: Decimal, reference: str, user=None
+    *, sale, paid_so_far: Decimal, reference: str, user=None, reversal: bool = False
 ) -> LoyaltyTransaction | None:
     """Bring the points a sale earned up (or down) to what its money paid so far earns.
 
@@ -100,7 +100,8 @@ def points_award_for_later_payment(
     back as a ``REVERSAL`` row with the reversal's reference (the balance may go
     below zero, as a refund's take-back may). Called by the ``sale_paid_later``
     receiver inside the payment's (or reversal's) transaction, which holds the
-    customer's lock.
+    customer's lock. A payment never takes points back, and a reversal never gives
+    any, whatever the program's rate did in between: paying more must not cost points.
     """
     if sale.customer_id is None:
         return None
@@ -109,7 +110,7 @@ def points_award_for_later_payment(
     program = LoyaltyProgram.current()
     target = program.points_earned(sale_paid_in_money(sale=sale) + paid_so_far)
     points = target - _earned_net_of_payment_reversals(sale)
-    if points == 0:
+    if points == 0 or (points < 0) != reversal:
         return None
     return _write(
         # The sender holds the customer's lock: read the row, do not lock it again.

@@ -11,8 +11,9 @@ know its receivers; they connect in their own ``AppConfig.ready()``.
   that takes it, inside that payment's transaction with the customer locked. ``paid_so_far``
   is all the money paid later for the sale until now; ``reference`` names this payment once
   ("invoice-payment-12"), so a receiver can act on it exactly once. It is sent again when
-  such a payment is reversed, with the lower ``paid_so_far`` and the reversal's own reference
-  ("invoice-payment-reversal-3"): a receiver brings what it gave down to match.
+  such a payment is reversed, with the lower ``paid_so_far``, the reversal's own reference
+  ("invoice-payment-reversal-3") and ``reversal=True``: a receiver brings what it gave down
+  to match. A payment only ever gives; a reversal only ever takes back.
 """
 
 from django.dispatch import Signal

@@ -115,7 +115,10 @@ def test_a_lower_target_takes_back_the_difference_once(customer, cashier):
     pay(sale.invoice, "100.00", cashier)
     assert points(customer) == 100
     take_back = loyalty_services.points_award_for_later_payment(
-        sale=sale, paid_so_far=Decimal("30.00"), reference="invoice-payment-reversal-9"
+        sale=sale,
+        paid_so_far=Decimal("30.00"),
+        reference="invoice-payment-reversal-9",
+        reversal=True,
     )
     assert (take_back.kind, take_back.points) == (TransactionKind.REVERSAL, -70)
     assert take_back.reference == "invoice-payment-reversal-9"
@@ -123,7 +126,10 @@ def test_a_lower_target_takes_back_the_difference_once(customer, cashier):
     # The same reference again changes nothing.
     assert (
         loyalty_services.points_award_for_later_payment(
-            sale=sale, paid_so_far=Decimal("0.00"), reference="invoice-payment-reversal-9"
+            sale=sale,
+            paid_so_far=Decimal("0.00"),
+            reference="invoice-payment-reversal-9",
+            reversal=True,
         )
         is None
     )
@@ -142,3 +148,15 @@ def test_points_taken_back_by_a_reversal_say_so_on_the_timeline(customer, cashie
         f"\u221240 points earned, taken back: an invoice payment for sale {sale.number} "
         "reversed (balance 0)"
     )
+
+
+def test_a_payment_after_the_earn_rate_fell_never_takes_points_back(customer, cashier):
+    from loyalty.models import LoyaltyProgram
+
+    invoice = sell_on_account(customer, "100.00", cashier).invoice
+    pay(invoice, "50.00", cashier)
+    assert points(customer) == 50
+    LoyaltyProgram.objects.update(earn_rate=Decimal("0.4"))
+    pay(invoice, "50.00", cashier)  # the whole 100.00 now "earns" 40: no points taken back
+    assert points(customer) == 50
+    assert not LoyaltyTransaction.objects.filter(kind=TransactionKind.REVERSAL).exists()
