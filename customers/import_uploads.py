@@ -82,7 +82,13 @@ def checked_files_forget() -> int:
 
 
 def checked_file_get(*, user, token: str) -> CheckedImportFile | None:
-    """Return ``user``'s kept file under ``token`` (to check it again), or None."""
+    """Return ``user``'s kept file under ``token`` (to check it again), or None.
+
+    A token of another shape names no file and is never looked up: the page
+    hands back whatever the form posted, and PostgreSQL refuses a NUL in text.
+    """
+    if not TOKEN_PATTERN.fullmatch(token):
+        return None
     return _kept().filter(token=token, checked_by=user).first()
 
 
