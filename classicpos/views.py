@@ -1,10 +1,12 @@
 """View helpers shared by every app's staff pages."""
 
 import json
+import math
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
+from classicpos.api.bulk_reads import bounded_rows, log_bulk_read
 from classicpos.api.pagination import AFTER, BEFORE, CappedPaginator
 
 
@@ -38,17 +40,52 @@ class ForgivingPaginationMixin:
 
     ``ListView`` answers 404 there; a cashier's bookmark of page 9 after a search
     narrowed should land on the last page instead.
+
+    A view that names a ``bulk_read_permission`` is bounded and logged as the API's
+    lists are (``classicpos.api.bulk_reads``): without the permission a user reads
+    no deeper than ``CLASSICPOS_CASHIER_LIST_ROWS`` rows (a page past them shows the
+    last one allowed, with no Next; cursors are set aside), and bulk reads are logged.
     """
 
+    bulk_read_permission: str | None = None
+    bulk_read_name = "rows"
+    _bounded_rows: int | None = None
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        if issubclass(self.paginator_class, CappedPaginator):
+        if issubclass(self.paginator_class, CappedPaginator) and self._bounded_rows is None:
             kwargs.update(page_cursors(self.request))
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
+        self._bounded_rows = bounded_rows(self.request.user, self.bulk_read_permission)
+        number = self.request.GET.get(self.page_kwarg)
+        if self._bounded_rows is not None:
+            page_size = min(page_size, self._bounded_rows)
+            number = min(_page_number(number), math.ceil(self._bounded_rows / page_size))
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        page = paginator.get_page(number)
+        if self._bounded_rows is not None:
+            allowed = self._bounded_rows - (page.number - 1) * page_size
+            page.object_list = list(page.object_list)[:allowed]
+            if page.number * page_size >= self._bounded_rows:
+                page.has_more = False
+        if self.bulk_read_permission is not None:
+            log_bulk_read(
+                self.request,
+                name=self.bulk_read_name,
+                page_number=page.number,
+                shown=len(page.object_list),
+                searched=bool(self.request.GET.get("search", "").strip()),
+            )
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+def _page_number(value) -> int:
+    """A typed page number as a number (the paginator forgives the rest: page 1)."""
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 class ApiDocsSwaggerView(SpectacularSwaggerView):

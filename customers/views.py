@@ -30,6 +30,7 @@ from customers.permissions import (
     ADD_CUSTOMER,
     CHANGE_CUSTOMER,
     DEACTIVATE_CUSTOMER,
+    EXPORT_CUSTOMER,
     TAG_CUSTOMER,
     VIEW_CUSTOMER,
 )
@@ -93,6 +94,9 @@ class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
     # Counts stop at 10,000 ("10,000+ customers"): an exact count of a million rows
     # would cost more than the page itself.
     paginator_class = CappedPaginator
+    # A search names someone; paging through the base is the export's (a Manager's).
+    bulk_read_permission = EXPORT_CUSTOMER
+    bulk_read_name = "customers"
     template_name = "customers/customer_list.html"
     context_object_name = "customers"
 

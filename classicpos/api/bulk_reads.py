@@ -31,9 +31,7 @@ class BulkReadPagination(PageNumberPagination):
     bounded_rows: int | None = None
 
     def paginate_queryset(self, queryset, request, view=None):
-        permission = getattr(view, "bulk_read_permission", None)
-        bounded = permission is not None and not request.user.has_perm(permission)
-        self.bounded_rows = settings.CLASSICPOS_CASHIER_LIST_ROWS if bounded else None
+        self.bounded_rows = bounded_rows(request.user, getattr(view, "bulk_read_permission", None))
         rows = super().paginate_queryset(queryset, request, view)
         if self.bounded_rows is not None:
             rows = rows[: max(0, self.bounded_rows - self._rows_before())]
@@ -78,14 +76,32 @@ class BulkReadPagination(PageNumberPagination):
 
     def _log(self, request, view, shown: int) -> None:
         search_param = getattr(view, "bulk_read_search_param", "search")
-        searched = bool(request.query_params.get(search_param, "").strip())
-        if searched and self.page.number == 1:
-            return
-        logger.info(
-            "Bulk read of %s by %s: page %s, %s rows%s",
-            getattr(view, "bulk_read_name", "rows"),
-            request.user.get_username(),
-            self.page.number,
-            shown,
-            " of a search" if searched else "",
+        log_bulk_read(
+            request,
+            name=getattr(view, "bulk_read_name", "rows"),
+            page_number=self.page.number,
+            shown=shown,
+            searched=bool(request.query_params.get(search_param, "").strip()),
         )
+
+
+def bounded_rows(user, permission: str | None) -> int | None:
+    """Return how deep ``user`` may read a list guarded by ``permission``; None: all of it."""
+    if permission is None or user.has_perm(permission):
+        return None
+    return settings.CLASSICPOS_CASHIER_LIST_ROWS
+
+
+def log_bulk_read(request, *, name: str, page_number: int, shown: int, searched: bool) -> None:
+    """Log a read of many rows of personal data with the user; a search's first page is
+    someone being looked up, not a bulk read."""
+    if searched and page_number == 1:
+        return
+    logger.info(
+        "Bulk read of %s by %s: page %s, %s rows%s",
+        name,
+        request.user.get_username(),
+        page_number,
+        shown,
+        " of a search" if searched else "",
+    )

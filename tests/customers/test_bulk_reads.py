@@ -80,3 +80,21 @@ def test_bulk_reads_are_logged_with_the_user(
     assert cashier.username in logged[0]
     assert manager.username in logged[1]
     assert "page 3" in logged[1]
+
+
+def test_the_customer_list_page_is_bounded_the_same_way(cashier_page, settings, sixty_customers):
+    """The staff page lists the same customers with their emails: the same bound, forgiving
+    as the page is (a page past it shows the last one allowed, with no Next)."""
+    settings.CLASSICPOS_CASHIER_LIST_ROWS = 50
+    page = cashier_page.get("/customers/", {"page_size": 25, "page": 3})
+    assert page.status_code == 200
+    shown = page.context["page_obj"]
+    assert shown.number == 2
+    assert len(page.context["customers"]) == 25
+    assert not shown.has_next()
+
+
+def test_managers_page_through_the_customer_list_page(manager_page, settings, sixty_customers):
+    settings.CLASSICPOS_CASHIER_LIST_ROWS = 50
+    page = manager_page.get("/customers/", {"page_size": 25, "page": 3})
+    assert page.context["page_obj"].number == 3
