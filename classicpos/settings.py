@@ -147,33 +147,35 @@ else:
     }
 
 
-def _whole_seconds(name: str, default: str) -> int:
-    """Read a number of seconds from the environment; refuse anything but a whole number."""
+def _whole_number(name: str, default: str, *, minimum: int = 0, unit: str = "seconds") -> int:
+    """Read a whole number from the environment; stop start-up with a message naming it."""
     try:
-        seconds = int(os.environ.get(name, default))
+        number = int(os.environ.get(name, default))
     except ValueError:
-        seconds = -1
-    if seconds < 0:
-        raise ImproperlyConfigured(f"{name} must be a whole number of seconds (0 or more).")
-    return seconds
+        number = minimum - 1
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of {unit} ({minimum} or more).")
+    return number
 
 
 # How long a request may run: set the server's worker timeout to the same
 # (gunicorn's --timeout, 30 by default). No request outlives it, so an
 # Idempotency-Key reserved longer ago belongs to a killed worker and is taken over.
-CLASSICPOS_REQUEST_TIMEOUT_SECONDS = _whole_seconds("CLASSICPOS_REQUEST_TIMEOUT_SECONDS", "30")
-if CLASSICPOS_REQUEST_TIMEOUT_SECONDS < 1:
-    raise ImproperlyConfigured("CLASSICPOS_REQUEST_TIMEOUT_SECONDS must be at least 1.")
+CLASSICPOS_REQUEST_TIMEOUT_SECONDS = _whole_number(
+    "CLASSICPOS_REQUEST_TIMEOUT_SECONDS", "30", minimum=1
+)
 # How deep a user without the export permission (a Cashier) may page through the
 # customer list: a search names someone; reading the base in bulk is a Manager's.
-CLASSICPOS_CASHIER_LIST_ROWS = int(os.environ.get("CLASSICPOS_CASHIER_LIST_ROWS", "50"))
+CLASSICPOS_CASHIER_LIST_ROWS = _whole_number(
+    "CLASSICPOS_CASHIER_LIST_ROWS", "50", minimum=1, unit="rows"
+)
 # A PostgreSQL that never answers must not hold a worker for its whole timeout:
 # connecting gives up after CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS, and the server
 # cancels a statement after CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS (0: never),
 # so the request answers 503 before the worker is killed. manage.py sets the
 # statement timeout to 0: an import or an index at a million rows may run longer.
-CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS = _whole_seconds("CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS", "5")
-CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS = _whole_seconds(
+CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS = _whole_number("CLASSICPOS_DB_CONNECT_TIMEOUT_SECONDS", "5")
+CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS = _whole_number(
     "CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS", "20"
 )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
