@@ -9,13 +9,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from classicpos.api.fields import NO_NUL, ServiceCheckedTextField
+from classicpos.api.fields import NO_NUL, ServiceCheckedIntegerField, ServiceCheckedTextField
 from classicpos.api.serializers import (
     ApiModelSerializer,
     ApiSerializer,
     StrictInputMixin,
     camel_case,
 )
+from classicpos.limits import MAX_ID
 from customers.models import CONTACT_FIELDS, Customer
 from customers.validators import (
     ADDRESS_MAX_LENGTH,
@@ -159,8 +160,10 @@ def _text(value) -> str | None:
 class CustomerMergeSerializer(StrictInputMixin, ApiSerializer):
     """``POST /api/customers/:id/merge``: the customer at ``:id`` survives."""
 
-    duplicate_id = serializers.IntegerField(
-        help_text="The customer merged into this one: deactivated, its history moved here."
+    duplicate_id = ServiceCheckedIntegerField(
+        minimum=1,
+        maximum=MAX_ID,
+        help_text="The customer merged into this one: deactivated, its history moved here.",
     )
     values_from = serializers.DictField(
         child=serializers.ChoiceField(choices=["survivor", "duplicate"]),

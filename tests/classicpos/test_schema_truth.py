@@ -8,6 +8,7 @@ import re
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from classicpos.limits import MAX_ID
 from customers import services
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import ProductFactory
@@ -97,3 +98,16 @@ def test_an_empty_patch_of_an_account_changes_nothing(schema, manager_client, ma
     answer = manager_client.patch(url, {}, format="json")
     assert answer.status_code == 200, answer.content
     assert answer.json()["creditLimit"] == "75.00"
+
+
+def test_a_merge_names_a_customer_id_in_the_schema(schema, manager_client):
+    field = _property(schema, "CustomerMergeRequest", "duplicateId")
+    assert (field["minimum"], field["maximum"]) == (1, MAX_ID)
+    survivor = CustomerFactory()
+    for duplicate_id in (0, -1, MAX_ID + 1):
+        answer = manager_client.post(
+            f"/api/customers/{survivor.pk}/merge",
+            json.dumps({"duplicateId": duplicate_id}),
+            content_type="application/json",
+        )
+        assert answer.status_code == 400, (duplicate_id, answer.content)
