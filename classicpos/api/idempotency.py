@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -191,10 +191,16 @@ class KeyLock:
                 time.sleep(POLL_SECONDS)
 
     def release(self) -> None:
-        if self.held:
+        if not self.held:
+            return
+        self.held = False
+        try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [self.id])
-            self.held = False
+        except DatabaseError:
+            # A connection that broke took its session's locks with it; the error that
+            # broke it is the one to report, not this.
+            return
 
 
 def _abandoned(record: IdempotencyRecord, lock: KeyLock) -> bool:
