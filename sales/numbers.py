@@ -7,7 +7,7 @@ _TYPED = re.compile(r"^\s*[Ss]\s*-?\s*0*(\d{1,12})\s*$", re.ASCII)
 
 
 def sale_number(pk: int) -> str:
-    """Return the number printed on the receipt of the sale with this id."""
+    """Return the number printed on the receipt of the sale with this id (checkout sets it)."""
     return f"S-{pk:06d}"
 
 

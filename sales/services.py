@@ -28,6 +28,7 @@ from sales.models import (
     SaleStatus,
 )
 from sales.money import ZERO, to_cents
+from sales.numbers import sale_number
 from sales.quotes import (
     LineInput,
     PaymentInput,
@@ -199,7 +200,7 @@ def sale_checkout(
         amount_tendered=quote.paid,
         change=quote.change,
     )
-    sale.number = f"S-{sale.pk:06d}"
+    sale.number = sale_number(sale.pk)
     sale.save(update_fields=["number"])
     SaleLine.objects.bulk_create(
         SaleLine(

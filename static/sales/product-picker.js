@@ -17,12 +17,15 @@
 
   function text(node, value) { node.textContent = value; return node; }
 
+  /* One page of the active products a term finds, the exact SKU or barcode first. */
+  function productPage(term) {
+    return api.get("/api/products?active=true&pageSize=8&search=" + encodeURIComponent(term));
+  }
+
   function productPicker(options) {
     var scanStatus = el("scan-status");
     var scans = window.ClassicPOS.scanQueue({
-      lookup: function (code) {
-        return api.get("/api/products?active=true&pageSize=8&search=" + encodeURIComponent(code));
-      },
+      lookup: productPage,
       apply: applyScan,
       onChange: function (pending) {
         text(scanStatus, pending ? "Looking up " + pending + (pending === 1 ? " code\u2026" : " codes\u2026") : "");
@@ -35,8 +38,7 @@
       input: el("product-search"),
       list: el("product-options"),
       fetch: function (term) {
-        return api.get("/api/products?active=true&pageSize=8&search=" + encodeURIComponent(term))
-          .then(function (page) { return { items: page.results, count: page.count }; });
+        return productPage(term).then(function (page) { return { items: page.results, count: page.count }; });
       },
       render: function (option, product) {
         option.innerHTML = "<span class='fw-semibold'></span> <small class='text-secondary'></small><span class='float-end'></span>";
