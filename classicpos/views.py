@@ -4,10 +4,16 @@ import json
 import math
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from classicpos.api.bulk_reads import bounded_rows, log_bulk_read
 from classicpos.api.pagination import AFTER, BEFORE, CappedPaginator
+
+
+def errors_by_field(error: ValidationError) -> dict:
+    """Return a service's errors keyed by field (``None``: not about one field), for a form."""
+    return error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
 
 
 def query_without_page(request) -> str:

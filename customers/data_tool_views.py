@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from classicpos.views import StaffPageMixin
+from classicpos.views import StaffPageMixin, errors_by_field
 from customers import services
 from customers.duplicates import customer_duplicate_groups, customer_erasure, customer_merge_preview
 from customers.exporting import export_response
@@ -143,11 +143,6 @@ class CustomerImportView(StaffPageMixin, FormView):
         return super().get_context_data(updates_shown=UPDATES_SHOWN, **kwargs)
 
 
-def _errors_by_field(error: ValidationError) -> dict:
-    """Return a service's errors keyed by field (``None``: not about one field)."""
-    return error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-
-
 def _field_label(name: str) -> str:
     try:
         return capfirst(Customer._meta.get_field(name).verbose_name)
@@ -238,7 +233,7 @@ class CustomerMergeView(StaffPageMixin, FormView):
         except ValidationError as error:
             # A merge step may refuse on the service's own argument (duplicate_id: what
             # the two owe together), which the page has no field for: said above the form.
-            for field, errors in _errors_by_field(error).items():
+            for field, errors in errors_by_field(error).items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
         messages.success(

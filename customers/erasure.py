@@ -54,10 +54,6 @@ def _erase(customer: Customer, *, actor, channel: str) -> None:
     # The history keeps what happened, but not the person's old details.
     CustomerEvent.objects.filter(customer=customer).blank_personal_data()
     record_event(customer, CustomerEventKind.ANONYMISED, actor=actor, channel=channel)
-    # Stored API answers that show them: their creation, sales, merges, payments.
-    IdempotencyRecord.objects.about(API_RESOURCE, [customer.pk]).delete()
-    # Import files checked and kept for their Import click may hold their details too.
-    checked_files_forget()
 
 
 def _stored_value(customer: Customer, field: str):
@@ -125,10 +121,15 @@ def customer_anonymise(*, customer: Customer, confirm: str, actor, channel: str)
         raise ValidationError(
             {"confirm": ["Type the customer's current name exactly to confirm the erasure."]}
         )
-    merged = Customer.objects.filter(merge_record__survivor=locked).order_by("pk")
+    merged = list(Customer.objects.filter(merge_record__survivor=locked).order_by("pk"))
     for duplicate in merged:
         _erase(duplicate, actor=actor, channel=channel)
     if survivor_id is not None:
         _take_back_from_survivor(locked, locked_rows[survivor_id], actor=actor, channel=channel)
     _erase(locked, actor=actor, channel=channel)
+    # Stored API answers that show any of them: their creation, sales, merges, payments.
+    erased_ids = [duplicate.pk for duplicate in merged] + [locked.pk]
+    IdempotencyRecord.objects.about(API_RESOURCE, erased_ids).delete()
+    # Import files checked and kept for their Import click may hold their details too.
+    checked_files_forget()
     return locked

@@ -10,7 +10,12 @@ from django.views.generic import DetailView, FormView, ListView
 
 from classicpos.counts import AtLeast
 from classicpos.money_format import format_money
-from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
+from classicpos.views import (
+    ForgivingPaginationMixin,
+    StaffPageMixin,
+    errors_by_field,
+    query_without_page,
+)
 from customers import selectors as customer_selectors
 from customers.forms import MAX_TAG_CHOICES, QuickAddCustomerForm
 from customers.models import Customer, Tag
@@ -200,8 +205,7 @@ class RefundView(StaffPageMixin, FormView):
         except ValidationError as error:
             # Beside the field it is about ("Pay back as"), else above the form; the
             # approval is spent, so the Manager types it again with the corrected form.
-            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, field_messages in errors.items():
+            for field, field_messages in errors_by_field(error).items():
                 form.add_error("refund_to" if field == "refundTo" else None, field_messages)
             return self.form_invalid(form)
         if refund.paid_back != refund.total:
