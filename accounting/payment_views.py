@@ -12,7 +12,6 @@ JavaScript they are whole pages. Refusals are shown beside the field they concer
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 from django_htmx.http import HttpResponseClientRedirect
@@ -176,6 +175,3 @@ class PaymentReversalView(StaffPageMixin, FormView):
             f"it owes {format_money(invoice.balance)}.",
         )
         return redirect(invoice)
-
-    def form_invalid(self, form):
-        return TemplateResponse(self.request, self.template_name, self.get_context_data(form=form))

@@ -26,7 +26,7 @@ from accounting.models import (
     StoreCreditKind,
 )
 from accounting.selectors import invoice_paid_in_money
-from accounting.services import REASON_MAX_LENGTH, _account, _status, _write_store_credit
+from accounting.services import _account, _clean_reason, _status, _write_store_credit
 from customers.locks import customer_for_update
 from sales.models import Sale
 from sales.signals import sale_paid_later
@@ -37,15 +37,6 @@ REVERSE_PAYMENT = "accounting.add_invoicepaymentreversal"
 def payment_reversal_reference(reversal: InvoicePaymentReversal) -> str:
     """Return how ``sale_paid_later`` names this reversal (once, in the points ledger)."""
     return f"invoice-payment-reversal-{reversal.pk}"
-
-
-def _clean_reason(reason) -> str:
-    text = " ".join(str(reason or "").split())
-    if not text:
-        raise ValidationError({"reason": ["Say why the payment is reversed."]})
-    if len(text) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters."]})
-    return text
 
 
 def _refuse_reversal(*, payment: InvoicePayment, invoice: Invoice) -> None:
@@ -81,7 +72,7 @@ def invoice_payment_reverse(
     """
     if not user.has_perm(REVERSE_PAYMENT):
         raise PermissionDenied("Only a Manager can reverse a payment.")
-    reason = _clean_reason(reason)
+    reason = _clean_reason(reason, missing="Say why the payment is reversed.")
     customer_id = Invoice.objects.values_list("customer_id", flat=True).get(pk=payment.invoice_id)
     customer = customer_for_update(customer_id)
     invoice = invoice_for_update(payment.invoice_id)

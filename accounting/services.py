@@ -406,10 +406,11 @@ def account_set_credit_limit(*, customer: Customer, credit_limit, user) -> Custo
     return account
 
 
-def _clean_reason(reason) -> str:
+def _clean_reason(reason, *, missing: str = "Say why the store credit is adjusted.") -> str:
+    """Return a reason on one line, refusing none (with ``missing``) and one too long."""
     text = " ".join(str(reason or "").split())
     if not text:
-        raise ValidationError({"reason": ["Say why the store credit is adjusted."]})
+        raise ValidationError({"reason": [missing]})
     if len(text) > REASON_MAX_LENGTH:
         raise ValidationError({"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters."]})
     return text
