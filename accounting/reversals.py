@@ -25,11 +25,14 @@ from accounting.models import (
     InvoicePaymentReversal,
     StoreCreditKind,
 )
-from accounting.selectors import invoice_paid_in_money
-from accounting.services import _account, _clean_reason, _status, _write_store_credit
+from accounting.services import (
+    _account,
+    _clean_reason,
+    _status,
+    _tell_paid_later,
+    _write_store_credit,
+)
 from customers.locks import customer_for_update
-from sales.models import Sale
-from sales.signals import sale_paid_later
 
 REVERSE_PAYMENT = "accounting.add_invoicepaymentreversal"
 
@@ -95,13 +98,7 @@ def invoice_payment_reverse(
             user=user,
         )
     else:
-        # The money is no longer paid: loyalty brings the sale's points down to match.
-        sale_paid_later.send(
-            sender=Sale,
-            sale=invoice.sale,
-            paid_so_far=invoice_paid_in_money(invoice=invoice),
-            reference=payment_reversal_reference(reversal),
-            user=user,
-            reversal=True,
+        _tell_paid_later(
+            invoice, reference=payment_reversal_reference(reversal), user=user, reversal=True
         )
     return reversal

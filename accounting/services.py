@@ -379,15 +379,24 @@ def invoice_record_payment(
     for field in ("amount_paid", "status", "updated_at"):
         setattr(invoice, field, getattr(locked, field))
     if method != InvoicePaymentMethod.STORE_CREDIT:
-        # Money for the sale, after it: loyalty earns on it now (store credit is in kind).
-        sale_paid_later.send(
-            sender=Sale,
-            sale=locked.sale,
-            paid_so_far=invoice_paid_in_money(invoice=locked),
-            reference=f"invoice-payment-{payment.pk}",
-            user=user,
-        )
+        _tell_paid_later(locked, reference=f"invoice-payment-{payment.pk}", user=user)
     return payment
+
+
+def _tell_paid_later(invoice: Invoice, *, reference: str, user, reversal: bool = False) -> None:
+    """Tell other modules what the invoice's sale has now been paid in money since checkout.
+
+    Sent for a money payment and for its reversal, never for store credit (in kind,
+    as at the till): loyalty brings the sale's points up or down to match.
+    """
+    sale_paid_later.send(
+        sender=Sale,
+        sale=invoice.sale,
+        paid_so_far=invoice_paid_in_money(invoice=invoice),
+        reference=reference,
+        user=user,
+        reversal=reversal,
+    )
 
 
 @transaction.atomic
