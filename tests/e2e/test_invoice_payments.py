@@ -59,6 +59,7 @@ def reverse_payment(browser, invoice, amount: str, owed: str, width: int):
     browser.assert_accessible("reversal page")
     page.get_by_role("button", name="Reverse payment").click()
     assert f"it owes ${owed}." in browser.toast_text()
+    browser.dismiss_toasts()
     page.locator("#invoice-reversals", has_text="Cheque bounced").wait_for()
     assert page.inner_text("[data-amount=balance]") == f"${owed}"
     browser.screenshot(f"invoice-reversed-{width}px")
