@@ -3,8 +3,9 @@
 Order: **contact details, customer, lead**. Converting a lead first takes
 ``customers.locks.contact_details_lock`` on the lead's email and phone, so two
 tills converting leads that share them match one after the other instead of
-each creating the customer. It then locks the customer it will link to, then
-the lead, the order every writer that touches both keeps, so two tills
+each creating the customer. It then locks the customer it will link to (with
+``customers.locks.customer_for_update``: the customer's lock has one home),
+then the lead, the order every writer that touches both keeps, so two tills
 converting (or a till selling to a customer while another converts a lead onto
 them) never wait on each other in a circle. ``sales`` also locks the customer
 first; no row lock is ever held while waiting for contact details.
@@ -15,12 +16,6 @@ holds the database's only write lock, which serialises the tills the same way.
 """
 
 from crm.models import Activity, Lead
-from customers.models import Customer
-
-
-def lock_customer(customer_id: int) -> Customer:
-    """Return the customer row, locked until the transaction ends."""
-    return Customer.objects.select_for_update().get(pk=customer_id)
 
 
 def lock_lead(lead_id: int) -> Lead:

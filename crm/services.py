@@ -16,7 +16,7 @@ from crm import locks
 from crm.models import Activity, ActivityKind, Lead, LeadSource, LeadStatus
 from crm.selectors import lead_contact_details, lead_conversion_plan, lead_matching_customer
 from customers import services as customer_services
-from customers.locks import contact_details_lock
+from customers.locks import contact_details_lock, customer_for_update
 from customers.models import Channel, Customer
 
 REASSIGN_PERMISSION = "crm.reassign_lead"
@@ -151,7 +151,7 @@ def lead_convert(*, lead: Lead, user, channel: str = Channel.PAGE) -> Conversion
     contact_details_lock(emails=[email], phones=[phone])
     match, _ = lead_matching_customer(lead=lead)
     if match is not None:
-        locks.lock_customer(match.pk)
+        customer_for_update(match.pk)
     lead = locks.lock_lead(lead.pk)
     if lead.is_converted:
         return ConversionResult(customer=lead.customer, created=False)

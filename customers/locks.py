@@ -39,6 +39,18 @@ def customer_for_update(customer_id: int) -> Customer | None:
     return Customer.objects.select_for_update().filter(pk=customer_id).first()
 
 
+def customer_lock(customer: Customer) -> Customer:
+    """Lock ``customer``'s row until the transaction ends and bring the instance up to date.
+
+    An edit page, the API and the admin read the customer before the edit is
+    saved; a till may have given points, or a Manager deactivated the customer,
+    in between. The service decides on the row as it is now, not on that copy,
+    and the caller's instance (which the import goes on using) shows it too.
+    """
+    customer.refresh_from_db(from_queryset=Customer.objects.select_for_update())
+    return customer
+
+
 def customers_for_update(*customer_ids: int) -> dict[int, Customer]:
     """Lock several customers, in primary-key order, and return them by id.
 

@@ -19,7 +19,7 @@ from customers.distinct import DistinctCustomers
 from customers.erasure import customer_anonymise
 from customers.events import event_user, record_event
 from customers.extensions import merge_steps
-from customers.locks import customers_for_update
+from customers.locks import customer_lock, customers_for_update
 from customers.models import (
     EDITABLE_FIELDS,
     MERGEABLE_FIELDS,
@@ -54,12 +54,40 @@ __all__ = [
 MERGE_SOURCES = ("survivor", "duplicate")
 
 
-def _validate_and_save(customer: Customer) -> Customer:
-    """Normalise, validate and save; a lost race on the email becomes a field error."""
+# The columns an edit writes: the editable fields and the index ``clean()`` derives
+# from the birthday. Never the points (the loyalty ledger's) nor the status (deactivate,
+# restore, merge): a whole row saved from a copy read earlier put back the points a
+# till had given meanwhile, and re-activated a customer just deactivated.
+EDITED_COLUMNS = (*MERGEABLE_FIELDS, "birthday_md")
+
+
+def _stored_columns(customer: Customer) -> dict:
+    """Return the edited columns as the locked row holds them, to save only what changes."""
+    return {column: getattr(customer, column) for column in EDITED_COLUMNS}
+
+
+def _validate_and_save(
+    customer: Customer, *, stored: dict | None = None, also: tuple[str, ...] = ()
+) -> Customer:
+    """Normalise, validate and save; a lost race on the email becomes a field error.
+
+    A new customer is inserted whole. A stored one writes only the columns whose
+    value differs from ``stored`` (``_stored_columns`` of the locked row), plus
+    ``also``, and nothing at all when none does: HackSoft's ``model_update``.
+    """
     customer.full_clean(validate_constraints=False)
+    update_fields = None
+    if stored is not None:
+        update_fields = [
+            column for column in EDITED_COLUMNS if getattr(customer, column) != stored[column]
+        ]
+        update_fields += also
+        if not update_fields:
+            return customer
+        update_fields.append("updated_at")
     try:
         with transaction.atomic():
-            customer.save()
+            customer.save(update_fields=update_fields)
     except IntegrityError:
         # Another till saved the same email between our check and our insert.
         owner = customer.find_email_owner()
@@ -237,10 +265,15 @@ def customer_create_many(*, customers: list[Customer], actor, channel: str) -> l
 def customer_update(*, customer: Customer, data: dict, actor, channel: str) -> Customer:
     """Change the editable fields given in ``data``; others stay as they are.
 
-    A save that changes nothing records nothing.
+    The row is locked and ``customer`` brought up to date with it first, and only
+    the columns the edit changed are written: ``customer`` may have been read before
+    a till gave points or a Manager deactivated them. A save that changes nothing
+    writes and records nothing.
     """
+    customer = customer_lock(customer)
     before = snapshot(customer)
-    customer = _validate_and_save(_apply(customer, data))
+    stored = _stored_columns(customer)
+    customer = _validate_and_save(_apply(customer, data), stored=stored)
     _set_tags(customer, actor)
     changes = _changes(before, snapshot(customer))
     if changes:
@@ -253,6 +286,7 @@ def customer_update(*, customer: Customer, data: dict, actor, channel: str) -> C
 @transaction.atomic
 def customer_deactivate(*, customer: Customer, actor, channel: str) -> Customer:
     """Mark a customer inactive; the row and its history stay. Idempotent."""
+    customer = customer_lock(customer)
     if customer.status != CustomerStatus.INACTIVE:
         customer.status = CustomerStatus.INACTIVE
         customer.save(update_fields=["status", "updated_at"])
@@ -263,6 +297,7 @@ def customer_deactivate(*, customer: Customer, actor, channel: str) -> Customer:
 @transaction.atomic
 def customer_restore(*, customer: Customer, actor, channel: str) -> Customer:
     """Make an inactive customer active again. Idempotent."""
+    customer = customer_lock(customer)
     _refuse_if_closed(customer)
     if customer.status != CustomerStatus.ACTIVE:
         customer.status = CustomerStatus.ACTIVE
@@ -375,11 +410,15 @@ def customer_merge(
         # per address, and an import or a new customer with it finds the survivor.
         Customer.objects.filter(pk=duplicate.pk).update(email=None)
         duplicate.email = None
-    if duplicate.is_active and not survivor.is_active:
+    stored = _stored_columns(survivor)
+    reactivated = duplicate.is_active and not survivor.is_active
+    if reactivated:
         survivor.status = CustomerStatus.ACTIVE
     # The survivor keeps its tags and gains the duplicate's (operators' merge, no check).
     data["tags"] = sorted({*before["tags"], *_tag_names(duplicate)}, key=str.lower)
-    _validate_and_save(_apply(survivor, data))
+    _validate_and_save(
+        _apply(survivor, data), stored=stored, also=("status",) if reactivated else ()
+    )
     _set_tags(survivor, None)
 
     kept = set()

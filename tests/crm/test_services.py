@@ -273,16 +273,16 @@ def test_convert_locks_the_customer_before_the_lead(cashier, monkeypatch):
     CustomerFactory(email="order@example.com")
     lead = LeadFactory(email="order@example.com")
     order = []
-    for name in ("lock_customer", "lock_lead"):
-        original = getattr(locks, name)
+    for module, name in ((services, "customer_for_update"), (locks, "lock_lead")):
+        original = getattr(module, name)
 
         def recording(pk, name=name, original=original):
             order.append(name)
             return original(pk)
 
-        monkeypatch.setattr(locks, name, recording)
+        monkeypatch.setattr(module, name, recording)
     services.lead_convert(lead=lead, user=cashier)
-    assert order == ["lock_customer", "lock_lead"]
+    assert order == ["customer_for_update", "lock_lead"]
 
 
 def test_a_match_appearing_between_look_and_lock_is_not_duplicated(cashier, monkeypatch):
