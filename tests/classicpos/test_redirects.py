@@ -14,7 +14,10 @@ NOT_A_PATH = ["-1", "²", "customers", "//evil.example/", "https://evil.example/
 def _posts(shop_rows):
     """Return ``(url, data, fallback)`` of each page that goes back to ``next``."""
     lead, activity, invoice = shop_rows
+    customer = activity.customer
     return [
+        (f"/customers/{customer.pk}/deactivate/", {}, customer.get_absolute_url()),
+        (f"/customers/{customer.pk}/restore/", {}, customer.get_absolute_url()),
         (f"/crm/leads/{lead.pk}/status/", {"status": "contacted"}, "/crm/leads/board/"),
         (f"/crm/activities/{activity.pk}/done/", {}, "/crm/tasks/"),
         (
