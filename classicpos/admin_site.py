@@ -11,6 +11,7 @@ and logout, and tells the navbar whether to offer the link.
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import SimpleLazyObject
 
+from classicpos.permissions import is_shop_staff
 from classicpos.roles import MANAGER
 
 ADMIN_NAMESPACE = "admin"
@@ -22,9 +23,7 @@ SESSION_KEY = "classicpos_can_use_admin"
 
 def user_can_use_admin(user) -> bool:
     """Return whether ``user`` may open the Django admin (Manager role or superuser)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if not (user.is_active and user.is_staff):
+    if not is_shop_staff(user):
         return False
     return user.is_superuser or user.groups.filter(name=MANAGER).exists()
 

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from classicpos.api.bulk_reads import bounded_rows, log_bulk_read
 from classicpos.api.pagination import AFTER, BEFORE, CappedPaginator
+from classicpos.permissions import is_shop_staff
 
 
 def errors_by_field(error: ValidationError) -> dict:
@@ -32,8 +33,15 @@ def page_cursors(request) -> dict:
 class StaffPageMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """Logged-in staff with the page's permission; others get the friendly 403 page.
 
-    Anonymous visitors are sent to the login page instead of a 403.
+    Anonymous visitors are sent to the login page instead of a 403. Who is staff is
+    the API's rule (``is_shop_staff``), checked before the page's own permission
+    (which a page may override): a role without the staff flag gets neither.
     """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_shop_staff(request.user):
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:

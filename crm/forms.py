@@ -24,6 +24,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 def staff_users():
+    """Return who may own a lead: shop staff, as ``classicpos.permissions.is_shop_staff`` says."""
     return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
 
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from classicpos.permissions import is_shop_staff
 from customers import validators
 
 COMPANY_MAX_LENGTH = 200
@@ -181,7 +182,7 @@ class Lead(models.Model):
                 setattr(self, field, normalize(getattr(self, field)))
             except ValidationError as error:
                 errors[field] = error.messages
-        if self.owner_id is not None and not (self.owner.is_staff and self.owner.is_active):
+        if self.owner_id is not None and not is_shop_staff(self.owner):
             errors["owner"] = [MESSAGES["owner_not_staff"]]
         if errors:
             raise ValidationError(errors)

@@ -5,15 +5,16 @@ Reads need the ``view`` permission too, so a role only sees what it was granted.
 
 from rest_framework import permissions
 
+from classicpos.permissions import is_shop_staff
+
 
 class IsStaff(permissions.BasePermission):
-    """Allow active staff users only."""
+    """Allow shop staff only (``classicpos.permissions.is_shop_staff``, as the pages do)."""
 
     message = "Only shop staff may use the API."
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+        return is_shop_staff(request.user)
 
 
 class StaffModelPermissions(permissions.DjangoModelPermissions):

@@ -12,10 +12,13 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from classicpos.roles import CASHIER
 from tests.classicpos.routes import cells, url_conf_cells
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +151,14 @@ PUBLIC = {
 CELLS = url_conf_cells()
 
 
+@pytest.fixture
+def cashier_not_staff(db):
+    """In the Cashier role but without the staff flag: pages and API refuse them alike."""
+    user = UserFactory(username="not-staff", is_staff=False)
+    user.groups.add(Group.objects.get(name=CASHIER))
+    return user
+
+
 def test_every_route_and_method_has_an_expectation():
     missing = [
         f"{method} {route}"
@@ -185,9 +196,10 @@ def _answers(client, method: str, url: str):
 
 
 @pytest.mark.parametrize(("route", "method"), cells([cell for cell in CELLS if cell[0] in API]))
-def test_api_permission(shop, cashier, manager, route, method):
+def test_api_permission(shop, cashier, manager, cashier_not_staff, route, method):
     url = shop.url(route)
     assert _answers(_client(), method, url).status_code == 401
+    assert _answers(_client(cashier_not_staff), method, url).status_code == 403
     for role, user in (("cashier", cashier), ("manager", manager)):
         status = _answers(_client(user), method, url).status_code
         if role in API[route][method]:
@@ -209,9 +221,10 @@ def _sent_to_login(response) -> bool:
 
 
 @pytest.mark.parametrize(("route", "method"), list(_page_cells()))
-def test_page_permission(shop, cashier, manager, route, method):
+def test_page_permission(shop, cashier, manager, cashier_not_staff, route, method):
     url = shop.url(route)
     assert _sent_to_login(_answers(_client(), method, url))
+    assert _answers(_client(cashier_not_staff), method, url).status_code == 403
     # An id that names nothing gets the login page too: visitors cannot probe ids.
     assert _sent_to_login(_answers(_client(), method, re.sub(r"/\d+/", "/999999/", url)))
     for role, user in (("cashier", cashier), ("manager", manager)):
