@@ -1,4 +1,5 @@
-"""Ring up sales on account and with store credit through the real services."""
+"""Sell on account and with store credit through the real services (``ring_up`` and
+``refund`` are ``tests.sales.helpers``), and check the accounts' invariants."""
 
 from contextlib import contextmanager
 from datetime import datetime, time
@@ -12,40 +13,17 @@ from accounting import services
 from accounting.models import CustomerAccount, Invoice, StoreCreditEntry
 from accounting.selectors import customer_outstanding
 from sales.money import to_cents
-from sales.services import LineInput, PaymentInput, RefundLineInput, sale_checkout, sale_refund
-from tests.sales.factories import ProductFactory
+from tests.sales.helpers import ring_up
 
 
 def give_credit(customer, limit: str, user) -> CustomerAccount:
     return services.account_set_credit_limit(customer=customer, credit_limit=limit, user=user)
 
 
-def ring_up(*, customer, cashier, payments, price: str | None = None, quantity: int = 1):
-    """Sell ``quantity`` of a product at ``price`` (by default the sum of ``payments``),
-    paid by ``payments``: ``[(method, amount), ...]``. The test shop charges no tax."""
-    if price is None:
-        price = str(sum((Decimal(amount) for _, amount in payments), Decimal(0)) / quantity)
-    product = ProductFactory(price=Decimal(price))
-    return sale_checkout(
-        cashier=cashier,
-        customer_id=customer.pk if customer else None,
-        lines=[LineInput(product_id=product.pk, quantity=quantity)],
-        payments=[PaymentInput(method=m, amount=Decimal(a)) for m, a in payments],
-    )
-
-
 def sell_on_account(customer, amount: str, cashier, *, quantity: int = 1):
     return ring_up(
         customer=customer, cashier=cashier, payments=[("on_account", amount)], quantity=quantity
     )
-
-
-def refund(*, sale, user, quantity: int | None = None, refund_to: str = ""):
-    """Refund ``quantity`` of the sale's first line, or all that is left."""
-    lines = None
-    if quantity is not None:
-        lines = [RefundLineInput(sale_line_id=sale.lines.first().pk, quantity=quantity)]
-    return sale_refund(sale=sale, user=user, lines=lines, refund_to=refund_to)
 
 
 def pay(invoice, amount: str, user, method: str = "cash"):

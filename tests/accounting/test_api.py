@@ -9,10 +9,11 @@ from django.utils import timezone
 from accounting import services
 from accounting.models import Invoice, InvoicePayment, StoreCreditEntry
 from sales.models import Sale
-from tests.accounting.helpers import give_credit, pay, ring_up, sell_on_account, store_credit
+from tests.accounting.helpers import give_credit, pay, sell_on_account, store_credit
 from tests.api_helpers import SLASHES, assert_problem, post_json
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import ProductFactory
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,7 @@ def _invoices(cashier, manager):
     pay(partly, "5.00", cashier)
     paid = sell_on_account(bob, "30.00", cashier).invoice
     pay(paid, "30.00", cashier)
-    from tests.accounting.helpers import refund
+    from tests.sales.helpers import refund
 
     void = refund(sale=sell_on_account(bob, "40.00", cashier), user=manager).sale.invoice
     today = timezone.localdate()

@@ -13,8 +13,9 @@ from accounting.models import Invoice, InvoicePayment
 from accounting.reversals import invoice_payment_reverse
 from accounting.selectors import customer_outstanding, invoice_mismatches, store_credit_mismatches
 from sales.services import sale_refund
-from tests.accounting.helpers import give_credit, pay, ring_up, sell_on_account, store_credit
+from tests.accounting.helpers import give_credit, pay, sell_on_account, store_credit
 from tests.customers.factories import CustomerFactory
+from tests.sales.helpers import ring_up
 from tests.threads import run_together
 
 THREADS = 8

@@ -30,8 +30,9 @@ from accounting.selectors import (
     store_credit_mismatches,
 )
 from sales.models import Sale
-from tests.accounting.helpers import assert_invariants, give_credit, pay, refund, ring_up
+from tests.accounting.helpers import assert_invariants, give_credit, pay
 from tests.customers.factories import CustomerFactory
+from tests.sales.helpers import refund, ring_up
 
 pytestmark = pytest.mark.django_db
 

@@ -22,12 +22,12 @@ from tests.accounting.helpers import (
     give_credit,
     on_day,
     pay,
-    ring_up,
     sell_on_account,
     store_credit,
 )
 from tests.api_helpers import assert_problem, post_json
 from tests.customers.factories import CustomerFactory
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 

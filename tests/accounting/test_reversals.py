@@ -24,11 +24,11 @@ from tests.accounting.helpers import (
     assert_invariants,
     give_credit,
     pay,
-    refund,
     sell_on_account,
     store_credit,
 )
 from tests.customers.factories import CustomerFactory
+from tests.sales.helpers import refund
 
 pytestmark = pytest.mark.django_db
 

@@ -25,12 +25,11 @@ from tests.accounting.helpers import (
     assert_invariants,
     give_credit,
     pay,
-    refund,
-    ring_up,
     sell_on_account,
     store_credit,
 )
 from tests.customers.factories import CustomerFactory
+from tests.sales.helpers import refund, ring_up
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from accounting.selectors import customer_outstanding, customer_statement
-from tests.accounting.helpers import give_credit, on_day, pay, refund, sell_on_account
+from tests.accounting.helpers import give_credit, on_day, pay, sell_on_account
 from tests.customers.factories import CustomerFactory
+from tests.sales.helpers import refund
 
 pytestmark = pytest.mark.django_db
 

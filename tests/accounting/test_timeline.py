@@ -25,9 +25,10 @@ from accounting.timeline import (
     store_credit_entries,
 )
 from customers.timeline import TimelinePage, customer_timeline
-from tests.accounting.helpers import give_credit, pay, refund, ring_up, sell_on_account
+from tests.accounting.helpers import give_credit, pay, sell_on_account
 from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
+from tests.sales.helpers import refund, ring_up
 from tests.timeline_walk import walk_source, walk_timeline
 
 pytestmark = pytest.mark.django_db

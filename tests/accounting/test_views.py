@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounting import services
 from accounting.models import CustomerAccount, Invoice, InvoicePayment
-from tests.accounting.helpers import give_credit, pay, refund, sell_on_account, store_credit
+from tests.accounting.helpers import give_credit, pay, sell_on_account, store_credit
 from tests.customers.factories import CustomerFactory
+from tests.sales.helpers import refund
 
 pytestmark = pytest.mark.django_db
 

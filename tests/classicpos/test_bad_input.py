@@ -74,7 +74,7 @@ def test_pages_ignore_numbers_they_cannot_use(manager_page, page):
 
 
 def test_a_sale_line_named_twice_in_one_refund_is_refused(manager_client, cashier):
-    from tests.loyalty.helpers import ring_up
+    from tests.sales.helpers import ring_up
 
     sale = ring_up(customer=None, price="10.00", cashier=cashier, quantity=3)
     line = sale.lines.get()

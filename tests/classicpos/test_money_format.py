@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from classicpos.money_format import format_money
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 
 def test_amounts_carry_the_currency_and_thousands_separators():

@@ -15,7 +15,8 @@ from sales.models import Sale
 from tests.accounting.helpers import assert_invariants, give_credit, sell_on_account
 from tests.crm.factories import ActivityFactory, LeadFactory
 from tests.customers.factories import CustomerFactory
-from tests.loyalty.helpers import assert_balance_matches_ledger, ring_up
+from tests.loyalty.helpers import assert_balance_matches_ledger
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 

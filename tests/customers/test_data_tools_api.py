@@ -10,7 +10,7 @@ from customers.models import Customer, CustomerErasure, CustomerMerge
 from sales.models import Sale
 from tests.api_helpers import SLASHES, assert_problem, post_json
 from tests.customers.factories import CustomerFactory
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 

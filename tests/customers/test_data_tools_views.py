@@ -12,7 +12,7 @@ from customers.models import Customer, CustomerErasure, CustomerMerge
 from sales.models import Sale
 from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 

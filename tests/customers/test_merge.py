@@ -20,13 +20,12 @@ from tests.accounting.helpers import (
     assert_invariants,
     give_credit,
     pay,
-    refund,
     sell_on_account,
     store_credit,
 )
 from tests.crm.factories import ActivityFactory, LeadFactory
 from tests.customers.factories import CustomerFactory
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import refund, ring_up
 
 pytestmark = pytest.mark.django_db
 

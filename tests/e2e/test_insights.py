@@ -11,7 +11,7 @@ from django.utils import timezone
 from sales.models import Sale
 from tests.customers.factories import CustomerFactory
 from tests.e2e.conftest import DESKTOP, PHONE
-from tests.loyalty.helpers import refund, ring_up
+from tests.sales.helpers import refund, ring_up
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,8 @@ from sales.models import Sale
 from tests.customers.factories import CustomerFactory
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.test_checkout import add_product, complete_sale, pick_customer
-from tests.loyalty.helpers import ring_up
 from tests.sales.factories import ProductFactory
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.e2e
 

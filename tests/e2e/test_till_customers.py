@@ -5,7 +5,7 @@ import pytest
 from customers.models import Customer
 from tests.customers.factories import CustomerFactory
 from tests.e2e.conftest import DESKTOP, PHONE
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import pytest
 from sales.models import Refund
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.factories import TEST_PASSWORD
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ from loyalty import services
 from loyalty.selectors import balance_mismatches
 from sales.services import sale_refund
 from tests.customers.factories import CustomerFactory
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 from tests.threads import run_together
 
 THREADS = 8

@@ -15,7 +15,7 @@ from loyalty.selectors import balance_mismatches
 from sales.models import Sale
 from sales.services import RefundLineInput, sale_refund
 from tests.customers.factories import CustomerFactory
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from customers.timeline import TimelinePage
 from loyalty import services as loyalty_services
 from loyalty.models import LoyaltyTransaction, TransactionKind
 from loyalty.timeline import points_entries
-from tests.accounting.helpers import give_credit, pay, refund, ring_up, sell_on_account
+from tests.accounting.helpers import give_credit, pay, sell_on_account
 from tests.customers.factories import CustomerFactory
+from tests.sales.helpers import refund, ring_up
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from loyalty.models import LoyaltyTransaction
 from sales.models import Refund, Sale
 from tests.api_helpers import assert_problem, post_json
 from tests.customers.factories import CustomerFactory
-from tests.loyalty.helpers import assert_balance_matches_ledger, ring_up
+from tests.loyalty.helpers import assert_balance_matches_ledger
 from tests.sales.factories import ProductFactory
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from loyalty import services
 from loyalty.models import ImmutableLedgerError, LoyaltyProgram, LoyaltyTransaction
 from tests.customers.factories import CustomerFactory
-from tests.loyalty.helpers import assert_balance_matches_ledger, refund, ring_up
+from tests.loyalty.helpers import assert_balance_matches_ledger
+from tests.sales.helpers import refund, ring_up
 
 pytestmark = pytest.mark.django_db
 

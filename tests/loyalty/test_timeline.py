@@ -14,7 +14,7 @@ from loyalty.permissions import VIEW_LEDGER
 from loyalty.timeline import SOURCE, points_entries
 from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
-from tests.loyalty.helpers import refund, ring_up
+from tests.sales.helpers import refund, ring_up
 from tests.timeline_walk import walk_source, walk_timeline
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from loyalty.models import LoyaltyProgram, LoyaltyTransaction
 from sales.models import Product, Sale
 from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 

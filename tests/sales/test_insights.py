@@ -14,7 +14,7 @@ from sales.selectors import MonthlySales, customer_monthly_sales, customer_sales
 from sales.services import sale_refund
 from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
-from tests.loyalty.helpers import refund, ring_up
+from tests.sales.helpers import refund, ring_up
 
 pytestmark = pytest.mark.django_db
 

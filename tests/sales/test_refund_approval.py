@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from classicpos.roles import CASHIER
 from sales.models import ApprovalPin, Refund
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 

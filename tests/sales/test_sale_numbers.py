@@ -3,7 +3,7 @@
 import pytest
 
 from sales.numbers import parse_sale_number
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 

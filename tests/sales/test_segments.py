@@ -30,7 +30,7 @@ from sales.selectors import customer_sales_summary, sales_totals_mismatches
 from sales.services import RefundLineInput, sale_refund
 from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
-from tests.loyalty.helpers import refund, ring_up
+from tests.sales.helpers import refund, ring_up
 
 pytestmark = pytest.mark.django_db
 

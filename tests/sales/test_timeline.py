@@ -12,7 +12,7 @@ from sales.services import sale_refund
 from sales.timeline import REFUND_SOURCE, SALE_SOURCE, refund_entries, sale_entries
 from tests.customers.factories import CustomerFactory
 from tests.factories import UserFactory
-from tests.loyalty.helpers import refund, ring_up
+from tests.sales.helpers import refund, ring_up
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sales.models import Sale
 from tests.customers.factories import CustomerFactory
-from tests.loyalty.helpers import ring_up
+from tests.sales.helpers import ring_up
 
 pytestmark = pytest.mark.django_db
 
