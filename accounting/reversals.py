@@ -27,11 +27,11 @@ from accounting.models import (
 )
 from accounting.services import (
     _account,
-    _clean_reason,
     _status,
     _tell_paid_later,
     _write_store_credit,
 )
+from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 
 REVERSE_PAYMENT = "accounting.add_invoicepaymentreversal"
@@ -75,7 +75,7 @@ def invoice_payment_reverse(
     """
     if not user.has_perm(REVERSE_PAYMENT):
         raise PermissionDenied("Only a Manager can reverse a payment.")
-    reason = _clean_reason(reason, missing="Say why the payment is reversed.")
+    reason = clean_reason(reason, missing="Say why the payment is reversed.")
     customer_id = Invoice.objects.values_list("customer_id", flat=True).get(pk=payment.invoice_id)
     customer = customer_for_update(customer_id)
     invoice = invoice_for_update(payment.invoice_id)

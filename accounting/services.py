@@ -36,6 +36,7 @@ from accounting.selectors import (
     invoice_paid_in_money,
 )
 from classicpos.limits import check_amount, parse_amount
+from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
 from sales.models import Sale
@@ -44,7 +45,6 @@ from sales.signals import sale_paid_later
 
 ON_ACCOUNT = "on_account"
 STORE_CREDIT = "store_credit"
-REASON_MAX_LENGTH = 500
 REFERENCE_MAX_LENGTH = 100
 
 
@@ -415,16 +415,6 @@ def account_set_credit_limit(*, customer: Customer, credit_limit, user) -> Custo
     return account
 
 
-def _clean_reason(reason, *, missing: str = "Say why the store credit is adjusted.") -> str:
-    """Return a reason on one line, refusing none (with ``missing``) and one too long."""
-    text = " ".join(str(reason or "").split())
-    if not text:
-        raise ValidationError({"reason": [missing]})
-    if len(text) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters."]})
-    return text
-
-
 @transaction.atomic
 def store_credit_adjust(*, customer: Customer, amount, reason: str, user) -> StoreCreditEntry:
     """Record a Manager's correction of store credit; it may not take the balance below zero."""
@@ -434,7 +424,7 @@ def store_credit_adjust(*, customer: Customer, amount, reason: str, user) -> Sto
     except ValidationError as error:
         errors.update(error.message_dict)
     try:
-        reason = _clean_reason(reason)
+        reason = clean_reason(reason, missing="Say why the store credit is adjusted.")
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:

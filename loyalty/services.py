@@ -17,12 +17,11 @@ from django.db import transaction
 from django.db.models import Sum
 
 from classicpos.limits import MAX_POINTS_ADJUSTMENT, check_points
+from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
 from sales.selectors import sale_paid_in_money
-
-REASON_MAX_LENGTH = 500
 
 
 def _write(
@@ -232,21 +231,12 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
     return rows
 
 
-def _clean_reason(reason) -> str:
-    text = " ".join(str(reason or "").split())
-    if not text:
-        raise ValidationError({"reason": ["Say why the points are adjusted."]})
-    if len(text) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters."]})
-    return text
-
-
 @transaction.atomic
 def points_adjust(*, customer: Customer, points: int, reason: str, user) -> LoyaltyTransaction:
     """Record a Manager's manual correction; it may not take the balance below zero."""
     errors = {}
     try:
-        reason = _clean_reason(reason)
+        reason = clean_reason(reason, missing="Say why the points are adjusted.")
     except ValidationError as error:
         errors.update(error.message_dict)
     if isinstance(points, bool) or not isinstance(points, int) or points == 0:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 
 from classicpos.limits import MAX_LIFETIME_AMOUNT, is_id
+from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
 from sales.extensions import payment_method, refund_destinations
@@ -285,6 +286,10 @@ def sale_refund(
     if customer is not None:
         sale.customer = customer
     errors = SaleErrors()
+    try:
+        reason = clean_reason(reason)
+    except ValidationError as error:
+        errors.add_error(error)
     quote = refund_quote_with_errors(sale=sale, lines=lines, errors=errors)
     _check_refund_destination(refund_to, sale, quote.paid_back, errors)
     errors.raise_if_any()
@@ -294,7 +299,7 @@ def sale_refund(
         total=quote.total,
         paid_back=quote.paid_back,
         paid_back_to=refund_to,
-        reason=reason.strip()[:500],
+        reason=reason,
         created_by=user,
         approved_by=approved_by,
     )
