@@ -38,7 +38,11 @@ run: $(RUNTIME_STAMP) ## Set up and serve the demo shop on http://127.0.0.1:8000
 	@echo "  ClassicPOS is at http://127.0.0.1:8000 (admin at /admin/, API at /api/, docs at /api/docs/)"
 	@echo "  Log in as 'admin' (Manager) or 'cashier' with the password printed above when the user"
 	@echo "  was created (or the one in CLASSICPOS_ADMIN_PASSWORD / CLASSICPOS_CASHIER_PASSWORD)."
+	@echo "  Big imports and exports run in the background: the job runner (manage.py run_jobs)"
+	@echo "  runs beside the server and stops with it."
 	@echo ""
+	@$(MANAGE) run_jobs & runner=$$!; \
+	trap 'kill $$runner 2>/dev/null; wait $$runner 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: $(TEST_STAMP) ## Lint and check formatting (ruff)

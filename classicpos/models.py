@@ -148,3 +148,7 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.client} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+# Background jobs live in their own module; imported here so they are this app's models.
+from classicpos.jobs import Job  # noqa: E402, F401

@@ -281,6 +281,33 @@ CLASSICPOS_LOYALTY_MINIMUM_SALE = Decimal(os.environ.get("CLASSICPOS_LOYALTY_MIN
 # How long a stored Idempotency-Key answer is replayed before it may be purged.
 CLASSICPOS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("CLASSICPOS_IDEMPOTENCY_TTL_HOURS", "24"))
 
+# --- Background jobs (big imports and exports; ``manage.py run_jobs``) -----------
+# A file of more rows is imported (or checked) by the job runner, not in the request,
+# and a list of more customers is exported by it: the worker timeout never cuts them.
+CLASSICPOS_IMPORT_BACKGROUND_ROWS = _whole_number(
+    "CLASSICPOS_IMPORT_BACKGROUND_ROWS", "1000", minimum=0, unit="rows"
+)
+CLASSICPOS_EXPORT_BACKGROUND_ROWS = _whole_number(
+    "CLASSICPOS_EXPORT_BACKGROUND_ROWS", "10000", minimum=0, unit="rows"
+)
+# The share of the time (in percent) a job may hold SQLite's one write lock: after each
+# batch it rests so long that a till's sale rarely waits for it. PostgreSQL locks rows,
+# not the database, so there jobs write without resting.
+CLASSICPOS_JOB_WRITE_SHARE_PERCENT = _whole_number(
+    "CLASSICPOS_JOB_WRITE_SHARE_PERCENT",
+    "100" if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" else "5",
+    minimum=1,
+    unit="percent",
+)
+# Where finished jobs keep their files (an export, an error report) until they expire.
+# Every web worker must see it: on several hosts, a shared directory.
+CLASSICPOS_JOB_FILES_DIR = Path(
+    os.environ.get("CLASSICPOS_JOB_FILES_DIR", BASE_DIR / "var" / "jobs")
+)
+CLASSICPOS_JOB_KEPT_HOURS = _whole_number(
+    "CLASSICPOS_JOB_KEPT_HOURS", "24", minimum=1, unit="hours"
+)
+
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from classicpos.job_views import JobDetailView, JobDownloadView, JobListView
 from classicpos.lockouts import LockoutListView
 from classicpos.modules import module_submodules
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/lockouts/", LockoutListView.as_view(), name="lockouts"),
+    path("jobs/", JobListView.as_view(), name="job_list"),
+    path("jobs/<int:pk>/", JobDetailView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/download/", JobDownloadView.as_view(), name="job_download"),
     path("admin/", admin.site.urls),
     path("api/auth/", include("rest_framework.urls")),
     path("api/", include("classicpos.api.urls")),

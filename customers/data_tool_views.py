@@ -9,9 +9,8 @@ import io
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.text import capfirst
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -26,6 +25,7 @@ from customers.forms import (
     CustomerMergeForm,
     DistinctCustomersForm,
 )
+from customers.import_report import update_for_page
 from customers.import_uploads import (
     KEPT_FILE_GONE,
     checked_file_get,
@@ -38,6 +38,7 @@ from customers.importing import (
     parse_column_map,
     write_error_report,
 )
+from customers.jobs import export_in_background, export_start, import_in_background, import_start
 from customers.models import MERGEABLE_FIELDS, Customer
 from customers.permissions import (
     ANONYMISE_CUSTOMER,
@@ -45,7 +46,7 @@ from customers.permissions import (
     IMPORT_CUSTOMER,
     MERGE_CUSTOMER,
 )
-from customers.selectors import customer_list
+from customers.selectors import customer_queryset as customer_list  # the export streams a QuerySet
 from customers.views import change_by, list_filters
 
 # The page lists this many of the customers an import updates; the API lists them all.
@@ -59,7 +60,10 @@ class CustomerExportView(StaffPageMixin, View):
 
     def get(self, request):
         values = CustomerListForm(request.GET, user=request.user).values()
-        return export_response(customer_list(filters=list_filters(values)))
+        customers = customer_list(filters=list_filters(values))
+        if export_in_background(customers):
+            return redirect(export_start(user=request.user, query=request.GET))
+        return export_response(customers)
 
 
 class CustomerImportView(StaffPageMixin, FormView):
@@ -94,6 +98,8 @@ class CustomerImportView(StaffPageMixin, FormView):
                 form.add_error("file", KEPT_FILE_GONE)
                 return self.form_invalid(form)
             file_name, content = kept.file_name, bytes(kept.content)
+        if import_in_background(content, data["encoding"]):
+            return self._in_background(form, kept, file_name, content, dry_run)
         try:
             report = customer_import(
                 file=io.BytesIO(content),
@@ -128,10 +134,37 @@ class CustomerImportView(StaffPageMixin, FormView):
                 report=report,
                 file_name=file_name,
                 kept_file_name=file_name if dry_run else "",
-                updates=[_update_for_page(update) for update in report.updates[:UPDATES_SHOWN]],
+                updates=[update_for_page(update) for update in report.updates[:UPDATES_SHOWN]],
                 error_report_href="data:text/csv;charset=utf-8," + quote(errors_csv.getvalue()),
             )
         )
+
+    def _in_background(self, form, kept, file_name: str, content: bytes, dry_run: bool):
+        """Queue a file too big for a request as a job, and show its page."""
+        data = form.cleaned_data
+        user = self.request.user
+        try:
+            parse_column_map(data["columns"])
+        except ImportFileError as error:
+            if kept is not None and not dry_run:
+                kept = checked_file_keep(user=user, file_name=file_name, content=content)
+                form.data = form.data.copy()
+                form.data["upload"] = kept.token
+            form.add_error("columns", str(error))
+            return self.form_invalid(form)
+        if dry_run and kept is None:
+            kept = checked_file_keep(user=user, file_name=file_name, content=content)
+        job = import_start(
+            user=user,
+            file_name=file_name,
+            content=content,
+            encoding=data["encoding"],
+            columns=data["columns"],
+            dry_run=dry_run,
+            skip_existing=data["skip_existing"],
+            upload=kept.token if dry_run else "",
+        )
+        return redirect(job)
 
     def get_context_data(self, **kwargs):
         form = kwargs.get("form")
@@ -141,24 +174,6 @@ class CustomerImportView(StaffPageMixin, FormView):
             kept = checked_file_get(user=self.request.user, token=token) if token else None
             kwargs["kept_file_name"] = kept.file_name if kept else ""
         return super().get_context_data(updates_shown=UPDATES_SHOWN, **kwargs)
-
-
-def _field_label(name: str) -> str:
-    try:
-        return capfirst(Customer._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return capfirst(name)
-
-
-def _update_for_page(update) -> dict:
-    """Return an update as the page lists it: each field's label, old and new value."""
-    return {
-        "row": update.row,
-        "customer_id": update.customer_id,
-        "name": update.name,
-        "matched_by": update.matched_by,
-        "changes": [(_field_label(name), old, new) for name, (old, new) in update.changes.items()],
-    }
 
 
 class CustomerDuplicateListView(StaffPageMixin, TemplateView):

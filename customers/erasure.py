@@ -11,6 +11,7 @@ also takes back what the merge copied from it into the survivor.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from classicpos.job_runner import jobs_forget_personal_data
 from classicpos.models import IdempotencyRecord
 from customers.events import event_user, record_event
 from customers.extensions import anonymise_steps
@@ -132,4 +133,6 @@ def customer_anonymise(*, customer: Customer, confirm: str, actor, channel: str)
     IdempotencyRecord.objects.about(API_RESOURCE, erased_ids).delete()
     # Import files checked and kept for their Import click may hold their details too.
     checked_files_forget()
+    # So may the uploads, reports and exports of background jobs.
+    jobs_forget_personal_data()
     return locked

@@ -11,9 +11,11 @@ import csv
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.utils.text import capfirst
 
 from customers import csv_io
+from customers.models import Customer
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,47 @@ class ImportReport:
             "ignoredColumns": self.ignored_columns,
             "dryRun": self.dry_run,
         }
+
+
+def _field_label(name: str) -> str:
+    try:
+        return capfirst(Customer._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return capfirst(name)
+
+
+def update_for_page(update: CustomerUpdate) -> dict:
+    """Return an update as the import page lists it: each field's label, old and new value."""
+    return {
+        "row": update.row,
+        "customer_id": update.customer_id,
+        "name": update.name,
+        "matched_by": update.matched_by,
+        "changes": [(_field_label(name), old, new) for name, (old, new) in update.changes.items()],
+    }
+
+
+def report_from_dict(data: dict) -> ImportReport:
+    """Rebuild a report from ``ImportReport.as_dict()`` (a background job keeps it so)."""
+    return ImportReport(
+        created=data["created"],
+        updated=data["updated"],
+        unchanged=data["unchanged"],
+        new_without_contact=data["newWithoutContact"],
+        errors=[RowError(e["row"], e["column"], e["message"]) for e in data["errors"]],
+        updates=[
+            CustomerUpdate(
+                row=u["row"],
+                customer_id=u["customerId"],
+                name=u["name"],
+                matched_by=u["matchedBy"],
+                changes={name: tuple(pair) for name, pair in u["changes"].items()},
+            )
+            for u in data["updates"]
+        ],
+        ignored_columns=data["ignoredColumns"],
+        dry_run=data["dryRun"],
+    )
 
 
 class ImportStopped(Exception):

@@ -235,13 +235,19 @@ def customer_import(
     dry_run: bool = False,
     skip_existing: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    saved: Callable[[int], None] | None = None,
+    start_after: int = 0,
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
     """Import the CSV in the binary ``file`` and return what it did, row errors included.
 
     Raises ``ImportFileError`` (nothing changed) when the file cannot be read,
     and ``ImportStopped`` when an unexpected error rolled back a batch.
-    ``progress(rows_done, rows_total)`` is called after every batch.
+    ``progress(rows_done, rows_total)`` is called after every batch; ``saved(rows_done)``
+    inside each batch's transaction of a real import, so whoever records it (a
+    background job) knows, even after a crash, exactly which rows were saved:
+    ``start_after`` that many rows resumes there, and rows with a name alone are
+    never added twice. The report then covers the rows after them.
     """
     total = count_rows(file, encoding=encoding)
     report = ImportReport(dry_run=dry_run)
@@ -254,7 +260,9 @@ def customer_import(
 
     def batches() -> Iterator[list[tuple[int, list[str]]]]:
         batch = []
-        for record in rows_read:
+        for index, record in enumerate(rows_read):
+            if index < start_after:
+                continue
             batch.append(record)
             if len(batch) >= batch_size:
                 yield batch
@@ -262,7 +270,7 @@ def customer_import(
         if batch:
             yield batch
 
-    done = 0
+    done = start_after
     created_ids: set[int] = set()
     carried = _CheckedSoFar()
     # Batch by batch, each its own short transaction, so tills keep selling during a
@@ -283,6 +291,8 @@ def customer_import(
                 batch.save_new()
                 if dry_run:
                     transaction.set_rollback(True)
+                elif saved is not None:
+                    saved(done + len(batch_rows))
         except Exception as error:
             raise ImportStopped(report, batch_rows[0][0]) from error
         if dry_run:

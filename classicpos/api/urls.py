@@ -7,6 +7,7 @@ them, so it names no app; the browsable root lists every app's resources.
 
 from django.urls import path, re_path
 
+from classicpos.api.jobs import JobViewSet
 from classicpos.api.routers import OptionalSlashRouter
 from classicpos.api.schema_view import SchemaView
 from classicpos.api.views import TokenView, api_not_found
@@ -18,6 +19,7 @@ def _root_router(modules) -> OptionalSlashRouter:
     """One router holding every app's viewsets, for the browsable API root."""
     root = OptionalSlashRouter()
     root.include_root_view = True
+    root.register("jobs", JobViewSet, basename="job")
     for module in modules:
         router = getattr(module, "router", None)
         if router is not None:

@@ -1,5 +1,6 @@
 """``/api/customers``: thin adapters from HTTP to the customer services and selectors."""
 
+from django.conf import settings
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -10,6 +11,8 @@ from rest_framework.response import Response
 
 from classicpos.api.bulk_reads import BulkReadPagination
 from classicpos.api.idempotency import IdempotentCreateMixin, run_idempotently, validated_key
+from classicpos.api.jobs import JobSerializer, accepted
+from classicpos.api.renderers import CsvRenderer
 from customers import services
 from customers.api.filters import CustomerFilterSet
 from customers.api.serializers import (
@@ -27,6 +30,7 @@ from customers.api.serializers import (
 from customers.duplicates import merged_into
 from customers.exporting import export_response
 from customers.importing import ImportFileError, customer_import, parse_column_map
+from customers.jobs import export_in_background, export_start, import_in_background, import_start
 from customers.models import EDITABLE_FIELDS, Channel, Customer
 from customers.permissions import (
     ANONYMISE_CUSTOMER,
@@ -38,7 +42,6 @@ from customers.permissions import (
 from customers.selectors import (
     customer_duplicates_to_confirm,
     customer_list,
-    customer_search,
 )
 from customers.timeline import customer_timeline
 
@@ -49,20 +52,6 @@ PUT_CLEARS_TO = {"preferred_contact": "none", "email_consent": False, "sms_conse
 def change_by(request) -> dict:
     """Return who changes a customer through the API, as the services record it."""
     return {"actor": request.user, "channel": Channel.API}
-
-
-class CsvRenderer(renderers.BaseRenderer):
-    """Lets ``Accept: text/csv`` reach the export, which streams its own response.
-
-    Anything else rendered through it is an error's problem document: JSON.
-    """
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return renderers.JSONRenderer().render(data, renderer_context=renderer_context)
 
 
 @extend_schema_view(
@@ -114,14 +103,10 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         # by id alone (parsing them was a third of a detail request's time).
         if self.action == "list":
             filters = self._validated_filterset(queryset).list_filters()
-            # A search (the till's every keystroke) is read by prepared statements.
-            found = customer_search(filters=filters)
-            if found is not None:
-                return found
-            queryset = customer_list(filters=filters)
-        elif self.action == "export":
+            # Tags in the page's own query, not one more query (or one per customer).
+            return customer_list(filters=filters, with_tags=True)
+        if self.action == "export":
             queryset = super().filter_queryset(queryset)
-        # Tags in the page's own query, not one more query (or one per customer).
         return queryset.with_tag_names()
 
     def _validated_filterset(self, queryset) -> CustomerFilterSet:
@@ -283,10 +268,15 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             "second upload of the same file changes nothing, so a retry is safe. A name alone "
             "never matches: a row with neither email nor phone is a new customer every time "
             "(`newWithoutContact`). `updates` lists each customer changed, field by field "
-            "(old, new). Rows with errors are skipped and listed; `dryRun=true` saves nothing."
+            "(old, new). Rows with errors are skipped and listed; `dryRun=true` saves nothing. "
+            "A file of more rows than the server imports in a request "
+            "(`CLASSICPOS_IMPORT_BACKGROUND_ROWS`, 1,000 by default) is queued as a background "
+            "job instead: 202 with the job; poll `GET /api/jobs/{id}` until it is `done`, and "
+            "read this report in its `summary` (the error report is its `resultUrl`). An "
+            "`Idempotency-Key` retry gets the same job back."
         ),
         request={"multipart/form-data": CustomerImportSerializer},
-        responses={200: ImportReportSerializer},
+        responses={200: ImportReportSerializer, 202: JobSerializer},
     )
     @action(
         detail=False,
@@ -295,10 +285,28 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         parser_classes=[parsers.MultiPartParser, parsers.FormParser],
     )
     def import_customers(self, request, format=None):
-        validated_key(request)
+        key = validated_key(request)
         serializer = CustomerImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        content = data["file"].read()
+        if import_in_background(content, data["encoding"]):
+            try:
+                parse_column_map(data.get("columns") or "")
+            except ImportFileError as error:
+                raise exceptions.ValidationError({"columns": [str(error)]}) from None
+            job = import_start(
+                user=request.user,
+                file_name=data["file"].name,
+                content=content,
+                encoding=data["encoding"],
+                columns=data.get("columns") or "",
+                dry_run=data["dry_run"],
+                skip_existing=data["skip_existing"],
+                idempotency_key=key or "",
+            )
+            return accepted(request, job)
+        data["file"].seek(0)
         try:
             report = customer_import(
                 file=data["file"],
@@ -339,19 +347,51 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         return Response(PossibleDuplicatesSerializer({"results": found}).data)
 
     @extend_schema(
+        methods=["GET"],
         summary="Export customers as CSV (Manager)",
         description=(
             "The list's query parameters choose and order the rows (no pagination); the "
-            "columns are the ones the import reads. Streamed."
+            "columns are the ones the import reads. Streamed. More customers than the server "
+            "exports in a request (`CLASSICPOS_EXPORT_BACKGROUND_ROWS`, 10,000 by default) is "
+            "a 400 that says to POST instead."
         ),
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
+    @extend_schema(
+        methods=["POST"],
+        summary="Export customers as CSV in the background (Manager)",
+        description=(
+            "The same export, of any size, as a background job: 202 with the job; poll "
+            "`GET /api/jobs/{id}` until it is `done`, then download its `resultUrl`."
+        ),
+        request=None,
+        responses={202: JobSerializer},
+    )
     @action(
         detail=False,
-        methods=["get"],
+        methods=["get", "post"],
         url_path="export",
         renderer_classes=[CsvRenderer, renderers.JSONRenderer],
         pagination_class=None,
     )
     def export(self, request, format=None):
-        return export_response(self.filter_queryset(self.get_queryset()))
+        customers = self.filter_queryset(self.get_queryset())
+        if request.method == "POST":
+            job = export_start(
+                user=request.user,
+                query=request.query_params,
+                api=True,
+                idempotency_key=validated_key(request) or "",
+            )
+            return accepted(request, job)
+        if export_in_background(customers):
+            raise exceptions.ValidationError(
+                {
+                    "detail": [
+                        f"More than {settings.CLASSICPOS_EXPORT_BACKGROUND_ROWS:,} customers "
+                        "match: POST to this address to export them as a background job "
+                        "(202, then GET /api/jobs/{id} until it is done)."
+                    ]
+                }
+            )
+        return export_response(customers)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from classicpos.jobs import Job
 from loyalty.models import LoyaltyTransaction
 from tests.accounting.helpers import give_credit, pay, sell_on_account
 from tests.classicpos.routes import Shop
@@ -29,5 +30,6 @@ def shop(cashier, manager):
             ).pk,
             "leads": lead.pk,
             "activities": ActivityFactory(customer=customer).pk,
+            "jobs": Job.objects.create(kind="customers.export", requested_by=manager).pk,
         }
     )

@@ -41,7 +41,7 @@ API = {
     "api/^customers/(?P<pk>\\d+)/restore/?$": {"POST": MANAGERS},
     "api/^customers/duplicates/?$": {"GET": STAFF},
     "api/^customers/(?P<pk>\\d+)/timeline/?$": {"GET": STAFF},
-    "api/^customers/export/?$": {"GET": MANAGERS},
+    "api/^customers/export/?$": {"GET": MANAGERS, "POST": MANAGERS},
     "api/^customers/import/?$": {"POST": MANAGERS},
     "api/^customers/(?P<pk>\\d+)/anonymise/?$": {"POST": MANAGERS},
     "api/^customers/(?P<pk>\\d+)/merge/?$": {"POST": MANAGERS},
@@ -78,6 +78,10 @@ API = {
     "api/^leads/(?P<pk>\\d+)/convert/?$": {"POST": STAFF},
     "api/^activities/?$": {"GET": STAFF, "POST": STAFF},
     "api/^activities/(?P<pk>\\d+)/?$": {"GET": STAFF, "PUT": STAFF, "PATCH": STAFF},
+    # Each user's own background jobs (another's is not found).
+    "api/^jobs/?$": {"GET": STAFF},
+    "api/^jobs/(?P<pk>\\d+)/?$": {"GET": STAFF},
+    "api/^jobs/(?P<pk>\\d+)/result/?$": {"GET": STAFF},
 }
 
 # Staff pages: method -> the roles let through. Anonymous visitors go to the login page.
@@ -132,6 +136,9 @@ PAGES = {
     "crm/customers/<int:customer_pk>/activities/": {"POST": STAFF},
     "crm/tasks/": {"GET": STAFF},
     "crm/activities/<int:pk>/done/": {"POST": STAFF},
+    "jobs/": {"GET": STAFF},
+    "jobs/<int:pk>/": {"GET": STAFF},
+    "jobs/<int:pk>/download/": {"GET": STAFF},
 }
 
 # Redirects to a page that then asks for a login: the same answer for everyone.
