@@ -105,6 +105,25 @@ class BrowserPage:
         )
         assert overflow <= 0, f"The page scrolls sideways by {overflow}px"
 
+    def at_each_width(self):
+        """Resize the page to desktop width, then to a phone's, yielding each viewport, and
+        leave it at desktop width: a journey walked once checks its layout and axe at both
+        widths (a desktop test and a phone test walking the same journey cost twice as much).
+        """
+        for viewport in (DESKTOP, PHONE):
+            self.page.set_viewport_size(viewport)
+            yield viewport
+        self.page.set_viewport_size(DESKTOP)
+
+    def assert_fits_and_is_accessible(self, name: str, screenshot: str = "") -> None:
+        """At desktop width, then at a phone's: no sideways scrolling, axe clean, and a
+        screenshot named ``screenshot-<width>px`` when asked for."""
+        for viewport in self.at_each_width():
+            if screenshot:
+                self.screenshot(f"{screenshot}-{viewport['width']}px")
+            self.assert_no_horizontal_scroll()
+            self.assert_accessible(f"{name} at {viewport['width']}px")
+
     def settle(self):
         """Wait for CSS transitions (a modal or toast fading in) to finish: axe measures
         colours as they are, and a half-faded modal has no contrast to speak of."""

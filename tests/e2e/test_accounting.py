@@ -1,6 +1,7 @@
 """Sales on account in a real browser: the till's "On account" button and its refusal, the
 invoice on the customer's Account panel, a partial payment in the modal (asked, then
-confirmed), the statement."""
+confirmed), the statement: walked at desktop width, each page checked at desktop and phone
+width."""
 
 import re
 from decimal import Decimal
@@ -11,7 +12,6 @@ from accounting import services
 from accounting.models import Invoice, InvoicePayment
 from sales.models import Sale
 from tests.customers.factories import CustomerFactory
-from tests.e2e.conftest import DESKTOP, PHONE
 from tests.sales.factories import ProductFactory
 
 pytestmark = pytest.mark.e2e
@@ -31,13 +31,11 @@ def pick_customer(page, term: str, name: str):
     page.locator("#customer-chosen-name", has_text=name).wait_for()
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
-def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, staff, viewport):
+def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, staff):
     ProductFactory(sku="TEA-CHEST", name="Tea chest", price=Decimal("60.00"))
     olive = CustomerFactory(name="Olive Owing", email="olive@example.com")
     services.account_set_credit_limit(customer=olive, credit_limit="100.00", user=staff["manager"])
-    width = viewport["width"]
-    browser = make_page(viewport=viewport)
+    browser = make_page()
     page = browser.page
     browser.login("carl")
 
@@ -76,9 +74,9 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     error.wait_for()
     assert "Only 40.00 of credit is available to Olive Owing" in error.inner_text()
     assert Sale.objects.count() == 1
-    browser.screenshot(f"accounting-checkout-refused-{width}px")
-    browser.assert_no_horizontal_scroll()
-    browser.assert_accessible("checkout with the account widget")
+    browser.assert_fits_and_is_accessible(
+        "checkout with the account widget", screenshot="accounting-checkout-refused"
+    )
 
     # The invoice on Olive's page; a partial payment in the modal.
     browser.goto(f"/customers/{olive.pk}/")
@@ -86,8 +84,7 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     assert page.inner_text("[data-figure=outstanding]") == "$60.00"
     assert page.inner_text("[data-figure=available-credit]") == "$40.00"
     assert "INV-000001" in panel.inner_text()
-    browser.assert_no_horizontal_scroll()
-    browser.assert_accessible("customer page with the Account panel")
+    browser.assert_fits_and_is_accessible("customer page with the Account panel")
     panel.get_by_role("link", name="Record payment for INV-000001").click()
     modal = page.locator("#record-payment-modal")
     modal.wait_for(state="visible")
@@ -96,8 +93,9 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     assert page.input_value("#payment-amount") == ""  # nothing suggested
     page.fill("#payment-amount", "25.00")
     page.select_option("#payment-method", "cash")
-    browser.screenshot(f"accounting-payment-modal-{width}px")
-    browser.assert_accessible("payment modal")
+    for viewport in browser.at_each_width():
+        browser.screenshot(f"accounting-payment-modal-{viewport['width']}px")
+        browser.assert_accessible(f"payment modal at {viewport['width']}px")
     modal.get_by_role("button", name="Continue").click()
     modal.locator("[data-confirmation]").wait_for()
     assert "Record $25.00 in cash on INV-000001; $35.00 will be left." in modal.inner_text()
@@ -105,7 +103,7 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     assert "Recorded $25.00 in cash on INV-000001; $35.00 still to pay." in browser.toast_text()
     page.locator("[data-figure=outstanding]", has_text="$35.00").wait_for()
     assert InvoicePayment.objects.get().amount == Decimal("25.00")
-    browser.screenshot(f"accounting-customer-{width}px")
+    browser.screenshot("accounting-customer-1280px")
 
     # The statement shows the invoice and the payment with a running balance.
     page.get_by_role("link", name="Statement").click()
@@ -116,18 +114,13 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     assert "$60.00" in invoice_line.inner_text()
     assert "-$25.00" in payment_line.inner_text()
     assert page.inner_text("[data-balance=closing]") == "$35.00"
-    browser.screenshot(f"accounting-statement-{width}px")
-    browser.assert_no_horizontal_scroll()
-    browser.assert_accessible("statement")
+    browser.assert_fits_and_is_accessible("statement", screenshot="accounting-statement")
 
     # The invoices list and the invoice page.
     browser.goto("/invoices/?status=unpaid")
     assert page.inner_text("[data-total=balance]") == "$35.00"
-    browser.assert_no_horizontal_scroll()
-    browser.assert_accessible("invoice list")
+    browser.assert_fits_and_is_accessible("invoice list")
     page.get_by_role("link", name="INV-000001").click()
     page.locator("#invoice-payments", has_text="$25.00").wait_for()
     assert page.inner_text("[data-amount=balance]") == "$35.00"
-    browser.screenshot(f"accounting-invoice-{width}px")
-    browser.assert_no_horizontal_scroll()
-    browser.assert_accessible("invoice page")
+    browser.assert_fits_and_is_accessible("invoice page", screenshot="accounting-invoice")

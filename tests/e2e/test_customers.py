@@ -6,7 +6,7 @@ import pytest
 
 from customers.models import Customer
 from tests.customers.factories import CustomerFactory
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.e2e
 
@@ -244,11 +244,10 @@ def test_double_submit_creates_one_customer(make_page, staff):
     assert Customer.objects.filter(name="Double Dora").count() == 1
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_back_after_a_search_shows_the_whole_page(make_page, staff, viewport):
+def test_back_after_a_search_shows_the_whole_page(make_page, staff):
     for index in range(30):
         CustomerFactory(name=f"Anna Back {index:02d}")
-    browser = make_page(viewport=viewport)
+    browser = make_page()
     page = browser.page
     browser.login("maria")
     page.fill("#id_search", "a")
@@ -256,22 +255,23 @@ def test_back_after_a_search_shows_the_whole_page(make_page, staff, viewport):
     page.click("#customer-results >> text=Next")
     page.wait_for_url("**page=2**")
     page.locator("#customer-results >> text=Page 2 of 2").wait_for()
-    page.locator("#customer-results a.customer-name").first.click()
-    page.wait_for_url(re.compile(r".*/customers/\d+/$"))
-    page.go_back()
-    page.wait_for_url("**page=2**")
-    page.wait_for_load_state()
-    # The styled page with its navbar and search box, not the bare results fragment.
-    assert page.locator("nav.navbar").count() == 1
-    assert page.locator("#id_search").count() == 1
-    assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
-    assert page.evaluate("document.styleSheets.length") >= 3
-    assert "Page 2 of 2" in page.inner_text("#customer-results")
+    # At each width: open a customer from page 2 of the search, then go back.
+    for _viewport in browser.at_each_width():
+        page.locator("#customer-results a.customer-name").first.click()
+        page.wait_for_url(re.compile(r".*/customers/\d+/$"))
+        page.go_back()
+        page.wait_for_url("**page=2**")
+        page.wait_for_load_state()
+        # The styled page with its navbar and search box, not the bare results fragment.
+        assert page.locator("nav.navbar").count() == 1
+        assert page.locator("#id_search").count() == 1
+        assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
+        assert page.evaluate("document.styleSheets.length") >= 3
+        assert "Page 2 of 2" in page.inner_text("#customer-results")
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_search_past_its_match_limit_says_at_least_and_pages_what_it_looked_at(
-    make_page, staff, viewport, monkeypatch
+    make_page, staff, monkeypatch
 ):
     """A search looks at its first matches only (1,000; 12 here): it says "12+", not 13."""
     from customers import selectors
@@ -279,7 +279,7 @@ def test_a_search_past_its_match_limit_says_at_least_and_pages_what_it_looked_at
     monkeypatch.setattr(selectors, "MATCH_LIMIT", 12)
     for index in range(30):
         CustomerFactory(name=f"Anna Many {index:02d}")
-    browser = make_page(viewport=viewport)
+    browser = make_page()
     page = browser.page
     browser.login("maria")
     browser.goto("/customers/?page_size=10")
@@ -291,9 +291,11 @@ def test_a_search_past_its_match_limit_says_at_least_and_pages_what_it_looked_at
     page.click("#customer-results >> text=Next")
     page.wait_for_url("**page=2**")
     results.locator("text=Page 2 of 2").wait_for()
-    assert results.locator("a.customer-name").count() == 2
-    assert "12+ active customers match" in results.inner_text()
-    browser.screenshot(f"customer-search-past-its-limit-{viewport['width']}px")
+    for viewport in browser.at_each_width():
+        assert results.locator("a.customer-name").count() == 2
+        assert results.locator("a.customer-name").first.is_visible()
+        assert "12+ active customers match" in results.inner_text()
+        browser.screenshot(f"customer-search-past-its-limit-{viewport['width']}px")
 
 
 def test_search_matches_every_word_in_any_order(make_page, staff):
@@ -429,10 +431,9 @@ def test_field_errors_clear_once_fixed_and_focus_goes_to_the_first(make_page, st
     assert "is-invalid" in page.get_attribute("#id_email", "class")
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_the_duplicates_panel_is_beside_the_fields_not_below_the_button(make_page, staff, viewport):
+def test_the_duplicates_panel_is_beside_the_fields_not_below_the_button(make_page, staff):
     CustomerFactory(name="Grace Existing", phone="+14155552671")
-    browser = make_page(viewport=viewport)
+    browser = make_page()
     page = browser.page
     browser.login("maria")
     browser.goto("/customers/new/")
@@ -441,20 +442,21 @@ def test_the_duplicates_panel_is_beside_the_fields_not_below_the_button(make_pag
     page.fill("#id_phone", "415 555 2671")
     panel = page.locator("#duplicate-warnings .alert")
     panel.wait_for()
-    browser.screenshot(f"customer-form-duplicates-{viewport['width']}px")
-    browser.assert_no_horizontal_scroll()
-    panel_box = panel.bounding_box()
-    submit = page.locator("#customer-form button[type=submit]").bounding_box()
-    phone = page.locator("#id_phone").bounding_box()
-    assert panel_box["y"] + panel_box["height"] <= submit["y"]
-    if viewport == PHONE:
-        # Right under the phone it reacted to, in sight while typing.
-        assert panel_box["y"] >= phone["y"] + phone["height"]
-        assert panel_box["y"] - (phone["y"] + phone["height"]) < 120
-    else:
-        name = page.locator("#id_name").bounding_box()
-        assert panel_box["x"] >= name["x"] + name["width"]
-        assert panel_box["y"] <= phone["y"]
+    for viewport in browser.at_each_width():
+        browser.screenshot(f"customer-form-duplicates-{viewport['width']}px")
+        browser.assert_no_horizontal_scroll()
+        panel_box = panel.bounding_box()
+        submit = page.locator("#customer-form button[type=submit]").bounding_box()
+        phone = page.locator("#id_phone").bounding_box()
+        assert panel_box["y"] + panel_box["height"] <= submit["y"]
+        if viewport == PHONE:
+            # Right under the phone it reacted to, in sight while typing.
+            assert panel_box["y"] >= phone["y"] + phone["height"]
+            assert panel_box["y"] - (phone["y"] + phone["height"]) < 120
+        else:
+            name = page.locator("#id_name").bounding_box()
+            assert panel_box["x"] >= name["x"] + name["width"]
+            assert panel_box["y"] <= phone["y"]
 
 
 def test_adjust_points_shows_errors_inline_and_focuses_points(make_page, staff):
