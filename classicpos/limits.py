@@ -41,9 +41,18 @@ TOO_LARGE = f"Enter an amount of at most {MAX_AMOUNT:,}."
 CENT = Decimal("0.01")
 
 
+def is_whole_number(value) -> bool:
+    """Return whether ``value`` is a Python ``int`` and not a ``bool`` (``True`` is an int too).
+
+    JSON ``true`` reaches a service as ``True``, which ``isinstance(value, int)``
+    alone takes for the quantity 1.
+    """
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def is_id(value) -> bool:
     """Return whether ``value`` is a whole number that can be a database id."""
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+    return is_whole_number(value) and 1 <= value <= MAX_ID
 
 
 def parse_amount(value, *, field: str = "amount") -> Decimal:
@@ -57,7 +66,7 @@ def parse_amount(value, *, field: str = "amount") -> Decimal:
         amount = value
         if not amount.is_finite():
             raise ValidationError({field: [NOT_AN_AMOUNT]})
-    elif isinstance(value, int) and not isinstance(value, bool):
+    elif is_whole_number(value):
         # Not through str(): Python refuses to write an int of over 4,300 digits.
         amount = Decimal(value)
     elif isinstance(value, float | str):

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
-from classicpos.limits import MAX_POINTS_ADJUSTMENT, check_points
+from classicpos.limits import MAX_POINTS_ADJUSTMENT, check_points, is_whole_number
 from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
@@ -239,7 +239,7 @@ def points_adjust(*, customer: Customer, points: int, reason: str, user) -> Loya
         reason = clean_reason(reason, missing="Say why the points are adjusted.")
     except ValidationError as error:
         errors.update(error.message_dict)
-    if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+    if not is_whole_number(points) or points == 0:
         errors["points"] = ["Enter a whole number of points other than zero."]
     elif abs(points) > MAX_POINTS_ADJUSTMENT:
         errors["points"] = [f"Adjust by at most {MAX_POINTS_ADJUSTMENT:,} points at a time."]

@@ -159,7 +159,7 @@ def _quoted_lines(lines: list[LineInput], errors: SaleErrors) -> list[QuotedLine
             errors.add(f"lines[{index}].productId", f"{product.name} is no longer sold.")
             continue
         quantity = line.quantity
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        if not limits.is_whole_number(quantity) or quantity < 1:
             errors.add(f"lines[{index}].quantity", "Quantity must be a whole number of at least 1.")
             continue
         if quantity > MAX_QUANTITY:
@@ -341,11 +341,7 @@ def _refund_lines(sale, requested: list[RefundLineInput] | None, errors: SaleErr
                 f"Sale {sale.number} has no line #{item.sale_line_id}.",
             )
             continue
-        if (
-            isinstance(item.quantity, bool)
-            or not isinstance(item.quantity, int)
-            or item.quantity < 1
-        ):
+        if not limits.is_whole_number(item.quantity) or item.quantity < 1:
             errors.add(f"lines[{index}].quantity", "Quantity must be a whole number of at least 1.")
             continue
         if item.quantity > line.refundable_quantity:

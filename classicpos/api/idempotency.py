@@ -39,6 +39,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from classicpos.api.exceptions import Conflict
+from classicpos.limits import is_whole_number
 from classicpos.models import IdempotencyRecord, subject_tag
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -63,7 +64,7 @@ def _referenced(data) -> Iterator[tuple[str, int]]:
     if isinstance(data, dict):
         for key, value in data.items():
             resource = _reference_keys.get(key)
-            if resource and isinstance(value, int) and not isinstance(value, bool):
+            if resource and is_whole_number(value):
                 yield resource, value
             else:
                 yield from _referenced(value)

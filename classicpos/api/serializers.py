@@ -4,6 +4,8 @@ import copy
 
 from rest_framework import serializers
 
+from classicpos.limits import is_whole_number
+
 
 def camel_case(name: str) -> str:
     """Return ``created_at`` as ``createdAt``; names starting with ``_`` stay as they are."""
@@ -91,8 +93,7 @@ def wrong_json_type(field, value) -> str | None:
     if isinstance(field, serializers.CharField):
         return None if isinstance(value, str) else "Send text (a JSON string)."
     if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
-        whole = isinstance(value, int) and not isinstance(value, bool)
-        return None if whole else "Send a whole number (a JSON number)."
+        return None if is_whole_number(value) else "Send a whole number (a JSON number)."
     if isinstance(field, serializers.BooleanField):
         return None if isinstance(value, bool) else "Send true or false."
     return None

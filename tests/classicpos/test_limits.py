@@ -5,7 +5,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from classicpos.limits import MAX_AMOUNT, MAX_POINTS, check_amount, check_points, parse_amount
+from classicpos.limits import (
+    MAX_AMOUNT,
+    MAX_POINTS,
+    check_amount,
+    check_points,
+    is_whole_number,
+    parse_amount,
+)
 
 NOT_AN_AMOUNT = "Enter an amount such as 12.50."
 TOO_LARGE = "Enter an amount of at most 9,999,999,999.99."
@@ -87,3 +94,21 @@ def test_points_past_a_32_bit_column_are_refused(points):
     assert error.value.message_dict == {
         "points": [f"The points balance would come to {points:,}, past the limit of 2,147,483,647."]
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "whole"),
+    [
+        (0, True),
+        (-3, True),
+        (10**30, True),
+        (True, False),
+        (False, False),
+        (1.0, False),
+        ("1", False),
+        (Decimal(1), False),
+        (None, False),
+    ],
+)
+def test_a_whole_number_is_an_int_and_never_a_bool(value, whole):
+    assert is_whole_number(value) is whole
