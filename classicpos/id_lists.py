@@ -1,11 +1,11 @@
 """Querysets of "exactly these rows": a list of ids bound as one parameter, counted for free.
 
 A search reads its matches' ids from its index once (at most a thousand), then
-the page and the count find them by id. ``pk__in=[...]`` would bind one parameter
-per id, and Django prepares each one: 5 ms per query for a thousand ids. A JSON
-list (SQLite) or an array (PostgreSQL) is one parameter. And a queryset that is
-nothing but such a list has as many rows as the list has ids, so its count needs
-no query at all (``known_count``).
+the page finds them by id. ``pk__in=[...]`` would bind one parameter per id, and
+Django prepares each one: 5 ms per query for a thousand ids. A JSON list (SQLite)
+or an array (PostgreSQL) is one parameter. And rows named by such a list
+(``RowsById``) are as many as the list has ids, so their count needs no query at
+all (``known_count``).
 """
 
 import json
@@ -13,28 +13,20 @@ from collections.abc import Callable, Sequence
 
 from django.db import connections
 from django.db.models import BooleanField, Expression, QuerySet
-from django.db.models.lookups import Exact
-from django.db.models.sql.where import AND
 
 from classicpos.counts import AtLeast
 from classicpos.prepared import Slot
 
 
 class IdIn(Expression):
-    """``<table>.<pk> IN <ids>``, with the ids as one parameter: the value of ``ids_slot``.
-
-    ``ids``: the ids themselves, when known (a prepared statement's are bound later).
-    ``more``: the ids were cut at a limit, so more rows matched than they name.
-    """
+    """``<table>.<pk> IN <ids>``, with the ids as one parameter: the value of ``ids_slot``."""
 
     output_field = BooleanField()
 
-    def __init__(self, model, ids_slot: Slot, *, ids: tuple[int, ...] = (), more: bool = False):
+    def __init__(self, model, ids_slot: Slot):
         super().__init__()
         self.model = model
         self.ids_slot = ids_slot
-        self.ids = ids
-        self.more = more
 
     def get_source_expressions(self):
         return [self.ids_slot]
@@ -57,23 +49,15 @@ def id_list_value(ids, vendor: str):
     return list(ids) if vendor == "postgresql" else json.dumps(list(ids))
 
 
-def with_ids(queryset: QuerySet, ids_slot: Slot, **known) -> QuerySet:
+def with_ids(queryset: QuerySet, ids_slot: Slot) -> QuerySet:
     """Return the rows of ``queryset`` whose primary key is in the list ``ids_slot`` binds."""
-    return queryset.filter(IdIn(queryset.model, ids_slot, **known))
+    return queryset.filter(IdIn(queryset.model, ids_slot))
 
 
-def among(queryset: QuerySet, ids, *, limit: int | None = None) -> QuerySet:
-    """Return the rows of ``queryset`` whose primary key is one of ``ids``.
-
-    With ``limit``, only the first ``limit`` ids: when there were more, the rows
-    are counted as "at least" that many (``known_count``).
-    """
+def among(queryset: QuerySet, ids) -> QuerySet:
+    """Return the rows of ``queryset`` whose primary key is one of ``ids``."""
     ids = tuple(dict.fromkeys(int(pk) for pk in ids))
-    more = limit is not None and len(ids) > limit
-    if more:
-        ids = ids[:limit]
-    value = id_list_value(ids, connections[queryset.db].vendor)
-    return with_ids(queryset, Slot("ids", value), ids=ids, more=more)
+    return with_ids(queryset, Slot("ids", id_list_value(ids, connections[queryset.db].vendor)))
 
 
 class RowsById(Sequence):
@@ -97,6 +81,10 @@ class RowsById(Sequence):
     def __len__(self) -> int:
         return len(self.ids)
 
+    def __iter__(self):
+        """Read every row in one go (``Sequence`` would read them one by one)."""
+        return iter(self[:])
+
     def __getitem__(self, index):
         if isinstance(index, slice):
             start, stop, step = index.indices(len(self.ids))
@@ -107,38 +95,13 @@ class RowsById(Sequence):
         return self._read(position, position + 1)[0]
 
 
-def known_count(queryset) -> int | None:
-    """Return how many rows ``queryset`` has when it is only ``among(ids)``; else None.
+def known_count(rows) -> int | None:
+    """Return how many rows ``rows`` has when that is known without a query; else None.
 
-    ``AtLeast`` that many when ``among`` cut the ids at its limit; a ``RowsById``
-    knows its own.
-
-    Only when nothing else narrows it (or, by a join or grouping, multiplies it):
-    any other filter, join, slice or grouping means the database must count.
+    A ``RowsById`` knows (``AtLeast`` that many when its ids were cut at a limit);
+    a QuerySet is counted by the database.
     """
-    if isinstance(queryset, RowsById):
-        return queryset.known_count
-    if not isinstance(queryset, QuerySet):
-        return None
-    query = queryset.query
-    where = query.where
-    if (
-        query.is_sliced
-        or query.combinator
-        or query.group_by is not None
-        or len(query.alias_map) > 1
-        or where.negated
-        or where.connector != AND
-        or len(where.children) != 1
-    ):
-        return None
-    (condition,) = where.children
-    if isinstance(condition, Exact) and condition.rhs is True:
-        condition = condition.lhs
-    if not isinstance(condition, IdIn):
-        return None
-    # The ids were read from these rows earlier in the same request: each is one row.
-    return AtLeast(len(condition.ids)) if condition.more else len(condition.ids)
+    return rows.known_count if isinstance(rows, RowsById) else None
 
 
 def count_rows(queryset: "QuerySet | RowsById") -> int:

@@ -169,7 +169,7 @@ def _exported(job: Job):
     from customers.api.filters import CustomerFilterSet
     from customers.forms import CustomerListForm
     from customers.models import Customer
-    from customers.selectors import customer_list
+    from customers.selectors import customer_queryset as customer_list  # a QuerySet to stream
     from customers.views import list_filters
 
     query = QueryDict(job.params["query"])

@@ -23,8 +23,8 @@ from classicpos.id_lists import RowsById, id_list_value, with_ids
 from classicpos.prepared import Slot, slots
 from customers import validators
 from customers.distinct import DistinctCustomers
-from customers.models import Customer, search_term
-from customers.search_text import FoldedPattern
+from customers.models import Customer
+from customers.search import matching, rank_values, search_rank, search_term
 from customers.segments import segment_conditions
 
 STATUS_CHOICES = ("active", "inactive", "all")
@@ -120,60 +120,6 @@ def _filter_column(*, queryset: QuerySet, searching: bool):
     return _unindexed_column if searching and _sqlite(queryset) else _indexed_column
 
 
-class SearchRank(Func):
-    """How well a customer matches what was typed: 0 is best.
-
-    The name is the term itself, then it starts with it, then one of its later
-    words does ("smi" ranks "Ann Smith" above "Tom Goldsmith"), then the email
-    starts with it; any other match comes last. Each is asked of the search
-    document, folded as the match was ("siobhan murphy" ranks "Siobhán Murphy"
-    first, not "Siobhan Murphy-Jones"): one ``CASE`` of ``LIKE``s on the one
-    column, where the name's words end at the line break before the email's.
-
-    Written as SQL, not as ``Case(When(...))``: the ``Case`` resolved its lookups
-    afresh for every keystroke, a tenth of a search's time.
-    ``tests/customers/test_search_index.py`` holds it to a ranking written in
-    Python on both backends. The term is bound from a slot (``values``), so a
-    prepared search compiles it once.
-    """
-
-    # (pattern before the folded term, pattern after it, rank), in the CASE's order.
-    RULES = (
-        ("  ", "\n%", 0),
-        ("  ", "%", 1),
-        ("%  ", "%\n%", 2),
-        ("%\n  ", "%", 3),
-    )
-    OTHERWISE = 4
-
-    def __init__(self, slot):
-        super().__init__(F("search_document"), output_field=IntegerField())
-        self.term = slot("rank_term")
-
-    @staticmethod
-    def values(term: str, connection) -> dict[str, str]:
-        """Return what the rank of ``term`` binds: the term, its spaces made single."""
-        return {"rank_term": " ".join(term.split())}
-
-    def get_source_expressions(self):
-        return [*super().get_source_expressions(), self.term]
-
-    def set_source_expressions(self, expressions):
-        super().set_source_expressions(expressions[:1])
-        (self.term,) = expressions[1:]
-
-    def as_sql(self, compiler, connection, **extra_context):
-        document, _ = compiler.compile(self.get_source_expressions()[0])
-        whens, params = [], []
-        for before, after, rank in self.RULES:
-            pattern = FoldedPattern(self.term, before=before, after=after)
-            pattern_sql, pattern_params = compiler.compile(pattern)
-            params.extend(pattern_params)
-            condition = connection.operators["contains"] % pattern_sql
-            whens.append(f"WHEN ({document} {condition}) THEN {rank}")
-        return f"CASE {' '.join(whens)} ELSE {self.OTHERWISE} END", params
-
-
 def _narrows(filters: CustomerListFilters) -> bool:
     """Return whether the list is narrowed by more than its status (which most rows share)."""
     return bool(filters.segments) or any(
@@ -221,34 +167,25 @@ def _few_matches(filters: CustomerListFilters) -> list[int] | None:
 def _sorted(queryset: QuerySet, filters: CustomerListFilters, *, rank=None) -> QuerySet:
     """Return ``queryset`` in the list's order; a search sorted by name, best matches first.
 
-    ``rank``: ``slot(name)`` of the search's rank patterns (``SearchRank.values``),
+    ``rank``: ``slot(name)`` of the search's rank values (``customers.search.rank_values``),
     when the list is a search.
     """
     if rank is not None and filters.ordering == DEFAULT_ORDERING:
-        return queryset.alias(search_rank=SearchRank(rank)).order_by(
+        return queryset.alias(search_rank=search_rank(rank)).order_by(
             "search_rank", *_order_by(filters.ordering)
         )
     return queryset.order_by(*_order_by(filters.ordering))
 
 
-def _rank_slots(filters: CustomerListFilters, queryset: QuerySet):
-    return slots(SearchRank.values(filters.search, connections[queryset.db]))
-
-
 def _search_matches(queryset: QuerySet, shape: tuple, slot) -> QuerySet:
     """Return the ids of the first ``MATCH_LIMIT`` + 1 matches (by id) of a search of ``shape``."""
     return (
-        queryset.search_for(shape, slot).order_by().values_list("pk", flat=True)[: MATCH_LIMIT + 1]
+        matching(queryset, shape, slot).order_by().values_list("pk", flat=True)[: MATCH_LIMIT + 1]
     )
 
 
-def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Customer]:
-    """Return customers matching ``filters``, sorted with a stable tie-breaker.
-
-    A search keeps the first ``MATCH_LIMIT`` matches (by id) that its index finds
-    and sorts only those: by how well they match (when sorted by name), then by the
-    sort key. It reads one more, so that when there are more the count says so
-    ("1,000+": ``AtLeast``), and lists the first ``MATCH_LIMIT``.
+def _listed(filters: CustomerListFilters) -> tuple[QuerySet, tuple[int, ...] | None]:
+    """Return the list as a QuerySet and, when it is exactly a list of ids read here, those ids.
 
     Sorted by name, a list is read along the name index until a page is full:
     instant when most customers match, but a filter that only a few hundred of a
@@ -258,41 +195,73 @@ def customer_list(*, filters: CustomerListFilters | None = None) -> QuerySet[Cus
     indexes for up to ``MATCH_LIMIT`` + 1 ids (one bounded query); when there are
     no more than the limit, only those few are searched and sorted.
 
-    ``customer_search`` reads the same search (narrowed by its status alone) faster.
+    A search keeps the first ``MATCH_LIMIT`` matches (by id) that its index finds
+    and sorts only those: by how well they match (when sorted by name), then by the
+    sort key. The ids hold one more, so that when there are more the count says so.
     """
-    filters = filters or CustomerListFilters()
     searching = bool(filters.search.split())
     few = _few_matches(filters) if _narrows(filters) else None
     if few is not None:
         narrowed = Customer.objects.among(few)
         if not searching:
-            return _sorted(narrowed, filters)
+            return _sorted(narrowed, filters), tuple(few)
         narrowed = narrowed.search_unindexed(filters.search)
-        return _sorted(narrowed, filters, rank=_rank_slots(filters, narrowed))
+        return _sorted(narrowed, filters, rank=slots(rank_values(filters.search))), None
     queryset = Customer.objects.all()
     conditions = _conditions(filters, _filter_column(queryset=queryset, searching=searching))
     if not searching:
-        return queryset.filter(conditions).order_by(*_order_by(filters.ordering))
+        return queryset.filter(conditions).order_by(*_order_by(filters.ordering)), None
     term = search_term(filters.search, connections[queryset.db])
-    matches = _search_matches(queryset.filter(conditions), term.shape, slots(term.values))
     # The matches' ids, read once: the count and the page then find them by id instead
     # of each asking the search index again (the index is most of a search's time).
-    # The one past the limit only says there are more: the count is then "1,000+".
-    matched = Customer.objects.among(matches, limit=MATCH_LIMIT)
-    return _sorted(matched, filters, rank=_rank_slots(filters, matched))
+    ids = tuple(_search_matches(queryset.filter(conditions), term.shape, slots(term.values)))
+    matched = Customer.objects.among(ids[:MATCH_LIMIT])
+    return _sorted(matched, filters, rank=slots(rank_values(filters.search))), ids
 
 
-def customer_search(*, filters: CustomerListFilters) -> RowsById | None:
-    """Return a search's matches, in ``customer_list``'s order, read by prepared statements.
+def customer_list(
+    *, filters: CustomerListFilters | None = None, with_tags: bool = False
+) -> "QuerySet[Customer] | RowsById":
+    """Return the customers matching ``filters``, sorted with a stable tie-breaker, to page through.
 
-    The till asks this on every keystroke: the two statements (the matches' ids, then
-    a page of them, each customer with its ``tag_names``) are compiled once per
-    shape of term (``classicpos.prepared``), not built as QuerySets each time, which
-    was 1.5 ms of a 3.4 ms search. None when the list is no search, or is narrowed by
-    more than its status: ``customer_list`` serves those.
+    A search, or a list that a narrow filter cuts to a few ids, comes back as
+    ``RowsById``: counted by its ids ("1,000+" when a search found more than
+    ``MATCH_LIMIT``: ``AtLeast``), each page read by id. A search narrowed by its
+    status alone, the till's every keystroke, is read by two prepared statements
+    (``classicpos.prepared``): its matches' ids, then a page of them. Any other
+    list is a QuerySet, which pages by keyset where its order allows
+    (``classicpos.keyset``). ``with_tags``: each customer's ``tag_names`` in the
+    page's own query (the API lists them).
     """
-    if not filters.search.split() or _narrows(filters):
-        return None
+    filters = filters or CustomerListFilters()
+    if filters.search.split() and not _narrows(filters):
+        return _prepared_search(filters, with_tags=with_tags)
+    queryset, ids = _listed(filters)
+    if with_tags:
+        queryset = queryset.with_tag_names()
+    if ids is None:
+        return queryset
+    return RowsById(ids, limit=MATCH_LIMIT, read=lambda start, stop: list(queryset[start:stop]))
+
+
+def customer_queryset(*, filters: CustomerListFilters | None = None) -> QuerySet[Customer]:
+    """Return ``customer_list``'s customers, in its order, as one QuerySet.
+
+    For a caller that streams the rows or narrows them further (the export), not
+    for pages: ``customer_list`` reads those faster.
+    """
+    queryset, _ids = _listed(filters or CustomerListFilters())
+    return queryset
+
+
+def _prepared_search(filters: CustomerListFilters, *, with_tags: bool) -> RowsById:
+    """Return a search narrowed by its status alone, read by two prepared statements.
+
+    The till asks this on every keystroke: the two statements (the matches' ids,
+    then a page of them) are compiled once per shape of term
+    (``classicpos.prepared``), not built as QuerySets each time, which was 1.5 ms
+    of a 3.4 ms search. The ORM writes both, from the builders ``_listed`` uses.
+    """
     connection = connections[Customer.objects.db]
     term = search_term(filters.search, connection)
     values = {**term.values, "status": filters.status}
@@ -309,15 +278,15 @@ def customer_search(*, filters: CustomerListFilters) -> RowsById | None:
     ids = tuple(row[0] for row in rows)
     page_values = {
         "ids": id_list_value(ids[:MATCH_LIMIT], connection.vendor),
-        **SearchRank.values(filters.search, connection),
+        **rank_values(filters.search),
     }
 
     def page(start: int, stop: int) -> list[Customer]:
         def rows_of_page(slot) -> QuerySet:
             ranked = _sorted(with_ids(Customer.objects.all(), slot("ids")), filters, rank=slot)
-            return ranked.with_tag_names()[start:stop]
+            return (ranked.with_tag_names() if with_tags else ranked)[start:stop]
 
-        key = ("customer search page", filters.ordering, start, stop)
+        key = ("customer search page", filters.ordering, with_tags, start, stop)
         return prepared.statement(key, rows_of_page, page_values).instances(page_values)
 
     return RowsById(ids, limit=MATCH_LIMIT, read=page)

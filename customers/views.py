@@ -40,7 +40,6 @@ from customers.selectors import (
     customer_duplicates_to_confirm,
     customer_find_duplicates,
     customer_list,
-    customer_search,
 )
 from customers.timeline import DEFAULT_LIMIT, customer_timeline, timeline_filters
 
@@ -109,9 +108,7 @@ class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
         self.filter_form = CustomerListForm(self.request.GET, user=self.request.user)
         self.values = self.filter_form.values()
         self.filters = list_filters(self.values)
-        # A search (typed as the list filters itself) is read by prepared statements.
-        found = customer_search(filters=self.filters)
-        return customer_list(filters=self.filters) if found is None else found
+        return customer_list(filters=self.filters)
 
     def inactive_matches(self, page) -> int:
         """Return how many inactive customers the active list hides.
@@ -121,9 +118,7 @@ class CustomerListView(StaffPageMixin, ForgivingPaginationMixin, ListView):
         """
         if page.paginator.count or self.filters.status != "active":
             return 0
-        inactive = replace(self.filters, status="inactive")
-        found = customer_search(filters=inactive)
-        return count_rows(customer_list(filters=inactive) if found is None else found)
+        return count_rows(customer_list(filters=replace(self.filters, status="inactive")))
 
     def get_paginate_by(self, queryset):
         return self.values["page_size"]

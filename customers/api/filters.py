@@ -11,7 +11,7 @@ from customers.selectors import (
     ORDERING_CHOICES,
     STATUS_CHOICES,
     CustomerListFilters,
-    customer_list,
+    customer_queryset,
 )
 
 
@@ -72,7 +72,7 @@ class CustomerFilterSet(SelectorFilterSet):
         return filters
 
     def filter_queryset(self, queryset):
-        return customer_list(filters=self.list_filters())
+        return customer_queryset(filters=self.list_filters())
 
     def list_filters(self) -> CustomerListFilters:
         """Return the validated parameters as the selectors take them."""

@@ -1,4 +1,4 @@
-"""Querysets of given ids: one parameter however many ids, counted without a query."""
+"""Rows of given ids: one parameter however many ids, counted without a query."""
 
 import pytest
 
@@ -34,38 +34,47 @@ def test_no_ids_is_no_rows(customers):
     assert count_rows(among(Customer.objects.all(), [])) == 0
 
 
-def test_a_list_of_ids_counts_without_a_query(customers, django_assert_num_queries):
-    rows = among(Customer.objects.all(), [customer.pk for customer in customers[:3]])
-    sorted_rows = rows.order_by("-name").with_tag_names()
+def rows_of(queryset, ids, *, limit=None) -> RowsById:
+    """The rows of ``queryset`` among ``ids``, named by those ids (as a narrowed list is)."""
+    kept = among(queryset, ids[:limit] if limit is not None else ids)
+    return RowsById(ids, limit=limit, read=lambda start, stop: list(kept[start:stop]))
+
+
+def test_rows_named_by_their_ids_count_without_a_query(customers, django_assert_num_queries):
+    ids = [customer.pk for customer in customers[:3]]
+    rows = rows_of(Customer.objects.order_by("-name").with_tag_names(), ids)
     with django_assert_num_queries(0):
-        assert known_count(sorted_rows) == 3
-        assert count_rows(sorted_rows) == 3
+        assert known_count(rows) == 3
+        assert count_rows(rows) == 3
+    assert [customer.name for customer in rows[0:3]] == ["Among 2", "Among 1", "Among 0"]
 
 
 def test_ids_cut_at_a_limit_are_the_first_ones_and_count_at_least(customers):
     ids = [customer.pk for customer in customers]
-    cut = among(Customer.objects.order_by("id"), ids, limit=3)
-    assert list(cut) == customers[:3]
+    cut = rows_of(Customer.objects.order_by("id"), ids, limit=3)
+    assert list(cut[0:5]) == customers[:3]
     assert known_count(cut) == 3
     assert isinstance(known_count(cut), AtLeast)
     assert str(count_rows(cut)) == "3+"
     # Within the limit the count is exact.
-    whole = among(Customer.objects.all(), ids, limit=5)
+    whole = rows_of(Customer.objects.all(), ids, limit=5)
     assert known_count(whole) == 5
     assert not isinstance(known_count(whole), AtLeast)
 
 
-def test_anything_that_narrows_the_ids_is_counted_by_the_database(customers):
+def test_a_queryset_is_counted_by_the_database(customers):
     rows = among(Customer.objects.all(), [customer.pk for customer in customers])
-    narrowed = [
+    querysets = [
+        rows,
         rows.filter(name="Among 1"),
         rows.exclude(name="Among 1"),
         rows[:2],
         rows.filter(tags__name="vip"),
         Customer.objects.filter(name__startswith="Among"),
     ]
-    for queryset in narrowed:
+    for queryset in querysets:
         assert known_count(queryset) is None, queryset.query
+    assert count_rows(rows) == 5
     assert count_rows(rows.filter(name="Among 1")) == 1
     assert count_rows(rows.exclude(name="Among 1")) == 4
 

@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 
 from customers import services
 from customers.models import Customer
-from customers.selectors import CustomerListFilters, customer_list
+from customers.selectors import CustomerListFilters, customer_list, customer_queryset
 from tests.customers.factories import CustomerFactory
 from tests.customers.search_reference import naive_search, reference_rank
 
@@ -234,9 +234,7 @@ def test_search_results_are_ranked_as_the_reference_ranks_them(mixed_customers):
     terms = TERMS + random_terms(random.Random(11), mixed_customers, 100)
     differences = {}
     for term in terms:
-        ours = list(
-            customer_list(filters=CustomerListFilters(search=term)).values_list("pk", flat=True)
-        )
+        ours = [customer.pk for customer in customer_list(filters=CustomerListFilters(search=term))]
         expected = reference_order(term)
         if ours != expected:
             differences[term] = (ours, expected)
@@ -257,15 +255,15 @@ def test_search_results_are_ranked_as_the_reference_ranks_them(mixed_customers):
 def test_the_api_search_lists_what_customer_list_lists(
     mixed_customers, manager_client, status, ordering
 ):
-    # The API's search is read by prepared statements (compiled once per shape of
-    # term, then only bound): it must give customer_list's rows, in its order, page by page.
+    # The API's search is read by prepared statements (compiled once per shape of term,
+    # then only bound): it must give the list's QuerySet's rows, in its order, page by page.
     for customer in mixed_customers[::4]:
         Customer.objects.filter(pk=customer.pk).update(status="inactive")
     terms = TERMS + random_terms(random.Random(5), mixed_customers, 60)
     differences = {}
     for term in terms:
         filters = CustomerListFilters(search=term, status=status, ordering=ordering)
-        expected = list(customer_list(filters=filters).values_list("pk", flat=True))
+        expected = list(customer_queryset(filters=filters).values_list("pk", flat=True))
         listed, url = [], "/api/customers"
         params = {"search": term, "status": status, "ordering": ordering, "pageSize": 7}
         while url:
@@ -419,7 +417,8 @@ def some_customers():
 @pytest.mark.parametrize("term", LONG_TERMS + SHORT_TERMS)
 @pytest.mark.parametrize("status", ["all", "active"])
 def test_no_search_scans_the_customers_table(some_customers, term, status):
-    listed = customer_list(filters=CustomerListFilters(search=term, status=status))
+    # The list's QuerySet: the SQL its prepared statements keep (CLASSICPOS_VERIFY_PREPARED).
+    listed = customer_queryset(filters=CustomerListFilters(search=term, status=status))
     for queryset in (Customer.objects.search(term), listed[:25], listed.order_by()[:10_001]):
         plan = plan_of(queryset)
         assert not scans_customers(plan), plan

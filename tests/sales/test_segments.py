@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from customers import services as customer_services
 from customers.models import Customer
 from customers.segments import segment_conditions
-from customers.selectors import CustomerListFilters, customer_list
+from customers.selectors import CustomerListFilters, customer_queryset
 from sales.models import CustomerSalesTotals, Sale
 from sales.segments import start_of_day
 from sales.selectors import customer_sales_summary, sales_totals_mismatches
@@ -403,7 +403,7 @@ def reads_totals_by(plan: str, *indexes: str) -> bool:
 def test_each_segment_reads_its_index_not_the_sales(shop, name):
     value, index = SEGMENT_INDEXES[name]
     condition = segment_conditions(((name, value),))
-    listed = customer_list(filters=CustomerListFilters(status="all", segments=((name, value),)))
+    listed = customer_queryset(filters=CustomerListFilters(status="all", segments=((name, value),)))
     # The condition (which the list asks first for its few matches): from the segment's index.
     plan = plan_of(Customer.objects.filter(condition))
     assert reads_totals_by(plan, index), plan

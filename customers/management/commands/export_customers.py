@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from customers.exporting import csv_lines, customer_export_rows
-from customers.selectors import STATUS_CHOICES, CustomerListFilters, customer_list
+from customers.selectors import STATUS_CHOICES, CustomerListFilters, customer_queryset
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         filters = CustomerListFilters(search=options["search"], status=options["status"])
-        lines = csv_lines(customer_export_rows(customer_list(filters=filters)))
+        lines = csv_lines(customer_export_rows(customer_queryset(filters=filters)))
         output = options["output"]
         if not output:
             self._write(lines, lambda line: self.stdout.write(line, ending=""))
