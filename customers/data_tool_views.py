@@ -8,6 +8,7 @@ pages in ``customers.views``; thin views over ``customers.services`` and
 import io
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -173,7 +174,11 @@ class CustomerImportView(StaffPageMixin, FormView):
             token = form.data.get("upload") or ""
             kept = checked_file_get(user=self.request.user, token=token) if token else None
             kwargs["kept_file_name"] = kept.file_name if kept else ""
-        return super().get_context_data(updates_shown=UPDATES_SHOWN, **kwargs)
+        return super().get_context_data(
+            updates_shown=UPDATES_SHOWN,
+            background_rows=settings.CLASSICPOS_IMPORT_BACKGROUND_ROWS,
+            **kwargs,
+        )
 
 
 class CustomerDuplicateListView(StaffPageMixin, TemplateView):
