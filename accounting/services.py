@@ -40,7 +40,7 @@ from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
 from sales.models import Sale
-from sales.money import ZERO, to_cents
+from sales.money import ZERO, refunded_share
 from sales.signals import sale_paid_later
 
 ON_ACCOUNT = "on_account"
@@ -227,11 +227,10 @@ def credit_for_refund(*, refund) -> StoreCreditEntry | None:
         return None
     customer = sale.customer
     refunded_before = sale.refunded_total - refund.total
-    fraction_before = refunded_before / sale.total if sale.total else Decimal(0)
-    fraction_now = sale.refunded_fraction
 
     def share(amount: Decimal) -> Decimal:
-        return to_cents(amount * fraction_now) - to_cents(amount * fraction_before)
+        now = refunded_share(amount, refunded=sale.refunded_total, total=sale.total)
+        return now - refunded_share(amount, refunded=refunded_before, total=sale.total)
 
     to_store_credit = ZERO
     reasons = []

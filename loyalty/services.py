@@ -10,7 +10,7 @@ service has already locked the customer (before the sale) and hands it over on
 Standalone writes (adjust, reconcile) take the customer's lock themselves.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
+from sales.money import refunded_share
 from sales.selectors import sale_paid_in_money
 
 
@@ -175,16 +176,17 @@ def _ledger_sum(sale, **filters) -> int:
     return total or 0
 
 
-def _share(points: int, fraction: Decimal) -> int:
-    return int((Decimal(points) * fraction).to_integral_value(rounding=ROUND_HALF_UP))
+def _share(points: int, sale) -> int:
+    """Return ``points``' share of what has been refunded of ``sale`` so far."""
+    return int(refunded_share(points, refunded=sale.refunded_total, total=sale.total))
 
 
 @transaction.atomic
 def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
     """Take back the points earned on the refunded part and give back points redeemed.
 
-    Works on running totals over all of the sale's refunds (the sale's
-    ``refunded_fraction``), so several partial refunds never take back more
+    Works on running totals over all of the sale's refunds
+    (``sales.money.refunded_share``), so several partial refunds never take back more
     than was earned, and a full refund takes back exactly what was earned. The
     take-back may leave a negative balance. ``refund.sale.customer`` is locked
     by the refund service.
@@ -192,7 +194,6 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
     sale = refund.sale
     if sale.customer_id is None:
         return []
-    fraction = sale.refunded_fraction
     earned = _earned_net_of_payment_reversals(sale)
     redeemed = -_ledger_sum(sale, kind=TransactionKind.REDEEM)
     taken_back = -_ledger_sum(
@@ -200,7 +201,7 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
     )
     given_back = _ledger_sum(sale, kind=TransactionKind.REVERSAL, points__gt=0)
     rows = []
-    take = _share(earned, fraction) - taken_back
+    take = _share(earned, sale) - taken_back
     if take > 0:
         rows.append(
             _write(
@@ -214,7 +215,7 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
                 field="lines",
             )
         )
-    give = _share(redeemed, fraction) - given_back
+    give = _share(redeemed, sale) - given_back
     if give > 0:
         rows.append(
             _write(

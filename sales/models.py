@@ -5,8 +5,6 @@ price changes never rewrite history. Customers are never hard-deleted, and a
 sale never cascades from one.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -171,15 +169,6 @@ class Sale(models.Model):
     def net_total(self):
         """What the sale is worth after its refunds."""
         return self.total - self.refunded_total
-
-    @property
-    def refunded_fraction(self) -> Decimal:
-        """How much of the sale has been refunded so far, from 0 to 1."""
-        if self.status == SaleStatus.REFUNDED:
-            return Decimal(1)
-        if self.total <= 0:
-            return Decimal(0)
-        return min(self.refunded_total / self.total, Decimal(1))
 
 
 class SaleLine(models.Model):

@@ -17,7 +17,7 @@ from classicpos.limits import MAX_AMOUNT, MAX_QUANTITY, is_id
 from sales.discounts import discount_off
 from sales.extensions import PaymentMethodType, payment_method, payment_methods
 from sales.models import Product, SaleLine
-from sales.money import ZERO, to_cents
+from sales.money import ZERO, refunded_share, to_cents
 from sales.selectors import sale_paid_in_money
 
 
@@ -367,8 +367,8 @@ def _money_share(sale, total: Decimal, empties_sale: bool) -> Decimal:
     paid_back = sum((refund.paid_back for refund in sale.refunds.all()), ZERO)
     if empties_sale:
         return max(in_money - paid_back, ZERO)
-    refunded = sale.refunded_total + total
-    return max(to_cents(refunded * in_money / sale.total) - paid_back, ZERO)
+    share = refunded_share(in_money, refunded=sale.refunded_total + total, total=sale.total)
+    return max(share - paid_back, ZERO)
 
 
 def refund_quote_with_errors(
