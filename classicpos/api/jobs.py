@@ -67,6 +67,8 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema, built without a user
+            return Job.objects.none()
         return Job.objects.filter(requested_by=self.request.user).order_by("-created_at", "-pk")
 
     def get_object(self) -> Job:
