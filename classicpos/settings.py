@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from classicpos import config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -92,8 +94,19 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, reading a user's permissions in one query instead of two.
     "classicpos.auth_backend.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("CLASSICPOS_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLASSICPOS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = config.whole_number(
+    "CLASSICPOS_LOGIN_FAILURE_LIMIT",
+    os.environ.get("CLASSICPOS_LOGIN_FAILURE_LIMIT", "5"),
+    minimum=1,
+    unit="attempts",
+)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=config.whole_number(
+        "CLASSICPOS_LOGIN_COOLOFF_MINUTES",
+        os.environ.get("CLASSICPOS_LOGIN_COOLOFF_MINUTES", "15"),
+        unit="minutes",
+    )
+)
 # The pair: wrong passwords lock that user at that address, never everyone behind the
 # address (a shop's tills share one) nor the user everywhere (anyone could lock a Manager out).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -105,7 +118,9 @@ AXES_CLIENT_IP_CALLABLE = "classicpos.client_ip.client_ip"
 # Behind reverse proxies set CLASSICPOS_PROXY_COUNT to how many there are (usually 1): the
 # client's address is then read from X-Forwarded-For. Directly exposed, leave it at 0: the
 # socket's address is the only one to trust.
-CLASSICPOS_PROXY_COUNT = int(os.environ.get("CLASSICPOS_PROXY_COUNT", "0"))
+CLASSICPOS_PROXY_COUNT = config.whole_number(
+    "CLASSICPOS_PROXY_COUNT", os.environ.get("CLASSICPOS_PROXY_COUNT", "0"), unit="proxies"
+)
 
 ROOT_URLCONF = "classicpos.urls"
 WSGI_APPLICATION = "classicpos.wsgi.application"
@@ -149,13 +164,17 @@ else:
 
 def _whole_number(name: str, default: str, *, minimum: int = 0, unit: str = "seconds") -> int:
     """Read a whole number from the environment; stop start-up with a message naming it."""
-    try:
-        number = int(os.environ.get(name, default))
-    except ValueError:
-        number = minimum - 1
-    if number < minimum:
-        raise ImproperlyConfigured(f"{name} must be a whole number of {unit} ({minimum} or more).")
-    return number
+    return config.whole_number(name, os.environ.get(name, default), minimum=minimum, unit=unit)
+
+
+def _decimal(name: str, default: str, *, example: str) -> Decimal:
+    """Read a decimal number from the environment; stop start-up with a message naming it."""
+    return config.decimal_number(name, os.environ.get(name, default), example=example)
+
+
+def _amount(name: str, default: str, *, example: str) -> Decimal:
+    """Read an amount from the environment; stop start-up with a message naming it."""
+    return config.amount(name, os.environ.get(name, default), example=example)
 
 
 # How long a request may run: set the server's worker timeout to the same
@@ -255,7 +274,7 @@ if not DEBUG:
     # once for every site on it: off unless asked for, and not a warning when off.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # Behind a TLS-terminating proxy, it says whether the browser used HTTPS.
-    if int(os.environ.get("CLASSICPOS_PROXY_COUNT", "0")):
+    if CLASSICPOS_PROXY_COUNT:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- ClassicPOS ---------------------------------------------------------------
@@ -268,18 +287,22 @@ CLASSICPOS_SHOP_NAME = os.environ.get("CLASSICPOS_SHOP_NAME", "ClassicPOS")
 CLASSICPOS_SHOP_ADDRESS = os.environ.get("CLASSICPOS_SHOP_ADDRESS", "")
 CLASSICPOS_SHOP_PHONE = os.environ.get("CLASSICPOS_SHOP_PHONE", "")
 CLASSICPOS_SHOP_TAX_ID = os.environ.get("CLASSICPOS_SHOP_TAX_ID", "")
-CLASSICPOS_TAX_RATE = Decimal(os.environ.get("CLASSICPOS_TAX_RATE", "0"))
+CLASSICPOS_TAX_RATE = _decimal("CLASSICPOS_TAX_RATE", "0", example="0.0725")
 # Accounting: the credit limit a customer's account starts with (0: no sales on account until a
 # Manager sets one) and the days after its issue date an invoice is due.
-CLASSICPOS_DEFAULT_CREDIT_LIMIT = Decimal(os.environ.get("CLASSICPOS_DEFAULT_CREDIT_LIMIT", "0"))
-CLASSICPOS_PAYMENT_TERMS_DAYS = int(os.environ.get("CLASSICPOS_PAYMENT_TERMS_DAYS", "30"))
+CLASSICPOS_DEFAULT_CREDIT_LIMIT = _amount("CLASSICPOS_DEFAULT_CREDIT_LIMIT", "0", example="500.00")
+CLASSICPOS_PAYMENT_TERMS_DAYS = _whole_number("CLASSICPOS_PAYMENT_TERMS_DAYS", "30", unit="days")
 # Loyalty defaults, used when the program row is first created (a Manager edits it in admin).
-CLASSICPOS_LOYALTY_EARN_RATE = Decimal(os.environ.get("CLASSICPOS_LOYALTY_EARN_RATE", "1"))
-CLASSICPOS_LOYALTY_REDEEM_STEP = int(os.environ.get("CLASSICPOS_LOYALTY_REDEEM_STEP", "100"))
-CLASSICPOS_LOYALTY_REDEEM_VALUE = Decimal(os.environ.get("CLASSICPOS_LOYALTY_REDEEM_VALUE", "1.00"))
-CLASSICPOS_LOYALTY_MINIMUM_SALE = Decimal(os.environ.get("CLASSICPOS_LOYALTY_MINIMUM_SALE", "0"))
+CLASSICPOS_LOYALTY_EARN_RATE = _decimal("CLASSICPOS_LOYALTY_EARN_RATE", "1", example="1")
+CLASSICPOS_LOYALTY_REDEEM_STEP = _whole_number(
+    "CLASSICPOS_LOYALTY_REDEEM_STEP", "100", minimum=1, unit="points"
+)
+CLASSICPOS_LOYALTY_REDEEM_VALUE = _amount("CLASSICPOS_LOYALTY_REDEEM_VALUE", "1.00", example="1.00")
+CLASSICPOS_LOYALTY_MINIMUM_SALE = _amount("CLASSICPOS_LOYALTY_MINIMUM_SALE", "0", example="10.00")
 # How long a stored Idempotency-Key answer is replayed before it may be purged.
-CLASSICPOS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("CLASSICPOS_IDEMPOTENCY_TTL_HOURS", "24"))
+CLASSICPOS_IDEMPOTENCY_TTL_HOURS = _whole_number(
+    "CLASSICPOS_IDEMPOTENCY_TTL_HOURS", "24", minimum=1, unit="hours"
+)
 
 # --- Background jobs (big imports and exports; ``manage.py run_jobs``) -----------
 # A file of more rows is imported (or checked) by the job runner, not in the request,
@@ -339,7 +362,9 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox): stored hashed, expiring, revoked by DELETE /api/auth/token
 # and by a password change; a till's token is extended while it is used.
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(hours=int(os.environ.get("CLASSICPOS_TOKEN_TTL_HOURS", "720"))),
+    "TOKEN_TTL": timedelta(
+        hours=_whole_number("CLASSICPOS_TOKEN_TTL_HOURS", "720", minimum=1, unit="hours")
+    ),
     "AUTO_REFRESH": True,
     "AUTH_HEADER_PREFIX": "Token",
 }

@@ -109,3 +109,51 @@ def test_the_live_sqlite_connection_has_the_options():
 
 def test_phone_region_defaults_to_us():
     assert settings.CLASSICPOS_DEFAULT_REGION == "US"
+
+
+# Each number the shop sets, a malformed value, and what the message must say. Start-up
+# stops with ImproperlyConfigured naming the setting, never Python's own ValueError or
+# decimal.InvalidOperation (which name neither the setting nor what it takes).
+MALFORMED_NUMBERS = [
+    ("CLASSICPOS_DEFAULT_CREDIT_LIMIT", "abc", "an amount such as 500.00"),
+    ("CLASSICPOS_DEFAULT_CREDIT_LIMIT", "-5", "an amount such as 500.00"),
+    ("CLASSICPOS_DEFAULT_CREDIT_LIMIT", "NaN", "an amount such as 500.00"),
+    ("CLASSICPOS_TAX_RATE", "7%", "a number such as 0.0725"),
+    ("CLASSICPOS_TAX_RATE", "Infinity", "a number such as 0.0725"),
+    ("CLASSICPOS_LOYALTY_EARN_RATE", "one", "a number such as 1"),
+    ("CLASSICPOS_LOYALTY_REDEEM_VALUE", "1,00", "an amount such as 1.00"),
+    ("CLASSICPOS_LOYALTY_MINIMUM_SALE", "1e3", "an amount such as 10.00"),
+    ("CLASSICPOS_PAYMENT_TERMS_DAYS", "soon", "a whole number of days"),
+    ("CLASSICPOS_LOYALTY_REDEEM_STEP", "0", "a whole number of points"),
+    ("CLASSICPOS_IDEMPOTENCY_TTL_HOURS", "1.5", "a whole number of hours"),
+    ("CLASSICPOS_PROXY_COUNT", "one", "a whole number of proxies"),
+    ("CLASSICPOS_LOGIN_FAILURE_LIMIT", "x", "a whole number of attempts"),
+    ("CLASSICPOS_LOGIN_COOLOFF_MINUTES", "x", "a whole number of minutes"),
+    ("CLASSICPOS_TOKEN_TTL_HOURS", "x", "a whole number of hours"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "takes"), MALFORMED_NUMBERS)
+def test_a_malformed_number_stops_start_up_naming_the_setting(name, value, takes):
+    result = settings_value("s.DEBUG", DEBUG="1", **{name: value})
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: "), last_line
+    assert name in last_line
+    assert takes in last_line
+
+
+def test_the_shop_s_numbers_come_from_the_environment():
+    result = settings_value(
+        "s.CLASSICPOS_DEFAULT_CREDIT_LIMIT, s.CLASSICPOS_TAX_RATE, s.CLASSICPOS_PAYMENT_TERMS_DAYS",
+        DEBUG="1",
+        CLASSICPOS_DEFAULT_CREDIT_LIMIT="75",
+        CLASSICPOS_TAX_RATE="0.0725",
+        CLASSICPOS_PAYMENT_TERMS_DAYS="7",
+    )
+    assert result.stdout.strip() == "(Decimal('75.00'), Decimal('0.0725'), 7)"
+    defaults = settings_value(
+        "s.CLASSICPOS_DEFAULT_CREDIT_LIMIT, s.CLASSICPOS_TAX_RATE, s.CLASSICPOS_PAYMENT_TERMS_DAYS",
+        DEBUG="1",
+    )
+    assert defaults.stdout.strip() == "(Decimal('0.00'), Decimal('0'), 30)"

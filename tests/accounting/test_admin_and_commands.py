@@ -122,13 +122,7 @@ def test_bad_payment_terms_are_a_configuration_error():
         conf.payment_terms_days()
 
 
-def test_settings_fall_back_to_the_environment(monkeypatch, settings):
-    for name in ("CLASSICPOS_DEFAULT_CREDIT_LIMIT", "CLASSICPOS_PAYMENT_TERMS_DAYS"):
-        if hasattr(settings, name):
-            delattr(settings, name)
-    monkeypatch.setenv("CLASSICPOS_DEFAULT_CREDIT_LIMIT", "75")
-    monkeypatch.setenv("CLASSICPOS_PAYMENT_TERMS_DAYS", "7")
+@override_settings(CLASSICPOS_DEFAULT_CREDIT_LIMIT="75", CLASSICPOS_PAYMENT_TERMS_DAYS="7")
+def test_settings_changed_later_are_read_as_start_up_reads_them():
+    """The environment is read by classicpos/settings.py (tests/test_settings_env.py)."""
     assert (conf.default_credit_limit(), conf.payment_terms_days()) == (Decimal("75.00"), 7)
-    monkeypatch.delenv("CLASSICPOS_DEFAULT_CREDIT_LIMIT")
-    monkeypatch.delenv("CLASSICPOS_PAYMENT_TERMS_DAYS")
-    assert (conf.default_credit_limit(), conf.payment_terms_days()) == (Decimal("0.00"), 30)
