@@ -19,11 +19,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.db import connections
 from django.db.models import Expression, Model, QuerySet, TextField
+from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
 # While a statement is compiled for the cache, slots write their names, not their values.
@@ -66,57 +67,74 @@ class PreparedMismatch(AssertionError):
 
 @dataclass(frozen=True)
 class Statement:
-    """SQL compiled once, with where each request's values go."""
+    """SQL compiled once, with where each request's values go.
+
+    It keeps no database connection: the process keeps statements, and a thread's
+    connection (the development server opens one per request) must go with its
+    thread. What reads its rows on a connection lives on that connection (``_Rows``).
+    """
 
     sql: str
     recipe: tuple
-    compiler: SQLCompiler
+    using: str
+    rows_of: "_Rows"
 
     def params(self, values: Mapping[str, object]) -> list:
         return [values[item.name] if isinstance(item, SlotName) else item for item in self.recipe]
 
     def rows(self, values: Mapping[str, object]) -> list[tuple]:
         """Run the statement with ``values``; return its rows as the database gives them."""
-        with connections[self.compiler.using].cursor() as cursor:
+        with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, self.params(values))
             return cursor.fetchall()
 
     def instances(self, values: Mapping[str, object]) -> list[Model]:
         """Run the statement with ``values``; return model instances, as the QuerySet would.
 
-        Only for a statement of whole rows of one model (no ``select_related``), with
-        its annotations set as attributes.
+        Each with the related rows it selects (``select_related``) and its
+        annotations set as attributes.
         """
-        return self._read_instances(self.rows(values))
-
-    @cached_property
-    def _read_instances(self) -> Callable[[list[tuple]], list[Model]]:
-        return _instance_reader(self.compiler)
+        return self.rows_of.instances(connections[self.using], self.rows(values))
 
 
-def _instance_reader(compiler: SQLCompiler) -> Callable[[list[tuple]], list[Model]]:
-    """Return what turns the rows of ``compiler``'s statement into instances (as ModelIterable)."""
-    select = compiler.select
-    klass_info = compiler.klass_info
-    model = klass_info["model"]
-    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    attnames = [column[0].target.attname for column in select[first:last]]
-    annotations = tuple(compiler.annotation_col_map.items())
-    converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
-    using = compiler.using
+class _Rows:
+    """What turns a statement's rows into instances, as Django's ``ModelIterable`` does."""
 
-    def read(rows: list[tuple]) -> list[Model]:
+    def __init__(self, query, compiler: SQLCompiler):
+        self.query = query
+        self.select = compiler.select
+        self.col_count = compiler.col_count
+        self.klass_info = compiler.klass_info
+        self.annotations = tuple(compiler.annotation_col_map.items())
+        self.model = self.klass_info["model"]
+        fields = self.klass_info["select_fields"]
+        self.columns = slice(fields[0], fields[-1] + 1)
+        self.attnames = [column[0].target.attname for column in self.select[self.columns]]
+
+    def _converters(self, connection) -> tuple:
+        """Return the compiler and converters of ``connection``, kept on it (and gone with it)."""
+        kept = connection.__dict__.setdefault("classicpos_prepared_rows", WeakKeyDictionary())
+        found = kept.get(self)
+        if found is None:
+            compiler = self.query.get_compiler(connection=connection)
+            expressions = [column[0] for column in self.select[: self.col_count]]
+            found = kept[self] = (compiler, compiler.get_converters(expressions))
+        return found
+
+    def instances(self, connection, rows: list[tuple]) -> list[Model]:
+        compiler, converters = self._converters(connection)
         if converters:
             rows = compiler.apply_converters(rows, converters)
+        related = get_related_populators(self.klass_info, self.select, connection.alias)
         instances = []
         for row in rows:
-            instance = model.from_db(using, attnames, row[first:last])
-            for name, position in annotations:
+            instance = self.model.from_db(connection.alias, self.attnames, row[self.columns])
+            for populator in related:
+                populator.populate(row, instance)
+            for name, position in self.annotations:
                 setattr(instance, name, row[position])
             instances.append(instance)
         return instances
-
-    return read
 
 
 _statements: OrderedDict = OrderedDict()
@@ -153,8 +171,11 @@ def statement(
         if kept is not None:
             _statements.move_to_end(cache_key)
     if kept is None:
-        compiler, sql, recipe = _compile(build(slots(values)), naming=True)
-        kept = Statement(sql=sql, recipe=recipe, compiler=compiler)
+        queryset = build(slots(values))
+        compiler, sql, recipe = _compile(queryset, naming=True)
+        kept = Statement(
+            sql=sql, recipe=recipe, using=using, rows_of=_Rows(queryset.query, compiler)
+        )
         with _lock:
             _statements[cache_key] = kept
             while len(_statements) > MAX_STATEMENTS:

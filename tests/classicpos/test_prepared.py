@@ -1,16 +1,19 @@
 """Prepared statements: compiled once per key, run with each call's values, checked in tests."""
 
 import datetime
+import gc
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.test.utils import CaptureQueriesContext
 
 from classicpos import prepared
 from classicpos.prepared import PreparedMismatch, Slot, slots
-from customers.models import Customer
+from customers.models import Customer, CustomerEvent
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +83,51 @@ def test_instances_are_what_iterating_the_queryset_gives(settings):
         assert isinstance(ours.created_at, datetime.datetime)
         assert ours.tag_name_list() == theirs.tag_name_list() == []
         assert ours._state.adding is False
+
+
+def test_instances_carry_the_rows_they_select_related(settings, manager):
+    settings.CLASSICPOS_VERIFY_PREPARED = False
+    event = CustomerEvent.objects.create(
+        customer=CustomerFactory(name="Ann"), kind="customer.created", actor=manager, channel="api"
+    )
+    values = {"kind": "customer.created"}
+
+    def build(slot):
+        return CustomerEvent.objects.filter(kind=slot("kind")).select_related("customer", "actor")
+
+    (found,) = prepared.statement("events", build, values).instances(values)
+    with CaptureQueriesContext(connection) as queries:
+        assert (found.pk, found.customer.name, found.actor.username) == (
+            event.pk,
+            "Ann",
+            manager.username,
+        )
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_kept_does_not_keep_the_connection_that_compiled_it():
+    def wrappers() -> int:
+        gc.collect()
+        # type(), not isinstance(): the heap holds weak proxies whose objects are gone.
+        return sum(issubclass(type(item), BaseDatabaseWrapper) for item in gc.get_objects())
+
+    CustomerFactory(loyalty_points=50)
+    found = []
+
+    def in_a_thread():
+        # As the development server does: a thread, and its own connection, per request.
+        values = {"points": 10}
+        found.append(len(prepared.statement("points", points_at_least, values).instances(values)))
+        connections.close_all()
+
+    before = wrappers()
+    for _ in range(3):
+        thread = threading.Thread(target=in_a_thread)
+        thread.start()
+        thread.join()
+    assert found == [1, 1, 1]
+    assert wrappers() <= before
 
 
 def test_a_key_that_misses_what_the_sql_depends_on_is_caught(settings):
