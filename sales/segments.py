@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from classicpos.limits import MAX_AMOUNT
+from classicpos.limits import MAX_AMOUNT, NOT_AN_AMOUNT, parse_amount
 from customers.segments import Segment, register_segment
 from sales.models import CustomerSalesTotals
 from sales.money import ZERO
@@ -69,17 +69,22 @@ def _last_visit_after(day: datetime.date) -> Q:
 
 
 class AmountField(forms.DecimalField):
-    """An amount written as the API writes amounts: digits, then at most two decimals."""
+    """An amount, read as every amount is (``classicpos.limits.parse_amount``), never negative.
 
-    default_error_messages = {"invalid": "Enter an amount such as 100.00."}
+    Its own pattern once said "Enter an amount such as 100.00." where the till, the
+    invoices and the API said "12.50" for the same ``Infinity`` or ``1e400``.
+    """
 
     def to_python(self, value):
-        # ASCII: Python's ``\d`` also matches Unicode digits, which ``Decimal()`` then reads.
-        if value not in self.empty_values and not re.fullmatch(
-            AMOUNT_PATTERN, str(value), re.ASCII
-        ):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            if isinstance(value, str) and value != value.strip():
+                # A query parameter is written as the schema's pattern says, spaces and all.
+                raise ValidationError({"amount": [NOT_AN_AMOUNT]})
+            return parse_amount(value)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["amount"], code="invalid") from None
 
 
 class IsoDateField(forms.DateField):

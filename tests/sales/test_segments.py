@@ -199,7 +199,7 @@ def test_the_page_filters_by_the_url_and_shows_a_bad_value_beside_its_field(mana
     assert bad.status_code == 200
     page = bad.content.decode()
     field = page[page.index('name="minSpend"') :]
-    assert field.index("Enter an amount such as 100.00.") < field.index('name="lastVisitAfter"')
+    assert field.index("Enter an amount such as 12.50.") < field.index('name="lastVisitAfter"')
     (minimum,) = re.findall(r'<input[^>]*name="minSpend"[^>]*>', page)
     assert "is-invalid" in minimum
     assert 'inputmode="decimal"' in minimum
