@@ -137,7 +137,7 @@ def _conditions(filters: CustomerListFilters, column) -> Q:
     """Return the list's conditions, each column the expression ``column`` gives."""
     conditions = Q()
     if filters.status in ("active", "inactive"):
-        # A slot: a prepared search binds each request's status (``customer_search``).
+        # A slot: the prepared search binds each request's status (``_prepared_search``).
         conditions &= Q(Exact(column("status"), Slot("status", filters.status)))
     if filters.created_after is not None:
         conditions &= Q(GreaterThanOrEqual(column("created_at"), filters.created_after))
