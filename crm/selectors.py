@@ -130,7 +130,9 @@ def lead_matching_customer(*, lead: Lead) -> tuple[Customer | None, str]:
     """
     email, phone = lead_contact_details(lead=lead)
     if email:
-        customer = Customer.objects.filter(email__iexact=email).order_by("id").first()
+        # The customers' own rule for who has an email (any case, through its unique index;
+        # ``iexact`` read the whole table).
+        customer = Customer(email=email).find_email_owner()
         if customer is not None:
             return customer, "same email"
     if phone:

@@ -4,12 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crm import locks, services
 from crm.models import Activity, ActivityKind, Lead, LeadStatus
-from crm.selectors import lead_activities, lead_conversion_plan
+from crm.selectors import lead_activities, lead_conversion_plan, lead_matching_customer
 from crm.services import CrmPermissionDenied
 from customers.models import Customer
 from customers.validators import MESSAGES
@@ -424,3 +425,15 @@ def test_overdue_is_an_open_task_past_its_due_date():
     ]
     assert list(Activity.objects.overdue()) == [late]
     assert late.kind == ActivityKind.TASK
+
+
+def test_a_lead_finds_the_customer_with_its_email_as_the_customers_app_does():
+    """Any case, through the email's unique index: the customers' find_email_owner."""
+    existing = CustomerFactory(email="grace@example.com")
+    lead = LeadFactory(email="Grace@Example.COM")
+    with CaptureQueriesContext(connection) as queries:
+        match, reason = lead_matching_customer(lead=lead)
+    assert (match, reason) == (existing, "same email")
+    (lookup,) = [query["sql"] for query in queries]
+    assert "LOWER(" in lookup.upper()
+    assert "LIKE" not in lookup.upper()
