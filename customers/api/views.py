@@ -45,8 +45,13 @@ from customers.selectors import (
 )
 from customers.timeline import customer_timeline
 
-# What PUT leaves a field it was not given: its "not given" value.
-PUT_CLEARS_TO = {"preferred_contact": "none", "email_consent": False, "sms_consent": False}
+# What PUT leaves a field it was not given: the model's default, what a new customer has
+# (a copy of three of them here could drift from the model's).
+PUT_CLEARS_TO = {
+    field: Customer._meta.get_field(field).get_default()
+    for field in EDITABLE_FIELDS
+    if field != "tags"
+}
 
 
 def change_by(request) -> dict:

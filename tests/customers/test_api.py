@@ -1,5 +1,6 @@
 """The customer REST API: every verb, with and without the trailing slash, and every rule."""
 
+import datetime
 import json
 
 import pytest
@@ -247,6 +248,28 @@ def test_put_replaces_editable_fields(manager_client, slash):
     assert body["email"] is None
     assert body["address"] is None
     assert body["phone"] == "+442079460958"
+
+
+def test_put_leaves_each_field_it_was_not_given_as_a_new_customer_has_it(manager_client):
+    customer = CustomerFactory(
+        email="keep@example.com",
+        birthday=datetime.date(1990, 3, 14),
+        preferred_contact="sms",
+        email_consent=True,
+        sms_consent=True,
+        note="Prefers email",
+    )
+    response = manager_client.put(
+        f"/api/customers/{customer.pk}",
+        data=json.dumps({"name": "Replaced"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    customer.refresh_from_db()
+    fresh = Customer(name="Replaced")
+    for field in ("email", "phone", "address", "birthday", "preferred_contact", "note"):
+        assert getattr(customer, field) == getattr(fresh, field), field
+    assert (customer.email_consent, customer.sms_consent) == (False, False)
 
 
 def test_put_without_name_is_a_400(manager_client):
