@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.choices import CallableChoiceIterator
 
 from classicpos.limits import MAX_ID, MAX_POINTS
+from customers.import_readers import MAX_FILE_MB, too_big
 from customers.import_uploads import KEPT_FILE_GONE, TOKEN_PATTERN
 from customers.models import CONTACT_FIELDS, EDITABLE_FIELDS, MERGEABLE_FIELDS, Customer, Tag
 from customers.segments import segments
@@ -255,6 +256,7 @@ class CustomerListForm(forms.Form):
 
 
 ENCODINGS = (
+    ("auto", "Detect it (UTF-8, UTF-16 or Windows Western)"),
     ("utf-8", 'UTF-8 (most files, Excel\'s "CSV UTF-8")'),
     ("cp1252", "Windows Western (older Excel)"),
     ("latin-1", "ISO-8859-1"),
@@ -271,14 +273,17 @@ class CustomerImportForm(forms.Form):
 
     file = forms.FileField(
         required=False,
-        label="CSV file",
+        label="CSV or Excel file",
         help_text=(
             "A header row, then one customer per row: name, email, phone, address, "
-            "loyaltyPoints, status. Other columns are ignored unless mapped below."
+            "loyaltyPoints, status. Other columns are ignored unless mapped below. "
+            f"Comma, semicolon or tab separated, or an .xlsx workbook; up to {MAX_FILE_MB} MB."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values"}
+        ),
     )
-    encoding = forms.ChoiceField(choices=ENCODINGS, initial="utf-8", label="Encoding")
+    encoding = forms.ChoiceField(choices=ENCODINGS, initial="auto", label="Encoding")
     columns = forms.CharField(
         required=False,
         label="Other column names",
@@ -291,6 +296,12 @@ class CustomerImportForm(forms.Form):
     )
     upload = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and (message := too_big(upload.size)):
+            raise ValidationError(message)
+        return upload
+
     def clean_upload(self):
         token = self.cleaned_data["upload"]
         if token and not TOKEN_PATTERN.fullmatch(token):
@@ -302,7 +313,7 @@ class CustomerImportForm(forms.Form):
         if "upload" in self.errors:
             self.add_error("file", self.errors.pop("upload"))
         elif not cleaned.get("file") and not cleaned.get("upload") and "file" not in self.errors:
-            self.add_error("file", "Choose a CSV file.")
+            self.add_error("file", "Choose a CSV or Excel file.")
         return cleaned
 
 

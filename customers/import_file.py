@@ -5,26 +5,20 @@ Nothing here touches the database: a file that cannot be read as a whole is an
 ``ValidationError`` naming its field, reported against the row.
 """
 
-import codecs
-import csv
-import io
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
 from customers import csv_io, validators
 from customers.extensions import import_columns
+from customers.import_errors import ImportFileError
+from customers.import_readers import AUTO, table_rows
 from customers.models import EDITABLE_FIELDS, CustomerStatus
 
 STATUS_VALUES = {"active": CustomerStatus.ACTIVE, "inactive": CustomerStatus.INACTIVE}
 # The identity columns: a file needs one of them to say anything about a customer.
 IDENTITY_FIELDS = ("name", "email", "phone")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (encoding, header); nothing was changed."""
 
 
 def parse_column_map(specs) -> dict[str, str]:
@@ -50,40 +44,16 @@ def parse_column_map(specs) -> dict[str, str]:
     return mapping
 
 
-def _text_stream(binary, encoding: str) -> io.TextIOWrapper:
-    try:
-        codec = codecs.lookup(encoding or "utf-8").name
-    except LookupError:
-        raise ImportFileError(f'Unknown encoding "{encoding}"; try utf-8 or cp1252.') from None
-    if codec == "utf-8":
-        codec = "utf-8-sig"  # a byte order mark from Excel is not part of the first header
-    return io.TextIOWrapper(binary, encoding=codec, newline="")
-
-
 def records(binary, encoding: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, cells) of every row, the header first, reading the file once."""
-    binary.seek(0)
-    stream = _text_stream(binary, encoding)
-    try:
-        yield from enumerate(csv.reader(stream), start=1)
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            f"The file is not {encoding or 'UTF-8'} text. Choose the encoding it was saved in "
-            "(for example cp1252 for older Excel files)."
-        ) from None
-    except csv.Error as error:
-        raise ImportFileError(f"The file is not readable as CSV: {error}.") from None
-    finally:
-        # Hand the binary file back open; it may already be closed if abandoned.
-        with suppress(ValueError):
-            stream.detach()
+    """Yield (row number, cells) of every row, the header first (``customers.import_readers``)."""
+    yield from table_rows(binary, encoding)
 
 
 def blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
 
 
-def count_rows(binary, *, encoding: str = "utf-8") -> int:
+def count_rows(binary, *, encoding: str = AUTO) -> int:
     """Return how many data rows (not blank, after the header) a file has; reads it once."""
     count = 0
     header_seen = False

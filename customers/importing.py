@@ -36,6 +36,7 @@ from customers.import_file import (
     records,
 )
 from customers.import_matching import ImportMatches
+from customers.import_readers import AUTO
 from customers.import_report import (
     CustomerUpdate,
     ImportReport,
@@ -230,7 +231,7 @@ def customer_import(
     *,
     file,
     user=None,
-    encoding: str = "utf-8",
+    encoding: str = AUTO,
     column_map: dict[str, str] | None = None,
     dry_run: bool = False,
     skip_existing: bool = False,

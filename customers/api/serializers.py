@@ -17,6 +17,7 @@ from classicpos.api.serializers import (
     camel_case,
 )
 from classicpos.limits import MAX_ID
+from customers.import_readers import too_big
 from customers.models import CONTACT_FIELDS, Customer
 from customers.validators import (
     ADDRESS_MAX_LENGTH,
@@ -208,17 +209,30 @@ class FormBooleanField(serializers.ChoiceField):
 class CustomerImportSerializer(StrictInputMixin, ApiSerializer):
     """``POST /api/customers/import`` (multipart/form-data)."""
 
-    file = serializers.FileField(help_text="The CSV file, with a header row.")
+    file = serializers.FileField(
+        help_text=(
+            "The CSV (comma, semicolon or tab separated) or .xlsx workbook, with a header row; "
+            "up to 50 MB."
+        )
+    )
     dry_run = FormBooleanField(help_text="true: check, save nothing.")
     skip_existing = FormBooleanField(
         help_text="true: leave customers that already exist (same email or phone) as they are."
     )
-    encoding = serializers.CharField(default="utf-8", help_text="The file's text encoding.")
+    encoding = serializers.CharField(
+        default="auto",
+        help_text="The file's text encoding; `auto` (the default) detects UTF-8, UTF-16 or cp1252.",
+    )
     columns = serializers.CharField(
         required=False,
         allow_blank=True,
         help_text='Other headers mapped onto the columns, e.g. "Mobile=phone,Client=name".',
     )
+
+    def validate_file(self, upload):
+        if message := too_big(upload.size):
+            raise serializers.ValidationError(message)
+        return upload
 
 
 class ImportErrorSerializer(ApiSerializer):

@@ -104,7 +104,7 @@ def test_a_token_the_page_never_gave_is_a_message_not_an_error(manager_page, tok
 
 def test_import_needs_a_file_or_a_checked_one(manager_page):
     page = manager_page.post("/customers/import/", {"encoding": "utf-8"})
-    assert page.context["form"].errors["file"] == ["Choose a CSV file."]
+    assert page.context["form"].errors["file"] == ["Choose a CSV or Excel file."]
 
 
 def test_an_unreadable_file_is_an_error_on_the_file_field(manager_page):

@@ -171,12 +171,12 @@ def test_an_unknown_mapping_target_is_a_file_error():
         importing.parse_column_map("Client=nickname")
 
 
-def test_a_file_in_another_encoding_needs_its_encoding():
+def test_a_windows_1252_file_is_detected_and_a_wrongly_named_encoding_refused():
     data = "name,email\nJosé Álvarez,jose@example.com\n".encode("cp1252")
-    with pytest.raises(ImportFileError, match="not utf-8 text"):
-        run(data)
+    with pytest.raises(ImportFileError, match="not utf-8-sig text"):
+        run(data, encoding="utf-8")
     assert not Customer.objects.exists()
-    report = run(data, encoding="cp1252")
+    report = run(data)
     assert Customer.objects.get().name == "José Álvarez"
     assert report.created == 1
 
@@ -243,8 +243,12 @@ def test_the_command_refuses_a_missing_file_and_an_unreadable_one(tmp_path):
         call_command("import_customers", str(tmp_path / "nope.csv"))
     bad = tmp_path / "bad.csv"
     bad.write_bytes("name\nJosé\n".encode("cp1252"))
-    with pytest.raises(CommandError, match="not utf-8 text"):
-        call_command("import_customers", str(bad), stderr=StringIO())
+    with pytest.raises(CommandError, match="not utf-8-sig text"):
+        call_command("import_customers", str(bad), "--encoding", "utf-8", stderr=StringIO())
+    pdf = tmp_path / "customers.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    with pytest.raises(CommandError, match="This looks like a PDF"):
+        call_command("import_customers", str(pdf), stderr=StringIO())
 
 
 def test_a_batch_costs_a_few_queries_not_some_per_row(django_assert_max_num_queries):

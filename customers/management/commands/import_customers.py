@@ -55,7 +55,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The CSV file to import.")
+        parser.add_argument("file", help="The CSV or .xlsx file to import.")
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -68,8 +68,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--encoding",
-            default="utf-8",
-            help="The file's text encoding (default utf-8, with or without BOM), e.g. cp1252.",
+            default="auto",
+            help=(
+                "The file's text encoding, e.g. cp1252 (default: detected, UTF-8 with or without "
+                "BOM, UTF-16 or cp1252)."
+            ),
         )
         parser.add_argument(
             "--columns",
