@@ -15,7 +15,7 @@ from classicpos.api.pagination import CappedPaginator
 from classicpos.id_lists import count_rows
 from classicpos.redirects import safe_next
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
-from customers import services
+from customers import services, validators
 from customers.duplicates import customer_erasure, merged_into
 from customers.forms import (
     PAGE_SIZES,
@@ -273,14 +273,15 @@ class CustomerFormView(StaffPageMixin, FormView):
             # A confirmation already given survives a field error on the same submit.
             context["confirmation"] = DuplicateConfirmationForm(self.request.POST)
         if "email" in form.errors:
-            # Link to the customer who already has this email (and restore them if inactive).
-            same_email = customer_find_duplicates(
-                email=form.data.get("email", ""),
-                exclude_id=self.customer.pk if self.customer else None,
-            )
-            context["email_owner"] = next(
-                (item.customer for item in same_email if "same email" in item.reasons), None
-            )
+            # Link to the customer who already has this email (and restore them if inactive):
+            # the model's own rule, not the duplicate finder's list, which leaves out
+            # customers decided apart from this one and keeps only its first few.
+            try:
+                email = validators.normalize_email(form.data.get("email", ""))
+            except ValidationError:
+                email = None
+            asking = Customer(pk=self.customer.pk if self.customer else None, email=email)
+            context["email_owner"] = asking.find_email_owner()
         return context
 
 

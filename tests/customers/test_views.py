@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from customers import services
 from customers.models import Customer
 from tests.customers.factories import CustomerFactory
 
@@ -158,6 +159,18 @@ def test_duplicate_email_links_to_the_owner_and_offers_restore(manager_page):
     assert "Old Owner (customer #" in html
     assert f'href="/customers/{owner.pk}/"' in html
     assert f'action="/customers/{owner.pk}/restore/"' in html
+
+
+def test_duplicate_email_links_to_its_owner_even_one_decided_apart(manager_page, manager):
+    """The owner of an email is who has it, whatever the duplicate finder may offer."""
+    owner = CustomerFactory(name="Email Owner", email="taken@example.com")
+    editing = CustomerFactory(name="Household Member")
+    services.customer_mark_distinct(customer=editing, other=owner, actor=manager, channel="page")
+    response = manager_page.post(
+        f"/customers/{editing.pk}/edit/", {"name": "Household Member", "email": "Taken@Example.com"}
+    )
+    assert response.context["email_owner"] == owner
+    assert f'href="/customers/{owner.pk}/"' in response.content.decode()
 
 
 def test_duplicates_while_typing(manager_page):
