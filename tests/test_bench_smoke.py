@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+# Each runs a script in its own process against its own database: seconds apiece, so
+# ``make test-fast`` leaves them out; ``make test`` and CI run them.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

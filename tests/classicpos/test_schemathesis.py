@@ -1,7 +1,8 @@
 """Schemathesis fuzzes every API operation against the project's own OpenAPI schema.
 
-The schema is the one ``/api/schema/`` serves; requests go through the WSGI
-application in-process, as a Manager with a knox token. Each operation gets
+The schema is the one ``/api/schema/`` serves, built by a fixture; each operation is a
+subtest of one test. Requests go through the WSGI application in-process, as a Manager
+with a knox token. Each operation gets
 schema-valid and schema-violating requests (examples, coverage and fuzzing
 phases) with a fixed seed and a bounded number of examples, and every answer must
 be: no server error, a documented status code and content type, a body that
@@ -13,9 +14,10 @@ import re
 
 import pytest
 import schemathesis
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -99,8 +101,23 @@ def schema_valid_request_accepted(ctx, response, case):
         raise
 
 
-schema = schemathesis.openapi.from_dict(_served_schema(), config=CONFIG)
-schema.app = get_wsgi_application()
+@pytest.fixture(scope="session")
+def served_api_schema():
+    """Build the schema when the test runs, not when pytest collects the module: building it
+    costs seconds, which every collection of the suite (and each xdist worker) paid."""
+    loaded = schemathesis.openapi.from_dict(_served_schema(), config=CONFIG)
+    loaded.app = get_wsgi_application()
+    return loaded
+
+
+schema = schemathesis.pytest.from_fixture("served_api_schema")
+
+
+@pytest.fixture(autouse=True)
+def _node_id_for_schemathesis(request):
+    """Schemathesis' fixture-built schema renames the test node per operation through
+    ``_nodeid``, an attribute pytest 9 no longer has: give it one to rename."""
+    request.node._nodeid = request.node.nodeid
 
 
 @pytest.fixture
@@ -118,15 +135,30 @@ def keep_test_connection():
 
 
 @pytest.fixture
-def manager_token(manager, keep_test_connection):
-    return AuthToken.objects.create(manager)[1]
+def token_for_operation(manager, keep_test_connection):
+    """Run each operation as if it were a test of its own: on the database as the test began
+    (a savepoint rolled back to), with an empty cache and a token of its own. Operations are
+    subtests of one test, and one's rows (a product made inactive, a revoked token) must not
+    decide another's answers."""
+    savepoint = transaction.savepoint()
+    current = {"operation": None, "token": None}
+
+    def token(operation: str) -> str:
+        if current["operation"] != operation:
+            transaction.savepoint_rollback(savepoint)
+            cache.clear()
+            current.update(operation=operation, token=AuthToken.objects.create(manager)[1])
+        return current["token"]
+
+    yield token
+    transaction.savepoint_rollback(savepoint)
 
 
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
-def test_every_operation_keeps_its_contract(case, manager, manager_token):
-    token = manager_token
+def test_every_operation_keeps_its_contract(case, manager, token_for_operation):
+    token = token_for_operation(case.operation.label)
     if case.method == "DELETE" and case.path == "/api/auth/token":
         # Revoking the token must not log the rest of the run out.
         token = AuthToken.objects.create(manager)[1]
