@@ -7,7 +7,6 @@ records are never offered again, nor a pair someone said is two people
 """
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -15,7 +14,7 @@ from django.db.models.functions import Lower
 from customers.distinct import DistinctCustomers
 from customers.extensions import merge_steps
 from customers.models import Customer, CustomerErasure, CustomerMerge
-from customers.selectors import SIMILAR_NAME_RATIO
+from customers.names import names_alike
 
 MAX_GROUPS = 100
 
@@ -28,10 +27,6 @@ class DuplicateGroup:
 
 def _open_customers():
     return Customer.objects.filter(merge_record__isnull=True, erasure__isnull=True)
-
-
-def _similar(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= SIMILAR_NAME_RATIO
 
 
 def _grouped(key, reason: str, values, customers) -> list[DuplicateGroup]:
@@ -132,7 +127,7 @@ def customer_duplicate_groups(*, limit: int = MAX_GROUPS) -> list[DuplicateGroup
             members.order_by("id"),
         ):
             first, *others = group.customers
-            similar = [other for other in others if _similar(first.name, other.name)]
+            similar = [other for other in others if names_alike(first.name, other.name)]
             if similar:
                 groups.append(DuplicateGroup(reason=group.reason, customers=(first, *similar)))
 
