@@ -6,8 +6,8 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from accounting.models import InvoicePaymentMethod, InvoiceStatus
-from accounting.selectors import InvoiceFilters, default_statement_period
+from accounting.models import InvoicePaymentMethod
+from accounting.selectors import InvoiceFilters, InvoiceListStatus, default_statement_period
 
 AMOUNT_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"}
 
@@ -75,13 +75,7 @@ class StoreCreditAdjustmentForm(forms.Form):
 class InvoiceListForm(forms.Form):
     """The invoice list's filters; a bad value is ignored rather than breaking the page."""
 
-    STATUS_CHOICES = [
-        ("", "All"),
-        ("unpaid", "Unpaid (open or partly paid)"),
-        *InvoiceStatus.choices,
-    ]
-
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(choices=[("", "All"), *InvoiceListStatus.choices], required=False)
     overdue = forms.BooleanField(required=False, label="Overdue only")
     customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     issued_after = forms.DateField(required=False, label="Issued from")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import (
     Count,
     DecimalField,
@@ -29,6 +30,7 @@ from accounting.models import (
     InvoicePayment,
     InvoicePaymentMethod,
     InvoicePaymentReversal,
+    InvoiceStatus,
     StoreCreditEntry,
 )
 from customers.models import Customer
@@ -102,10 +104,24 @@ def account_summary(*, customer: Customer) -> AccountSummary:
     )
 
 
+class InvoiceListStatus(models.TextChoices):
+    """What the invoice list filters by: every unpaid invoice, or one status.
+
+    The page, the API and the selector read these; "unpaid" was a string each
+    spelled (and labelled) on its own.
+    """
+
+    UNPAID = "unpaid", "Unpaid (open or partly paid)"
+    OPEN = InvoiceStatus.OPEN, InvoiceStatus.OPEN.label
+    PARTIALLY_PAID = InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PARTIALLY_PAID.label
+    PAID = InvoiceStatus.PAID, InvoiceStatus.PAID.label
+    VOID = InvoiceStatus.VOID, InvoiceStatus.VOID.label
+
+
 @dataclass(frozen=True)
 class InvoiceFilters:
     customer_id: int | None = None
-    status: str | None = None  # an InvoiceStatus, or "unpaid" for open and partially paid
+    status: str | None = None  # an InvoiceListStatus; None for every invoice
     overdue: bool = False
     issued_after: date | None = None
     issued_before: date | None = None
@@ -138,7 +154,7 @@ def invoice_list(*, filters: InvoiceFilters | None = None, with_payments: bool =
         )
     if filters.customer_id is not None:
         invoices = invoices.filter(customer_id=filters.customer_id)
-    if filters.status == "unpaid":
+    if filters.status == InvoiceListStatus.UNPAID:
         invoices = invoices.unpaid()
     elif filters.status:
         invoices = invoices.filter(status=filters.status)

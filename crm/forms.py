@@ -11,7 +11,7 @@ from crm.models import (
     LeadSource,
     LeadStatus,
 )
-from crm.selectors import CONTACT_KINDS
+from crm.selectors import ContactKind, LeadListStatus
 from crm.services import MARK_LOST_PERMISSION, REASSIGN_PERMISSION
 from customers.validators import NAME_MAX_LENGTH
 
@@ -92,9 +92,7 @@ class LeadListForm(forms.Form):
     """The lead list's search and filters, read from the query string."""
 
     search = forms.CharField(required=False)
-    status = forms.ChoiceField(
-        required=False, choices=[("", "All"), ("open", "Open"), *LeadStatus.choices]
-    )
+    status = forms.ChoiceField(required=False, choices=[("", "All"), *LeadListStatus.choices])
     owner = forms.ChoiceField(
         required=False, choices=[("", "Everyone"), ("me", "Mine")], label="Owner"
     )
@@ -111,13 +109,14 @@ class LeadListForm(forms.Form):
 
 class ContactListForm(forms.Form):
     search = forms.CharField(required=False)
-    kind = forms.ChoiceField(
-        required=False, choices=[(kind, kind.capitalize()) for kind in CONTACT_KINDS]
-    )
+    kind = forms.ChoiceField(required=False, choices=ContactKind.choices)
 
     def values(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
-        return {"search": (data.get("search") or "").strip(), "kind": data.get("kind") or "all"}
+        return {
+            "search": (data.get("search") or "").strip(),
+            "kind": data.get("kind") or ContactKind.ALL,
+        }
 
 
 class ActivityForm(forms.Form):

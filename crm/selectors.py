@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Lower
 
@@ -27,12 +28,26 @@ def _created_between(queryset, after: datetime | None, before: datetime | None):
 # --- leads ------------------------------------------------------------------------------
 
 
+class LeadListStatus(models.TextChoices):
+    """What the lead list filters by: every open lead, or one status.
+
+    The page, the API and the selector read these; "open" was a string each spelled.
+    """
+
+    OPEN = "open", "Open"
+    NEW = LeadStatus.NEW, LeadStatus.NEW.label
+    CONTACTED = LeadStatus.CONTACTED, LeadStatus.CONTACTED.label
+    QUALIFIED = LeadStatus.QUALIFIED, LeadStatus.QUALIFIED.label
+    CONVERTED = LeadStatus.CONVERTED, LeadStatus.CONVERTED.label
+    LOST = LeadStatus.LOST, LeadStatus.LOST.label
+
+
 @dataclass(frozen=True)
 class LeadListFilters:
     """What a list of leads can be narrowed and sorted by."""
 
     search: str = ""
-    status: str = ""  # one of LeadStatus, "open", or "" for all
+    status: str = ""  # a LeadListStatus, or "" for all
     owner_id: int | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
@@ -52,7 +67,7 @@ def lead_list(*, filters: LeadListFilters | None = None) -> QuerySet[Lead]:
     """Return leads matching ``filters`` with their owner and customer, stably sorted."""
     filters = filters or LeadListFilters()
     queryset = Lead.objects.select_related("owner", "customer").search(filters.search)
-    if filters.status == "open":
+    if filters.status == LeadListStatus.OPEN:
         queryset = queryset.open()
     elif filters.status:
         queryset = queryset.filter(status=filters.status)
@@ -223,7 +238,15 @@ def task_list(*, author_id: int | None) -> QuerySet[Activity]:
 
 # --- contacts: customers and leads in one list --------------------------------------------
 
-CONTACT_KINDS = ("all", "customers", "leads")
+
+class ContactKind(models.TextChoices):
+    """Which contacts the contact list shows."""
+
+    ALL = "all", "All"
+    CUSTOMERS = "customers", "Customers"
+    LEADS = "leads", "Leads"
+
+
 CONTACT_COLUMNS = (
     "sort_name",
     "contact_kind",
@@ -239,7 +262,7 @@ CONTACT_COLUMNS = (
 @dataclass(frozen=True)
 class ContactListFilters:
     search: str = ""
-    kind: str = "all"
+    kind: str = ContactKind.ALL
 
 
 def contact_list(*, filters: ContactListFilters | None = None) -> QuerySet:
@@ -269,9 +292,9 @@ def contact_list(*, filters: ContactListFilters | None = None) -> QuerySet:
             company_name=F("company"),
         )
     )
-    if filters.kind == "customers":
+    if filters.kind == ContactKind.CUSTOMERS:
         return customers.values(*CONTACT_COLUMNS).order_by("sort_name", "contact_id")
-    if filters.kind == "leads":
+    if filters.kind == ContactKind.LEADS:
         return leads.values(*CONTACT_COLUMNS).order_by("sort_name", "contact_id")
     # Each half drops its model's default ordering: a UNION's parts may not be sorted.
     return (

@@ -29,6 +29,7 @@ from crm.forms import (
 from crm.models import OPEN_STATUSES, Activity, Lead
 from crm.panels import crm_panel_context
 from crm.selectors import (
+    ContactKind,
     ContactListFilters,
     LeadListFilters,
     contact_list,
@@ -288,7 +289,7 @@ class ContactListView(CrmPageMixin, TemplateView):
             page_obj=page,
             contacts=page.object_list,
             query_without_page=query_without_page(self.request),
-            filtered=bool(values["search"]) or values["kind"] != "all",
+            filtered=bool(values["search"]) or values["kind"] != ContactKind.ALL,
             **kwargs,
         )
 

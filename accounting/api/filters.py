@@ -2,8 +2,7 @@
 
 import django_filters
 
-from accounting.models import InvoiceStatus
-from accounting.selectors import InvoiceFilters, invoice_list
+from accounting.selectors import InvoiceFilters, InvoiceListStatus, invoice_list
 from classicpos.api.filters import BooleanFilter, IdFilter, SelectorFilterSet
 
 
@@ -12,9 +11,7 @@ class InvoiceFilterSet(SelectorFilterSet):
     createdAfter = None
     createdBefore = None
     customer = IdFilter(method="noop")
-    status = django_filters.ChoiceFilter(
-        method="noop", choices=[("unpaid", "Open or partially paid"), *InvoiceStatus.choices]
-    )
+    status = django_filters.ChoiceFilter(method="noop", choices=InvoiceListStatus.choices)
     overdue = BooleanFilter(method="noop")
     issuedAfter = django_filters.DateFilter(method="noop")
     issuedBefore = django_filters.DateFilter(method="noop")

@@ -7,11 +7,12 @@ from drf_spectacular.utils import extend_schema_field
 
 from classicpos.api.filters import BooleanFilter, IdFilter, SelectorFilterSet
 from classicpos.limits import MAX_ID, is_id
-from crm.models import ActivityKind, LeadStatus
+from crm.models import ActivityKind
 from crm.selectors import (
     LEAD_ORDERING_FIELDS,
     ActivityListFilters,
     LeadListFilters,
+    LeadListStatus,
     activity_list,
     lead_list,
 )
@@ -60,7 +61,7 @@ class LeadFilterSet(CrmFilterSet):
 
     status = django_filters.ChoiceFilter(
         method="noop",
-        choices=[("open", "open"), *LeadStatus.choices],
+        choices=LeadListStatus.choices,
         help_text="new, contacted, qualified, converted, lost, or open (the first three).",
     )
     owner = UserOrMeFilter(method="noop", help_text="The owner's user id, or me.")
