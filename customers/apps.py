@@ -10,7 +10,7 @@ class CustomersConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from classicpos.api.idempotency import register_reference_key
-        from customers import demo, history, jobs, panels, segments
+        from customers import demo, history, import_sources, jobs, panels, prior_history, segments
         from customers.erasure import API_RESOURCE
         from customers.search_text import register_fold
 
@@ -22,6 +22,8 @@ class CustomersConfig(AppConfig):
         register_reference_key("duplicateId", resource=API_RESOURCE)
         demo.connect()
         jobs.register()
+        import_sources.connect()
+        prior_history.connect()
         history.connect()
         panels.connect()
         segments.connect()

@@ -41,7 +41,8 @@ ALIASES = {
     "email": ("e-mail", "email address", "e-mail address", "mail"),
     "phone": ("phone number", "telephone", "tel", "mobile", "cell", "mobile phone"),
     "address": ("street address", "postal address", "full address"),
-    "status": ("state", "active"),
+    # Never "state": in Square's and Odoo's files it is part of the address.
+    "status": ("customer status",),
     "birthday": ("date of birth", "dob", "birth date"),
     "preferred_contact": ("contact preference", "preferred contact method"),
     "email_consent": ("email marketing", "marketing emails", "email opt in"),

@@ -67,6 +67,8 @@ class ImportReport:
     updates: list[CustomerUpdate] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    source: str = ""  # the system the file was recognised as ("Shopify customer export")
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (file header, what it fills)
 
     def add(self, other: "ImportReport") -> None:
         self.created += other.created
@@ -97,6 +99,8 @@ class ImportReport:
             "updates": [update.as_dict() for update in self.updates],
             "ignoredColumns": self.ignored_columns,
             "dryRun": self.dry_run,
+            "source": self.source,
+            "columns": [{"header": header, "fills": target} for header, target in self.columns],
         }
 
 
@@ -138,6 +142,8 @@ def report_from_dict(data: dict) -> ImportReport:
         ],
         ignored_columns=data["ignoredColumns"],
         dry_run=data["dryRun"],
+        source=data.get("source", ""),
+        columns=[(column["header"], column["fills"]) for column in data.get("columns", [])],
     )
 
 

@@ -29,6 +29,7 @@ from customers.import_file import (
     ImportFileError,
     Row,
     blank,
+    continued_rows,
     count_rows,
     parse_column_map,
     parse_row,
@@ -44,7 +45,9 @@ from customers.import_report import (
     RowError,
     write_error_report,
 )
+from customers.import_sources import ImportSource, import_source, import_sources, recognise
 from customers.models import CONTACT_FIELDS, PROFILE_FIELDS, Channel, Customer, CustomerStatus
+from customers.prior_history import prior_history_record
 
 BATCH_SIZE = 500
 
@@ -66,11 +69,14 @@ class _Batch:
 
     def __init__(self, *, header: Header, skip_existing: bool, user, created_ids: set[int]):
         self.header = header
+        self.source = header.source
         self.skip_existing = skip_existing
         self.user = user
         self.change_by = {"actor": user, "channel": Channel.IMPORT}
         self.report = ImportReport()
-        self.matches = ImportMatches()
+        self.matches = ImportMatches(self.source.name if self.source else "")
+        # What the old system said of the customers, kept once they are saved.
+        self.prior: list[tuple[Customer, Row]] = []
         # Customers this run added (a dry run's batches see earlier ones' before the
         # rollback): a later row about them is not an update of an existing customer.
         self.created_ids = created_ids
@@ -99,12 +105,16 @@ class _Batch:
         customer = services.customer_check(data=row.data, email_owners=self.matches.by_email)
         customer.status = row.status or CustomerStatus.ACTIVE
         self.new.append((customer, row.extra, row.number))
-        self.matches.remember(customer)
+        self.matches.remember(customer, reference=row.reference)
+        if row.reference or row.history:
+            self.prior.append((customer, row))
         self.report.created += 1
         if not row.has_contact:
             self.report.new_without_contact += 1
 
     def update(self, existing: Customer, row: Row, matched_by: str) -> None:
+        if row.reference or row.history:
+            self.prior.append((existing, row))
         candidate = services.customer_check(
             customer=existing, data=row.data, email_owners=self.matches.by_email
         )
@@ -173,6 +183,13 @@ class _Batch:
             if values:
                 column.apply_to_new(values=values, user=self.user)
 
+    def save_prior(self) -> None:
+        """Keep the old system's ids and figures of the batch's customers (``prior_history``)."""
+        if self.source is not None and self.prior:
+            prior_history_record(
+                source_name=self.source.name, source_label=self.source.label, rows=self.prior
+            )
+
     def save_one_by_one(self) -> None:
         for customer, _, number in self.new:
             try:
@@ -227,6 +244,16 @@ def _tag_key(names) -> list[str]:
     return sorted(name.lower() for name in names)
 
 
+def _source(name: str, header_cells: list[str]) -> ImportSource | None:
+    if not name:
+        return recognise(header_cells)
+    source = import_source(name)
+    if source is None:
+        known = ", ".join(source.name for source in import_sources())
+        raise ImportFileError(f'There is no source "{name}": name one of {known}.')
+    return source
+
+
 def customer_import(
     *,
     file,
@@ -239,6 +266,7 @@ def customer_import(
     saved: Callable[[int], None] | None = None,
     start_after: int = 0,
     batch_size: int = BATCH_SIZE,
+    source_name: str = "",
 ) -> ImportReport:
     """Import the CSV in the binary ``file`` and return what it did, row errors included.
 
@@ -249,6 +277,8 @@ def customer_import(
     background job) knows, even after a crash, exactly which rows were saved:
     ``start_after`` that many rows resumes there, and rows with a name alone are
     never added twice. The report then covers the rows after them.
+    The system the file comes from is recognised from its header
+    (``customers.import_sources``), or named by ``source_name``.
     """
     total = count_rows(file, encoding=encoding)
     report = ImportReport(dry_run=dry_run)
@@ -256,8 +286,13 @@ def customer_import(
     header_cells = next(rows_read, None)
     if header_cells is None:
         raise ImportFileError("The file is empty: it needs a header row and a row per customer.")
-    header = read_header(header_cells[1], column_map or {})
+    source = _source(source_name, header_cells[1])
+    header = read_header(header_cells[1], column_map or {}, source)
+    if source is not None and source.continued_in:
+        rows_read = continued_rows(rows_read, header, source.continued_in)
     report.ignored_columns = header.ignored
+    report.source = source.label if source else ""
+    report.columns = header.mapping
 
     def batches() -> Iterator[list[tuple[int, list[str]]]]:
         batch = []
@@ -290,6 +325,7 @@ def customer_import(
                 for row in rows:
                     batch.handle(row)
                 batch.save_new()
+                batch.save_prior()
                 if dry_run:
                     transaction.set_rollback(True)
                 elif saved is not None:

@@ -63,6 +63,7 @@ def import_start(
     dry_run: bool,
     skip_existing: bool,
     upload: str = "",
+    source: str = "",
     idempotency_key: str = "",
 ) -> Job:
     """Queue an import (or, ``dry_run``, a check) of ``content``; ``upload``: its kept token."""
@@ -78,6 +79,7 @@ def import_start(
             "dryRun": dry_run,
             "skipExisting": skip_existing,
             "upload": upload,
+            "source": source,
         },
     )
 
@@ -104,6 +106,7 @@ def _run_import(job: Job, progress) -> JobResult:
             saved=None if dry_run else progress.saved,
             start_after=start_after,
             batch_size=JOB_BATCH_SIZE,
+            source_name=params.get("source", ""),
         )
     except ImportFileError as error:
         raise JobFailed(str(error)) from None

@@ -465,3 +465,4 @@ class CustomerEvent(models.Model):
 # app by this import like the models above.
 from customers.distinct import DistinctCustomers  # noqa: E402, F401
 from customers.import_uploads import CheckedImportFile  # noqa: E402, F401
+from customers.prior_history import CustomerPriorHistory, CustomerReference  # noqa: E402, F401

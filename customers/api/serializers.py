@@ -228,6 +228,13 @@ class CustomerImportSerializer(StrictInputMixin, ApiSerializer):
         allow_blank=True,
         help_text='Other headers mapped onto the columns, e.g. "Mobile=phone,Client=name".',
     )
+    source = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="The system the file comes from (see `GET /api/customers/import/sources`); "
+        "recognised from the header when left out.",
+    )
 
     def validate_file(self, upload):
         if message := too_big(upload.size):
@@ -246,11 +253,32 @@ class ImportUpdateSerializer(ApiSerializer):
     customer_id = serializers.IntegerField()
     name = serializers.CharField(help_text="The customer's name before the change.")
     matched_by = serializers.ChoiceField(
-        choices=["email", "phone"], help_text="How the row found them: never by name alone."
+        choices=["reference", "email", "phone"],
+        help_text=(
+            "How the row found them: the old system's id for them, their email or their phone; "
+            "never by name alone."
+        ),
     )
     changes = serializers.DictField(
         child=serializers.ListField(min_length=2, max_length=2),
         help_text='Each changed field, with "status": {"field": [old, new]}.',
+    )
+
+
+class ImportSourceSerializer(ApiSerializer):
+    name = serializers.CharField(help_text="What `source` names to force this preset.")
+    label = serializers.CharField(help_text="What the import report calls the file.")
+    identified_by = serializers.ListField(
+        child=serializers.CharField(), help_text="The columns that together identify the export."
+    )
+
+
+class ImportColumnSerializer(ApiSerializer):
+    header = serializers.CharField(help_text="The column's header in the file.")
+    fills = serializers.CharField(
+        help_text="The field it fills (name, email, ...), or the part of one it is joined into "
+        "(name.first, address.city, ...), the old system's id (reference) or its figures "
+        "(history.spent, history.orders, history.first_visit, history.last_visit)."
     )
 
 
@@ -268,6 +296,11 @@ class ImportReportSerializer(ApiSerializer):
     )
     ignored_columns = serializers.ListField(child=serializers.CharField())
     dry_run = serializers.BooleanField()
+    source = serializers.CharField(
+        help_text='The system the file was recognised as ("Shopify customer export"); empty '
+        "for a file in ClassicPOS's own columns."
+    )
+    columns = ImportColumnSerializer(many=True, help_text="Each file column the import read.")
 
 
 class TimelineQuerySerializer(ApiSerializer):

@@ -21,6 +21,7 @@ from customers.api.serializers import (
     CustomerMergeSerializer,
     CustomerSerializer,
     ImportReportSerializer,
+    ImportSourceSerializer,
     MergedCustomerSerializer,
     PossibleDuplicatesQuerySerializer,
     PossibleDuplicatesSerializer,
@@ -29,6 +30,7 @@ from customers.api.serializers import (
 )
 from customers.duplicates import merged_into
 from customers.exporting import export_response
+from customers.import_sources import import_sources
 from customers.importing import ImportFileError, customer_import, parse_column_map
 from customers.jobs import export_in_background, export_start, import_in_background, import_start
 from customers.models import EDITABLE_FIELDS, Channel, Customer
@@ -100,6 +102,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         "merge": [MERGE_CUSTOMER],
         "anonymise": [ANONYMISE_CUSTOMER],
         "import_customers": [IMPORT_CUSTOMER],
+        "import_sources": [IMPORT_CUSTOMER],
         "export": [EXPORT_CUSTOMER],
     }
 
@@ -308,6 +311,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
                 columns=data.get("columns") or "",
                 dry_run=data["dry_run"],
                 skip_existing=data["skip_existing"],
+                source=data.get("source", ""),
                 idempotency_key=key or "",
             )
             return accepted(request, job)
@@ -320,10 +324,33 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
                 column_map=parse_column_map(data.get("columns") or ""),
                 dry_run=data["dry_run"],
                 skip_existing=data["skip_existing"],
+                source_name=data.get("source", ""),
             )
         except ImportFileError as error:
             raise exceptions.ValidationError({"file": [str(error)]}) from None
         return Response(report.as_dict())
+
+    @extend_schema(
+        summary="The systems an import file is recognised from",
+        description=(
+            "Each preset: its `name` (what `source` may force), what the report calls it, and "
+            "the columns that identify its export. A file in ClassicPOS's own columns needs none."
+        ),
+        responses={200: ImportSourceSerializer(many=True)},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="import/sources",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def import_sources(self, request, format=None):
+        sources = [
+            {"name": source.name, "label": source.label, "identified_by": list(source.identify)}
+            for source in import_sources()
+        ]
+        return Response(ImportSourceSerializer(sources, many=True).data)
 
     @extend_schema(
         summary="Who a new customer with this phone might already be",

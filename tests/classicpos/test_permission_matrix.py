@@ -43,6 +43,7 @@ API = {
     "api/^customers/(?P<pk>\\d+)/timeline/?$": {"GET": STAFF},
     "api/^customers/export/?$": {"GET": MANAGERS, "POST": MANAGERS},
     "api/^customers/import/?$": {"POST": MANAGERS},
+    "api/^customers/import/sources/?$": {"GET": MANAGERS},
     "api/^customers/(?P<pk>\\d+)/anonymise/?$": {"POST": MANAGERS},
     "api/^customers/(?P<pk>\\d+)/merge/?$": {"POST": MANAGERS},
     "api/^customers/(?P<customer_id>\\d+)/sales/?$": {"GET": STAFF},

@@ -40,6 +40,8 @@ def test_import_answers_the_same_report_the_command_prints(manager_client):
         "updates": [],
         "ignoredColumns": [],
         "dryRun": False,
+        "source": "",
+        "columns": [{"header": "name", "fills": "name"}, {"header": "email", "fills": "email"}],
     }
     again = upload(manager_client, "name,email\nAda,ada@example.com\nBad,nope\n")
     assert (again.json()["created"], again.json()["unchanged"]) == (0, 1)

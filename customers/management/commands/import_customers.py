@@ -81,6 +81,15 @@ class Command(BaseCommand):
             help='Map other headers onto the columns, e.g. --columns "Mobile=phone,Client=name".',
         )
         parser.add_argument(
+            "--source",
+            default="",
+            metavar="NAME",
+            help=(
+                "The system the file comes from (shopify, square, woocommerce, lightspeed-ecom, "
+                "lightspeed-x, loyverse, odoo, ...); recognised from the header when left out."
+            ),
+        )
+        parser.add_argument(
             "--errors",
             metavar="PATH",
             help="Where to write the error report (default FILE.errors.csv, only when rows fail).",
@@ -107,6 +116,7 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     skip_existing=options["skip_existing"],
                     progress=ProgressBar(self.stderr),
+                    source_name=options["source"],
                 )
         except ImportFileError as error:
             raise CommandError(str(error)) from None
@@ -117,6 +127,8 @@ class Command(BaseCommand):
                 f"row {stopped.first_row}: nothing of that batch was saved, rows before it were. "
                 "Run the same file again to finish: rows already imported are left unchanged."
             ) from stopped
+        if report.source:
+            self.stdout.write(f"Recognised a {report.source}.")
         for column in report.ignored_columns:
             self.stdout.write(f'Ignored column "{column}" (map it with --columns to import it).')
         self._summary(report)
