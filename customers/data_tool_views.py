@@ -26,7 +26,7 @@ from customers.forms import (
     CustomerMergeForm,
     DistinctCustomersForm,
 )
-from customers.import_report import update_for_page
+from customers.import_report import column_for_page, update_for_page
 from customers.import_uploads import (
     KEPT_FILE_GONE,
     checked_file_get,
@@ -136,6 +136,7 @@ class CustomerImportView(StaffPageMixin, FormView):
                 file_name=file_name,
                 kept_file_name=file_name if dry_run else "",
                 updates=[update_for_page(update) for update in report.updates[:UPDATES_SHOWN]],
+                columns_read=[column_for_page(*column) for column in report.columns],
                 error_report_href="data:text/csv;charset=utf-8," + quote(errors_csv.getvalue()),
             )
         )

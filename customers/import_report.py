@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.utils.text import capfirst
 
 from customers import csv_io
+from customers.import_sources import PART_LABELS
 from customers.models import Customer
 
 
@@ -109,6 +110,11 @@ def _field_label(name: str) -> str:
         return capfirst(Customer._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return capfirst(name)
+
+
+def column_for_page(header: str, target: str) -> tuple[str, str]:
+    """A file column and what it fills, as the import page lists them."""
+    return header, PART_LABELS.get(target) or _field_label(target)
 
 
 def update_for_page(update: CustomerUpdate) -> dict:

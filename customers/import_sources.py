@@ -47,6 +47,28 @@ NAME_PARTS = (FIRST_NAME, NAME_PREPOSITION, LAST_NAME)
 PARTS = frozenset(
     {*NAME_PARTS, *ADDRESS_PARTS, OTHER_PHONE, ACTIVE, NOTE_HTML, REFERENCE, *HISTORY_PARTS}
 )
+# How the import page names what a column fills, when it is not one of the customer's fields.
+PART_LABELS = {
+    FIRST_NAME: "Name (first name)",
+    NAME_PREPOSITION: "Name (preposition)",
+    LAST_NAME: "Name (last name)",
+    STREET: "Address (street)",
+    HOUSE_NUMBER: "Address (house number)",
+    HOUSE_EXTENSION: "Address (house number addition)",
+    STREET_2: "Address (second line)",
+    CITY: "Address (city)",
+    REGION: "Address (state or region)",
+    POSTAL_CODE: "Address (postal code)",
+    COUNTRY: "Address (country)",
+    OTHER_PHONE: "Phone (when the phone column is empty)",
+    ACTIVE: "Status (active: true or false)",
+    NOTE_HTML: "Note (from HTML)",
+    REFERENCE: "Their id in the old system",
+    SPENT: "Spent before ClassicPOS",
+    ORDERS: "Orders before ClassicPOS",
+    FIRST_VISIT: "First visit before ClassicPOS",
+    LAST_VISIT: "Last visit before ClassicPOS",
+}
 # Dates in a file: year first (ISO), day first (most of the world) or month first (the US).
 YMD, DMY, MDY = "ymd", "dmy", "mdy"
 

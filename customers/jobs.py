@@ -28,6 +28,7 @@ from customers.exporting import csv_lines, customer_export_rows
 from customers.import_file import ImportFileError, count_rows, parse_column_map
 from customers.import_report import (
     ImportStopped,
+    column_for_page,
     report_from_dict,
     update_for_page,
     write_error_report,
@@ -139,6 +140,7 @@ def _import_page(job: Job) -> dict:
         "report": report,
         "file_name": job.input_name,
         "updates": [update_for_page(update) for update in report.updates[:SHOWN_ON_PAGE]],
+        "columns_read": [column_for_page(*column) for column in report.columns],
         "errors_shown": report.errors[:SHOWN_ON_PAGE],
         "shown_on_page": SHOWN_ON_PAGE,
         "resumed_after": job.summary.get("resumedAfterRows", 0),

@@ -23,6 +23,8 @@ from customers.extensions import (
     register_anonymise_step,
     register_merge_step,
 )
+from customers.panels import CustomerPanel, register_panel
+from customers.permissions import VIEW_CUSTOMER
 
 HISTORY_FIELDS = ("spent", "orders", "first_visit", "last_visit")
 
@@ -120,6 +122,24 @@ def prior_history_record(*, source_name: str, source_label: str, rows) -> None:
     CustomerPriorHistory.objects.bulk_update(changed, [*HISTORY_FIELDS, "source", "imported_at"])
 
 
+def prior_history_prefetch(customers) -> None:
+    """Load the ids and histories of ``customers`` in two queries (a page, or one customer)."""
+    models.prefetch_related_objects(list(customers), "references", "prior_history")
+
+
+def prior_history_of(customer) -> CustomerPriorHistory | None:
+    try:
+        return customer.prior_history
+    except CustomerPriorHistory.DoesNotExist:
+        return None
+
+
+def external_reference_of(customer) -> CustomerReference | None:
+    """The customer's id in the first system they were imported from, or None."""
+    references = sorted(customer.references.all(), key=lambda reference: reference.pk)
+    return references[0] if references else None
+
+
 def _merge(*, duplicate, survivor, user) -> None:
     CustomerReference.objects.filter(customer=duplicate).update(customer=survivor)
     if not CustomerPriorHistory.objects.filter(customer=survivor).exists():
@@ -137,7 +157,23 @@ def _anonymise(*, customer, user) -> None:
     CustomerPriorHistory.objects.filter(customer=customer).delete()
 
 
+def _panel_context(customer, request) -> dict:
+    prior_history_prefetch([customer])
+    return {
+        "prior_history": prior_history_of(customer),
+        "external_ref": external_reference_of(customer),
+    }
+
+
 def connect() -> None:
+    register_panel(
+        CustomerPanel(
+            template_name="customers/_prior_history_panel.html",
+            context=_panel_context,
+            order=12,  # below the orders and lifetime spend here, above the insights
+            permission=VIEW_CUSTOMER,
+        )
+    )
     register_merge_step(
         MergeStep(
             name="prior_history",
