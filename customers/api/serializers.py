@@ -19,6 +19,7 @@ from classicpos.api.serializers import (
 from classicpos.limits import MAX_ID
 from customers.import_readers import too_big
 from customers.models import CONTACT_FIELDS, Customer
+from customers.prior_history import external_reference_of, prior_history_of
 from customers.validators import (
     ADDRESS_MAX_LENGTH,
     MAX_TAGS,
@@ -156,6 +157,50 @@ _MOMENT = serializers.DateTimeField()
 
 def _text(value) -> str | None:
     return None if value is None else str(value)
+
+
+class ExternalRefSerializer(ApiSerializer):
+    source = serializers.CharField(help_text="The import preset: shopify, square, odoo...")
+    id = serializers.CharField(help_text="The customer's id there.")
+
+
+class PriorHistorySerializer(ApiSerializer):
+    source = serializers.CharField(help_text='The file it came from: "Shopify customer export".')
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    orders = serializers.IntegerField(allow_null=True)
+    first_visit = serializers.DateField(allow_null=True)
+    last_visit = serializers.DateField(allow_null=True)
+
+
+class CustomerDetailSerializer(CustomerSerializer):
+    """One customer (``GET /api/customers/:id``): also what the system they came from knew.
+
+    Only here, not in lists: a page of the list stays two queries at a million
+    customers, and the till searches it on every key.
+    """
+
+    external_ref = ExternalRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The customer's id in the system the shop imported them from, or null.",
+    )
+    prior_history = PriorHistorySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="What that system said they spent there and when they came (not sales here).",
+    )
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CustomerSerializer.Meta.fields, "external_ref", "prior_history"]
+
+    def to_representation(self, customer):
+        reference = external_reference_of(customer)
+        history = prior_history_of(customer)
+        return {
+            **super().to_representation(customer),
+            "externalRef": reference and {"source": reference.source, "id": reference.reference},
+            "priorHistory": history and history.as_dict(),
+        }
 
 
 class CustomerMergeSerializer(StrictInputMixin, ApiSerializer):

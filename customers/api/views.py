@@ -17,6 +17,7 @@ from customers import services
 from customers.api.filters import CustomerFilterSet
 from customers.api.serializers import (
     CustomerAnonymiseSerializer,
+    CustomerDetailSerializer,
     CustomerImportSerializer,
     CustomerMergeSerializer,
     CustomerSerializer,
@@ -41,6 +42,7 @@ from customers.permissions import (
     IMPORT_CUSTOMER,
     MERGE_CUSTOMER,
 )
+from customers.prior_history import prior_history_prefetch
 from customers.selectors import (
     customer_duplicates_to_confirm,
     customer_list,
@@ -66,7 +68,7 @@ def change_by(request) -> dict:
     retrieve=extend_schema(
         summary="Get one customer",
         responses={
-            200: CustomerSerializer,
+            200: CustomerDetailSerializer,
             301: OpenApiResponse(
                 response=MergedCustomerSerializer,
                 description=(
@@ -135,7 +137,10 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
                 status=status.HTTP_301_MOVED_PERMANENTLY,
                 headers={"Location": location},
             )
-        return Response(self.get_serializer(customer).data)
+        prior_history_prefetch([customer])
+        return Response(
+            CustomerDetailSerializer(customer, context=self.get_serializer_context()).data
+        )
 
     def perform_create(self, serializer):
         serializer.instance = services.customer_create(

@@ -162,3 +162,21 @@ def test_the_api_lists_the_sources_and_says_which_one_a_file_is(manager_client):
     assert report["source"] == "Square customer export"
     assert {"header": "State", "fills": "address.region"} in report["columns"]
     assert not Customer.objects.exists()
+
+
+def test_one_customer_s_json_carries_the_old_system_s_id_and_figures(manager_client):
+    imported("shopify_export.csv")
+    maria = customer("maria.lopez@example.com")
+    someone = Customer.objects.create(name="Walk In")
+
+    body = manager_client.get(f"/api/customers/{maria.pk}").json()
+    assert body["externalRef"] == {"source": "shopify", "id": "7014325256406"}
+    assert body["priorHistory"] == {
+        "source": "Shopify customer export",
+        "spent": "1234.50",
+        "orders": 17,
+        "firstVisit": None,
+        "lastVisit": None,
+    }
+    plain = manager_client.get(f"/api/customers/{someone.pk}").json()
+    assert (plain["externalRef"], plain["priorHistory"]) == (None, None)
