@@ -68,6 +68,8 @@ RULES_BEYOND_THE_SCHEMA = {
     r"Unable to log in with provided credentials\.",
     # An uploaded import file's content: CSV text whose header names customer columns.
     r"The file is not .+ text\. Choose the encoding it was saved in .+",
+    # A file of another kind altogether (an image, a PDF), named by its first bytes.
+    r"This looks like .+: (export|save|unpack) .+",
     r"The file is not readable as CSV: .+",
     r"The file is empty: .+",
     r"No column of the file is a customer field\. .+",
