@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.test-installed
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-postgres lint format pytest chromium migrate demo clean vendor bench
+.PHONY: help run test test-postgres test-fast lint format pytest chromium migrate demo clean vendor bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ test: lint pytest ## Lint, format check and the whole test suite (browser tests 
 
 test-postgres: $(TEST_STAMP) chromium ## The whole test suite on PostgreSQL (POSTGRES_URL, default the local server)
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(TEST_STAMP) ## The inner loop: every test but the browser and slow ones, on SQLite (no lint)
+	$(BIN)/python -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
 BENCH_ARGS ?=
 bench: $(RUNTIME_STAMP) ## Time 1M customers over HTTP (gunicorn) against the raw-SQL floor; writes bench/results.md
