@@ -4,7 +4,15 @@ from django import forms
 from django.contrib import admin, messages
 
 from customers import services
-from customers.models import EDITABLE_FIELDS, Channel, Customer, CustomerEvent, Tag
+from customers.models import (
+    EDITABLE_FIELDS,
+    Channel,
+    Customer,
+    CustomerEvent,
+    CustomerPriorHistory,
+    CustomerReference,
+    Tag,
+)
 from customers.permissions import DEACTIVATE_CUSTOMER, TAG_CUSTOMER
 
 
@@ -41,18 +49,43 @@ class CustomerAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "phone_display", "loyalty_points", "status", "created_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["name", "email", "phone"]
-    readonly_fields = ["loyalty_points", "status", "created_at", "updated_at"]
+    readonly_fields = [
+        "loyalty_points",
+        "status",
+        "created_at",
+        "updated_at",
+        "ids_in_other_systems",
+        "history_before_classicpos",
+    ]
     ordering = ["name", "id"]
     actions = ["deactivate_selected", "restore_selected"]
     list_per_page = 50
     show_full_result_count = False
+
+    @admin.display(description="Ids in other systems")
+    def ids_in_other_systems(self, customer: Customer) -> str:
+        """What an import brought from the old system: matched first on a re-import."""
+        references = CustomerReference.objects.filter(customer=customer).order_by("pk")
+        return ", ".join(f"{item.reference} ({item.source})" for item in references) or "—"
+
+    @admin.display(description="History before ClassicPOS")
+    def history_before_classicpos(self, customer: Customer) -> str:
+        history = CustomerPriorHistory.objects.filter(customer=customer).first()
+        return str(history) if history else "—"
 
     @admin.display(description="Phone", ordering="phone")
     def phone_display(self, customer: Customer) -> str:
         return customer.phone_display
 
     def get_search_results(self, request, queryset, search_term):
-        """Search as the staff pages and the API do: every word, phone by its digits."""
+        """Search as the staff pages and the API do: every word, phone by its digits.
+
+        A term that is exactly a customer's id in the system they were imported
+        from (a Shopify or Square id) finds them by it.
+        """
+        referenced = CustomerReference.objects.filter(reference=search_term.strip())
+        if search_term.strip() and referenced.exists():
+            return queryset.filter(pk__in=referenced.values("customer")), False
         return queryset.search(search_term), False
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -17,6 +17,7 @@ an erasure deletes both.
 from django.db import models, transaction
 from django.utils import timezone
 
+from classicpos.money_format import format_money
 from customers.extensions import (
     AnonymiseStep,
     MergeStep,
@@ -25,6 +26,12 @@ from customers.extensions import (
 )
 from customers.panels import CustomerPanel, register_panel
 from customers.permissions import VIEW_CUSTOMER
+from customers.timeline import (
+    TimelineEntry,
+    TimelinePage,
+    TimelineSource,
+    register_timeline_source,
+)
 
 HISTORY_FIELDS = ("spent", "orders", "first_visit", "last_visit")
 
@@ -165,7 +172,55 @@ def _panel_context(customer, request) -> dict:
     }
 
 
+HISTORY_SOURCE = "customers.prior_history"
+HISTORY_IMPORTED = "customer.history_imported"
+
+
+def _history_summary(history: CustomerPriorHistory) -> str:
+    figures = []
+    if history.spent is not None:
+        figures.append(f"spent {format_money(history.spent)}")
+    if history.orders is not None:
+        figures.append(f"{history.orders} order{'' if history.orders == 1 else 's'}")
+    if history.first_visit:
+        figures.append(f"first visit {history.first_visit:%Y-%m-%d}")
+    if history.last_visit:
+        figures.append(f"last visit {history.last_visit:%Y-%m-%d}")
+    return f"History before ClassicPOS, from the {history.source}: " + (
+        ", ".join(figures) or "no figures"
+    )
+
+
+def history_entries(page: TimelinePage) -> list[TimelineEntry]:
+    """The customer's history from the system they came from, as one entry, in one query."""
+    if not page.wants(HISTORY_IMPORTED):
+        return []
+    histories = (
+        CustomerPriorHistory.objects.filter(customer=page.customer)
+        .filter(page.before(HISTORY_SOURCE, at="imported_at"))
+        .order_by("-imported_at", "-pk")[: page.limit]
+    )
+    return [
+        TimelineEntry(
+            at=history.imported_at,
+            kind=HISTORY_IMPORTED,
+            summary=_history_summary(history),
+            source=HISTORY_SOURCE,
+            id=history.pk,
+        )
+        for history in histories
+    ]
+
+
 def connect() -> None:
+    register_timeline_source(
+        TimelineSource(
+            name=HISTORY_SOURCE,
+            kinds=(HISTORY_IMPORTED,),
+            entries=history_entries,
+            permission=VIEW_CUSTOMER,
+        )
+    )
     register_panel(
         CustomerPanel(
             template_name="customers/_prior_history_panel.html",

@@ -180,3 +180,31 @@ def test_one_customer_s_json_carries_the_old_system_s_id_and_figures(manager_cli
     }
     plain = manager_client.get(f"/api/customers/{someone.pk}").json()
     assert (plain["externalRef"], plain["priorHistory"]) == (None, None)
+
+
+def test_the_timeline_tells_the_history_before_classicpos_once(manager_client):
+    imported("square.csv")
+    daniel = customer("daniel.reyes@example.com")
+    imported("square.csv")  # unchanged: still one entry
+
+    entries = manager_client.get(
+        f"/api/customers/{daniel.pk}/timeline", {"kind": "customer.history_imported"}
+    ).json()["results"]
+
+    assert [entry["summary"] for entry in entries] == [
+        "History before ClassicPOS, from the Square customer export: spent $1,234.50, "
+        "42 orders, first visit 2021-06-03, last visit 2024-11-28"
+    ]
+
+
+def test_admin_shows_the_old_system_s_id_and_finds_a_customer_by_it(client, django_user_model):
+    imported("shopify_export.csv")
+    maria = customer("maria.lopez@example.com")
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.com", "x"))
+
+    page = client.get(f"/admin/customers/customer/{maria.pk}/change/").content.decode()
+    assert "7014325256406" in page
+    assert "Shopify customer export: 1234.50 in 17 orders" in page
+    found = client.get("/admin/customers/customer/", {"q": "7014325256406"}).content.decode()
+    assert "Maria Lopez" in found
+    assert "Oliver Hughes" not in found
