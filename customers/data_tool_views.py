@@ -26,7 +26,7 @@ from customers.forms import (
     CustomerMergeForm,
     DistinctCustomersForm,
 )
-from customers.import_report import column_for_page, update_for_page
+from customers.import_report import column_for_page, mapping_for_page, update_for_page
 from customers.import_uploads import (
     KEPT_FILE_GONE,
     checked_file_get,
@@ -106,7 +106,7 @@ class CustomerImportView(StaffPageMixin, FormView):
                 file=io.BytesIO(content),
                 user=user,
                 encoding=data["encoding"],
-                column_map=parse_column_map(data["columns"]),
+                column_map=parse_column_map(self._columns(data)),
                 dry_run=dry_run,
                 skip_existing=data["skip_existing"],
             )
@@ -137,16 +137,22 @@ class CustomerImportView(StaffPageMixin, FormView):
                 kept_file_name=file_name if dry_run else "",
                 updates=[update_for_page(update) for update in report.updates[:UPDATES_SHOWN]],
                 columns_read=[column_for_page(*column) for column in report.columns],
+                mapping=mapping_for_page(report) if dry_run else None,
                 error_report_href="data:text/csv;charset=utf-8," + quote(errors_csv.getvalue()),
             )
         )
+
+    def _columns(self, data) -> str:
+        """The columns option, then what the check's mapping chose for each column (``map``)."""
+        chosen = self.request.POST.getlist("map")
+        return ",".join(spec for spec in (data["columns"], *chosen) if spec)
 
     def _in_background(self, form, kept, file_name: str, content: bytes, dry_run: bool):
         """Queue a file too big for a request as a job, and show its page."""
         data = form.cleaned_data
         user = self.request.user
         try:
-            parse_column_map(data["columns"])
+            parse_column_map(self._columns(data))
         except ImportFileError as error:
             if kept is not None and not dry_run:
                 kept = checked_file_keep(user=user, file_name=file_name, content=content)
@@ -161,7 +167,7 @@ class CustomerImportView(StaffPageMixin, FormView):
             file_name=file_name,
             content=content,
             encoding=data["encoding"],
-            columns=data["columns"],
+            columns=self._columns(data),
             dry_run=dry_run,
             skip_existing=data["skip_existing"],
             upload=kept.token if dry_run else "",

@@ -35,14 +35,27 @@ STATUS_VALUES = {"active": CustomerStatus.ACTIVE, "inactive": CustomerStatus.INA
 # The identity columns: a file needs one of them to say anything about a customer.
 IDENTITY_FIELDS = ("name", "email", "phone")
 NAME_COLUMNS = (FIRST_NAME, LAST_NAME)
+IGNORE = "ignore"
+
+
+def column_targets() -> dict[str, str]:
+    """Every target a column can be mapped to: the fields, the parts, and ``ignore``."""
+    targets = {csv_io.header_key(header): name for name, header in csv_io.columns()}
+    targets.update({csv_io.header_key(name): name for name, _ in csv_io.columns()})
+    targets.update({csv_io.header_key(part): part for part in sorted(PARTS)})
+    targets[IGNORE] = IGNORE
+    return targets
 
 
 def parse_column_map(specs) -> dict[str, str]:
-    """Read ``"Mobile=phone, E-Mail Address=email"`` (or a list of them): header -> field."""
+    """Read ``"Mobile=phone, E-Mail Address=email"`` (or a list of them): header -> field.
+
+    A column may also be mapped to a part (``Town=address.city``) or ignored
+    (``Fax=ignore``): the import page's mapping sends what the Manager chose so.
+    """
     if isinstance(specs, str):
         specs = [specs]
-    targets = {csv_io.header_key(header): name for name, header in csv_io.columns()}
-    targets.update({csv_io.header_key(name): name for name, _ in csv_io.columns()})
+    targets = column_targets()
     mapping = {}
     for spec in specs or ():
         for part in spec.split(","):
@@ -109,7 +122,7 @@ def read_header(
         key = csv_io.header_key(title)
         target = column_map.get(key) or known.get(key)
         title = title.strip().lstrip("\ufeff")
-        if target is None:
+        if target is None or target == IGNORE:
             if title:
                 header.ignored.append(title)
             continue

@@ -117,6 +117,22 @@ def column_for_page(header: str, target: str) -> tuple[str, str]:
     return header, PART_LABELS.get(target) or _field_label(target)
 
 
+def mapping_for_page(report: ImportReport) -> dict:
+    """Each column of a checked file with what it fills, and every choice, for the page to change.
+
+    The page sends the choices back as ``Header=target`` pairs (``map``), which
+    the import reads like the columns option; nothing is remembered between uploads.
+    """
+    choices = [(name, PART_LABELS.get(name) or _field_label(name)) for name, _ in csv_io.columns()]
+    choices += [(part, label) for part, label in PART_LABELS.items()]
+    choices.append(("ignore", "Leave it out"))
+    rows = [(header, target) for header, target in report.columns]
+    rows += [(header, "ignore") for header in report.ignored_columns]
+    # A header with "," or "=" cannot travel as a pair: the columns option maps it.
+    rows = [(header, target) for header, target in rows if "," not in header and "=" not in header]
+    return {"rows": rows, "choices": choices}
+
+
 def update_for_page(update: CustomerUpdate) -> dict:
     """Return an update as the import page lists it: each field's label, old and new value."""
     return {

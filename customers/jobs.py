@@ -29,6 +29,7 @@ from customers.import_file import ImportFileError, count_rows, parse_column_map
 from customers.import_report import (
     ImportStopped,
     column_for_page,
+    mapping_for_page,
     report_from_dict,
     update_for_page,
     write_error_report,
@@ -141,6 +142,7 @@ def _import_page(job: Job) -> dict:
         "file_name": job.input_name,
         "updates": [update_for_page(update) for update in report.updates[:SHOWN_ON_PAGE]],
         "columns_read": [column_for_page(*column) for column in report.columns],
+        "mapping": mapping_for_page(report) if report.dry_run else None,
         "errors_shown": report.errors[:SHOWN_ON_PAGE],
         "shown_on_page": SHOWN_ON_PAGE,
         "resumed_after": job.summary.get("resumedAfterRows", 0),

@@ -208,3 +208,31 @@ def test_admin_shows_the_old_system_s_id_and_finds_a_customer_by_it(client, djan
     found = client.get("/admin/customers/customer/", {"q": "7014325256406"}).content.decode()
     assert "Maria Lopez" in found
     assert "Oliver Hughes" not in found
+
+
+def test_the_page_lets_a_column_be_read_differently_before_the_import(manager_page):
+    text = "Full Name,Mail,Town\nAda Lovelace,ada@example.com,Springfield\n"
+
+    def upload():
+        return SimpleUploadedFile("shop.csv", text.encode(), content_type="text/csv")
+
+    checked = manager_page.post(
+        "/customers/import/?check=1", {"file": upload(), "encoding": "auto"}
+    )
+    mapping = checked.context["mapping"]
+    assert ("Town", "ignore") in mapping["rows"]
+    assert ("address.city", "Address (city)") in mapping["choices"]
+
+    refused = manager_page.post(
+        "/customers/import/",
+        {"file": upload(), "encoding": "auto", "map": ["Town=shoe size"]},
+    )
+    assert "Map a column" in refused.context["form"].errors["columns"][0]
+    assert not Customer.objects.exists()
+
+    manager_page.post(
+        "/customers/import/",
+        {"file": upload(), "encoding": "auto", "map": ["Town=address.city", "Mail=email"]},
+    )
+    ada = Customer.objects.get()
+    assert (ada.email, ada.address) == ("ada@example.com", "Springfield")
