@@ -13,7 +13,7 @@ from customers.selectors import (
     DEFAULT_ORDERING,
     ORDERING_CHOICES,
     PAGE_DEFAULT_STATUS,
-    STATUS_CHOICES,
+    ListStatus,
 )
 from customers.validators import (
     ADDRESS_MAX_LENGTH,
@@ -188,7 +188,7 @@ class CustomerListForm(forms.Form):
     search = forms.CharField(required=False, label="Search")
     status = forms.ChoiceField(
         required=False,
-        choices=[(value, value.capitalize()) for value in STATUS_CHOICES],
+        choices=ListStatus.choices,
         label="Status",
     )
     ordering = forms.ChoiceField(required=False, choices=[(key, key) for key in ORDERING_CHOICES])

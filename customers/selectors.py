@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connections, models
 from django.db.models import (
     DateTimeField,
     F,
@@ -24,14 +23,25 @@ from classicpos.prepared import Slot, slots
 from customers import validators
 from customers.distinct import DistinctCustomers
 from customers.models import Customer
+from customers.names import names_alike
 from customers.search import matching, rank_values, search_rank, search_term
 from customers.segments import segment_conditions
 
-STATUS_CHOICES = ("active", "inactive", "all")
+
+class ListStatus(models.TextChoices):
+    """Which customers a list shows: the active, the inactive, or all of them."""
+
+    ACTIVE = "active", "Active"
+    INACTIVE = "inactive", "Inactive"
+    ALL = "all", "All"
+
+
+# The values alone, for ``export_customers --status``.
+STATUS_CHOICES = tuple(ListStatus.values)
 # The API lists every customer unless asked (integrations sync them all); the staff
 # list page shows the active ones, with inactive customers one click away.
-DEFAULT_STATUS = "all"
-PAGE_DEFAULT_STATUS = "active"
+DEFAULT_STATUS = ListStatus.ALL
+PAGE_DEFAULT_STATUS = ListStatus.ACTIVE
 
 # Public sort keys (camelCase, as in the API and page URLs) and their columns.
 ORDERING_FIELDS = {
@@ -136,7 +146,7 @@ def _narrows(filters: CustomerListFilters) -> bool:
 def _conditions(filters: CustomerListFilters, column) -> Q:
     """Return the list's conditions, each column the expression ``column`` gives."""
     conditions = Q()
-    if filters.status in ("active", "inactive"):
+    if filters.status in (ListStatus.ACTIVE, ListStatus.INACTIVE):
         # A slot: the prepared search binds each request's status (``_prepared_search``).
         conditions &= Q(Exact(column("status"), Slot("status", filters.status)))
     if filters.created_after is not None:
@@ -272,7 +282,7 @@ def _prepared_search(filters: CustomerListFilters, *, with_tags: bool) -> RowsBy
         conditions = _conditions(filters, _filter_column(queryset=queryset, searching=True))
         return _search_matches(queryset.filter(conditions), term.shape, slot)
 
-    filtered_by_status = filters.status in ("active", "inactive")
+    filtered_by_status = filters.status in (ListStatus.ACTIVE, ListStatus.INACTIVE)
     key = ("customer search ids", term.shape, filtered_by_status, MATCH_LIMIT)
     rows = prepared.statement(key, matches, values).rows(values)
     ids = tuple(row[0] for row in rows)
@@ -298,7 +308,6 @@ class PossibleDuplicate:
     reasons: tuple[str, ...]
 
 
-SIMILAR_NAME_RATIO = 0.85
 MAX_DUPLICATES = 5
 
 
@@ -307,10 +316,6 @@ def _normalized_or_none(normalize, value):
         return normalize(value)
     except ValidationError:
         return None
-
-
-def _similar_name(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= SIMILAR_NAME_RATIO
 
 
 def _not_decided_apart(customers, customer_id: int):
@@ -357,7 +362,7 @@ def customer_find_duplicates(
             reasons.append("same email")
         if phone and customer.phone == phone:
             reasons.append("same phone")
-        if len(name) >= 3 and _similar_name(name, customer.name):
+        if len(name) >= 3 and names_alike(name, customer.name):
             reasons.append("similar name")
         if reasons:
             found.append(PossibleDuplicate(customer=customer, reasons=tuple(reasons)))
@@ -385,7 +390,7 @@ def customer_duplicates_to_confirm(
         PossibleDuplicate(
             customer=other,
             reasons=("same phone", "similar name")
-            if len(name) >= 3 and _similar_name(name, other.name)
+            if len(name) >= 3 and names_alike(name, other.name)
             else ("same phone",),
         )
         for other in others.order_by("name", "id")[:MAX_DUPLICATES]

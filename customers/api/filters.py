@@ -9,8 +9,8 @@ from customers.selectors import (
     DEFAULT_ORDERING,
     DEFAULT_STATUS,
     ORDERING_CHOICES,
-    STATUS_CHOICES,
     CustomerListFilters,
+    ListStatus,
     customer_queryset,
 )
 
@@ -48,7 +48,7 @@ class CustomerFilterSet(SelectorFilterSet):
     )
     status = django_filters.ChoiceFilter(
         method="noop",
-        choices=[(value, value) for value in STATUS_CHOICES],
+        choices=[(value, value) for value in ListStatus.values],
         empty_label=None,
         help_text=f"active, inactive or all (default {DEFAULT_STATUS}).",
     )
