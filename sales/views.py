@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 
@@ -54,6 +55,7 @@ class CheckoutView(StaffPageMixin, FormView):
                 widget_context.update(widget.context(self.request))
         context = super().get_context_data(
             methods_json=json.dumps(methods),
+            urls_json=json.dumps(till_urls()),
             # A search's count stops at the matches it looks at: "1,000+" past them.
             match_limit=customer_selectors.MATCH_LIMIT,
             match_limit_label=str(AtLeast(customer_selectors.MATCH_LIMIT)),
@@ -65,6 +67,27 @@ class CheckoutView(StaffPageMixin, FormView):
         )
         context["quick_add_form"] = context["form"]
         return context
+
+
+# A stand-in id, replaced by "{id}" in the addresses the till fills in.
+_ANY_ID = 987654321
+
+
+def till_urls() -> dict[str, str]:
+    """The API addresses the till calls, from the URL conf: its JavaScript spells no path."""
+
+    def one(name: str) -> str:
+        return reverse(name, kwargs={"pk": _ANY_ID}).replace(str(_ANY_ID), "{id}")
+
+    return {
+        "quote": reverse("sale-quote"),
+        "sales": reverse("sale-list"),
+        "products": reverse("product-list"),
+        "customers": reverse("customer-list"),
+        "customerDuplicates": reverse("customer-duplicates"),
+        "customer": one("customer-detail"),
+        "customerRestore": one("customer-restore"),
+    }
 
 
 class SaleDetailView(StaffPageMixin, DetailView):

@@ -11,8 +11,9 @@
  * window.ClassicPOS.checkout: onQuote(callback) and setPayment(method, amount).
  *
  * Beside it: product-picker.js (the scan box and its queue), customer-picker.js
- * (finding the customer), quick-add.js (a new customer), search-box.js (the
- * keyboard-driven list both boxes use).
+ * (finding the customer), quick-add.js (a new customer), till-urls.js (the API's
+ * addresses, from the page), and classicpos/search-box.js (the keyboard-driven list
+ * both boxes use).
  */
 (function () {
   "use strict";
@@ -116,7 +117,7 @@
     setQuoting(true);
     quotePending = new Promise(function (resolve) {
       quoteTimer = setTimeout(function () {
-        api.post("/api/sales/quote", quoteRequest()).then(function (answer) {
+        api.post(window.ClassicPOS.tillUrl("quote"), quoteRequest()).then(function (answer) {
           if (mine !== quoteSequence) {
             return;
           }
@@ -412,7 +413,7 @@
         renderPayments();
       }
       api.clearFieldErrors(form);
-      return api.post("/api/sales", {
+      return api.post(window.ClassicPOS.tillUrl("sales"), {
         customerId: state.customer ? state.customer.id : null,
         lines: cartLines(),
         discount: state.discount.trim() || "0",

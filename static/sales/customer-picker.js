@@ -12,6 +12,7 @@
   "use strict";
 
   var api = window.ClassicPOS.api;
+  var url = window.ClassicPOS.tillUrl;
   // What a receipt's number looks like, to send it to the sales rather than the customers.
   var SALE_NUMBER = /^\s*s\s*-?\s*\d+\s*$/i;
 
@@ -36,7 +37,7 @@
 
     function customerPage(term) {
       var tag = el("customer-tag") ? el("customer-tag").value : "";
-      return api.get("/api/customers?status=active&pageSize=8&search=" + encodeURIComponent(term) +
+      return api.get(url("customers") + "?status=active&pageSize=8&search=" + encodeURIComponent(term) +
         (tag ? "&tag=" + encodeURIComponent(tag) : ""))
         .then(function (page) { return { items: page.results, count: page.count }; });
     }
@@ -44,7 +45,7 @@
     /* A receipt's number (S-000044) typed or scanned into the customer box opens that
        sale; the server reads the number (GET /api/sales?number=). The cart stays in this tab. */
     function openSale(term) {
-      api.get("/api/sales?pageSize=1&number=" + encodeURIComponent(term)).then(function (page) {
+      api.get(url("sales") + "?pageSize=1&number=" + encodeURIComponent(term)).then(function (page) {
         if (page.results.length) {
           window.location.assign("/sales/" + page.results[0].id + "/");
         } else {
@@ -96,7 +97,7 @@
 
     /* No active customer matches: say so when inactive ones do, with a restore for a Manager. */
     function customerMissed(term) {
-      api.get("/api/customers?status=inactive&pageSize=1&search=" + encodeURIComponent(term)).then(function (page) {
+      api.get(url("customers") + "?status=inactive&pageSize=1&search=" + encodeURIComponent(term)).then(function (page) {
         if (!page.count) {
           window.ClassicPOS.toast("No customer matches \u201c" + term + "\u201d.", "warning");
           return;
@@ -113,7 +114,7 @@
         : matchCount(count) + " inactive customers match, such as " + customer.name + ".");
       restore.classList.toggle("d-none", !restore.dataset.allowed || count !== 1);
       restore.onclick = function () {
-        api.post("/api/customers/" + customer.id + "/restore", {}).then(function (restored) {
+        api.post(url("customerRestore", customer.id), {}).then(function (restored) {
           box.classList.add("d-none");
           options.select(restored);
           window.ClassicPOS.toast("Restored " + restored.name + " and selected them for this sale.", "success");
@@ -129,7 +130,7 @@
         return;
       }
       window.history.replaceState(null, "", window.location.pathname);
-      api.get("/api/customers/" + id).then(function (customer) {
+      api.get(url("customer", id)).then(function (customer) {
         if (customer.status !== "active") {
           window.ClassicPOS.toast(customer.name + " is inactive; restore them before selling to them.", "warning");
           return;

@@ -19,7 +19,7 @@
 
   /* One page of the active products a term finds, the exact SKU or barcode first. */
   function productPage(term) {
-    return api.get("/api/products?active=true&pageSize=8&search=" + encodeURIComponent(term));
+    return api.get(window.ClassicPOS.tillUrl("products") + "?active=true&pageSize=8&search=" + encodeURIComponent(term));
   }
 
   function productPicker(options) {

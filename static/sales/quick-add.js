@@ -12,6 +12,7 @@
   "use strict";
 
   var api = window.ClassicPOS.api;
+  var url = window.ClassicPOS.tillUrl;
   var form = document.getElementById("quick-add-form");
   if (!form) {
     return;
@@ -63,7 +64,7 @@
         use.className = "btn btn-sm btn-outline-dark py-0";
         use.textContent = "Select " + other.name;
         use.addEventListener("click", function () {
-          api.get("/api/customers/" + other.id).then(choose, function (error) { api.showError(error); });
+          api.get(url("customer", other.id)).then(choose, function (error) { api.showError(error); });
         });
         item.appendChild(use);
       }
@@ -80,7 +81,7 @@
   }
 
   function add(body) {
-    return api.post("/api/customers", body, { idempotencyKey: idempotencyKey }).then(function (customer) {
+    return api.post(url("customers"), body, { idempotencyKey: idempotencyKey }).then(function (customer) {
       idempotencyKey = api.newIdempotencyKey();
       choose(customer);
       window.ClassicPOS.toast("Added " + customer.name + " and selected them for this sale.", "success");
@@ -95,7 +96,7 @@
     submit.disabled = true;
     var body = values();
     var check = body.phone
-      ? api.get("/api/customers/duplicates?name=" + encodeURIComponent(body.name || "") +
+      ? api.get(url("customerDuplicates") + "?name=" + encodeURIComponent(body.name || "") +
           "&phone=" + encodeURIComponent(body.phone))
       : Promise.resolve({ results: [] });
     check.then(function (answer) {
