@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
+
+from classicpos.registry import Registry
 
 
 def job_files():
@@ -140,24 +141,19 @@ class JobKind:
     personal_data: bool = True
 
 
-_kinds: dict[str, JobKind] = {}
+_kinds: Registry[JobKind] = Registry("job kinds")
 
 
 def register_job_kind(kind: JobKind) -> None:
-    if kind.name in _kinds and _kinds[kind.name] != kind:
-        raise ImproperlyConfigured(f"Two job kinds are named {kind.name!r}.")
-    _kinds[kind.name] = kind
+    _kinds.register(kind)
 
 
 def job_kind(name: str) -> JobKind:
-    try:
-        return _kinds[name]
-    except KeyError:
-        raise ImproperlyConfigured(f"No job kind {name!r} is registered.") from None
+    return _kinds[name]
 
 
 def job_kinds() -> list[JobKind]:
-    return list(_kinds.values())
+    return list(_kinds)
 
 
 def job_expiry_cutoff(now):

@@ -17,8 +17,7 @@ every one of these systems adds and reorders columns between versions.
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ImproperlyConfigured
-
+from classicpos.registry import Registry
 from customers.csv_io import header_key
 
 # Parts the import joins into one field, and what is kept beside the customer.
@@ -96,17 +95,15 @@ class ImportSource:
         object.__setattr__(self, "columns", folded)
 
 
-_sources: dict[str, ImportSource] = {}
+_sources: Registry[ImportSource] = Registry("import sources")
 
 
 def register_import_source(source: ImportSource) -> None:
-    if source.name in _sources and _sources[source.name] != source:
-        raise ImproperlyConfigured(f"Two import sources are named {source.name!r}.")
-    _sources[source.name] = source
+    _sources.register(source)
 
 
 def import_sources() -> list[ImportSource]:
-    return sorted(_sources.values(), key=lambda source: source.label)
+    return sorted(_sources, key=lambda source: source.label)
 
 
 def import_source(name: str) -> ImportSource | None:
@@ -116,7 +113,7 @@ def import_source(name: str) -> ImportSource | None:
 def recognise(header_cells: list[str]) -> ImportSource | None:
     """Return the preset whose identifying columns the header has (the most specific one)."""
     present = {header_key(cell) for cell in header_cells}
-    matches = [source for source in _sources.values() if source.keys <= present]
+    matches = [source for source in _sources if source.keys <= present]
     return max(matches, key=lambda source: len(source.keys), default=None)
 
 
