@@ -114,18 +114,24 @@ def connect() -> None:
     for source in (
         TimelineSource(
             name=ACTIVITY_SOURCE,
+            label="CRM activities",
+            icon="bi-chat-left-text",
             kinds=("activity.logged",),
             entries=activity_entries,
             permission="crm.view_activity",
         ),
         TimelineSource(
             name=TASK_DONE_SOURCE,
+            label="CRM activities",
+            icon="bi-chat-left-text",
             kinds=("activity.completed",),
             entries=task_done_entries,
             permission="crm.view_activity",
         ),
         TimelineSource(
             name=LEAD_SOURCE,
+            label="Leads",
+            icon="bi-person-plus",
             kinds=("lead.converted",),
             entries=lead_entries,
             permission="crm.view_lead",

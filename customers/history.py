@@ -91,6 +91,8 @@ def connect() -> None:
     register_timeline_source(
         TimelineSource(
             name=SOURCE,
+            label="Profile changes",
+            icon="bi-person",
             kinds=tuple(CustomerEventKind.values),
             entries=_entries,
             permission=VIEW_CUSTOMER_EVENTS,

@@ -216,6 +216,8 @@ def connect() -> None:
     register_timeline_source(
         TimelineSource(
             name=HISTORY_SOURCE,
+            label="Profile changes",
+            icon="bi-clock-history",
             kinds=(HISTORY_IMPORTED,),
             entries=history_entries,
             permission=VIEW_CUSTOMER,

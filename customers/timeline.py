@@ -26,6 +26,8 @@ from itertools import islice
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
+from classicpos.registry import Registry
+
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
@@ -87,47 +89,36 @@ class TimelineSource:
     kinds: tuple[str, ...]  # every kind the source can produce, for the ``kind`` filter
     entries: Callable[[TimelinePage], list[TimelineEntry]]  # newest first, at most page.limit
     permission: str | None = None  # the permission a user needs to see these entries
+    # What staff call the entries in the timeline's filter ("Sales and refunds"), and
+    # the icon beside each: the module says it, so ``customers`` names no other module.
+    label: str = ""
+    icon: str = "bi-dot"
 
 
-_sources: list[TimelineSource] = []
+_sources: Registry[TimelineSource] = Registry("timeline sources")
 
 
 def register_timeline_source(source: TimelineSource) -> None:
-    if all(existing.name != source.name for existing in _sources):
-        _sources.append(source)
+    _sources.register(source)
 
 
 def timeline_sources() -> list[TimelineSource]:
     return list(_sources)
 
 
-# What staff call each module's entries, for the timeline's filter.
-PREFIX_LABELS = {
-    "customer": "Profile changes",
-    "sale": "Sales and refunds",
-    "points": "Points",
-    "invoice": "Invoices",
-    "payment": "Payments",
-    "store_credit": "Store credit",
-    "activity": "CRM activities",
-    "lead": "Leads",
-}
-
-
 def timeline_filters(user) -> list[tuple[str, str]]:
     """Return the filter's choices (kind prefix, label) for the sources ``user`` may see."""
-    prefixes = sorted(
-        {
-            kind.split(".", 1)[0]
-            for source in _sources
-            if not source.permission or user.has_perm(source.permission)
-            for kind in source.kinds
-        }
-    )
-    return [("", "Everything")] + [
-        (prefix, PREFIX_LABELS.get(prefix, prefix.replace("_", " ").capitalize()))
-        for prefix in prefixes
-    ]
+    labels = {}
+    for source in _sources.for_user(user):
+        for kind in source.kinds:
+            prefix = kind.split(".", 1)[0]
+            labels.setdefault(prefix, source.label or prefix.replace("_", " ").capitalize())
+    return [("", "Everything"), *sorted(labels.items())]
+
+
+def timeline_icon(kind: str) -> str:
+    """The icon of an entry of ``kind``: its source's."""
+    return next((source.icon for source in _sources if kind in source.kinds), "bi-dot")
 
 
 def timeline_kinds() -> list[str]:

@@ -79,6 +79,8 @@ def connect() -> None:
     register_timeline_source(
         TimelineSource(
             name=SOURCE,
+            label="Points",
+            icon="bi-star",
             kinds=tuple(KINDS.values()),
             entries=points_entries,
             permission=VIEW_LEDGER,

@@ -96,6 +96,8 @@ def connect() -> None:
     register_timeline_source(
         TimelineSource(
             name=SALE_SOURCE,
+            label="Sales and refunds",
+            icon="bi-receipt",
             kinds=(SALE_COMPLETED,),
             entries=sale_entries,
             permission=VIEW_SALE,
@@ -104,6 +106,8 @@ def connect() -> None:
     register_timeline_source(
         TimelineSource(
             name=REFUND_SOURCE,
+            label="Sales and refunds",
+            icon="bi-receipt",
             kinds=(SALE_REFUNDED,),
             entries=refund_entries,
             permission=VIEW_SALE,

@@ -4,6 +4,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from customers import timeline
+
 register = template.Library()
 
 
@@ -63,22 +65,9 @@ def points_class(points) -> str:
     return "points-negative" if points is not None and points < 0 else ""
 
 
-# The icon of each kind of timeline entry, by its module's noun ("sale.refunded" -> "sale").
-TIMELINE_ICONS = {
-    "customer": "bi-person",
-    "sale": "bi-receipt",
-    "points": "bi-star",
-    "invoice": "bi-file-earmark-text",
-    "payment": "bi-cash-coin",
-    "store_credit": "bi-wallet2",
-    "activity": "bi-chat-left-text",
-    "lead": "bi-person-plus",
-}
-
-
 @register.filter
 def timeline_icon(kind: str) -> str:
-    return TIMELINE_ICONS.get(kind.split(".", 1)[0], "bi-dot")
+    return timeline.timeline_icon(kind)
 
 
 @register.filter
