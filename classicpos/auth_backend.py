@@ -11,22 +11,26 @@ does not use.
 from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import router
-from django.db.models import Q
 
 from classicpos import prepared
 
 
 def _permissions(slot):
-    """Return the (app label, codename) of each permission the user has, directly or by a group."""
+    """Return the (app label, codename) of each permission the user has, directly or by a group.
+
+    The two sets of ids are a ``UNION`` of joins: SQLite answered it in about half
+    the time of ``id IN (...) OR id IN (...)`` or of a subquery of the user's groups.
+    """
     user_model = get_user_model()
-    of_user = {f"{user_model._meta.model_name}_id": slot("user")}
-    own = user_model.user_permissions.through.objects.filter(**of_user)
-    groups = user_model.groups.through.objects.filter(**of_user)
-    by_group = Group.permissions.through.objects.filter(group_id__in=groups.values("group_id"))
+    own = user_model.user_permissions.through.objects.filter(
+        **{f"{user_model._meta.model_name}_id": slot("user")}
+    )
+    by_group = Group.permissions.through.objects.filter(
+        **{f"group__{user_model._meta.model_name}": slot("user")}
+    )
+    ids = own.values("permission_id").union(by_group.values("permission_id"))
     return (
-        Permission.objects.filter(
-            Q(pk__in=own.values("permission_id")) | Q(pk__in=by_group.values("permission_id"))
-        )
+        Permission.objects.filter(pk__in=ids)
         .order_by()
         .values_list("content_type__app_label", "codename")
     )

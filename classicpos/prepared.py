@@ -82,9 +82,9 @@ class Statement:
     def params(self, values: Mapping[str, object]) -> list:
         return [values[item.name] if isinstance(item, SlotName) else item for item in self.recipe]
 
-    def rows(self, values: Mapping[str, object]) -> list[tuple]:
+    def rows(self, values: Mapping[str, object], connection=None) -> list[tuple]:
         """Run the statement with ``values``; return its rows as the database gives them."""
-        with connections[self.using].cursor() as cursor:
+        with (connection or connections[self.using]).cursor() as cursor:
             cursor.execute(self.sql, self.params(values))
             return cursor.fetchall()
 
@@ -94,7 +94,8 @@ class Statement:
         Each with the related rows it selects (``select_related``) and its
         annotations set as attributes.
         """
-        return self.rows_of.instances(connections[self.using], self.rows(values))
+        connection = connections[self.using]
+        return self.rows_of.instances(connection, self.rows(values, connection))
 
 
 class _Rows:
@@ -110,6 +111,7 @@ class _Rows:
         fields = self.klass_info["select_fields"]
         self.columns = slice(fields[0], fields[-1] + 1)
         self.attnames = [column[0].target.attname for column in self.select[self.columns]]
+        self.related = get_related_populators(self.klass_info, self.select, compiler.using)
 
     def _converters(self, connection) -> tuple:
         """Return the compiler and converters of ``connection``, kept on it (and gone with it)."""
@@ -125,11 +127,10 @@ class _Rows:
         compiler, converters = self._converters(connection)
         if converters:
             rows = compiler.apply_converters(rows, converters)
-        related = get_related_populators(self.klass_info, self.select, connection.alias)
         instances = []
         for row in rows:
             instance = self.model.from_db(connection.alias, self.attnames, row[self.columns])
-            for populator in related:
+            for populator in self.related:
                 populator.populate(row, instance)
             for name, position in self.annotations:
                 setattr(instance, name, row[position])

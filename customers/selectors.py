@@ -147,7 +147,7 @@ def _conditions(filters: CustomerListFilters, column) -> Q:
     """Return the list's conditions, each column the expression ``column`` gives."""
     conditions = Q()
     if filters.status in (ListStatus.ACTIVE, ListStatus.INACTIVE):
-        # A slot: the prepared search binds each request's status (``_prepared_search``).
+        # A slot: the prepared search binds each request's status (``_search_ids``).
         conditions &= Q(Exact(column("status"), Slot("status", filters.status)))
     if filters.created_after is not None:
         conditions &= Q(GreaterThanOrEqual(column("created_at"), filters.created_after))
@@ -169,8 +169,8 @@ def _few_matches(filters: CustomerListFilters) -> list[int] | None:
     Asked of the filters' own indexes (points, a tag, consent, the sales totals),
     in one bounded query.
     """
-    matching = Customer.objects.filter(_conditions(filters, column=_indexed_column))
-    few = list(matching.order_by().values_list("pk", flat=True)[: MATCH_LIMIT + 1])
+    passing = Customer.objects.filter(_conditions(filters, column=_indexed_column))
+    few = list(passing.order_by().values_list("pk", flat=True)[: MATCH_LIMIT + 1])
     return few if len(few) <= MATCH_LIMIT else None
 
 
@@ -194,39 +194,62 @@ def _search_matches(queryset: QuerySet, shape: tuple, slot) -> QuerySet:
     )
 
 
+def _search_ids(filters: CustomerListFilters) -> tuple[int, ...]:
+    """Return the ids of the first ``MATCH_LIMIT`` + 1 matches (by id) of the list's search.
+
+    The matches' ids, read once: the count and the page then find them by id instead
+    of each asking the search index again (the index is most of a search's time).
+    The one past the limit only says there are more: the count is then "1,000+".
+
+    A search narrowed by its status alone, the till's every keystroke, reads them by
+    a prepared statement. A list narrowed by more is read along the name index until
+    a page is full, but a filter that only a few hundred of a million customers pass
+    (points over 100, a rare tag) would test every one of a common word's matches
+    against it. So its filters' own indexes are first asked for up to
+    ``MATCH_LIMIT`` + 1 ids (one bounded query); when there are no more than the
+    limit, only those few are searched.
+    """
+    connection = connections[Customer.objects.db]
+    term = search_term(filters.search, connection)
+    if not _narrows(filters):
+        values = {**term.values, "status": filters.status}
+
+        def matches(slot) -> QuerySet:
+            queryset = Customer.objects.all()
+            # Not narrowed: the conditions are the status alone, bound from its slot.
+            conditions = _conditions(filters, _filter_column(queryset=queryset, searching=True))
+            return _search_matches(queryset.filter(conditions), term.shape, slot)
+
+        filtered_by_status = filters.status in (ListStatus.ACTIVE, ListStatus.INACTIVE)
+        key = ("customer search ids", term.shape, filtered_by_status, MATCH_LIMIT)
+        return tuple(row[0] for row in prepared.statement(key, matches, values).rows(values))
+    few = _few_matches(filters)
+    if few is not None:
+        narrowed = Customer.objects.among(few).search_unindexed(filters.search)
+        return tuple(narrowed.order_by().values_list("pk", flat=True))
+    queryset = Customer.objects.all()
+    conditions = _conditions(filters, _filter_column(queryset=queryset, searching=True))
+    return tuple(_search_matches(queryset.filter(conditions), term.shape, slots(term.values)))
+
+
 def _listed(filters: CustomerListFilters) -> tuple[QuerySet, tuple[int, ...] | None]:
     """Return the list as a QuerySet and, when it is exactly a list of ids read here, those ids.
 
-    Sorted by name, a list is read along the name index until a page is full:
-    instant when most customers match, but a filter that only a few hundred of a
-    million customers pass (points over 100, a rare tag) would read the whole
-    index, and a search would test every one of a common word's matches against
-    it. So a list narrowed by more than its status first asks the filters' own
-    indexes for up to ``MATCH_LIMIT`` + 1 ids (one bounded query); when there are
-    no more than the limit, only those few are searched and sorted.
-
     A search keeps the first ``MATCH_LIMIT`` matches (by id) that its index finds
-    and sorts only those: by how well they match (when sorted by name), then by the
-    sort key. The ids hold one more, so that when there are more the count says so.
+    (``_search_ids``) and sorts only those: by how well they match (when sorted by
+    name), then by the sort key. A list that a filter cuts to a few ids is those
+    ids, sorted. Any other list is read along the index of its sort.
     """
-    searching = bool(filters.search.split())
+    if filters.search.split():
+        ids = _search_ids(filters)
+        matched = Customer.objects.among(ids[:MATCH_LIMIT])
+        return _sorted(matched, filters, rank=slots(rank_values(filters.search))), ids
     few = _few_matches(filters) if _narrows(filters) else None
     if few is not None:
-        narrowed = Customer.objects.among(few)
-        if not searching:
-            return _sorted(narrowed, filters), tuple(few)
-        narrowed = narrowed.search_unindexed(filters.search)
-        return _sorted(narrowed, filters, rank=slots(rank_values(filters.search))), None
+        return _sorted(Customer.objects.among(few), filters), tuple(few)
     queryset = Customer.objects.all()
-    conditions = _conditions(filters, _filter_column(queryset=queryset, searching=searching))
-    if not searching:
-        return queryset.filter(conditions).order_by(*_order_by(filters.ordering)), None
-    term = search_term(filters.search, connections[queryset.db])
-    # The matches' ids, read once: the count and the page then find them by id instead
-    # of each asking the search index again (the index is most of a search's time).
-    ids = tuple(_search_matches(queryset.filter(conditions), term.shape, slots(term.values)))
-    matched = Customer.objects.among(ids[:MATCH_LIMIT])
-    return _sorted(matched, filters, rank=slots(rank_values(filters.search))), ids
+    conditions = _conditions(filters, _filter_column(queryset=queryset, searching=False))
+    return queryset.filter(conditions).order_by(*_order_by(filters.ordering)), None
 
 
 def customer_list(
@@ -236,16 +259,15 @@ def customer_list(
 
     A search, or a list that a narrow filter cuts to a few ids, comes back as
     ``RowsById``: counted by its ids ("1,000+" when a search found more than
-    ``MATCH_LIMIT``: ``AtLeast``), each page read by id. A search narrowed by its
-    status alone, the till's every keystroke, is read by two prepared statements
-    (``classicpos.prepared``): its matches' ids, then a page of them. Any other
-    list is a QuerySet, which pages by keyset where its order allows
-    (``classicpos.keyset``). ``with_tags``: each customer's ``tag_names`` in the
-    page's own query (the API lists them).
+    ``MATCH_LIMIT``: ``AtLeast``), each page read by id. A search's pages are read
+    by a prepared statement (``classicpos.prepared``), as are the matches of a
+    search narrowed by its status alone. Any other list is a QuerySet, which pages
+    by keyset where its order allows (``classicpos.keyset``). ``with_tags``: each
+    customer's ``tag_names`` in the page's own query (the API lists them).
     """
     filters = filters or CustomerListFilters()
-    if filters.search.split() and not _narrows(filters):
-        return _prepared_search(filters, with_tags=with_tags)
+    if filters.search.split():
+        return _search_rows(filters, _search_ids(filters), with_tags=with_tags)
     queryset, ids = _listed(filters)
     if with_tags:
         queryset = queryset.with_tag_names()
@@ -264,29 +286,18 @@ def customer_queryset(*, filters: CustomerListFilters | None = None) -> QuerySet
     return queryset
 
 
-def _prepared_search(filters: CustomerListFilters, *, with_tags: bool) -> RowsById:
-    """Return a search narrowed by its status alone, read by two prepared statements.
+def _search_rows(
+    filters: CustomerListFilters, ids: tuple[int, ...], *, with_tags: bool
+) -> RowsById:
+    """Return a search's matches ``ids`` in the list's order, each page a prepared statement.
 
-    The till asks this on every keystroke: the two statements (the matches' ids,
-    then a page of them) are compiled once per shape of term
-    (``classicpos.prepared``), not built as QuerySets each time, which was 1.5 ms
-    of a 3.4 ms search. The ORM writes both, from the builders ``_listed`` uses.
+    The till asks a search on every keystroke: building and compiling its page as
+    a QuerySet (the rank is a ``Case`` of four lookups) was most of the Python
+    time of a search. The ORM writes the statement once per order and page, from
+    the builders ``_listed`` uses; each request binds its ids and term.
     """
     connection = connections[Customer.objects.db]
-    term = search_term(filters.search, connection)
-    values = {**term.values, "status": filters.status}
-
-    def matches(slot) -> QuerySet:
-        queryset = Customer.objects.all()
-        # Not narrowed: the conditions are the status alone, bound from its slot.
-        conditions = _conditions(filters, _filter_column(queryset=queryset, searching=True))
-        return _search_matches(queryset.filter(conditions), term.shape, slot)
-
-    filtered_by_status = filters.status in (ListStatus.ACTIVE, ListStatus.INACTIVE)
-    key = ("customer search ids", term.shape, filtered_by_status, MATCH_LIMIT)
-    rows = prepared.statement(key, matches, values).rows(values)
-    ids = tuple(row[0] for row in rows)
-    page_values = {
+    values = {
         "ids": id_list_value(ids[:MATCH_LIMIT], connection.vendor),
         **rank_values(filters.search),
     }
@@ -297,7 +308,7 @@ def _prepared_search(filters: CustomerListFilters, *, with_tags: bool) -> RowsBy
             return (ranked.with_tag_names() if with_tags else ranked)[start:stop]
 
         key = ("customer search page", filters.ordering, with_tags, start, stop)
-        return prepared.statement(key, rows_of_page, page_values).instances(page_values)
+        return prepared.statement(key, rows_of_page, values).instances(values)
 
     return RowsById(ids, limit=MATCH_LIMIT, read=page)
 

@@ -94,6 +94,8 @@ def test_rows_by_id_read_each_page_by_position_and_count_without_reading():
     assert rows[-1] == "row 2"
     assert rows[3:3] == []
     assert reads == [(1, 3), (2, 3)]
+    assert list(rows) == ["row 0", "row 1", "row 2"]
+    assert reads[2:] == [(0, 3)], "iterating reads every row in one go"
     with pytest.raises(IndexError):
         rows[3]
     with pytest.raises(ValueError, match="no step"):
