@@ -102,6 +102,21 @@ def test_a_segmented_list_is_two_queries(manager_client, shop, django_assert_num
         manager_client.get("/api/customers", {"tag": "vip", "consent": "email"})
 
 
+@pytest.mark.parametrize("limit", [2, 1000])
+def test_a_segmented_search_is_three_queries(
+    manager_client, shop, monkeypatch, django_assert_num_queries, limit
+):
+    """The segment's matches (more than ``limit``: none), the search's among them, the page."""
+    from customers import selectors
+
+    monkeypatch.setattr(selectors, "MATCH_LIMIT", limit)
+    manager_client.get("/api/customers", {"tag": "vip"})  # warm the permission cache
+    with django_assert_num_queries(3):
+        response = manager_client.get("/api/customers", {"minPoints": 0, "search": "bo"})
+    # The count is how many ids the search read: no query of its own.
+    assert (response.json()["count"], _names(response)) == (1, {"Bo Both"})
+
+
 @pytest.mark.parametrize("limit", [1, 2, 1000])
 def test_few_or_many_matches_list_the_same_customers(manager_client, shop, monkeypatch, limit):
     """A narrowed list asks the filter's index first when few match, and walks the name
