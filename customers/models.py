@@ -278,7 +278,7 @@ class Customer(models.Model):
 class CustomerSearchEntry(models.Model):
     """A customer in SQLite's FTS5 trigram index (migration 0005); the table exists on SQLite only.
 
-    Only ``CustomerQuerySet.search`` uses it, to join the index's matches to their
+    Only the search (``customers.search.matching``) uses it, to join the index's matches to their
     customers; the triggers of 0005 write it.
     """
 
