@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from classicpos.registry import Registry
+
 
 @dataclass(frozen=True)
 class MergeStep:
@@ -50,29 +52,24 @@ class ImportColumn:
     order: int = 100
 
 
-_merge_steps: list[MergeStep] = []
-_anonymise_steps: list[AnonymiseStep] = []
-_import_columns: list[ImportColumn] = []
-
-
-def _register(registry: list, item) -> None:
-    if all(existing.name != item.name for existing in registry):
-        registry.append(item)
-        registry.sort(key=lambda entry: entry.order)
+_merge_steps: Registry[MergeStep] = Registry("merge steps")
+_anonymise_steps: Registry[AnonymiseStep] = Registry("anonymise steps")
+# An import column is named by the customer attribute it fills.
+_import_columns: Registry[ImportColumn] = Registry(
+    "import columns", key=lambda column: column.field
+)
 
 
 def register_merge_step(step: MergeStep) -> None:
-    _register(_merge_steps, step)
+    _merge_steps.register(step)
 
 
 def register_anonymise_step(step: AnonymiseStep) -> None:
-    _register(_anonymise_steps, step)
+    _anonymise_steps.register(step)
 
 
 def register_import_column(column: ImportColumn) -> None:
-    if all(existing.field != column.field for existing in _import_columns):
-        _import_columns.append(column)
-        _import_columns.sort(key=lambda entry: entry.order)
+    _import_columns.register(column)
 
 
 def merge_steps() -> list[MergeStep]:

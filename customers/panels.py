@@ -10,6 +10,8 @@ the panel below show the same numbers from one set of queries.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from classicpos.registry import Registry
+
 
 @dataclass(frozen=True)
 class SummaryFigure:
@@ -39,18 +41,19 @@ class ShownPanel:
     context: dict
 
 
-_panels: list[CustomerPanel] = []
+# A panel is named by its template: one template, one panel.
+_panels: Registry[CustomerPanel] = Registry(
+    "customer panels", key=lambda panel: panel.template_name
+)
 
 
 def register_panel(panel: CustomerPanel) -> None:
-    if panel not in _panels:
-        _panels.append(panel)
-        _panels.sort(key=lambda item: item.order)
+    _panels.register(panel)
 
 
 def panels_for(user) -> list[CustomerPanel]:
     """Return the panels ``user`` may see, in display order."""
-    return [panel for panel in _panels if not panel.permission or user.has_perm(panel.permission)]
+    return _panels.for_user(user)
 
 
 def customer_page_panels(customer, request) -> list[ShownPanel]:

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from classicpos.registry import Registry
 from customers.validators import MAX_TAGS, TAG_MAX_LENGTH
 
 
@@ -36,13 +37,11 @@ class Segment:
     order: int = 100
 
 
-_segments: list[Segment] = []
+_segments: Registry[Segment] = Registry("segments")
 
 
 def register_segment(segment: Segment) -> None:
-    if all(existing.name != segment.name for existing in _segments):
-        _segments.append(segment)
-        _segments.sort(key=lambda item: item.order)
+    _segments.register(segment)
 
 
 def segments() -> list[Segment]:
@@ -51,10 +50,9 @@ def segments() -> list[Segment]:
 
 def segment_conditions(values: tuple[tuple[str, object], ...]) -> Q:
     """Return the conditions of the given (name, value) pairs, all together."""
-    by_name = {segment.name: segment for segment in _segments}
     condition = Q()
     for name, value in values:
-        condition &= by_name[name].condition(value)
+        condition &= _segments[name].condition(value)
     return condition
 
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounting import services as accounting
+from classicpos.registry import Registry
 from customers import panels
 from customers.panels import CustomerPanel, SummaryFigure, customer_page_panels, page_summary
 from loyalty import services as loyalty
@@ -93,6 +94,14 @@ def test_a_full_profile_shows_every_row(manager_page):
     assert "Not on file: birthday, tags." in html
 
 
+def panel_registry(entries) -> Registry:
+    """The page's panels replaced by ``entries``, in the registry's own shape."""
+    registry = Registry("customer panels", key=lambda panel: panel.template_name)
+    for entry in entries:
+        registry.register(entry)
+    return registry
+
+
 def test_a_module_adds_a_figure_only_for_users_who_may_see_its_panel(manager, cashier, monkeypatch):
     calls = []
 
@@ -107,7 +116,7 @@ def test_a_module_adds_a_figure_only_for_users_who_may_see_its_panel(manager, ca
         permission="customers.merge_customer",
         summary=lambda customer, ctx: [SummaryFigure(label="Visits", value=str(ctx["visits"]))],
     )
-    monkeypatch.setattr(panels, "_panels", [secret])
+    monkeypatch.setattr(panels, "_panels", panel_registry([secret]))
     customer = CustomerFactory()
     request = RequestFactory().get("/")
 
@@ -127,9 +136,8 @@ def test_the_summary_costs_no_query_of_its_own(cashier_page, regular, monkeypatc
     with CaptureQueriesContext(connection) as with_summary:
         assert 'id="customer-summary"' in cashier_page.get(url).content.decode()
     # The same panels, none giving figures: the page costs exactly as much.
-    monkeypatch.setattr(
-        panels, "_panels", [dataclasses.replace(panel, summary=None) for panel in panels._panels]
-    )
+    without_figures = [dataclasses.replace(panel, summary=None) for panel in panels._panels]
+    monkeypatch.setattr(panels, "_panels", panel_registry(without_figures))
     with CaptureQueriesContext(connection) as without:
         assert "summary-figure" not in cashier_page.get(url).content.decode()
     assert len(with_summary.captured_queries) == len(without.captured_queries)
