@@ -318,6 +318,12 @@ class ImportSourceSerializer(ApiSerializer):
     )
 
 
+class ImportSourcesSerializer(ApiSerializer):
+    """``GET /api/customers/import/sources``: an object, as every answer is (not a bare list)."""
+
+    results = ImportSourceSerializer(many=True)
+
+
 class ImportColumnSerializer(ApiSerializer):
     header = serializers.CharField(help_text="The column's header in the file.")
     fills = serializers.CharField(

@@ -22,7 +22,7 @@ from customers.api.serializers import (
     CustomerMergeSerializer,
     CustomerSerializer,
     ImportReportSerializer,
-    ImportSourceSerializer,
+    ImportSourcesSerializer,
     MergedCustomerSerializer,
     PossibleDuplicatesQuerySerializer,
     PossibleDuplicatesSerializer,
@@ -341,7 +341,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             "Each preset: its `name` (what `source` may force), what the report calls it, and "
             "the columns that identify its export. A file in ClassicPOS's own columns needs none."
         ),
-        responses={200: ImportSourceSerializer(many=True)},
+        responses={200: ImportSourcesSerializer},
     )
     @action(
         detail=False,
@@ -355,7 +355,7 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             {"name": source.name, "label": source.label, "identified_by": list(source.identify)}
             for source in import_sources()
         ]
-        return Response(ImportSourceSerializer(sources, many=True).data)
+        return Response(ImportSourcesSerializer({"results": sources}).data)
 
     @extend_schema(
         summary="Who a new customer with this phone might already be",

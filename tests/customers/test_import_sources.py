@@ -149,7 +149,7 @@ def test_a_named_source_is_used_and_an_unknown_one_refused():
 
 
 def test_the_api_lists_the_sources_and_says_which_one_a_file_is(manager_client):
-    sources = manager_client.get("/api/customers/import/sources").json()
+    sources = manager_client.get("/api/customers/import/sources").json()["results"]
     assert {"shopify", "square", "woocommerce", "lightspeed-ecom", "loyverse", "odoo"} <= {
         source["name"] for source in sources
     }
