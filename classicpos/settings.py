@@ -313,12 +313,12 @@ CLASSICPOS_IMPORT_BACKGROUND_ROWS = _whole_number(
 CLASSICPOS_EXPORT_BACKGROUND_ROWS = _whole_number(
     "CLASSICPOS_EXPORT_BACKGROUND_ROWS", "10000", minimum=0, unit="rows"
 )
-# The share of the time (in percent) a job may hold SQLite's one write lock: after each
-# batch it rests so long that a till's sale rarely waits for it. PostgreSQL locks rows,
-# not the database, so there jobs write without resting.
+# The share of the time (in percent) a job may work: after each batch it rests so long
+# that a till's sale rarely waits for it. On SQLite a batch holds the one write lock, so
+# 5 %; PostgreSQL locks rows, not the database, and 50 % leaves the tills a core.
 CLASSICPOS_JOB_WRITE_SHARE_PERCENT = _whole_number(
     "CLASSICPOS_JOB_WRITE_SHARE_PERCENT",
-    "100" if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" else "5",
+    "50" if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" else "5",
     minimum=1,
     unit="percent",
 )

@@ -318,8 +318,10 @@ def customer_import(
             header=header, skip_existing=skip_existing, user=user, created_ids=created_ids
         )
         try:
+            # Reading the cells needs no database: done before the transaction, which on
+            # SQLite holds the one write lock every till's sale waits for.
+            rows = [row for row in (batch.parse(n, c) for n, c in batch_rows) if row]
             with transaction.atomic():
-                rows = [row for row in (batch.parse(n, c) for n, c in batch_rows) if row]
                 batch.matches.load(rows, lock=not dry_run)
                 carried.offer(rows, batch.matches)
                 for row in rows:
