@@ -312,7 +312,8 @@ def customer_import(
     # Batch by batch, each its own short transaction, so tills keep selling during a
     # long import. A dry run rolls each batch back at once: one transaction for the
     # whole check held SQLite's write lock, and every till's sale, until it ended. It
-    # saves nothing, so it takes no locks either.
+    # takes no row locks; on SQLite each batch still holds the write lock while it
+    # runs (it writes, then rolls back), which is why a job rests between batches.
     for batch_rows in batches():
         batch = _Batch(
             header=header, skip_existing=skip_existing, user=user, created_ids=created_ids
