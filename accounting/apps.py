@@ -16,6 +16,7 @@ class AccountingConfig(AppConfig):
             segments,
             timeline,
         )
+        from classicpos.navigation import ActiveWhen, NavItem, register_nav_item
 
         integration.connect()
         customer_data.connect()
@@ -23,3 +24,14 @@ class AccountingConfig(AppConfig):
         demo.connect()
         timeline.connect()
         segments.connect()
+        register_nav_item(
+            NavItem(
+                name="invoices",
+                label="Invoices",
+                url_name="accounting:invoices",
+                icon="file-earmark-text",
+                permission="accounting.view_invoice",
+                order=50,
+                active_when=ActiveWhen.PREFIX,
+            )
+        )

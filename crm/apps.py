@@ -7,9 +7,21 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self) -> None:
+        from classicpos.navigation import ActiveWhen, NavItem, register_nav_item
         from crm import customer_data, demo, panels, timeline
 
         customer_data.connect()
         panels.connect()
         demo.connect()
         timeline.connect()
+        register_nav_item(
+            NavItem(
+                name="crm",
+                label="CRM",
+                url_name="crm:home",
+                icon="person-lines-fill",
+                permission="crm.view_lead",
+                order=40,
+                active_when=ActiveWhen.PREFIX,
+            )
+        )

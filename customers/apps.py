@@ -10,8 +10,10 @@ class CustomersConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from classicpos.api.idempotency import register_reference_key
+        from classicpos.navigation import ActiveWhen, NavItem, register_nav_item
         from customers import demo, history, import_sources, jobs, panels, prior_history, segments
         from customers.erasure import API_RESOURCE
+        from customers.permissions import VIEW_CUSTOMER
         from customers.search_text import register_fold
 
         # Every SQLite connection computes the search document with the app's fold.
@@ -27,3 +29,14 @@ class CustomersConfig(AppConfig):
         history.connect()
         panels.connect()
         segments.connect()
+        register_nav_item(
+            NavItem(
+                name="customers",
+                label="Customers",
+                url_name="customers:list",
+                icon="people",
+                permission=VIEW_CUSTOMER,
+                order=10,
+                active_when=ActiveWhen.PREFIX,
+            )
+        )

@@ -7,7 +7,9 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self) -> None:
+        from classicpos.navigation import NavItem, register_nav_item
         from sales import customer_data, demo, panels, payment_methods, segments, timeline
+        from sales.permissions import ADD_SALE, VIEW_SALE
 
         payment_methods.connect()
         customer_data.connect()
@@ -15,3 +17,23 @@ class SalesConfig(AppConfig):
         demo.connect()
         timeline.connect()
         segments.connect()
+        register_nav_item(
+            NavItem(
+                name="checkout",
+                label="Checkout",
+                url_name="sales:checkout",
+                icon="cart",
+                permission=ADD_SALE,
+                order=20,
+            )
+        )
+        register_nav_item(
+            NavItem(
+                name="sales",
+                label="Sales",
+                url_name="sales:sale_list",
+                icon="receipt",
+                permission=VIEW_SALE,
+                order=30,
+            )
+        )
