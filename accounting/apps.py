@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from accounting.permissions import VIEW_INVOICE
+
 
 class AccountingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -30,7 +32,7 @@ class AccountingConfig(AppConfig):
                 label="Invoices",
                 url_name="accounting:invoices",
                 icon="file-earmark-text",
-                permission="accounting.view_invoice",
+                permission=VIEW_INVOICE,
                 order=50,
                 active_when=ActiveWhen.PREFIX,
             )

@@ -1,6 +1,12 @@
 """The Account panel on the customer detail page."""
 
 from accounting.forms import CreditLimitForm, StoreCreditAdjustmentForm
+from accounting.permissions import (
+    ADJUST_STORE_CREDIT,
+    CHANGE_CUSTOMER_ACCOUNT,
+    RECORD_PAYMENT,
+    VIEW_CUSTOMER_ACCOUNT,
+)
 from accounting.selectors import account_summary, customer_open_invoices, store_credit_ledger
 from classicpos.money_format import format_money
 from customers.panels import CustomerPanel, SummaryFigure, register_panel
@@ -18,9 +24,9 @@ def account_panel_context(customer, request) -> dict:
         "account": summary,
         "open_invoices": list(customer_open_invoices(customer=customer)[:OPEN_INVOICES_SHOWN]),
         "store_credit_rows": list(store_credit_ledger(customer_id=customer.pk)[:STORE_CREDIT_ROWS]),
-        "can_record_payment": user.has_perm("accounting.add_invoicepayment"),
-        "can_change_limit": user.has_perm("accounting.change_customeraccount"),
-        "can_adjust_store_credit": user.has_perm("accounting.adjust_store_credit"),
+        "can_record_payment": user.has_perm(RECORD_PAYMENT),
+        "can_change_limit": user.has_perm(CHANGE_CUSTOMER_ACCOUNT),
+        "can_adjust_store_credit": user.has_perm(ADJUST_STORE_CREDIT),
         "credit_limit_form": CreditLimitForm(
             initial={"credit_limit": summary.credit_limit}, auto_id=CREDIT_LIMIT_AUTO_ID
         ),
@@ -72,7 +78,7 @@ def connect() -> None:
             template_name="accounting/_account_panel.html",
             context=account_panel_context,
             order=30,
-            permission="accounting.view_customeraccount",
+            permission=VIEW_CUSTOMER_ACCOUNT,
             summary=account_summary_figures,
         )
     )

@@ -19,13 +19,12 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounting import services
 from accounting.forms import InvoicePaymentForm, PaymentReversalForm
 from accounting.models import Invoice, InvoicePayment, InvoicePaymentMethod
-from accounting.reversals import REVERSE_PAYMENT, invoice_payment_reverse
+from accounting.permissions import RECORD_PAYMENT, REVERSE_PAYMENT
+from accounting.reversals import invoice_payment_reverse
 from accounting.selectors import account_for
 from classicpos.money_format import format_money
 from classicpos.redirects import safe_next
 from classicpos.views import StaffPageMixin
-
-RECORD_PAYMENT = "accounting.add_invoicepayment"
 
 # How each method reads in "Record $40.00 in cash on INV-000012".
 PAID_HOW = {

@@ -25,6 +25,7 @@ from accounting.models import (
     InvoicePaymentReversal,
     StoreCreditKind,
 )
+from accounting.permissions import REVERSE_PAYMENT
 from accounting.services import (
     _account,
     _status,
@@ -33,8 +34,6 @@ from accounting.services import (
 )
 from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
-
-REVERSE_PAYMENT = "accounting.add_invoicepaymentreversal"
 
 
 def payment_reversal_reference(reversal: InvoicePaymentReversal) -> str:

@@ -10,10 +10,10 @@ from django import forms
 from django.db.models import Q
 
 from accounting.models import Invoice
+from accounting.permissions import VIEW_INVOICE
 from classicpos.api.filters import StrictBooleanField
 from customers.segments import Segment, register_segment
 
-VIEW_INVOICE = "accounting.view_invoice"
 CHOICES = [("", "Any"), ("true", "Has overdue invoices"), ("false", "None overdue")]
 
 

@@ -19,12 +19,10 @@ from accounting.models import (
     StoreCreditEntry,
     StoreCreditKind,
 )
+from accounting.permissions import VIEW_INVOICE, VIEW_STORE_CREDIT
 from accounting.selectors import store_credit_ledger
 from classicpos.money_format import format_money
 from customers.timeline import TimelineEntry, TimelinePage, TimelineSource, register_timeline_source
-
-VIEW_INVOICES = "accounting.view_invoice"
-VIEW_STORE_CREDIT = "accounting.view_storecreditentry"
 
 INVOICE_SOURCE = "accounting.invoice"
 PAYMENT_SOURCE = "accounting.invoice_payment"
@@ -223,7 +221,7 @@ def connect() -> None:
             icon="bi-file-earmark-text",
             kinds=("invoice.issued",),
             entries=invoice_entries,
-            permission=VIEW_INVOICES,
+            permission=VIEW_INVOICE,
         ),
         TimelineSource(
             name=PAYMENT_SOURCE,
@@ -231,7 +229,7 @@ def connect() -> None:
             icon="bi-file-earmark-text",
             kinds=("invoice.paid",),
             entries=invoice_payment_entries,
-            permission=VIEW_INVOICES,
+            permission=VIEW_INVOICE,
         ),
         TimelineSource(
             name=REVERSAL_SOURCE,
@@ -239,7 +237,7 @@ def connect() -> None:
             icon="bi-file-earmark-text",
             kinds=("invoice.payment_reversed",),
             entries=invoice_payment_reversal_entries,
-            permission=VIEW_INVOICES,
+            permission=VIEW_INVOICE,
         ),
         TimelineSource(
             name=CREDIT_SOURCE,
@@ -247,7 +245,7 @@ def connect() -> None:
             icon="bi-file-earmark-text",
             kinds=("invoice.credited",),
             entries=invoice_credit_entries,
-            permission=VIEW_INVOICES,
+            permission=VIEW_INVOICE,
         ),
         TimelineSource(
             name=STORE_CREDIT_SOURCE,

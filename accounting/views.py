@@ -21,8 +21,13 @@ from accounting.forms import (
 )
 from accounting.models import Invoice
 from accounting.panels import CREDIT_LIMIT_AUTO_ID, account_panel_context
-from accounting.payment_views import RECORD_PAYMENT
-from accounting.reversals import REVERSE_PAYMENT
+from accounting.permissions import (
+    ADJUST_STORE_CREDIT,
+    CHANGE_CUSTOMER_ACCOUNT,
+    RECORD_PAYMENT,
+    REVERSE_PAYMENT,
+    VIEW_INVOICE,
+)
 from accounting.selectors import (
     account_for,
     account_summary,
@@ -53,7 +58,7 @@ def _form_error_messages(request, form) -> None:
 class InvoiceListView(StaffPageMixin, ListView):
     """Every invoice, filtered by status, overdue, customer and issue dates, with totals."""
 
-    permission_required = "accounting.view_invoice"
+    permission_required = VIEW_INVOICE
     template_name = "accounting/invoice_list.html"
     context_object_name = "invoices"
     paginate_by = INVOICES_PER_PAGE
@@ -87,7 +92,7 @@ class InvoiceListView(StaffPageMixin, ListView):
 class InvoiceDetailView(StaffPageMixin, DetailView):
     """One invoice, printable, with its payments and refund credits."""
 
-    permission_required = "accounting.view_invoice"
+    permission_required = VIEW_INVOICE
     template_name = "accounting/invoice_detail.html"
     context_object_name = "invoice"
 
@@ -141,7 +146,7 @@ class CreditLimitView(CustomerFormView):
     kept and the message beside the field, as loyalty's points dialog does; a saved one
     reloads the customer page. Without JavaScript every outcome is a toast there."""
 
-    permission_required = "accounting.change_customeraccount"
+    permission_required = CHANGE_CUSTOMER_ACCOUNT
     form_class = CreditLimitForm
 
     def get_form_kwargs(self):
@@ -174,7 +179,7 @@ class CreditLimitView(CustomerFormView):
 
 
 class StoreCreditAdjustView(CustomerFormView):
-    permission_required = "accounting.adjust_store_credit"
+    permission_required = ADJUST_STORE_CREDIT
     form_class = StoreCreditAdjustmentForm
 
     def save(self, data) -> str:
@@ -193,7 +198,7 @@ class StoreCreditAdjustView(CustomerFormView):
 class StatementView(StaffPageMixin, TemplateView):
     """The printable statement of account for a date range, with a running balance."""
 
-    permission_required = "accounting.view_invoice"
+    permission_required = VIEW_INVOICE
     template_name = "accounting/statement.html"
 
     def get_context_data(self, **kwargs):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from crm import services
 from crm.models import Activity, Lead, LeadStatus
+from crm.permissions import CONVERT_LEAD
 from customers.models import Channel
 
 
@@ -100,7 +101,7 @@ class LeadAdmin(admin.ModelAdmin):
         )
 
     def has_convert_permission(self, request) -> bool:
-        return request.user.has_perm("crm.convert_lead")
+        return request.user.has_perm(CONVERT_LEAD)
 
 
 class ActivityAdminForm(forms.ModelForm):

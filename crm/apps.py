@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from crm.permissions import VIEW_LEAD
+
 
 class CrmConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -20,7 +22,7 @@ class CrmConfig(AppConfig):
                 label="CRM",
                 url_name="crm:home",
                 icon="person-lines-fill",
-                permission="crm.view_lead",
+                permission=VIEW_LEAD,
                 order=40,
                 active_when=ActiveWhen.PREFIX,
             )

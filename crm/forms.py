@@ -11,8 +11,8 @@ from crm.models import (
     LeadSource,
     LeadStatus,
 )
+from crm.permissions import MARK_LEAD_LOST, REASSIGN_LEAD
 from crm.selectors import ContactKind, LeadListStatus
-from crm.services import MARK_LOST_PERMISSION, REASSIGN_PERMISSION
 from customers.validators import NAME_MAX_LENGTH
 
 PAGE_SIZE = 25
@@ -74,8 +74,8 @@ class LeadForm(forms.Form):
     def __init__(self, *args, user, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_users()
-        self.can_reassign = user.has_perm(REASSIGN_PERMISSION)
-        self.can_mark_lost = user.has_perm(MARK_LOST_PERMISSION)
+        self.can_reassign = user.has_perm(REASSIGN_LEAD)
+        self.can_mark_lost = user.has_perm(MARK_LEAD_LOST)
         if not self.can_reassign:
             # Sent back as it was; a changed value still reaches the service, which refuses it.
             self.fields["owner"].widget = forms.HiddenInput()

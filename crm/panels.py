@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from crm.permissions import ADD_ACTIVITY, VIEW_ACTIVITY
 from customers.panels import CustomerPanel, register_panel
 
 RECENT_ACTIVITIES = 10
@@ -18,7 +19,7 @@ def crm_panel_context(customer, request, form=None) -> dict:
         "activity_post_url": reverse("crm:customer_activity_create", args=[customer.pk]),
         "section_id": "crm-panel",
         "wide": True,
-        "show_activity_form": request.user.has_perm("crm.add_activity"),
+        "show_activity_form": request.user.has_perm(ADD_ACTIVITY),
         "oob_toasts": False,
     }
 
@@ -29,6 +30,6 @@ def connect() -> None:
             template_name="crm/_crm_panel.html",
             context=crm_panel_context,
             order=30,
-            permission="crm.view_activity",
+            permission=VIEW_ACTIVITY,
         )
     )

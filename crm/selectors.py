@@ -11,8 +11,7 @@ from django.db.models.functions import Lower
 from crm.models import Activity, Lead, LeadStatus
 from customers import validators
 from customers.models import Customer, CustomerStatus
-
-RESTORE_PERMISSION = "customers.deactivate_customer"
+from customers.permissions import DEACTIVATE_CUSTOMER
 
 LEAD_ORDERING_FIELDS = {"createdAt": "created_at", "name": "name", "status": "status"}
 
@@ -169,7 +168,7 @@ def lead_conversion_plan(*, lead: Lead, user) -> ConversionPlan:
     customer, reason = lead_matching_customer(lead=lead)
     if customer is None or customer.is_active:
         return ConversionPlan(customer=customer, reason=reason)
-    if user.has_perm(RESTORE_PERMISSION):
+    if user.has_perm(DEACTIVATE_CUSTOMER):
         return ConversionPlan(customer=customer, reason=reason, restore=True)
     return ConversionPlan(
         customer=customer,

@@ -14,13 +14,11 @@ from django.utils import timezone
 
 from crm import locks
 from crm.models import Activity, ActivityKind, Lead, LeadSource, LeadStatus
+from crm.permissions import MARK_LEAD_LOST, REASSIGN_LEAD
 from crm.selectors import lead_contact_details, lead_conversion_plan, lead_matching_customer
 from customers import services as customer_services
 from customers.locks import contact_details_lock, customer_for_update
 from customers.models import Channel, Customer
-
-REASSIGN_PERMISSION = "crm.reassign_lead"
-MARK_LOST_PERMISSION = "crm.mark_lead_lost"
 
 LEAD_EDITABLE_FIELDS = ("name", "email", "phone", "company", "source", "status", "owner", "notes")
 ACTIVITY_EDITABLE_FIELDS = ("subject", "body", "due_on", "done")
@@ -55,7 +53,7 @@ def _check_status(*, user, old_status: str | None, new_status: str) -> None:
     touches_lost = LeadStatus.LOST in (old_status, new_status) and old_status != new_status
     if touches_lost:
         verb = "mark a lead lost" if new_status == LeadStatus.LOST else "reopen a lost lead"
-        _require(user, MARK_LOST_PERMISSION, f"Only a Manager can {verb}.", "status")
+        _require(user, MARK_LEAD_LOST, f"Only a Manager can {verb}.", "status")
 
 
 def check_lead_change(*, user, lead: Lead | None, data: dict) -> None:
@@ -69,12 +67,12 @@ def check_lead_change(*, user, lead: Lead | None, data: dict) -> None:
         owner = data["owner"]
         if lead is None and owner != user:
             message = "Only a Manager can give a lead to someone else."
-            _require(user, REASSIGN_PERMISSION, message, "owner")
+            _require(user, REASSIGN_LEAD, message, "owner")
         elif lead is not None and owner != lead.owner:
             claiming_unowned = lead.owner_id is None and owner == user
             if not claiming_unowned:
                 message = "Only a Manager can reassign a lead."
-                _require(user, REASSIGN_PERMISSION, message, "owner")
+                _require(user, REASSIGN_LEAD, message, "owner")
     if "status" in data:
         old_status = LeadStatus.NEW if lead is None else lead.status
         _check_status(user=user, old_status=old_status, new_status=data["status"])

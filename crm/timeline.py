@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from crm.models import Activity, ActivityKind, Lead, LeadStatus
+from crm.permissions import VIEW_ACTIVITY, VIEW_LEAD
 from customers.timeline import TimelineEntry, TimelinePage, TimelineSource, register_timeline_source
 
 ACTIVITY_SOURCE = "crm.activity"
@@ -118,7 +119,7 @@ def connect() -> None:
             icon="bi-chat-left-text",
             kinds=("activity.logged",),
             entries=activity_entries,
-            permission="crm.view_activity",
+            permission=VIEW_ACTIVITY,
         ),
         TimelineSource(
             name=TASK_DONE_SOURCE,
@@ -126,7 +127,7 @@ def connect() -> None:
             icon="bi-chat-left-text",
             kinds=("activity.completed",),
             entries=task_done_entries,
-            permission="crm.view_activity",
+            permission=VIEW_ACTIVITY,
         ),
         TimelineSource(
             name=LEAD_SOURCE,
@@ -134,7 +135,7 @@ def connect() -> None:
             icon="bi-person-plus",
             kinds=("lead.converted",),
             entries=lead_entries,
-            permission="crm.view_lead",
+            permission=VIEW_LEAD,
         ),
     ):
         register_timeline_source(source)

@@ -28,6 +28,15 @@ from crm.forms import (
 )
 from crm.models import OPEN_STATUSES, Activity, Lead
 from crm.panels import crm_panel_context
+from crm.permissions import (
+    ADD_ACTIVITY,
+    ADD_LEAD,
+    CHANGE_ACTIVITY,
+    CHANGE_LEAD,
+    CONVERT_LEAD,
+    VIEW_ACTIVITY,
+    VIEW_LEAD,
+)
 from crm.selectors import (
     ContactKind,
     ContactListFilters,
@@ -41,6 +50,7 @@ from crm.selectors import (
 )
 from crm.services import CrmPermissionDenied
 from customers.models import Customer
+from customers.permissions import VIEW_CUSTOMER
 
 RECENT_ACTIVITIES = 20
 
@@ -76,7 +86,7 @@ class CrmPageMixin(StaffPageMixin):
 
 
 class LeadListView(CrmPageMixin, TemplateView):
-    permission_required = "crm.view_lead"
+    permission_required = VIEW_LEAD
     template_name = "crm/lead_list.html"
     crm_tab = "leads"
 
@@ -110,7 +120,7 @@ class LeadListView(CrmPageMixin, TemplateView):
 class LeadBoardView(CrmPageMixin, TemplateView):
     """The pipeline: one column per status."""
 
-    permission_required = "crm.view_lead"
+    permission_required = VIEW_LEAD
     template_name = "crm/lead_board.html"
     crm_tab = "board"
 
@@ -125,7 +135,7 @@ class LeadBoardView(CrmPageMixin, TemplateView):
 
 
 class LeadDetailView(CrmPageMixin, TemplateView):
-    permission_required = "crm.view_lead"
+    permission_required = VIEW_LEAD
     template_name = "crm/lead_detail.html"
     crm_tab = "leads"
 
@@ -154,7 +164,7 @@ class LeadFormView(CrmPageMixin, FormView):
     crm_tab = "leads"
 
     def get_permission_required(self):
-        return ["crm.change_lead" if "pk" in self.kwargs else "crm.add_lead"]
+        return [CHANGE_LEAD if "pk" in self.kwargs else ADD_LEAD]
 
     @cached_property
     def lead(self) -> Lead | None:
@@ -211,7 +221,7 @@ class LeadFormView(CrmPageMixin, FormView):
 class LeadStatusView(CrmPageMixin, View):
     """Move a lead to another status from the pipeline board (one click)."""
 
-    permission_required = "crm.change_lead"
+    permission_required = CHANGE_LEAD
 
     def post(self, request, pk):
         lead = get_object_or_404(Lead, pk=pk)
@@ -230,7 +240,7 @@ class LeadStatusView(CrmPageMixin, View):
 class LeadConvertView(CrmPageMixin, TemplateView):
     """GET: the confirmation page (the no-JavaScript path) saying what will happen. POST: do it."""
 
-    permission_required = "crm.convert_lead"
+    permission_required = CONVERT_LEAD
     template_name = "crm/lead_confirm_convert.html"
     crm_tab = "leads"
 
@@ -265,7 +275,7 @@ class LeadConvertView(CrmPageMixin, TemplateView):
 class ContactListView(CrmPageMixin, TemplateView):
     """Customers and leads in one searchable list, a badge saying which is which."""
 
-    permission_required = ("crm.view_lead", "customers.view_customer")
+    permission_required = (VIEW_LEAD, VIEW_CUSTOMER)
     template_name = "crm/contact_list.html"
     crm_tab = "contacts"
 
@@ -312,7 +322,7 @@ def activity_section_context(
 class TaskListView(CrmPageMixin, TemplateView):
     """Open tasks by due date, overdue ones first and in red; done with one click."""
 
-    permission_required = "crm.view_activity"
+    permission_required = VIEW_ACTIVITY
     template_name = "crm/task_list.html"
     crm_tab = "tasks"
 
@@ -332,7 +342,7 @@ class TaskListView(CrmPageMixin, TemplateView):
 class ActivityCreateView(StaffPageMixin, View):
     """Log an activity from the customer's CRM panel or a lead's page (htmx, or a plain post)."""
 
-    permission_required = "crm.add_activity"
+    permission_required = ADD_ACTIVITY
 
     def post(self, request, customer_pk=None, lead_pk=None):
         customer = get_object_or_404(Customer, pk=customer_pk) if customer_pk else None
@@ -383,7 +393,7 @@ class ActivityCreateView(StaffPageMixin, View):
 class ActivityDoneView(StaffPageMixin, View):
     """Mark a task done with one click; htmx gets the updated row back."""
 
-    permission_required = "crm.change_activity"
+    permission_required = CHANGE_ACTIVITY
 
     def post(self, request, pk):
         activity = get_object_or_404(Activity, pk=pk)

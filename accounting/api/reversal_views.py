@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from accounting.api.serializers import InvoicePaymentReversalCreateSerializer, InvoiceSerializer
 from accounting.models import Invoice, InvoicePayment, InvoicePaymentReversal
-from accounting.reversals import REVERSE_PAYMENT, invoice_payment_reverse
+from accounting.permissions import REVERSE_PAYMENT, VIEW_INVOICE
+from accounting.reversals import invoice_payment_reverse
 from accounting.selectors import invoice_list
 from classicpos.api.idempotency import run_idempotently
 
@@ -20,7 +21,7 @@ from classicpos.api.idempotency import run_idempotently
 class InvoicePaymentReversalView(generics.GenericAPIView):
     serializer_class = InvoicePaymentReversalCreateSerializer
     queryset = InvoicePaymentReversal.objects.none()
-    action_permissions = {"create": [REVERSE_PAYMENT, "accounting.view_invoice"]}
+    action_permissions = {"create": [REVERSE_PAYMENT, VIEW_INVOICE]}
     action = "create"
 
     @extend_schema(

@@ -22,6 +22,12 @@ from accounting.api.serializers import (
 )
 from accounting.forms import StatementForm
 from accounting.models import CustomerAccount, Invoice, StoreCreditEntry
+from accounting.permissions import (
+    ADJUST_STORE_CREDIT,
+    RECORD_PAYMENT,
+    VIEW_INVOICE,
+    VIEW_STORE_CREDIT,
+)
 from accounting.selectors import (
     account_summary,
     customer_statement,
@@ -39,7 +45,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     queryset = Invoice.objects.none()
     filterset_class = InvoiceFilterSet
     lookup_value_regex = r"\d+"
-    action_permissions = {"payments": ["accounting.add_invoicepayment", "accounting.view_invoice"]}
+    action_permissions = {"payments": [RECORD_PAYMENT, VIEW_INVOICE]}
 
     def get_queryset(self):
         return invoice_list()
@@ -117,9 +123,7 @@ class CustomerStoreCreditAdjustmentView(generics.GenericAPIView):
 
     serializer_class = StoreCreditAdjustmentSerializer
     queryset = StoreCreditEntry.objects.none()
-    action_permissions = {
-        "create": ["accounting.adjust_store_credit", "accounting.view_storecreditentry"]
-    }
+    action_permissions = {"create": [ADJUST_STORE_CREDIT, VIEW_STORE_CREDIT]}
     action = "create"
 
     @extend_schema(

@@ -17,10 +17,9 @@ from crm.api.serializers import (
     LeadSerializer,
 )
 from crm.models import Activity, Lead
+from crm.permissions import CONVERT_LEAD, VIEW_LEAD
 from crm.selectors import activity_list, customer_activities, lead_list
 from customers.models import Channel, Customer
-
-CONVERT_PERMISSIONS = ["crm.convert_lead", "crm.view_lead"]
 
 
 class CrmViewSet(
@@ -56,7 +55,7 @@ class LeadViewSet(CrmViewSet):
     queryset = Lead.objects.none()
     filterset_class = LeadFilterSet
     resource = "leads"
-    action_permissions = {"convert": CONVERT_PERMISSIONS}
+    action_permissions = {"convert": [CONVERT_LEAD, VIEW_LEAD]}
 
     def get_queryset(self):
         return lead_list()

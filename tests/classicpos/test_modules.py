@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = {"customers", "sales", "loyalty", "accounting", "crm"}
@@ -82,3 +83,29 @@ def test_every_apps_api_routes_are_gathered_in_the_browsable_root(manager_client
     assert {"customers", "products", "sales", "loyalty-transactions", "invoices", "leads"} <= set(
         root
     )
+
+
+def _permission_names(app_label: str) -> set[str]:
+    """Every permission ``app_label``'s models define: Django's defaults and their own."""
+    names = set()
+    for model in apps.get_app_config(app_label).get_models():
+        codenames = [
+            f"{action}_{model._meta.model_name}" for action in model._meta.default_permissions
+        ]
+        codenames += [codename for codename, _ in model._meta.permissions]
+        names |= {f"{app_label}.{codename}" for codename in codenames}
+    return names
+
+
+@pytest.mark.parametrize("package", ["customers", "sales", "crm", "accounting"])
+def test_permission_names_are_spelled_only_in_the_apps_permissions_module(package):
+    # A typo in a string is a page nobody may open; a typo in a constant's name fails at import.
+    names = set().union(*(_permission_names(app) for app in APPS))
+    hits = []
+    for path in (ROOT / package).rglob("*.py"):
+        if "migrations" in path.parts or path.name == "permissions.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and node.value in names:
+                hits.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value}")
+    assert hits == []
