@@ -95,10 +95,16 @@ def prior_history_record(*, source_name: str, source_label: str, rows) -> None:
     """
     saved = [(customer, row) for customer, row in rows if customer.pk is not None]
     references = {(row.reference, customer.pk) for customer, row in saved if row.reference}
+    kept = set(
+        CustomerReference.objects.filter(
+            source=source_name, reference__in=[reference for reference, _ in references]
+        ).values_list("reference", flat=True)
+    )
     CustomerReference.objects.bulk_create(
         [
             CustomerReference(customer_id=pk, source=source_name, reference=reference)
             for reference, pk in sorted(references)
+            if reference not in kept
         ],
         ignore_conflicts=True,
     )
