@@ -106,7 +106,9 @@ def connect() -> None:
         )
     )
     register_sale_facts(
-        SaleFacts(api=sale_invoice, receipt=sale_receipt_invoice, prefetch=("invoice",))
+        SaleFacts(
+            name="accounting", api=sale_invoice, receipt=sale_receipt_invoice, prefetch=("invoice",)
+        )
     )
     register_checkout_widget(
         CheckoutWidget(

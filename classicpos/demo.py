@@ -7,6 +7,8 @@ runs them in order (customers first, then the modules that hang on them).
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from classicpos.registry import Registry
+
 
 @dataclass(frozen=True)
 class DemoSeeder:
@@ -16,12 +18,12 @@ class DemoSeeder:
     order: int = 100
 
 
-_seeders: dict[str, DemoSeeder] = {}
+_seeders: Registry[DemoSeeder] = Registry("demo seeders")
 
 
 def register_seeder(seeder: DemoSeeder) -> None:
-    _seeders[seeder.name] = seeder
+    _seeders.register(seeder)
 
 
 def seeders() -> list[DemoSeeder]:
-    return sorted(_seeders.values(), key=lambda seeder: seeder.order)
+    return list(_seeders)

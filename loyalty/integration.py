@@ -78,7 +78,12 @@ def connect() -> None:
         )
     )
     register_sale_facts(
-        SaleFacts(api=sale_points, receipt=sale_receipt_points, prefetch=("loyalty_transactions",))
+        SaleFacts(
+            name="loyalty",
+            api=sale_points,
+            receipt=sale_receipt_points,
+            prefetch=("loyalty_transactions",),
+        )
     )
     register_checkout_widget(
         CheckoutWidget(

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from classicpos.registry import Registry
+
 
 class RefundedAs(StrEnum):
     """How a method's share of a refund goes back to the customer."""
@@ -68,12 +70,15 @@ class PaymentMethodType:
     order: int = 100
 
 
-_payment_methods: dict[str, PaymentMethodType] = {}
+# A method is named by its code: what a ``Payment`` row stores.
+_payment_methods: Registry[PaymentMethodType] = Registry(
+    "payment methods", key=lambda method: method.code
+)
 
 
 def register_payment_method(method: PaymentMethodType) -> None:
     """Accept ``method.code`` at checkout from now on."""
-    _payment_methods[method.code] = method
+    _payment_methods.register(method)
 
 
 def payment_method(code: str) -> PaymentMethodType | None:
@@ -83,7 +88,7 @@ def payment_method(code: str) -> PaymentMethodType | None:
 
 def payment_methods() -> list[PaymentMethodType]:
     """Return every registered method in the till's order."""
-    return sorted(_payment_methods.values(), key=lambda method: (method.order, method.code))
+    return list(_payment_methods)
 
 
 def refund_destinations() -> list[PaymentMethodType]:
@@ -93,19 +98,23 @@ def refund_destinations() -> list[PaymentMethodType]:
 
 @dataclass(frozen=True)
 class SaleFacts:
-    """Extra facts about a sale: ``api(sale) -> dict`` and ``receipt(sale) -> [(label, value)]``."""
+    """Extra facts about a sale: ``api(sale) -> dict`` and ``receipt(sale) -> [(label, value)]``.
 
+    ``name`` is the module's ("loyalty"): one set of facts each, in ``order``.
+    """
+
+    name: str
     api: Callable[[object], dict]
     receipt: Callable[[object], list[tuple[str, str]]]
     prefetch: tuple[str, ...] = field(default_factory=tuple)
+    order: int = 100
 
 
-_sale_facts: list[SaleFacts] = []
+_sale_facts: Registry[SaleFacts] = Registry("sale facts")
 
 
 def register_sale_facts(facts: SaleFacts) -> None:
-    if facts not in _sale_facts:
-        _sale_facts.append(facts)
+    _sale_facts.register(facts)
 
 
 def sale_facts() -> list[SaleFacts]:
@@ -132,15 +141,16 @@ class CheckoutWidget:
     order: int = 100
 
 
-_checkout_widgets: list[CheckoutWidget] = []
+# A widget is named by its template: one template, one widget.
+_checkout_widgets: Registry[CheckoutWidget] = Registry(
+    "checkout widgets", key=lambda widget: widget.template_name
+)
 
 
 def register_checkout_widget(widget: CheckoutWidget) -> None:
-    if widget not in _checkout_widgets:
-        _checkout_widgets.append(widget)
-        _checkout_widgets.sort(key=lambda item: item.order)
+    _checkout_widgets.register(widget)
 
 
 def checkout_widgets_for(user) -> list[CheckoutWidget]:
     """Return the widgets ``user`` may see at the till, in display order."""
-    return [w for w in _checkout_widgets if not w.permission or user.has_perm(w.permission)]
+    return _checkout_widgets.for_user(user)

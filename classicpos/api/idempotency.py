@@ -28,6 +28,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -41,6 +42,7 @@ from rest_framework.response import Response
 from classicpos.api.exceptions import Conflict
 from classicpos.limits import is_whole_number
 from classicpos.models import IdempotencyRecord, subject_tag
+from classicpos.registry import Registry
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -49,23 +51,31 @@ IN_PROGRESS_WAIT_SECONDS = 10
 POLL_SECONDS = 0.05
 # ``/api/<resource>/<id>`` at the start of a path or Location: the object it names.
 RESOURCE_PATH = re.compile(r"^/api/(?P<resource>[a-z][a-z0-9-]*)/(?P<id>\d+)(?:/|$)")
+
+
 # JSON keys that name an object of another resource (``customerId`` -> customers),
 # registered by the app that owns the resource (``register_reference_key``).
-_reference_keys: dict[str, str] = {}
+@dataclass(frozen=True)
+class ReferenceKey:
+    name: str  # "customerId"
+    resource: str  # "customers"
+
+
+_reference_keys: Registry[ReferenceKey] = Registry("reference keys")
 
 
 def register_reference_key(key: str, *, resource: str) -> None:
     """Say that a JSON key in request or answer bodies holds the id of a ``resource``."""
-    _reference_keys[key] = resource
+    _reference_keys.register(ReferenceKey(name=key, resource=resource))
 
 
 def _referenced(data) -> Iterator[tuple[str, int]]:
     """Yield ``(resource, id)`` for every registered key with an id, at any depth."""
     if isinstance(data, dict):
         for key, value in data.items():
-            resource = _reference_keys.get(key)
-            if resource and is_whole_number(value):
-                yield resource, value
+            reference = _reference_keys.get(key)
+            if reference and is_whole_number(value):
+                yield reference.resource, value
             else:
                 yield from _referenced(value)
     elif isinstance(data, list):
