@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import get_text_list
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -19,6 +20,7 @@ from classicpos.views import StaffPageMixin, errors_by_field
 from customers import services
 from customers.duplicates import customer_duplicate_groups, customer_erasure, customer_merge_preview
 from customers.exporting import export_response
+from customers.extensions import merge_moves
 from customers.forms import (
     CustomerAnonymiseForm,
     CustomerImportForm,
@@ -47,7 +49,7 @@ from customers.permissions import (
     IMPORT_CUSTOMER,
     MERGE_CUSTOMER,
 )
-from customers.selectors import customer_queryset as customer_list  # the export streams a QuerySet
+from customers.selectors import customer_queryset
 from customers.views import change_by, list_filters
 
 # The page lists this many of the customers an import updates; the API lists them all.
@@ -61,7 +63,7 @@ class CustomerExportView(StaffPageMixin, View):
 
     def get(self, request):
         values = CustomerListForm(request.GET, user=request.user).values()
-        customers = customer_list(filters=list_filters(values))
+        customers = customer_queryset(filters=list_filters(values))
         if export_in_background(customers):
             return redirect(export_start(user=request.user, query=request.GET))
         return export_response(customers)
@@ -188,6 +190,14 @@ class CustomerImportView(StaffPageMixin, FormView):
         )
 
 
+def merged_moves(conjunction: str) -> str:
+    """What a merge moves, in the merge steps' words: "sales, loyalty points and invoices".
+
+    Each module names its own rows, so these pages name none of them.
+    """
+    return get_text_list(merge_moves(), conjunction)
+
+
 class CustomerDuplicateListView(StaffPageMixin, TemplateView):
     """Customers who are likely one person: same email, same phone, similar names at one address."""
 
@@ -195,7 +205,9 @@ class CustomerDuplicateListView(StaffPageMixin, TemplateView):
     template_name = "customers/customer_duplicates.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(groups=customer_duplicate_groups(), **kwargs)
+        return super().get_context_data(
+            groups=customer_duplicate_groups(), merge_moves=merged_moves("and"), **kwargs
+        )
 
 
 class CustomerMergeView(StaffPageMixin, FormView):
@@ -271,7 +283,13 @@ class CustomerMergeView(StaffPageMixin, FormView):
         return redirect(survivor)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(first=self.first, second=self.second, **kwargs)
+        return super().get_context_data(
+            first=self.first,
+            second=self.second,
+            merge_moves=merged_moves("and"),
+            nothing_to_move=merged_moves("or"),
+            **kwargs,
+        )
 
 
 class CustomerAnonymiseView(StaffPageMixin, FormView):

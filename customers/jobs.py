@@ -176,14 +176,14 @@ def _exported(job: Job):
     from customers.api.filters import CustomerFilterSet
     from customers.forms import CustomerListForm
     from customers.models import Customer
-    from customers.selectors import customer_queryset as customer_list  # a QuerySet to stream
+    from customers.selectors import customer_queryset
     from customers.views import list_filters
 
     query = QueryDict(job.params["query"])
     if job.params.get("api"):
         return CustomerFilterSet(query, queryset=Customer.objects.all()).qs
     form = CustomerListForm(query, user=job.requested_by)
-    return customer_list(filters=list_filters(form.values()))
+    return customer_queryset(filters=list_filters(form.values()))
 
 
 def _run_export(job: Job, progress) -> JobResult:
