@@ -88,6 +88,7 @@ def connect() -> None:
             name="accounting",
             merge=merge_accounts,
             count=count_accounts,
+            moves=("invoices", "store credit"),
             keeps=("account", "store_credit_entries"),
             order=40,
         )

@@ -47,6 +47,12 @@ def anonymise_contact(*, customer, user) -> None:
 def connect() -> None:
     register_reference_key("leadId", resource=LEADS_RESOURCE)
     register_merge_step(
-        MergeStep(name="crm", merge=merge_activities, count=count_activities, order=50)
+        MergeStep(
+            name="crm",
+            merge=merge_activities,
+            count=count_activities,
+            moves=("CRM activities",),
+            order=50,
+        )
     )
     register_anonymise_step(AnonymiseStep(name="crm", anonymise=anonymise_contact, order=50))

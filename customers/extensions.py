@@ -27,6 +27,9 @@ class MergeStep:
     merge: Callable[..., None]
     # (*, customer) -> [(label, count)]: what the merge page says will move.
     count: Callable[..., list[tuple[str, int]]]
+    # Every label ``count`` can give ("invoices", "store credit"): the merge pages say
+    # what a merge moves in the modules' own words, before there is anything to count.
+    moves: tuple[str, ...] = ()
     # Relations (``related_name`` on Customer) that stay on the duplicate on purpose,
     # such as an immutable ledger whose balance moves as a pair of rows instead.
     keeps: tuple[str, ...] = ()
@@ -74,6 +77,11 @@ def register_import_column(column: ImportColumn) -> None:
 
 def merge_steps() -> list[MergeStep]:
     return list(_merge_steps)
+
+
+def merge_moves() -> list[str]:
+    """Return what a merge can move, in the steps' order and words ("sales", "invoices")."""
+    return [label for step in _merge_steps for label in step.moves]
 
 
 def anonymise_steps() -> list[AnonymiseStep]:

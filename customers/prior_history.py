@@ -242,6 +242,7 @@ def connect() -> None:
             name="prior_history",
             merge=_merge,
             count=_count,
+            moves=("ids from other systems",),
             keeps=("prior_history",),
             order=90,
         )

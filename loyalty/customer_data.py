@@ -96,6 +96,7 @@ def connect() -> None:
             name="loyalty",
             merge=merge_points,
             count=count_points,
+            moves=("loyalty points",),
             keeps=("loyalty_transactions",),
             order=30,
         )

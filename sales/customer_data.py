@@ -35,4 +35,6 @@ def count_sales(*, customer) -> list[tuple[str, int]]:
 
 
 def connect() -> None:
-    register_merge_step(MergeStep(name="sales", merge=merge_sales, count=count_sales, order=20))
+    register_merge_step(
+        MergeStep(name="sales", merge=merge_sales, count=count_sales, moves=("sales",), order=20)
+    )

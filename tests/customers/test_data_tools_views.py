@@ -7,7 +7,9 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from customers import services
+from classicpos.registry import Registry
+from customers import extensions, services
+from customers.extensions import MergeStep
 from customers.models import Customer, CustomerErasure, CustomerMerge
 from sales.models import Sale
 from tests.customers.factories import CustomerFactory
@@ -204,6 +206,30 @@ def test_the_merge_flow_chooses_reviews_then_merges(manager_page, twins, cashier
     assert (second.name, second.email, second.address) == ("Grace Hopper", first.email, "5 Navy Rd")
     assert CustomerMerge.objects.get().duplicate_id == first.pk
     assert Sale.objects.get().customer_id == second.pk
+
+
+def test_the_merge_pages_say_what_moves_in_the_merge_steps_words(manager_page, twins, monkeypatch):
+    first, second = twins
+    steps = Registry("merge steps")
+    for label in ("stamps", "vouchers"):
+        steps.register(
+            MergeStep(name=label, merge=lambda **_: None, count=lambda **_: [], moves=(label,))
+        )
+    monkeypatch.setattr(extensions, "_merge_steps", steps)
+
+    listed = manager_page.get("/customers/likely-duplicates/").content.decode()
+    assert "moves the other's stamps and vouchers to it" in listed
+    url = f"/customers/{first.pk}/merge/?duplicate={second.pk}"
+    assert "its stamps and vouchers move to the one that stays" in (
+        manager_page.get(url).content.decode()
+    )
+    choices = {"duplicate": second.pk, "survivor": "first"}
+    choices |= {"name": "first", "email": "first", "address": "first"}
+    review = manager_page.post(url, choices).content.decode()
+    assert f"#{second.pk} has no stamps or vouchers to move." in review
+    # The modules' own words come from their steps, not from customers' templates.
+    pages = listed[listed.index("<main") :] + review[review.index("<main") :]
+    assert "invoices" not in pages.lower()
 
 
 def test_a_merged_customers_page_leads_to_the_survivor(manager_page, manager, twins):

@@ -205,6 +205,21 @@ def test_the_preview_counts_what_would_move(pair):
     assert preview["CRM activities"] == 1
 
 
+def test_each_step_counts_only_what_it_says_it_moves(pair):
+    # The merge pages name what a merge moves from ``moves``; the review counts by label.
+    _, duplicate = pair
+    duplicate = Customer.objects.get(pk=duplicate.pk)
+    for step in extensions.merge_steps():
+        assert {label for label, _ in step.count(customer=duplicate)} <= set(step.moves)
+    assert extensions.merge_moves()[:5] == [
+        "sales",
+        "loyalty points",
+        "invoices",
+        "store credit",
+        "CRM activities",
+    ]
+
+
 def test_likely_duplicates_are_same_phone_or_similar_names_at_one_address(manager):
     a = CustomerFactory(name="Grace Hopper", phone="+14155550150", address="5 Navy Rd")
     b = CustomerFactory(name="Grace Hoper", phone="+14155550150", email=None, address="5 navy rd")
