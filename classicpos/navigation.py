@@ -3,7 +3,9 @@
 ``classicpos`` draws the navbar but names no module; each app registers its items
 from its ``AppConfig.ready()``, so an app that is not installed has no link, and a
 link is shown only to a user who may open the page behind it (a link to a 403 page
-is a dead end at the till).
+is a dead end at the till). The user's name at the right of the navbar links to
+their own settings page, when a module has one for them (``register_account_link``:
+sales' approval PIN, for those who approve refunds).
 """
 
 from dataclasses import dataclass
@@ -43,16 +45,31 @@ class ShownNavItem:
 
 
 _items: Registry[NavItem] = Registry("navbar items")
+_account_links: Registry[NavItem] = Registry("account links")
 
 
 def register_nav_item(item: NavItem) -> None:
     _items.register(item)
 
 
+def register_account_link(item: NavItem) -> None:
+    """Let the user's name in the navbar lead to ``item`` for those with its permission."""
+    _account_links.register(item)
+
+
 def nav_items_for(request) -> list[ShownNavItem]:
     """Return the links ``request.user`` may see, in order, each marked active or not."""
+    return _shown(_items, request)
+
+
+def account_link_for(request) -> ShownNavItem | None:
+    """Return where the user's name leads, the first account link they may follow, or None."""
+    return next(iter(_shown(_account_links, request)), None)
+
+
+def _shown(registry: Registry[NavItem], request) -> list[ShownNavItem]:
     shown = []
-    for item in _items.for_user(request.user):
+    for item in registry.for_user(request.user):
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
@@ -68,9 +85,12 @@ def nav_items_for(request) -> list[ShownNavItem]:
 
 
 def navigation(request) -> dict:
-    """Context processor: ``nav_items``, worked out only when a template loops over them.
+    """Context processor: ``nav_items`` and ``account_link``, worked out only when used.
 
     Django templates call a callable they are given, so the many pages and htmx
     fragments that draw no navbar cost nothing.
     """
-    return {"nav_items": lambda: nav_items_for(request)}
+    return {
+        "nav_items": lambda: nav_items_for(request),
+        "account_link": lambda: account_link_for(request),
+    }

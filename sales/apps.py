@@ -7,9 +7,9 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self) -> None:
-        from classicpos.navigation import NavItem, register_nav_item
+        from classicpos.navigation import NavItem, register_account_link, register_nav_item
         from sales import customer_data, demo, panels, payment_methods, segments, timeline
-        from sales.permissions import ADD_SALE, VIEW_SALE
+        from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
 
         payment_methods.connect()
         customer_data.connect()
@@ -35,5 +35,15 @@ class SalesConfig(AppConfig):
                 icon="receipt",
                 permission=VIEW_SALE,
                 order=30,
+            )
+        )
+        # Those who approve refunds set their approval PIN from their name in the navbar.
+        register_account_link(
+            NavItem(
+                name="approval_pin",
+                label="Your approval PIN",
+                url_name="sales:approval_pin",
+                icon="person-circle",
+                permission=REFUND_SALE,
             )
         )

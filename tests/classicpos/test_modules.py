@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.urls import get_resolver
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = {"customers", "sales", "loyalty", "accounting", "crm"}
@@ -109,3 +110,89 @@ def test_permission_names_are_spelled_only_in_the_apps_permissions_module(packag
             if isinstance(node, ast.Constant) and node.value in names:
                 hits.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value}")
     assert hits == []
+
+
+def _route_segments() -> dict[str, set[str]]:
+    """Per app, the first segments of its pages' and API routes that no other app uses.
+
+    ``invoices`` is accounting's, ``checkout`` sales'; ``customers`` is shared (an account
+    statement lives under it) and so is no one's mark.
+    """
+    owners: dict[str, set[str]] = {}
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, route)
+                continue
+            app = pattern.callback.__module__.split(".")[0]
+            parts = [part.strip("^$") for part in route.split("/") if part.strip("^$")]
+            if parts[:1] == ["api"]:
+                parts = [f"api/{parts[1]}"] if len(parts) > 1 else []
+            if parts and app in APPS and "<" not in parts[0]:
+                owners.setdefault(parts[0], set()).add(app)
+
+    walk(get_resolver().url_patterns)
+    segments: dict[str, set[str]] = {}
+    for segment, apps_using in owners.items():
+        if len(apps_using) == 1:
+            segments.setdefault(apps_using.pop(), set()).add(segment)
+    return segments
+
+
+def _names_of(app: str, segments: set[str]) -> re.Pattern:
+    """How a template or script names ``app``: its URL names, template and static paths,
+    permissions, and the addresses of its pages and API."""
+    paths = "|".join(re.escape(segment) for segment in sorted(segments))
+    ways = [
+        rf"""['"]{app}[:/]""",  # {% url 'sales:checkout' %}, {% static 'sales/x.js' %}
+        rf"\bperms\.{app}\.",
+        rf"""['"]{app}\.[a-z_]+['"]""",  # "sales.add_sale"
+    ]
+    if paths:
+        ways.append(rf"""['"`]/(?:{paths})(?:/|['"`?])""")  # "/invoices/", "/api/sales"
+    return re.compile("|".join(ways))
+
+
+# What each shared folder may name, besides itself: nothing above it.
+SHARED_FOLDERS = {
+    "templates/partials": set(),
+    "templates/customers": {"customers"},
+    "static/classicpos": set(),
+    "static/customers": {"customers"},
+}
+# Findings that are right, each with its reason: "path: app".
+NAMING_ALLOWED: dict[str, str] = {}
+
+
+@pytest.mark.parametrize(("folder", "allowed"), SHARED_FOLDERS.items())
+def test_shared_templates_and_scripts_name_no_higher_app(folder, allowed):
+    segments = _route_segments()
+    hits = []
+    for path in sorted((ROOT / folder).rglob("*")):
+        if path.suffix not in (".html", ".js", ".css"):
+            continue
+        code = _code_without_comments(path)
+        for app in sorted(APPS - allowed):
+            finding = f"{path.relative_to(ROOT)}: {app}"
+            named = _names_of(app, segments.get(app, set())).search(code)
+            if named and finding not in NAMING_ALLOWED:
+                hits.append(finding)
+    assert hits == []
+
+
+def test_the_scan_recognises_each_way_of_naming_an_app():
+    segments = _route_segments()
+    assert {"invoices", "api/invoices"} <= segments["accounting"]
+    assert "customers" not in segments.get("accounting", set())
+    sales = _names_of("sales", segments["sales"])
+    for code in (
+        "{% url 'sales:checkout' %}",
+        '<script src="{% static "sales/checkout.js" %}">',
+        "{% if perms.sales.refund_sale %}",
+        "fetch('/api/sales/quote')",
+        'href="/checkout/"',
+    ):
+        assert sales.search(code), code
+    assert not sales.search("Merging moves the other's sales to it.")

@@ -74,3 +74,16 @@ def test_the_page_the_user_is_on_is_marked(client, manager):
     assert active("/crm/leads/") == ["CRM"]
     assert active("/invoices/") == ["Invoices"]
     assert active("/accounts/lockouts/") == ["Locked logins"]
+
+
+def test_the_users_name_leads_to_their_approval_pin_only_if_they_approve_refunds(
+    client, manager, cashier
+):
+    client.force_login(manager)
+    assert 'href="/sales/approval-pin/" title="Your approval PIN"' in (
+        client.get("/customers/").content.decode()
+    )
+    client.force_login(cashier)
+    page = client.get("/customers/").content.decode()
+    assert "/sales/approval-pin/" not in page
+    assert '<span class="navbar-text text-light"><i class="bi bi-person-circle"' in page
