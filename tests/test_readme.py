@@ -29,7 +29,7 @@ def api_commands() -> list[str]:
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
-def test_curl_examples_run_as_printed(live_server):
+def test_curl_examples_run_as_printed(live_server, tmp_path):
     from django.contrib.auth.models import Group
 
     admin = UserFactory(username="admin", is_superuser=True)
@@ -48,6 +48,7 @@ def test_curl_examples_run_as_printed(live_server):
         text=True,
         timeout=60,
         check=False,
+        cwd=tmp_path,  # an example that saves a file (an export) saves it here
     )
     assert result.returncode == 0, result.stderr
     outputs = [part.strip() for part in result.stdout.split(SEPARATOR)]
@@ -57,6 +58,9 @@ def test_curl_examples_run_as_printed(live_server):
         return next(text for command, text in by_command.items() if command.startswith(start))
 
     assert output("TOKEN=") == ""
+    assert '"status":"queued"' in output(
+        "curl -s -i -X POST 'http://127.0.0.1:8000/api/customers/export"
+    )
     assert '"count":0' in output("curl -s 'http://127.0.0.1:8000/api/customers?search")
     created = output("curl -s -i -X POST http://127.0.0.1:8000/api/customers ")
     assert "HTTP/1.1 201 Created" in created
