@@ -177,7 +177,7 @@ def _exported(job: Job):
     from customers.forms import CustomerListForm
     from customers.models import Customer
     from customers.selectors import customer_queryset
-    from customers.views import list_filters
+    from customers.views.profile import list_filters
 
     query = QueryDict(job.params["query"])
     if job.params.get("api"):

@@ -75,7 +75,7 @@ def page_summary(customer, shown: list[ShownPanel]) -> list[SummaryFigure]:
 
 def connect() -> None:
     """The customer's own panel: the timeline of everything that happened, below the rest."""
-    from customers.views import timeline_context
+    from customers.views.timeline import timeline_context
 
     register_panel(
         CustomerPanel(

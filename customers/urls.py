@@ -1,32 +1,32 @@
 from django.urls import include, path
 
-from customers import data_tool_views, views
+from customers.views import data_tools, profile, timeline
 
 app_name = "customers"
 
 _customer_pages = [
-    path("", views.CustomerListView.as_view(), name="list"),
-    path("new/", views.CustomerFormView.as_view(), name="create"),
-    path("duplicates/", views.CustomerDuplicatesView.as_view(), name="duplicates"),
-    path("import/", data_tool_views.CustomerImportView.as_view(), name="import"),
-    path("export/", data_tool_views.CustomerExportView.as_view(), name="export"),
+    path("", profile.CustomerListView.as_view(), name="list"),
+    path("new/", profile.CustomerFormView.as_view(), name="create"),
+    path("duplicates/", profile.CustomerDuplicatesView.as_view(), name="duplicates"),
+    path("import/", data_tools.CustomerImportView.as_view(), name="import"),
+    path("export/", data_tools.CustomerExportView.as_view(), name="export"),
     path(
         "likely-duplicates/",
-        data_tool_views.CustomerDuplicateListView.as_view(),
+        data_tools.CustomerDuplicateListView.as_view(),
         name="duplicate_list",
     ),
-    path("<int:pk>/", views.CustomerDetailView.as_view(), name="detail"),
-    path("<int:pk>/edit/", views.CustomerFormView.as_view(), name="edit"),
-    path("<int:pk>/deactivate/", views.CustomerDeactivateView.as_view(), name="deactivate"),
-    path("<int:pk>/restore/", views.CustomerRestoreView.as_view(), name="restore"),
-    path("<int:pk>/merge/", data_tool_views.CustomerMergeView.as_view(), name="merge"),
+    path("<int:pk>/", profile.CustomerDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", profile.CustomerFormView.as_view(), name="edit"),
+    path("<int:pk>/deactivate/", profile.CustomerDeactivateView.as_view(), name="deactivate"),
+    path("<int:pk>/restore/", profile.CustomerRestoreView.as_view(), name="restore"),
+    path("<int:pk>/merge/", data_tools.CustomerMergeView.as_view(), name="merge"),
     path(
         "<int:pk>/not-duplicate/",
-        data_tool_views.CustomerMarkDistinctView.as_view(),
+        data_tools.CustomerMarkDistinctView.as_view(),
         name="mark_distinct",
     ),
-    path("<int:pk>/anonymise/", data_tool_views.CustomerAnonymiseView.as_view(), name="anonymise"),
-    path("<int:pk>/timeline/", views.CustomerTimelineView.as_view(), name="timeline"),
+    path("<int:pk>/anonymise/", data_tools.CustomerAnonymiseView.as_view(), name="anonymise"),
+    path("<int:pk>/timeline/", timeline.CustomerTimelineView.as_view(), name="timeline"),
 ]
 
 urlpatterns = [path("customers/", include(_customer_pages))]

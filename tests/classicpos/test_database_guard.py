@@ -49,7 +49,7 @@ def test_a_database_error_on_a_page_is_a_503(manager_page, monkeypatch):
     def read_only(**kwargs):
         raise OperationalError("disk I/O error")
 
-    monkeypatch.setattr("customers.views.services.customer_create", read_only)
+    monkeypatch.setattr("customers.views.profile.services.customer_create", read_only)
     response = manager_page.post("/customers/new/", {"name": "Ro"})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

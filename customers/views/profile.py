@@ -1,14 +1,17 @@
-"""Staff pages for customers: thin views over the customer services and selectors."""
+"""The customer's everyday pages: the list, a customer's page, the form, deactivate and restore.
+
+Thin views over the customer services and selectors; the timeline is in
+``customers.views.timeline``, the Managers' data tools in ``customers.views.data_tools``.
+"""
 
 from dataclasses import replace
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView
 from django_htmx.http import push_url
 
 from classicpos.api.pagination import CappedPaginator
@@ -41,7 +44,6 @@ from customers.selectors import (
     customer_find_duplicates,
     customer_list,
 )
-from customers.timeline import DEFAULT_LIMIT, customer_timeline, timeline_filters
 
 # key, header, numeric, first click sorts descending
 SORT_COLUMNS = (
@@ -172,10 +174,6 @@ class CustomerDetailView(StaffPageMixin, DetailView):
             summary=page_summary(self.object, shown),
             **kwargs,
         )
-
-
-# How many entries the customer page shows before "Show older".
-PANEL_ENTRIES = 10
 
 
 def change_by(request) -> dict:
@@ -335,60 +333,3 @@ class CustomerRestoreView(StaffPageMixin, View):
         )
         messages.success(request, f"Restored {customer.name}.")
         return redirect(safe_next(request, customer.get_absolute_url()))
-
-
-class TimelineQueryForm(forms.Form):
-    """The timeline page's query: which kinds, and where the last page ended."""
-
-    kind = forms.CharField(required=False, max_length=100)
-    cursor = forms.CharField(required=False, max_length=500)
-    more = forms.BooleanField(required=False)
-
-
-class CustomerTimelineView(StaffPageMixin, TemplateView):
-    """The whole timeline, a page at a time; htmx asks for the next page or another filter."""
-
-    permission_required = VIEW_CUSTOMER
-    template_name = "customers/customer_timeline.html"
-
-    def get(self, request, *args, **kwargs):
-        customer = get_object_or_404(Customer, pk=kwargs["pk"])
-        query = TimelineQueryForm(request.GET)
-        values = query.cleaned_data if query.is_valid() else {}
-        kind = values.get("kind", "")
-        # The panel on the customer page asks through htmx and keeps its own page size.
-        limit = PANEL_ENTRIES if request.htmx else DEFAULT_LIMIT
-        try:
-            timeline = customer_timeline(
-                customer=customer,
-                user=request.user,
-                limit=limit,
-                cursor=values.get("cursor"),
-                kind=kind,
-            )
-        except ValueError:
-            # A cursor from a stale or edited link: start again from the newest entry.
-            timeline = customer_timeline(
-                customer=customer, user=request.user, limit=limit, kind=kind
-            )
-        context = timeline_context(customer, request, timeline=timeline, kind=kind)
-        if request.htmx:
-            template = (
-                "customers/_timeline_items.html"
-                if values.get("more")
-                else "customers/_timeline_entries.html"
-            )
-            return render(request, template, context)
-        return self.render_to_response(self.get_context_data(**context))
-
-
-def timeline_context(customer, request, *, timeline=None, kind: str = "") -> dict:
-    """Return what the timeline panel shows: a page of entries and the filter's choices."""
-    if timeline is None:
-        timeline = customer_timeline(customer=customer, user=request.user, limit=PANEL_ENTRIES)
-    return {
-        "customer": customer,
-        "timeline": timeline,
-        "timeline_kind": kind,
-        "timeline_filters": timeline_filters(request.user),
-    }

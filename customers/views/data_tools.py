@@ -1,7 +1,7 @@
 """Staff pages of the data tools: import, export, likely duplicates, merge, anonymise.
 
 Managers' tools for keeping the customer records clean, apart from the everyday
-pages in ``customers.views``; thin views over ``customers.services`` and
+pages in ``customers.views.profile``; thin views over ``customers.services`` and
 ``customers.duplicates``.
 """
 
@@ -50,7 +50,7 @@ from customers.permissions import (
     MERGE_CUSTOMER,
 )
 from customers.selectors import customer_queryset
-from customers.views import change_by, list_filters
+from customers.views.profile import change_by, list_filters
 
 # The page lists this many of the customers an import updates; the API lists them all.
 UPDATES_SHOWN = 200
