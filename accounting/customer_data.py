@@ -1,4 +1,4 @@
-"""How accounting takes part in a customer merge.
+"""How accounting takes part in a customer merge, and in an import's opening balances.
 
 Invoices move to the survivor as they are (what is owed moves with them). Store
 credit entries are immutable, so the duplicate's balance moves as a pair of
@@ -8,15 +8,26 @@ keeps its credit limit, or takes the duplicate's when it had no account.
 A merge that would leave the survivor owing more than that limit is refused: its
 next sale on account would be refused for a limit nobody set that low on purpose.
 A Manager raises the limit or records a payment first.
+
+An import may carry a customer's store credit from the system the shop leaves
+(a ``storeCredit`` column): a customer the import creates opens with it as one
+adjustment on the store credit ledger, never as a bare balance.
 """
+
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
 from accounting.models import CustomerAccount, Invoice, StoreCreditKind
 from accounting.selectors import account_for, customer_outstanding
-from accounting.services import _account, _write_store_credit
-from classicpos.limits import check_amount
-from customers.extensions import MergeStep, register_merge_step
+from accounting.services import _account, _write_store_credit, store_credit_adjust
+from classicpos.limits import check_amount, parse_amount
+from customers.extensions import (
+    ImportColumn,
+    MergeStep,
+    register_import_column,
+    register_merge_step,
+)
 from sales.money import ZERO
 
 
@@ -82,7 +93,42 @@ def count_accounts(*, customer) -> list[tuple[str, int]]:
     return [("invoices", Invoice.objects.filter(customer=customer).count())]
 
 
+OPENING_STORE_CREDIT = "Opening balance, imported"
+
+
+def parse_store_credit(text: str) -> Decimal:
+    """Return an imported store credit balance ("25.00", "$1,250.00") as an amount, 0 or more."""
+    message = "Enter the store credit as an amount, 0 or more, e.g. 25.00."
+    try:
+        amount = parse_amount(text.replace(",", "").lstrip("$").strip())
+    except ValidationError:
+        raise ValidationError(message) from None
+    if amount < 0:
+        raise ValidationError(message)
+    return amount
+
+
+def open_store_credit(*, values: list, user) -> None:
+    """Give customers an import created their opening store credit, through the ledger's writer."""
+    for customer, amount in values:
+        if amount:
+            store_credit_adjust(
+                customer=customer, amount=amount, reason=OPENING_STORE_CREDIT, user=user
+            )
+
+
 def connect() -> None:
+    register_import_column(
+        ImportColumn(
+            field="store_credit",
+            header="storeCredit",
+            aliases=("store credit", "store credit balance"),
+            parse=parse_store_credit,
+            apply_to_new=open_store_credit,
+            exported=False,
+            order=120,
+        )
+    )
     register_merge_step(
         MergeStep(
             name="accounting",

@@ -74,7 +74,7 @@ def import_value(field: str, text: str):
 
 def columns() -> list[tuple[str, str]]:
     """Return the (attribute, header) of every column, in file order."""
-    extra = [(column.field, column.header) for column in import_columns()]
+    extra = [(column.field, column.header) for column in import_columns() if column.exported]
     return [*BASE_COLUMNS, *extra, STATUS_COLUMN]
 
 
@@ -92,8 +92,8 @@ def known_headers() -> dict[str, str]:
         for alias in ALIASES.get(field, ()):
             known[header_key(alias)] = field
     for column in import_columns():
-        for alias in column.aliases:
-            known[header_key(alias)] = column.field
+        for name in (column.field, column.header, *column.aliases):
+            known[header_key(name)] = column.field
     return known
 
 

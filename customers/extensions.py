@@ -53,6 +53,8 @@ class ImportColumn:
     # the import created (existing customers keep what their module recorded).
     apply_to_new: Callable[..., None]
     order: int = 100
+    # False: read on import only (a balance another system kept in money), never exported.
+    exported: bool = True
 
 
 _merge_steps: Registry[MergeStep] = Registry("merge steps")

@@ -42,6 +42,10 @@ def column_targets() -> dict[str, str]:
     """Every target a column can be mapped to: the fields, the parts, and ``ignore``."""
     targets = {csv_io.header_key(header): name for name, header in csv_io.columns()}
     targets.update({csv_io.header_key(name): name for name, _ in csv_io.columns()})
+    for column in import_columns():  # those read but not exported, too
+        targets[csv_io.header_key(column.header)] = targets[csv_io.header_key(column.field)] = (
+            column.field
+        )
     targets.update({csv_io.header_key(part): part for part in sorted(PARTS)})
     targets[IGNORE] = IGNORE
     return targets

@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.utils.text import capfirst
 
 from customers import csv_io
+from customers.extensions import import_columns
 from customers.import_sources import PART_LABELS
 from customers.models import Customer
 
@@ -109,7 +110,7 @@ def _field_label(name: str) -> str:
     try:
         return capfirst(Customer._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
-        return capfirst(name)
+        return capfirst(name.replace("_", " "))  # a column another module reads: "store credit"
 
 
 def column_for_page(header: str, target: str) -> tuple[str, str]:
@@ -124,6 +125,11 @@ def mapping_for_page(report: ImportReport) -> dict:
     the import reads like the columns option; nothing is remembered between uploads.
     """
     choices = [(name, PART_LABELS.get(name) or _field_label(name)) for name, _ in csv_io.columns()]
+    choices += [
+        (column.field, _field_label(column.field))
+        for column in import_columns()
+        if not column.exported
+    ]
     choices += [(part, label) for part, label in PART_LABELS.items()]
     choices.append(("ignore", "Leave it out"))
     rows = [(header, target) for header, target in report.columns]

@@ -261,6 +261,8 @@ PRESETS = (
             "customer_group_name": "tags",
             "note": "note",
             "year_to_date": SPENT,
+            # A dollar balance: loyalty's import column turns it into the points worth it.
+            "loyalty_balance": "loyalty_value",
         },
     ),
     ImportSource(

@@ -10,7 +10,7 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 
-from classicpos.limits import MAX_POINTS_ADJUSTMENT
+from classicpos.limits import MAX_POINTS_ADJUSTMENT, parse_amount
 from customers.extensions import (
     ImportColumn,
     MergeStep,
@@ -18,7 +18,7 @@ from customers.extensions import (
     register_merge_step,
 )
 from customers.models import Customer
-from loyalty.models import LoyaltyTransaction, TransactionKind
+from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
 from loyalty.services import _write
 
 OPENING_REASON = "Opening balance (customer import)"
@@ -61,33 +61,53 @@ def parse_points(text: str) -> int:
     raise ValidationError("Enter a whole number of points, 0 or more.")
 
 
+def parse_points_worth(text: str) -> int:
+    """Return opening points for a balance another system kept in money ("18.50").
+
+    Lightspeed keeps loyalty as a dollar balance; here it becomes the points the
+    program says are worth that much (whole redemption steps, rounded down).
+    """
+    try:
+        worth = parse_amount(text.replace(",", "").lstrip("$").strip())
+    except ValidationError:
+        raise ValidationError("Enter the loyalty balance as an amount, e.g. 18.50.") from None
+    if worth < 0:
+        raise ValidationError("Enter the loyalty balance as an amount, e.g. 18.50.")
+    program = LoyaltyProgram.current()
+    points = int(worth // program.redeem_value) * program.redeem_step
+    if points > MAX_POINTS_ADJUSTMENT:
+        raise ValidationError(f"Import at most {MAX_POINTS_ADJUSTMENT:,} points per customer.")
+    return points
+
+
 def open_balances(*, values: list[tuple[Customer, int]], user) -> None:
     """Give new customers their opening points: one ledger row and the cached balance each.
 
-    The customers were created in this transaction with no points, so each
-    balance after is the points themselves; two queries for the whole batch.
+    The customers were created in this transaction with no points (or, when a
+    file gives both points and a balance's worth, with the points the first column
+    opened), so each balance after is what they hold plus these; two queries for
+    the whole batch.
     """
     values = [(customer, points) for customer, points in values if points]
     if not values:
         return
+    after = {customer.pk: (customer.loyalty_points or 0) + points for customer, points in values}
     LoyaltyTransaction.objects.bulk_create(
         LoyaltyTransaction(
             customer=customer,
             kind=TransactionKind.ADJUSTMENT,
             points=points,
-            balance_after=points,
+            balance_after=after[customer.pk],
             reason=OPENING_REASON,
             created_by=user,
         )
         for customer, points in values
     )
-    Customer.objects.filter(pk__in=[customer.pk for customer, _ in values]).update(
-        loyalty_points=Case(
-            *(When(pk=customer.pk, then=Value(points)) for customer, points in values)
-        )
+    Customer.objects.filter(pk__in=list(after)).update(
+        loyalty_points=Case(*(When(pk=pk, then=Value(balance)) for pk, balance in after.items()))
     )
-    for customer, points in values:
-        customer.loyalty_points = points
+    for customer, _points in values:
+        customer.loyalty_points = after[customer.pk]
 
 
 def connect() -> None:
@@ -108,5 +128,16 @@ def connect() -> None:
             aliases=("loyalty points", "loyalty_points", "points"),
             parse=parse_points,
             apply_to_new=open_balances,
+        )
+    )
+    register_import_column(
+        ImportColumn(
+            field="loyalty_value",
+            header="loyaltyValue",
+            aliases=("loyalty balance value",),
+            parse=parse_points_worth,
+            apply_to_new=open_balances,
+            exported=False,
+            order=110,
         )
     )

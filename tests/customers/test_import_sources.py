@@ -236,3 +236,40 @@ def test_the_page_lets_a_column_be_read_differently_before_the_import(manager_pa
     )
     ada = Customer.objects.get()
     assert (ada.email, ada.address) == ("ada@example.com", "Springfield")
+
+
+def test_a_lightspeed_dollar_loyalty_balance_opens_the_points_it_is_worth():
+    imported("lightspeed_xseries.csv")  # loyalty_balance 18.50; the program: 100 points = 1.00
+
+    ruth = customer("ruth.adeyemi@example.com")
+    assert ruth.loyalty_points == 1800
+    assert list(ruth.loyalty_transactions.values_list("points", "balance_after")) == [(1800, 1800)]
+    assert customer("sam.oneill@example.com").loyalty_points == 0
+
+
+def test_points_and_a_money_balance_in_one_row_open_one_running_balance():
+    text = "name,email,loyaltyPoints,loyaltyValue\nAda,ada@example.com,100,2.00\n"
+
+    customer_import(file=io.BytesIO(text.encode()))
+
+    ada = customer("ada@example.com")
+    assert ada.loyalty_points == 300
+    ledger = ada.loyalty_transactions.order_by("pk").values_list("points", "balance_after")
+    assert list(ledger) == [(100, 100), (200, 300)]
+
+
+def test_an_imported_store_credit_balance_opens_the_store_credit_ledger(manager_page):
+    text = "name,email,store credit\nAda,ada@example.com,25.00\nBo,bo@example.com,-3\n"
+
+    report = customer_import(file=io.BytesIO(text.encode()))
+
+    ada = customer("ada@example.com")
+    assert ada.account.store_credit == Decimal("25.00")
+    entry = ada.store_credit_entries.get()
+    assert (entry.amount, entry.balance_after) == (Decimal("25.00"), Decimal("25.00"))
+    assert [(error.row, error.column) for error in report.errors] == [(3, "store credit")]
+    checked = manager_page.post(
+        "/customers/import/?check=1",
+        {"file": SimpleUploadedFile("s.csv", b"name,credit\nCy,5\n"), "encoding": "auto"},
+    )
+    assert ("store_credit", "Store credit") in checked.context["mapping"]["choices"]
