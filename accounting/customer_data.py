@@ -21,13 +21,14 @@ from django.core.exceptions import ValidationError
 from accounting.models import CustomerAccount, Invoice, StoreCreditKind
 from accounting.selectors import account_for, customer_outstanding
 from accounting.services import _account, _write_store_credit, store_credit_adjust
-from classicpos.limits import check_amount, parse_amount
+from classicpos.limits import check_amount
 from customers.extensions import (
     ImportColumn,
     MergeStep,
     register_import_column,
     register_merge_step,
 )
+from customers.import_parts import imported_balance
 from sales.money import ZERO
 
 
@@ -98,14 +99,7 @@ OPENING_STORE_CREDIT = "Opening balance, imported"
 
 def parse_store_credit(text: str) -> Decimal:
     """Return an imported store credit balance ("25.00", "$1,250.00") as an amount, 0 or more."""
-    message = "Enter the store credit as an amount, 0 or more, e.g. 25.00."
-    try:
-        amount = parse_amount(text.replace(",", "").lstrip("$").strip())
-    except ValidationError:
-        raise ValidationError(message) from None
-    if amount < 0:
-        raise ValidationError(message)
-    return amount
+    return imported_balance(text, "Enter the store credit as an amount, 0 or more, e.g. 25.00.")
 
 
 def open_store_credit(*, values: list, user) -> None:

@@ -14,6 +14,9 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+
+from classicpos.limits import parse_amount
 from customers.import_sources import (
     CITY,
     COUNTRY,
@@ -131,6 +134,21 @@ def amount(text: str) -> Decimal:
     if not value.is_finite() or abs(value) >= Decimal("1e12"):
         raise ValueError("Enter an amount, e.g. 1234.50.")
     return value.quantize(Decimal("0.01"))
+
+
+def imported_balance(text: str, message: str) -> Decimal:
+    """A balance another system exported ("$1,250.00"): 0 or more, as a money column holds it.
+
+    Loyalty's and accounting's import columns both read their opening balances
+    with it; ``message`` says which balance a refused cell was.
+    """
+    try:
+        value = parse_amount(text.replace(",", "").lstrip("$").strip())
+    except ValidationError:
+        raise ValidationError(message) from None
+    if value < 0:
+        raise ValidationError(message)
+    return value
 
 
 def count(text: str) -> int:

@@ -10,13 +10,14 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 
-from classicpos.limits import MAX_POINTS_ADJUSTMENT, parse_amount
+from classicpos.limits import MAX_POINTS_ADJUSTMENT
 from customers.extensions import (
     ImportColumn,
     MergeStep,
     register_import_column,
     register_merge_step,
 )
+from customers.import_parts import imported_balance
 from customers.models import Customer
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
 from loyalty.services import _write
@@ -67,12 +68,7 @@ def parse_points_worth(text: str) -> int:
     Lightspeed keeps loyalty as a dollar balance; here it becomes the points the
     program says are worth that much (whole redemption steps, rounded down).
     """
-    try:
-        worth = parse_amount(text.replace(",", "").lstrip("$").strip())
-    except ValidationError:
-        raise ValidationError("Enter the loyalty balance as an amount, e.g. 18.50.") from None
-    if worth < 0:
-        raise ValidationError("Enter the loyalty balance as an amount, e.g. 18.50.")
+    worth = imported_balance(text, "Enter the loyalty balance as an amount, e.g. 18.50.")
     program = LoyaltyProgram.current()
     points = int(worth // program.redeem_value) * program.redeem_step
     if points > MAX_POINTS_ADJUSTMENT:
