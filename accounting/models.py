@@ -19,6 +19,7 @@ from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils import timezone
 
+from classicpos.immutable import ImmutableModel, ImmutableQuerySet
 from sales.models import MONEY
 from sales.money import ZERO
 
@@ -181,33 +182,6 @@ class InvoicePaymentMethod(models.TextChoices):
     CARD = "card", "Card"
     BANK_TRANSFER = "bank_transfer", "Bank transfer"
     STORE_CREDIT = "store_credit", "Store credit"
-
-
-class ImmutableRecordError(Exception):
-    """Raised when code tries to change or delete a payment, credit or ledger row."""
-
-
-class ImmutableQuerySet(models.QuerySet):
-    """Money history is written once: bulk updates and deletes are refused."""
-
-    def update(self, **kwargs):
-        raise ImmutableRecordError(f"{self.model.__name__} rows cannot be changed.")
-
-    def delete(self):
-        raise ImmutableRecordError(f"{self.model.__name__} rows cannot be deleted.")
-
-
-class ImmutableModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ImmutableRecordError(f"{type(self).__name__} rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError(f"{type(self).__name__} rows cannot be deleted.")
 
 
 class InvoicePayment(ImmutableModel):

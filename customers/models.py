@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from classicpos.id_lists import among
+from classicpos.immutable import ImmutableModel, ImmutableQuerySet
 from classicpos.prepared import slots
 from customers import validators
 from customers.search import FullTextField, matching, search_condition, search_term
@@ -390,14 +391,8 @@ class CustomerEventKind(models.TextChoices):
     NOT_DUPLICATE = "customer.not_duplicate", "Not the same person as another customer"
 
 
-class CustomerEventQuerySet(models.QuerySet):
-    """Events are written once: bulk updates and deletes are refused here too."""
-
-    def update(self, **kwargs):
-        raise TypeError("Customer events are never changed.")
-
-    def delete(self):
-        raise TypeError("Customer events are never deleted.")
+class CustomerEventQuerySet(ImmutableQuerySet):
+    """Events are written once (``classicpos.immutable``), but for an erasure's blanking."""
 
     def blank_personal_data(self) -> int:
         """Blank the old and new values of personal fields in these events (an erasure).
@@ -418,7 +413,7 @@ class CustomerEventQuerySet(models.QuerySet):
         return blanked
 
 
-class CustomerEvent(models.Model):
+class CustomerEvent(ImmutableModel):
     """Something that happened to a customer's record: immutable, in the same transaction.
 
     The customer services write one for every change, with the acting user and
@@ -451,14 +446,6 @@ class CustomerEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of customer #{self.customer_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Customer events are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Customer events are never deleted.")
 
 
 # Models of one purpose in modules of their own (this one is long), registered with the

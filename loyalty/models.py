@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from classicpos.immutable import ImmutableModel, ImmutableQuerySet
+
 
 class LoyaltyProgram(models.Model):
     """The shop's earning and redemption rules (one row, edited by a Manager in the admin).
@@ -106,24 +108,14 @@ class TransactionKind(models.TextChoices):
     ADJUSTMENT = "adjustment", "Adjustment"
 
 
-class ImmutableLedgerError(Exception):
-    """Raised when code tries to change or delete a ledger row."""
-
-
-class LoyaltyTransactionQuerySet(models.QuerySet):
-    """Ledger rows are written once: bulk updates and deletes are refused."""
-
-    def update(self, **kwargs):
-        raise ImmutableLedgerError("Loyalty ledger rows cannot be changed.")
-
-    def delete(self):
-        raise ImmutableLedgerError("Loyalty ledger rows cannot be deleted.")
+class LoyaltyTransactionQuerySet(ImmutableQuerySet):
+    """Ledger rows are written once (``classicpos.immutable``); the ledger's filters."""
 
     def for_customer(self, customer):
         return self.filter(customer=customer)
 
 
-class LoyaltyTransaction(models.Model):
+class LoyaltyTransaction(ImmutableModel):
     """One signed change of a customer's points, with the balance it left."""
 
     customer = models.ForeignKey(
@@ -216,11 +208,3 @@ class LoyaltyTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.points:+d} → {self.balance_after}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ImmutableLedgerError("Loyalty ledger rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableLedgerError("Loyalty ledger rows cannot be deleted.")

@@ -10,7 +10,6 @@ from django.urls import reverse as reverse_url
 
 from accounting import services
 from accounting.models import (
-    ImmutableRecordError,
     InvoicePayment,
     InvoicePaymentReversal,
     InvoiceStatus,
@@ -18,6 +17,7 @@ from accounting.models import (
 )
 from accounting.reversals import invoice_payment_reverse
 from accounting.selectors import customer_statement, invoice_mismatches
+from classicpos.immutable import ImmutableRowError
 from customers.timeline import customer_timeline
 from loyalty.models import LoyaltyTransaction, TransactionKind
 from tests.accounting.helpers import (
@@ -181,9 +181,9 @@ def test_reversals_are_immutable(customer, cashier, manager):
     reversal = reverse(
         pay(sell_on_account(customer, "50.00", cashier).invoice, "5", cashier), manager
     )
-    with pytest.raises(ImmutableRecordError):
+    with pytest.raises(ImmutableRowError):
         reversal.delete()
-    with pytest.raises(ImmutableRecordError):
+    with pytest.raises(ImmutableRowError):
         InvoicePaymentReversal.objects.update(reason="Changed")
 
 

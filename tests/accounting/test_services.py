@@ -12,13 +12,13 @@ from django.utils import timezone
 from accounting import services
 from accounting.models import (
     CustomerAccount,
-    ImmutableRecordError,
     Invoice,
     InvoiceCounter,
     InvoicePayment,
     StoreCreditEntry,
 )
 from accounting.selectors import account_summary, customer_outstanding
+from classicpos.immutable import ImmutableRowError
 from customers.models import CustomerStatus
 from sales.models import Sale
 from tests.accounting.helpers import (
@@ -254,13 +254,13 @@ def test_payments_and_ledger_rows_cannot_be_changed_or_deleted(cashier, manager)
     payment = pay(sell_on_account(customer, "100.00", cashier).invoice, "10.00", cashier)
     entry = services.store_credit_adjust(customer=customer, amount="5.00", reason="x", user=manager)
     for row in (payment, entry):
-        with pytest.raises(ImmutableRecordError):
+        with pytest.raises(ImmutableRowError):
             row.save()
-        with pytest.raises(ImmutableRecordError):
+        with pytest.raises(ImmutableRowError):
             row.delete()
-        with pytest.raises(ImmutableRecordError):
+        with pytest.raises(ImmutableRowError):
             type(row).objects.all().delete()
-        with pytest.raises(ImmutableRecordError):
+        with pytest.raises(ImmutableRowError):
             type(row).objects.update(amount=Decimal("1.00"))
 
 

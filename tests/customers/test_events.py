@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.auth.models import Group
 
+from classicpos.immutable import ImmutableRowError
 from classicpos.roles import MANAGER
 from customers import services
 from customers.importing import customer_import
@@ -175,13 +176,13 @@ def test_events_are_never_changed_or_deleted(manager):
     customer = services.customer_create(name="Fixed", actor=manager, channel="command")
     (event,) = events(customer)
     event.kind = "customer.restored"
-    with pytest.raises(TypeError):
+    with pytest.raises(ImmutableRowError):
         event.save()
-    with pytest.raises(TypeError):
+    with pytest.raises(ImmutableRowError):
         event.delete()
-    with pytest.raises(TypeError):
+    with pytest.raises(ImmutableRowError):
         CustomerEvent.objects.filter(pk=event.pk).update(kind="customer.restored")
-    with pytest.raises(TypeError):
+    with pytest.raises(ImmutableRowError):
         CustomerEvent.objects.filter(pk=event.pk).delete()
     assert CustomerEvent.objects.get(pk=event.pk).kind == "customer.created"
 

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from classicpos.immutable import ImmutableRowError
 from loyalty import services
-from loyalty.models import ImmutableLedgerError, LoyaltyProgram, LoyaltyTransaction
+from loyalty.models import LoyaltyProgram, LoyaltyTransaction
 from tests.customers.factories import CustomerFactory
 from tests.loyalty.helpers import assert_balance_matches_ledger
 from tests.sales.helpers import refund, ring_up
@@ -179,13 +180,13 @@ def test_ledger_rows_are_immutable(manager):
     customer = CustomerFactory()
     row = services.points_adjust(customer=customer, points=5, reason="Gift", user=manager)
     row.points = 500
-    with pytest.raises(ImmutableLedgerError):
+    with pytest.raises(ImmutableRowError):
         row.save()
-    with pytest.raises(ImmutableLedgerError):
+    with pytest.raises(ImmutableRowError):
         row.delete()
-    with pytest.raises(ImmutableLedgerError):
+    with pytest.raises(ImmutableRowError):
         LoyaltyTransaction.objects.filter(pk=row.pk).update(points=1)
-    with pytest.raises(ImmutableLedgerError):
+    with pytest.raises(ImmutableRowError):
         LoyaltyTransaction.objects.all().delete()
 
 
