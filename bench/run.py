@@ -199,8 +199,8 @@ def prepare(args) -> dict:
     from django.core.management import call_command
     from knox.models import AuthToken
 
+    from bench.seed import seed_customers, seed_shop
     from classicpos.roles import CASHIER, MANAGER
-    from customers.demo import seed_customers
     from customers.models import Customer
     from sales.models import Product
 
@@ -208,7 +208,7 @@ def prepare(args) -> dict:
     existing = Customer.objects.count()
     if existing == 0:
         started = time.perf_counter()
-        call_command("seed_demo", customers=args.customers, sales=args.sales, stdout=sys.stderr)
+        seed_shop(customers=args.customers, sales=args.sales, stdout=sys.stderr)
         say(f"seeded {args.customers:,} customers in {time.perf_counter() - started:.0f} s")
     elif existing < args.customers:
         seed_customers(count=args.customers - existing)

@@ -4,15 +4,14 @@ Built from word lists (no test-only packages): names from several countries, wit
 accents, apostrophes and hyphens; emails in the forms people use; phones from
 several countries, stored as E.164 like every saved phone; addresses; customers
 who joined over the years; some inactive. Rows go in as plain parameterised
-``INSERT``s, not model instances; a large load on SQLite builds its indexes and
-the search index once at the end (see ``_sqlite_bulk_load``).
+``INSERT``s, not model instances. A million-customer load for the benchmarks
+(indexes built once at the end) is not the shop's code: it is ``bench/seed.py``.
 """
 
 import random
 import unicodedata
 from bisect import bisect
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 
@@ -248,11 +247,6 @@ def _birthday(index: int) -> tuple[str, int]:
 # search index flushes its pending terms at the end of every statement that
 # changes it (through the triggers), so one row per statement is ten times slower.
 ROWS_PER_STATEMENT = 1000
-# From this many new rows (and at least as many as the table holds), SQLite loads
-# them without indexes and builds each index once at the end: sorting a million keys
-# once is several times faster than a million inserts into ten B-trees and the
-# search index.
-BULK_LOAD_ROWS = 50_000
 
 
 def _insert_sql(rows: int) -> str:
@@ -261,142 +255,56 @@ def _insert_sql(rows: int) -> str:
     return f"INSERT INTO customers ({columns}) VALUES " + ", ".join([placeholders] * rows)  # noqa: S608 - constants
 
 
-def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+def chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    """Cut ``rows`` into lists of ``size``: a load's batches, each its own transaction."""
     while chunk := list(islice(rows, size)):
         yield chunk
+
+
+def new_customer_rows(*, count: int, seed: int = 42) -> Iterator[tuple]:
+    """Yield ``count`` demo customers' rows, numbered on from the last customer's id.
+
+    The numbering keeps each email unique, so a second load beside the first clashes
+    with nothing; the same ``seed`` on the same table gives the same customers.
+    """
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    last_id = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return demo_customer_rows(last_id + 1, count, rng)
+
+
+def insert_customer_rows(
+    rows: Iterator[tuple], *, count: int, batch_size: int = 20_000, progress=None
+) -> int:
+    """Insert ``rows`` (``INSERT_COLUMNS`` order) in batches; return how many went in.
+
+    Demo rows are valid by construction, so they skip per-row validation and model
+    instances. ``progress(done, total)`` hears after each batch.
+    """
+    report = progress or (lambda done, total, stage="": None)
+    full_statement = _insert_sql(ROWS_PER_STATEMENT)
+    created = 0
+    for batch in chunks(rows, batch_size):
+        with transaction.atomic(), connection.cursor() as cursor:
+            for offset in range(0, len(batch), ROWS_PER_STATEMENT):
+                chunk = batch[offset : offset + ROWS_PER_STATEMENT]
+                statement = (
+                    full_statement if len(chunk) == ROWS_PER_STATEMENT else _insert_sql(len(chunk))
+                )
+                cursor.execute(statement, [value for row in chunk for value in row])
+        created += len(batch)
+        report(created, count)
+    return created
 
 
 def seed_customers(*, count: int, seed: int = 42, batch_size: int = 20_000, progress=None) -> int:
     """Insert ``count`` demo customers; return how many were created.
 
-    Demo rows are valid by construction, so they skip per-row validation and model
-    instances: that is what makes a million rows take a minute or two rather than
-    hours. ``progress(done, total, stage="")`` hears after each batch of rows, and
-    when a bulk load moves on to building its indexes.
+    Each batch goes through every index as it is written, which suits a demo shop of
+    thousands; a million for the benchmarks is ``bench/seed.py``'s load, which builds
+    the indexes once at the end.
     """
-    rng = random.Random(seed)  # noqa: S311 - demo data, not security
-    existing = Customer.objects.count() if count >= BULK_LOAD_ROWS else None
-    last_id = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    rows = demo_customer_rows(last_id + 1, count, rng)
-    report = progress or (lambda done, total, stage="": None)
-    if connection.vendor == "sqlite" and existing is not None and count >= existing:
-        return _sqlite_bulk_load(rows, count=count, batch_size=batch_size, progress=report)
-    full_statement = _insert_sql(ROWS_PER_STATEMENT)
-    created = 0
-    with _large_page_cache():
-        for batch in _chunks(rows, batch_size):
-            with transaction.atomic(), connection.cursor() as cursor:
-                for offset in range(0, len(batch), ROWS_PER_STATEMENT):
-                    chunk = batch[offset : offset + ROWS_PER_STATEMENT]
-                    statement = (
-                        full_statement
-                        if len(chunk) == ROWS_PER_STATEMENT
-                        else _insert_sql(len(chunk))
-                    )
-                    cursor.execute(statement, [value for row in chunk for value in row])
-            created += len(batch)
-            report(created, count)
-    if connection.vendor == "postgresql" and created >= BULK_LOAD_ROWS:
-        _settle_postgresql_indexes()
-    return created
-
-
-def _settle_postgresql_indexes() -> None:
-    """Leave PostgreSQL's indexes and statistics as a search needs them after a big load.
-
-    The trigram (GIN) indexes take new rows into a pending list that every search
-    then reads from end to end until a vacuum merges it: a rare email fragment took
-    8.8 ms instead of 0.6 at a million customers. ``gin_clean_pending_list`` merges
-    it now (unlike ``VACUUM``, inside a transaction too). And fresh statistics: until
-    autovacuum gets round to it (or never, where it is off) a million new rows look
-    like none, and searches leave the trigram indexes for a scan of every customer.
-
-    Outside a transaction it also vacuums the table: until the visibility map says
-    which pages hold only rows every transaction sees, a list's capped count reads
-    the table instead of an index alone (autovacuum waits for 20 % of the table to be
-    new, and had not come 40 minutes after a million-row load).
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
-            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
-            "WHERE i.indrelid = 'customers'::regclass AND am.amname = 'gin'"
-        )
-        if connection.in_atomic_block:
-            cursor.execute("ANALYZE customers")
-        else:
-            cursor.execute("VACUUM (ANALYZE) customers")
-
-
-# The search index's own triggers (migrations): the bulk load drops and restores
-# only these, so any other trigger on the table still fires for every row.
-SEARCH_TRIGGER_PREFIX = "customers_search_"
-
-
-def _sqlite_bulk_load(rows: Iterator[tuple], *, count: int, batch_size: int, progress) -> int:
-    """Load rows into SQLite without the table's indexes, then build each index once.
-
-    In one transaction: the customers table's indexes and the search index's
-    triggers are dropped, the rows go in, then every index is created again from
-    the very SQL the migrations left in ``sqlite_master`` and the FTS5 table is
-    rebuilt from the table. Other connections see the old table or the new one,
-    never one without its indexes, and a failure (a duplicate email refused by the
-    unique index) rolls all of it back. The result is what row-by-row inserts give.
-    """
-    columns = ", ".join(INSERT_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
-    statement = f"INSERT INTO customers ({columns}) VALUES ({placeholders})"  # noqa: S608 - constants
-    created = 0
-    with _large_page_cache(), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'customers' "
-            "AND sql IS NOT NULL AND (type = 'index' OR (type = 'trigger' AND name LIKE %s)) "
-            "ORDER BY type, name",
-            [SEARCH_TRIGGER_PREFIX + "%"],
-        )
-        saved = cursor.fetchall()
-        cursor.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'customers_search'"
-        )
-        (has_search_index,) = cursor.fetchone()
-        for kind, name, _sql in saved:
-            cursor.execute(f'DROP {kind.upper()} "{name}"')
-        for batch in _chunks(rows, batch_size):
-            cursor.executemany(statement, batch)
-            created += len(batch)
-            progress(created, count)
-        progress(created, count, stage="building indexes")
-        for kind, _name, sql in saved:
-            if kind == "index":
-                cursor.execute(sql)
-        if has_search_index:
-            progress(created, count, stage="building the search index")
-            cursor.execute("INSERT INTO customers_search(customers_search) VALUES ('rebuild')")
-        for kind, _name, sql in saved:
-            if kind == "trigger":
-                cursor.execute(sql)
-    return created
-
-
-@contextmanager
-def _large_page_cache():
-    """On SQLite, give this connection a 256 MB page cache while it seeds.
-
-    A million rows go into ten indexes in random order; with the default 2 MB cache
-    most of those inserts wait on reads of index pages it has just evicted.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+    rows = new_customer_rows(count=count, seed=seed)
+    return insert_customer_rows(rows, count=count, batch_size=batch_size, progress=progress)
 
 
 # Demo tags, and which customers carry them (by id, so any number of customers works).
@@ -432,9 +340,14 @@ def seed_demo_profiles(*, after_id: int) -> None:
             )
 
 
-def seed_demo_customers(*, options: dict, progress=None) -> str:
+def seed_demo_customers(*, options: dict, progress=None, load=seed_customers) -> str:
+    """The customers of ``manage.py seed_demo``, with their tags and notes.
+
+    ``load`` puts the rows in (``seed_customers``'s signature): the benchmarks pass
+    their bulk loader, so a million-customer shop is this same shop.
+    """
     after_id = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    created = seed_customers(count=options["customers"], seed=options["seed"], progress=progress)
+    created = load(count=options["customers"], seed=options["seed"], progress=progress)
     seed_demo_profiles(after_id=after_id)
     return f"Created {created} demo customers."
 

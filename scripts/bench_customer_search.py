@@ -54,7 +54,7 @@ def main() -> None:
     from django.core.management import call_command
     from rest_framework.test import APIClient
 
-    from customers.demo import seed_customers
+    from bench.seed import seed_customers
     from customers.models import Customer
 
     settings.ALLOWED_HOSTS = ["testserver"]
