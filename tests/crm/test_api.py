@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -395,6 +396,92 @@ def test_create_activity_errors_use_api_names(cashier_client):
         400,
     )
     assert body["errors"] == {"done": ["This field is read-only."]}
+
+
+LEAD_ERRORS = (
+    {"owner": ["No such owner."], "customer": ["No such customer."], "__all__": ["Not so."]},
+    {
+        "ownerId": ["No such owner."],
+        "customerId": ["No such customer."],
+        "nonFieldErrors": ["Not so."],
+    },
+)
+ACTIVITY_ERRORS = (
+    {
+        "customer": ["No customer."],
+        "lead": ["No lead."],
+        "due_on": ["No date."],
+        "__all__": ["No."],
+    },
+    {
+        "customerId": ["No customer."],
+        "leadId": ["No lead."],
+        "dueOn": ["No date."],
+        "nonFieldErrors": ["No."],
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("service", "request_for", "errors"),
+    [
+        (
+            "lead_create",
+            lambda client: post_json(client, "/api/leads", {"name": "Ada"}),
+            LEAD_ERRORS,
+        ),
+        (
+            "lead_update",
+            lambda client: patch_json(client, f"/api/leads/{LeadFactory().pk}", {"notes": "x"}),
+            LEAD_ERRORS,
+        ),
+        (
+            "lead_convert",
+            lambda client: post_json(client, f"/api/leads/{LeadFactory().pk}/convert"),
+            LEAD_ERRORS,
+        ),
+        (
+            "activity_create",
+            lambda client: post_json(
+                client,
+                "/api/activities",
+                {"kind": "note", "subject": "x", "customerId": CustomerFactory().pk},
+            ),
+            ACTIVITY_ERRORS,
+        ),
+        (
+            "activity_update",
+            lambda client: patch_json(
+                client, f"/api/activities/{ActivityFactory().pk}", {"subject": "y"}
+            ),
+            ACTIVITY_ERRORS,
+        ),
+    ],
+)
+def test_service_errors_on_model_fields_use_api_names(
+    manager_client, monkeypatch, service, request_for, errors
+):
+    """The services name model fields (``owner``, ``customer``, ``due_on``); every CRM
+    endpoint answers under the keys its JSON has for them."""
+    service_errors, api_errors = errors
+
+    def refuse(**kwargs):
+        raise ValidationError(service_errors)
+
+    monkeypatch.setattr(f"crm.services.{service}", refuse)
+    body = assert_problem(request_for(manager_client), 400)
+    assert body["errors"] == api_errors
+
+
+def test_a_refusal_is_a_403_problem_document_with_its_reason(cashier_client, manager):
+    response = post_json(cashier_client, "/api/leads", {"name": "Boss's", "ownerId": manager.pk})
+    assert assert_problem(response, 403) == {
+        "type": "urn:classicpos:problem:permission-denied",
+        "title": "Forbidden",
+        "status": 403,
+        "detail": "Only a Manager can give a lead to someone else.",
+    }
+    assert not Lead.objects.exists()
 
 
 def test_create_activity_honours_idempotency_key(cashier_client):
