@@ -18,7 +18,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from classicpos.api.problems import PROBLEM_CONTENT_TYPE, problem_body
-from classicpos.api.serializers import camel_case
+from classicpos.api.serializers import CamelCaseFieldsMixin, camel_case
 
 logger = logging.getLogger("classicpos.api")
 
@@ -85,14 +85,30 @@ def _validation_detail(errors: dict[str, list[str]]) -> str:
     return "Some fields are invalid: " + ", ".join(errors) + "."
 
 
-def _as_drf_exception(exc: Exception) -> exceptions.APIException | None:
+def _api_field_names(view) -> dict[str, str]:
+    """Return the model fields the view's serializer shows under other keys (``owner``:
+    ``ownerId``); empty for a view without a serializer of the API's own."""
+    if getattr(view, "serializer_class", None) is None:
+        return {}
+    serializer_class = view.get_serializer_class()
+    if not issubclass(serializer_class, CamelCaseFieldsMixin):
+        return {}
+    return serializer_class.api_field_names()
+
+
+def _as_drf_exception(exc: Exception, view=None) -> exceptions.APIException | None:
     """Return the DRF exception matching a Django one, or None when unknown."""
     if isinstance(exc, exceptions.APIException):
         return exc
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            # Services name model fields (``credit_limit``); the API names them camelCase.
-            detail = {camel_case(field): messages for field, messages in exc.message_dict.items()}
+            # Services name model fields (``credit_limit``, ``owner``); the API names them
+            # camelCase, or as the view's serializer does (``ownerId``).
+            renamed = _api_field_names(view)
+            detail = {
+                renamed.get(field) or camel_case(field): messages
+                for field, messages in exc.message_dict.items()
+            }
         else:
             detail = {NON_FIELD_KEY: exc.messages}
         return exceptions.ValidationError(detail)
@@ -104,7 +120,8 @@ def _as_drf_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, Http404):
         return exceptions.NotFound("No such resource.")
     if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied()
+        # A service's refusal says why ("Only a Manager can reassign a lead."); keep it.
+        return exceptions.PermissionDenied(str(exc) or None)
     return None
 
 
@@ -128,7 +145,7 @@ def _render_as_json(request) -> str | None:
 
 def problem_exception_handler(exc: Exception, context: dict) -> Response:
     """Return a problem document for ``exc``; log and hide anything unexpected."""
-    api_exc = _as_drf_exception(exc)
+    api_exc = _as_drf_exception(exc, context.get("view"))
     request = context.get("request")
     content_type = _render_as_json(request)
     if api_exc is None:

@@ -47,6 +47,45 @@ class CamelCaseFieldsMixin:
                 fields[key].source = source
         return fields
 
+    @classmethod
+    def api_field_names(cls) -> dict[str, str]:
+        """Return the API's key for each model field it names otherwise than in camelCase.
+
+        Services and models report errors under model field names (``owner``,
+        ``customer``), as forms and the admin show them; the API names the field
+        that shows the value (``ownerId`` with ``source="owner"``; ``customerId``
+        with ``source="customer_id"``, the foreign key ``customer``'s column). The
+        problem handler renames errors with this map, so the renaming lives where
+        the names are chosen. Worked out once per class.
+        """
+        names = cls.__dict__.get("_api_field_names")
+        if names is None:
+            names = _renamed_model_fields(cls())
+            cls._api_field_names = names
+        return names
+
+
+def _renamed_model_fields(serializer) -> dict[str, str]:
+    """Map the model field behind each of ``serializer``'s keys to the key, where camelCase
+    alone would not give it; a writable field wins over a read-only one with its source."""
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    foreign_keys = {}
+    if model is not None:
+        foreign_keys = {
+            field.attname: field.name
+            for field in model._meta.concrete_fields
+            if field.attname != field.name
+        }
+    names: dict[str, str] = {}
+    fields = sorted(serializer.fields.items(), key=lambda item: not item[1].read_only)
+    for key, field in fields:
+        if field.source == "*" or "." in field.source:
+            continue
+        for name in (field.source, foreign_keys.get(field.source)):
+            if name is not None and camel_case(name) != key:
+                names[name] = key
+    return names
+
 
 class ApiSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     """A plain serializer with camelCase keys."""
