@@ -1,7 +1,10 @@
 """Leads and activities as JSON: camelCase keys, strict about unknown and read-only keys.
 
 Serializers only shape data; the rules (trimming, email, phone, exactly one
-contact, tasks-only due dates, who may reassign) are the services'.
+contact, tasks-only due dates, who may reassign) are the services'. Fields are
+declared by their Python names on the shared camelCase bases, which also tell the
+problem handler that the services' ``owner``, ``customer`` and ``lead`` are
+``ownerId``, ``customerId`` and ``leadId`` here.
 """
 
 from django.contrib.auth import get_user_model
@@ -9,7 +12,7 @@ from rest_framework import serializers
 
 from classicpos.api.fields import ServiceCheckedTextField
 from classicpos.api.schema import document_body_rule
-from classicpos.api.serializers import StrictInputMixin
+from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 from crm.models import (
     BODY_MAX_LENGTH,
     COMPANY_MAX_LENGTH,
@@ -29,31 +32,31 @@ def _text(**kwargs):
     return ServiceCheckedTextField(**kwargs)
 
 
-class LeadSerializer(StrictInputMixin, serializers.ModelSerializer):
+class LeadSerializer(StrictInputMixin, ApiModelSerializer):
     """A lead as the API shows it; ``ownerId`` is a staff user's id."""
 
     name = _text(required_text=True, max_length=NAME_MAX_LENGTH, pattern=NAME_PATTERN)
     email = _text(required=False, allow_null=True)
     phone = _text(required=False, allow_null=True)
-    phoneDisplay = serializers.CharField(source="phone_display", read_only=True)
+    phone_display = serializers.CharField(read_only=True)
     company = _text(required=False, allow_null=True, max_length=COMPANY_MAX_LENGTH)
     source = serializers.ChoiceField(choices=LeadSource.choices, required=False)
     status = serializers.ChoiceField(choices=LeadStatus.choices, required=False)
-    ownerId = serializers.PrimaryKeyRelatedField(
+    owner_id = serializers.PrimaryKeyRelatedField(
         source="owner",
         queryset=get_user_model().objects.all(),
         required=False,
         allow_null=True,
         help_text="The staff user following the lead up; defaults to whoever creates it.",
     )
-    ownerName = serializers.CharField(
+    owner_name = serializers.CharField(
         source="owner.get_username", read_only=True, default=None, allow_null=True
     )
     notes = _text(required=False, allow_null=True, max_length=NOTES_MAX_LENGTH)
-    customerId = serializers.IntegerField(source="customer_id", read_only=True, allow_null=True)
-    convertedAt = serializers.DateTimeField(source="converted_at", read_only=True, allow_null=True)
-    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
-    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+    customer_id = serializers.IntegerField(read_only=True, allow_null=True)
+    converted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
 
     class Meta:
         model = Lead
@@ -62,51 +65,47 @@ class LeadSerializer(StrictInputMixin, serializers.ModelSerializer):
             "name",
             "email",
             "phone",
-            "phoneDisplay",
+            "phone_display",
             "company",
             "source",
             "status",
-            "ownerId",
-            "ownerName",
+            "owner_id",
+            "owner_name",
             "notes",
-            "customerId",
-            "convertedAt",
-            "createdAt",
-            "updatedAt",
+            "customer_id",
+            "converted_at",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["id"]
 
 
-class LeadConversionSerializer(serializers.Serializer):
+class LeadConversionSerializer(ApiSerializer):
     """What ``POST /api/leads/:id/convert`` answers."""
 
-    customerId = serializers.IntegerField()
+    customer_id = serializers.IntegerField()
     created = serializers.BooleanField(help_text="False when an existing customer was linked.")
 
 
-class ActivitySerializer(StrictInputMixin, serializers.ModelSerializer):
+class ActivitySerializer(StrictInputMixin, ApiModelSerializer):
     """An activity on one customer (``customerId``) or one lead (``leadId``)."""
 
     kind = serializers.ChoiceField(choices=ActivityKind.choices)
     subject = _text(required_text=True, max_length=SUBJECT_MAX_LENGTH)
     body = _text(required=False, allow_null=True, max_length=BODY_MAX_LENGTH)
-    customerId = serializers.IntegerField(
-        source="customer_id", required=False, allow_null=True, min_value=1
-    )
-    leadId = serializers.IntegerField(
-        source="lead_id", required=False, allow_null=True, min_value=1
-    )
-    contactName = serializers.CharField(source="contact.name", read_only=True)
-    dueOn = serializers.DateField(source="due_on", required=False, allow_null=True)
+    customer_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    lead_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    contact_name = serializers.CharField(source="contact.name", read_only=True)
+    due_on = serializers.DateField(required=False, allow_null=True)
     done = serializers.BooleanField(read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
-    completedAt = serializers.DateTimeField(source="completed_at", read_only=True, allow_null=True)
-    authorId = serializers.IntegerField(source="author_id", read_only=True, allow_null=True)
-    authorName = serializers.CharField(
+    completed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    author_id = serializers.IntegerField(read_only=True, allow_null=True)
+    author_name = serializers.CharField(
         source="author.get_username", read_only=True, default=None, allow_null=True
     )
-    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
-    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
 
     class Meta:
         model = Activity
@@ -115,17 +114,17 @@ class ActivitySerializer(StrictInputMixin, serializers.ModelSerializer):
             "kind",
             "subject",
             "body",
-            "customerId",
-            "leadId",
-            "contactName",
-            "dueOn",
+            "customer_id",
+            "lead_id",
+            "contact_name",
+            "due_on",
             "done",
             "overdue",
-            "completedAt",
-            "authorId",
-            "authorName",
-            "createdAt",
-            "updatedAt",
+            "completed_at",
+            "author_id",
+            "author_name",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["id"]
 
@@ -170,6 +169,6 @@ class ActivityUpdateSerializer(ActivitySerializer):
     """``PATCH``: only ``done``, ``dueOn``, ``subject`` and ``body`` change."""
 
     kind = serializers.CharField(read_only=True)
-    customerId = serializers.IntegerField(source="customer_id", read_only=True, allow_null=True)
-    leadId = serializers.IntegerField(source="lead_id", read_only=True, allow_null=True)
+    customer_id = serializers.IntegerField(read_only=True, allow_null=True)
+    lead_id = serializers.IntegerField(read_only=True, allow_null=True)
     done = serializers.BooleanField(required=False)

@@ -8,7 +8,6 @@ from rest_framework.response import Response
 
 from classicpos.api.idempotency import IdempotentCreateMixin, run_idempotently
 from crm import services
-from crm.api.errors import api_errors
 from crm.api.filters import ActivityFilterSet, LeadFilterSet
 from crm.api.serializers import (
     ActivitySerializer,
@@ -62,14 +61,12 @@ class LeadViewSet(CrmViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        with api_errors():
-            serializer.instance = services.lead_create(user=self.request.user, **data)
+        serializer.instance = services.lead_create(user=self.request.user, **data)
 
     def perform_update(self, serializer):
-        with api_errors():
-            serializer.instance = services.lead_update(
-                lead=serializer.instance, user=self.request.user, data=serializer.validated_data
-            )
+        serializer.instance = services.lead_update(
+            lead=serializer.instance, user=self.request.user, data=serializer.validated_data
+        )
 
     @extend_schema(
         summary="Turn a lead into a customer, linking an existing one when email or phone match",
@@ -82,9 +79,9 @@ class LeadViewSet(CrmViewSet):
 
     def _convert(self, request) -> Response:
         lead = self.get_object()
-        with api_errors():
-            result = services.lead_convert(lead=lead, user=request.user, channel=Channel.API)
-        return Response({"customerId": result.customer.pk, "created": result.created})
+        result = services.lead_convert(lead=lead, user=request.user, channel=Channel.API)
+        answer = {"customer_id": result.customer.pk, "created": result.created}
+        return Response(LeadConversionSerializer(answer).data)
 
 
 @extend_schema_view(
@@ -121,8 +118,7 @@ class ActivityViewSet(CrmViewSet):
             "customer": self._contact(Customer, data.pop("customer_id", None), "customerId"),
             "lead": self._contact(Lead, data.pop("lead_id", None), "leadId"),
         }
-        with api_errors():
-            activity = services.activity_create(author=self.request.user, **contacts, **data)
+        activity = services.activity_create(author=self.request.user, **contacts, **data)
         serializer.instance = activity_list().get(pk=activity.pk)
 
     @staticmethod
@@ -136,10 +132,9 @@ class ActivityViewSet(CrmViewSet):
         return contact
 
     def perform_update(self, serializer):
-        with api_errors():
-            activity = services.activity_update(
-                activity=serializer.instance, data=serializer.validated_data
-            )
+        activity = services.activity_update(
+            activity=serializer.instance, data=serializer.validated_data
+        )
         serializer.instance = activity_list().get(pk=activity.pk)
 
 
