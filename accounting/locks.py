@@ -1,7 +1,8 @@
 """Row locks of accounting, always taken after the customer's (``customers.locks``).
 
 The order, everywhere: **customer, then sale, then the sale's invoice**, and the
-invoice counter last of all. Checkout and refunds lock the customer (and the
+store's counter rows last of all (its sale series, then its invoice series,
+``stores.services.next_number``). Checkout and refunds lock the customer (and the
 sale) themselves and hand the locked customer over on ``sale.customer``; the
 accounting services called inside them lock only what comes after. Standalone
 writes (an invoice payment, a credit limit, a store credit adjustment) lock the
@@ -12,11 +13,7 @@ SQLite ignores ``select_for_update``; there every write transaction holds the
 database's one write lock, which serialises them the same way.
 """
 
-from django.db import IntegrityError, transaction
-
-from accounting.models import Invoice, InvoiceCounter
-
-INVOICE_SERIES = "invoice"
+from accounting.models import Invoice
 
 
 def invoice_for_update(invoice_id: int) -> Invoice:
@@ -27,24 +24,3 @@ def invoice_for_update(invoice_id: int) -> Invoice:
 def invoice_of_sale_for_update(sale_id: int) -> Invoice | None:
     """Return the locked invoice of a sale, or ``None`` (lock customer and sale first)."""
     return Invoice.objects.select_for_update().filter(sale_id=sale_id).first()
-
-
-def next_invoice_number() -> int:
-    """Take the next invoice number in the caller's transaction.
-
-    The counter row stays locked until the transaction ends, so two tills never
-    get the same number, and a sale that is refused gives its number back.
-    """
-    counter = InvoiceCounter.objects.select_for_update().filter(pk=INVOICE_SERIES).first()
-    if counter is None:
-        # The first invoice of this database (or after a test flush): create the
-        # row; a racing till that created it first makes ours fail, so lock theirs.
-        try:
-            with transaction.atomic():
-                InvoiceCounter.objects.create(name=INVOICE_SERIES, last_number=0)
-        except IntegrityError:
-            pass
-        counter = InvoiceCounter.objects.select_for_update().get(pk=INVOICE_SERIES)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number

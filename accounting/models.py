@@ -22,6 +22,7 @@ from django.utils import timezone
 from classicpos.immutable import ImmutableModel, ImmutableQuerySet
 from sales.models import MONEY
 from sales.money import ZERO
+from stores.models import RecordedAtTill
 
 
 class CustomerAccount(models.Model):
@@ -79,7 +80,7 @@ class InvoiceQuerySet(models.QuerySet):
 PAID_AND_CREDITED = Round(F("amount_paid") + F("amount_credited"), 2)
 
 
-class Invoice(models.Model):
+class Invoice(RecordedAtTill):
     """What a sale put on a customer's account, and how much of it is settled.
 
     ``amount_credited`` is what refunds of the sale took off the invoice; the
@@ -163,20 +164,6 @@ class Invoice(models.Model):
         return self.status in UNPAID_STATUSES and self.due_on < timezone.localdate()
 
 
-class InvoiceCounter(models.Model):
-    """The last invoice number given, one row per series.
-
-    Checkout locks the row, takes the next number and saves it in its own
-    transaction: a refused sale rolls the number back too, so numbers have no gaps.
-    """
-
-    name = models.CharField(max_length=20, primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.last_number}"
-
-
 class InvoicePaymentMethod(models.TextChoices):
     CASH = "cash", "Cash"
     CARD = "card", "Card"
@@ -184,7 +171,7 @@ class InvoicePaymentMethod(models.TextChoices):
     STORE_CREDIT = "store_credit", "Store credit"
 
 
-class InvoicePayment(ImmutableModel):
+class InvoicePayment(RecordedAtTill, ImmutableModel):
     """Money received against an invoice."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
@@ -274,7 +261,7 @@ class StoreCreditKind(models.TextChoices):
     ADJUSTMENT = "adjustment", "Adjustment"
 
 
-class StoreCreditEntry(ImmutableModel):
+class StoreCreditEntry(RecordedAtTill, ImmutableModel):
     """One signed change of a customer's store credit, with the balance it left."""
 
     customer = models.ForeignKey(

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounting import conf
-from accounting.locks import invoice_for_update, invoice_of_sale_for_update, next_invoice_number
+from accounting.locks import invoice_for_update, invoice_of_sale_for_update
 from accounting.models import (
     UNPAID_STATUSES,
     CustomerAccount,
@@ -42,14 +42,18 @@ from customers.models import Customer
 from sales.models import Sale
 from sales.money import ZERO, refunded_share
 from sales.signals import sale_paid_later
+from stores.models import NumberSeries
+from stores.selectors import recorded_at
+from stores.services import next_number
 
 ON_ACCOUNT = "on_account"
 STORE_CREDIT = "store_credit"
 REFERENCE_MAX_LENGTH = 100
 
 
-def invoice_number(number: int) -> str:
-    return f"INV-{number:06d}"
+def invoice_number(store_code: str, number: int) -> str:
+    """An invoice's number: ``INV-`` and its store's code before the store's own series."""
+    return f"INV-{store_code}-{number:06d}"
 
 
 def _account(customer: Customer) -> CustomerAccount:
@@ -97,11 +101,13 @@ def _write_store_credit(
     invoice_payment=None,
     payment_reversal=None,
     field: str = "amount",
+    till=None,
 ) -> StoreCreditEntry:
     """Apply ``amount`` to the locked customer's store credit and record the ledger row.
 
     Every store credit write comes here, so the balance's bound lives here: past
-    its column it is refused on ``field`` before anything is written.
+    its column it is refused on ``field`` before anything is written. The row
+    records the store and till of ``till``, else of what caused it.
     """
     balance = check_amount(
         account.store_credit + amount, field=field, what="The store credit balance"
@@ -121,6 +127,7 @@ def _write_store_credit(
         payment_reversal=payment_reversal,
         reason=reason,
         created_by=user,
+        **recorded_at(till=till, source=refund or sale or invoice_payment),
     )
 
 
@@ -165,10 +172,12 @@ def invoice_create_for_sale(*, sale, amount: Decimal, user) -> Invoice:
         raise ValidationError({"amount": ["Put what this sale owes on account in one payment."]})
     today = timezone.localdate()
     # Last, after every check: a refused sale takes no number, and a refused
-    # checkout rolls it back, so the numbers have no gaps.
-    number = next_invoice_number()
+    # checkout rolls it back, so the store's series has no gaps.
+    number = next_number(store_id=sale.store_id, series=NumberSeries.INVOICE)
     return Invoice.objects.create(
-        number=invoice_number(number),
+        number=invoice_number(sale.store.code, number),
+        store_id=sale.store_id,
+        till_id=sale.till_id,
         customer=customer,
         sale=sale,
         issued_on=today,
@@ -345,7 +354,7 @@ def invoice_payment_preview(*, invoice: Invoice, amount, method: str, reference:
 
 @transaction.atomic
 def invoice_record_payment(
-    *, invoice: Invoice, amount, method: str, user, reference: str = ""
+    *, invoice: Invoice, amount, method: str, user, reference: str = "", till=None
 ) -> InvoicePayment:
     """Record a payment against an invoice; never more than its balance.
 
@@ -360,7 +369,12 @@ def invoice_record_payment(
     account = _account(customer) if method == InvoicePaymentMethod.STORE_CREDIT else None
     _refuse_payment(invoice=locked, account=account, amount=amount, method=method)
     payment = InvoicePayment.objects.create(
-        invoice=locked, method=method, amount=amount, reference=reference, created_by=user
+        invoice=locked,
+        method=method,
+        amount=amount,
+        reference=reference,
+        created_by=user,
+        **recorded_at(till=till),
     )
     if account is not None:
         _write_store_credit(
@@ -415,7 +429,9 @@ def account_set_credit_limit(*, customer: Customer, credit_limit, user) -> Custo
 
 
 @transaction.atomic
-def store_credit_adjust(*, customer: Customer, amount, reason: str, user) -> StoreCreditEntry:
+def store_credit_adjust(
+    *, customer: Customer, amount, reason: str, user, till=None
+) -> StoreCreditEntry:
     """Record a Manager's correction of store credit; it may not take the balance below zero."""
     errors = {}
     try:
@@ -441,6 +457,7 @@ def store_credit_adjust(*, customer: Customer, amount, reason: str, user) -> Sto
         amount=amount,
         reason=reason,
         user=user,
+        till=till,
     )
 
 

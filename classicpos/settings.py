@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "classicpos",
+    "stores",
     "customers",
     "sales",
     "loyalty",

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from classicpos.immutable import ImmutableModel, ImmutableQuerySet
+from stores.models import RecordedAtTill
 
 
 class LoyaltyProgram(models.Model):
@@ -115,7 +116,7 @@ class LoyaltyTransactionQuerySet(ImmutableQuerySet):
         return self.filter(customer=customer)
 
 
-class LoyaltyTransaction(ImmutableModel):
+class LoyaltyTransaction(RecordedAtTill, ImmutableModel):
     """One signed change of a customer's points, with the balance it left."""
 
     customer = models.ForeignKey(

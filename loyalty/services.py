@@ -23,6 +23,7 @@ from customers.models import Customer
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
 from sales.money import refunded_share
 from sales.selectors import sale_paid_in_money
+from stores.selectors import recorded_at
 
 
 def _write(
@@ -36,6 +37,7 @@ def _write(
     user=None,
     field: str = "points",
     reference: str = "",
+    till=None,
 ) -> LoyaltyTransaction:
     """Apply ``points`` to the locked ``customer``'s balance and record the ledger row.
 
@@ -58,6 +60,7 @@ def _write(
         reason=reason,
         reference=reference,
         created_by=user,
+        **recorded_at(till=till, source=refund or sale),
     )
 
 
@@ -233,7 +236,9 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
 
 
 @transaction.atomic
-def points_adjust(*, customer: Customer, points: int, reason: str, user) -> LoyaltyTransaction:
+def points_adjust(
+    *, customer: Customer, points: int, reason: str, user, till=None
+) -> LoyaltyTransaction:
     """Record a Manager's manual correction; it may not take the balance below zero."""
     errors = {}
     try:
@@ -257,6 +262,7 @@ def points_adjust(*, customer: Customer, points: int, reason: str, user) -> Loya
         points=points,
         reason=reason,
         user=user,
+        till=till,
     )
     customer.loyalty_points = locked.loyalty_points
     return row

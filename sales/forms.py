@@ -1,15 +1,21 @@
-"""Sales page forms: the list's filters and the refund form (one quantity per line)."""
+"""Sales page forms: the list's filters, the refund form (one quantity per line) and the
+sales-by-store report's period."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from classicpos.api.filters import StrictBooleanField
 from classicpos.limits import MAX_ID
 from sales.extensions import refund_destinations
 from sales.models import Sale, SaleStatus
 from sales.quotes import RefundLineInput
+from sales.reports import check_period
 from sales.selectors import SaleFilters
+from stores.models import Store
 
 
 class SaleListForm(forms.Form):
@@ -136,3 +142,59 @@ class ApprovalPinForm(forms.Form):
         if data.get("pin") and data.get("pin_again") and data["pin"] != data["pin_again"]:
             self.add_error("pin_again", "The two PINs differ.")
         return data
+
+
+REPORT_DATE_RANGE = [
+    MinValueValidator(date(2000, 1, 1), "Enter a date from 2000-01-01 on."),
+    MaxValueValidator(date(9998, 12, 31), "Enter a date before 9999-01-01."),
+]
+
+
+class SalesReportForm(forms.Form):
+    """``?from=&to=&storeId=&byTill=`` of the sales-by-store report, for the page and the API.
+
+    Both dates default to today; ``sales.reports`` checks the period's length.
+    """
+
+    storeId = forms.TypedChoiceField(
+        required=False, label="Store", coerce=int, empty_value=None, choices=()
+    )
+    byTill = StrictBooleanField(required=False, label="One row per till")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (("from", "From"), ("to", "To")):
+            self.fields[name] = forms.DateField(
+                required=False,
+                label=label,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+                validators=REPORT_DATE_RANGE,
+            )
+        self.order_fields(["from", "to", "storeId", "byTill"])
+        # Unknown ids are named in the message ("There is no store #9."), as the API's are.
+        self.fields["storeId"].choices = [("", "Every store")] + [
+            (store.pk, f"{store.name} ({store.code})") for store in Store.objects.order_by("code")
+        ]
+        self.fields["storeId"].error_messages["invalid_choice"] = "There is no store #%(value)s."
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        start = data.get("from") or today
+        end = data.get("to") or start
+        if "from" not in self.errors and "to" not in self.errors:
+            try:
+                check_period(start, end)
+            except ValidationError as error:
+                self.add_error(None, error)
+        data["start"], data["end"] = start, end
+        return data
+
+    def report_arguments(self) -> dict:
+        return {
+            "start": self.cleaned_data["start"],
+            "end": self.cleaned_data["end"],
+            "store_id": self.cleaned_data.get("storeId"),
+            "by_till": self.cleaned_data.get("byTill", False),
+        }

@@ -128,6 +128,9 @@ class Sale(models.Model):
     cashier = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Where it was rung up: the store's tax rate priced it, its code prefixes the number.
+    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="sales")
+    till = models.ForeignKey("stores.Till", on_delete=models.PROTECT, related_name="sales")
     status = models.CharField(
         max_length=20, choices=SaleStatus.choices, default=SaleStatus.COMPLETED
     )
@@ -143,8 +146,12 @@ class Sale(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = [("refund_sale", "Can refund sales")]
+        permissions = [
+            ("refund_sale", "Can refund sales"),
+            ("view_sales_report", "Can see the day's sales by store and till"),
+        ]
         indexes = [
+            models.Index(fields=["store", "created_at"], name="sale_store_created_idx"),
             models.Index(fields=["customer", "-created_at", "-id"], name="sale_customer_idx"),
             models.Index(fields=["status", "-created_at"], name="sale_status_idx"),
             models.Index(fields=["-created_at", "-id"], name="sale_created_idx"),
@@ -244,6 +251,9 @@ class Refund(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Where the refund was given: any store's till may refund any store's sale.
+    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="refunds")
+    till = models.ForeignKey("stores.Till", on_delete=models.PROTECT, related_name="refunds")
     # The Manager who approved a refund started by someone not allowed to refund.
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -252,6 +262,9 @@ class Refund(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["store", "created_at"], name="refund_store_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Refund {self.total} of {self.sale}"

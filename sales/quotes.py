@@ -133,9 +133,11 @@ def cash_suggestions(amount_due: Decimal) -> tuple[Decimal, ...]:
     return tuple(suggestions)
 
 
-def tax_for(taxable: Decimal) -> Decimal:
-    """Return the sales tax on ``taxable``, rounded half-up to cents (2.00 at 7.25 % is 0.15)."""
-    return to_cents(taxable * settings.CLASSICPOS_TAX_RATE)
+def tax_for(taxable: Decimal, store=None) -> Decimal:
+    """Return the sales tax on ``taxable`` at the selling store's rate (the shop's setting
+    without a store), rounded half-up to cents (2.00 at 7.25 % is 0.15)."""
+    rate = settings.CLASSICPOS_TAX_RATE if store is None else store.effective_tax_rate
+    return to_cents(taxable * rate)
 
 
 def sale_payment_methods(*, customer) -> list[PaymentMethodType]:
@@ -241,7 +243,13 @@ def _offers(customer, total: Decimal, payments: list[PaymentInput]) -> tuple[Met
 
 
 def quote_with_errors(
-    *, lines: list[LineInput], discount, customer, payments: list[PaymentInput], errors: SaleErrors
+    *,
+    lines: list[LineInput],
+    discount,
+    customer,
+    payments: list[PaymentInput],
+    errors: SaleErrors,
+    store=None,
 ) -> tuple[Quote, list[PaymentInput]]:
     """Price a sale, recording every bad input in ``errors``; return the quote and the
     payments it counted. Checkout uses this form to report all its errors at once.
@@ -254,7 +262,7 @@ def quote_with_errors(
     subtotal = sum((line.line_total for line in quoted), ZERO)
     subtotal_fits = errors.fits(subtotal, field="lines", what="The subtotal")
     discount = _discount(discount, subtotal, errors)
-    tax = tax_for(subtotal - discount)
+    tax = tax_for(subtotal - discount, store)
     total = subtotal - discount + tax
     if subtotal_fits:
         errors.fits(total, field="lines", what="The total")
@@ -283,8 +291,9 @@ def sale_quote(
     discount=ZERO,
     customer=None,
     payments: list[PaymentInput] | None = None,
+    store=None,
 ) -> Quote:
-    """Return what a sale of ``lines`` costs and how ``customer`` can pay it.
+    """Return what a sale of ``lines`` at ``store`` costs and how ``customer`` can pay it.
 
     Raises ``ValidationError`` keyed by field (``lines[0].quantity``, ``discount``,
     ``payments[1].method``) when an input cannot be priced. An empty cart is a
@@ -292,7 +301,12 @@ def sale_quote(
     """
     errors = SaleErrors()
     quote, _ = quote_with_errors(
-        lines=lines, discount=discount, customer=customer, payments=payments or [], errors=errors
+        lines=lines,
+        discount=discount,
+        customer=customer,
+        payments=payments or [],
+        errors=errors,
+        store=store,
     )
     errors.raise_if_any()
     return quote

@@ -12,5 +12,6 @@ ROLE_PERMISSIONS = {
         "view_sale",
         "add_sale",
         "refund_sale",
+        "view_sales_report",
     ],
 }

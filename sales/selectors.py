@@ -51,7 +51,11 @@ def sale_by_number(*, text: str) -> Sale | None:
 
 def sale_detail_list() -> QuerySet[Sale]:
     """Return sales with everything a receipt shows, refunds included; filter it by ``pk``."""
-    return sale_list().prefetch_related("refunds__lines", "refunds__created_by")
+    return (
+        sale_list()
+        .select_related("store", "till")
+        .prefetch_related("refunds__lines", "refunds__created_by")
+    )
 
 
 def _paid_in_kind(code: str) -> bool:

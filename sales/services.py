@@ -41,6 +41,9 @@ from sales.quotes import (
 )
 from sales.selectors import NET_SPEND, sale_refundable_to
 from sales.signals import sale_completed, sale_refunded
+from stores.models import NumberSeries, Till
+from stores.selectors import the_only_till, till_for_sale
+from stores.services import next_number
 
 __all__ = [
     "LineInput",
@@ -163,6 +166,16 @@ def _on_payment_row(error: ValidationError, index: int) -> ValidationError:
     )
 
 
+def _sale_till(till_id, cashier, errors: SaleErrors) -> Till | None:
+    """Return the till the sale is rung up at (``stores.selectors.till_for_sale``), or record
+    why it cannot be; a cashier not allowed at its store is refused outright (403)."""
+    try:
+        return till_for_sale(till_id=till_id, user=cashier)
+    except ValidationError as error:
+        errors.add_error(error)
+        return None
+
+
 @transaction.atomic
 def sale_checkout(
     *,
@@ -171,17 +184,25 @@ def sale_checkout(
     lines: list[LineInput],
     payments: list[PaymentInput],
     discount=ZERO,
+    till_id=None,
 ) -> Sale:
     """Validate and record a sale with its lines and payments, then send ``sale_completed``.
 
-    Everything is refused with field errors and nothing is saved when any input
-    is wrong; a payment method's ``settle`` or a signal receiver that raises
-    undoes the sale.
+    ``till_id`` names the till (``None``: the chain's only till); the sale is
+    priced at its store's tax rate and numbered in its store's series. Everything
+    is refused with field errors and nothing is saved when any input is wrong; a
+    payment method's ``settle`` or a signal receiver that raises undoes the sale.
     """
     errors = SaleErrors()
+    till = _sale_till(till_id, cashier, errors)
     customer = _checkout_customer(customer_id, errors)
     quote, accepted = quote_with_errors(
-        lines=lines, discount=discount, customer=customer, payments=payments, errors=errors
+        lines=lines,
+        discount=discount,
+        customer=customer,
+        payments=payments,
+        errors=errors,
+        store=till.store if till else None,
     )
     if not lines:
         errors.add("lines", "Add at least one product.")
@@ -191,9 +212,16 @@ def sale_checkout(
         totals = _sales_totals(customer, quote, errors)
     errors.raise_if_any()
 
+    store = till.store
+    # Numbered once every check has passed: the store's counter row stays locked from
+    # here to the commit (the store's other tills wait on it; other stores never do).
+    number = next_number(store_id=store.pk, series=NumberSeries.SALE)
     sale = Sale.objects.create(
+        number=sale_number(store.code, number),
         customer=customer,
         cashier=cashier,
+        store=store,
+        till=till,
         subtotal=quote.subtotal,
         discount=quote.discount,
         tax=quote.tax,
@@ -201,8 +229,6 @@ def sale_checkout(
         amount_tendered=quote.paid,
         change=quote.change,
     )
-    sale.number = sale_number(sale.pk)
-    sale.save(update_fields=["number"])
     SaleLine.objects.bulk_create(
         SaleLine(
             sale=sale,
@@ -255,6 +281,12 @@ def _check_refund_destination(
             )
 
 
+def _refund_till(till_id, sale: Sale, user, errors: SaleErrors) -> Till | None:
+    if till_id in (None, "") and the_only_till() is None:
+        return sale.till
+    return _sale_till(till_id, user, errors)
+
+
 @transaction.atomic
 def sale_refund(
     *,
@@ -264,6 +296,7 @@ def sale_refund(
     reason: str = "",
     refund_to: str = "",
     approved_by=None,
+    till_id=None,
 ) -> Refund:
     """Refund some lines of a sale (or all that is left) and send ``sale_refunded``.
 
@@ -286,6 +319,7 @@ def sale_refund(
     if customer is not None:
         sale.customer = customer
     errors = SaleErrors()
+    till = _refund_till(till_id, sale, user, errors)
     try:
         reason = clean_reason(reason)
     except ValidationError as error:
@@ -296,6 +330,8 @@ def sale_refund(
 
     refund = Refund.objects.create(
         sale=sale,
+        store=till.store,
+        till=till,
         total=quote.total,
         paid_back=quote.paid_back,
         paid_back_to=refund_to,

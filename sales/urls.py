@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sales import views
+from sales import report_views, views
 
 app_name = "sales"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("sales/", views.SaleListView.as_view(), name="sale_list"),
     path("sales/<int:pk>/", views.SaleDetailView.as_view(), name="sale_detail"),
     path("sales/<int:pk>/refund/", views.RefundView.as_view(), name="refund"),
+    path(
+        "reports/sales-by-store/",
+        report_views.SalesByStoreView.as_view(),
+        name="sales_by_store",
+    ),
     path("sales/approval-pin/", views.ApprovalPinView.as_view(), name="approval_pin"),
     path(
         "sales/<int:pk>/refund/preview/",

@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
@@ -28,6 +28,8 @@ from sales.models import ApprovalPin, SaleStatus
 from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
 from sales.quotes import refund_quote
 from sales.selectors import sale_by_number, sale_detail_list, sale_list
+from stores.devices import device_till
+from stores.selectors import may_sell_at
 
 SALES_PER_PAGE = 25
 
@@ -37,6 +39,19 @@ class CheckoutView(StaffPageMixin, FormView):
 
     permission_required = ADD_SALE
     template_name = "sales/checkout.html"
+
+    @cached_property
+    def till(self):
+        """The till this browser is (``stores.devices``); ``None`` until a Manager pairs it."""
+        return device_till(self.request)
+
+    def get(self, request, *args, **kwargs):
+        if self.till is None:
+            return render(request, "sales/till_not_paired.html")
+        if not may_sell_at(request.user, self.till.store):
+            context = {"till": self.till}
+            return render(request, "sales/till_not_yours.html", context, status=403)
+        return super().get(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         # The quick-add modal: the customer page's own form, under its own ids.
@@ -56,6 +71,7 @@ class CheckoutView(StaffPageMixin, FormView):
         context = super().get_context_data(
             methods_json=json.dumps(methods),
             urls_json=json.dumps(till_urls()),
+            till=self.till,
             # A search's count stops at the matches it looks at: "1,000+" past them.
             match_limit=customer_selectors.MATCH_LIMIT,
             match_limit_label=str(AtLeast(customer_selectors.MATCH_LIMIT)),

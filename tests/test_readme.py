@@ -110,7 +110,7 @@ def test_curl_examples_run_as_printed(live_server, tmp_path):
     assert '"creditLimit":"500.00"' in output(
         "curl -s -X PATCH http://127.0.0.1:8000/api/customers/1/account"
     )
-    assert '"invoiceNumber":"INV-000001"' in output(
+    assert '"invoiceNumber":"INV-S-000001"' in output(
         "curl -s -X POST http://127.0.0.1:8000/api/sales -H"
     )
     assert '"outstanding":"25.00"' in output(

@@ -102,6 +102,8 @@ class SaleSerializer(ApiModelSerializer):
         source="customer.name", default=None, read_only=True, allow_null=True
     )
     cashier = serializers.CharField(source="cashier.username", read_only=True)
+    store_id = serializers.IntegerField(read_only=True)
+    till_id = serializers.IntegerField(read_only=True)
     lines = SaleLineSerializer(many=True, read_only=True)
     payments = PaymentSerializer(many=True, read_only=True)
 
@@ -110,6 +112,8 @@ class SaleSerializer(ApiModelSerializer):
         fields = [
             "id",
             "number",
+            "store_id",
+            "till_id",
             "customer_id",
             "customer_name",
             "cashier",
@@ -185,8 +189,16 @@ class PaymentInputSerializer(StrictInputMixin, ApiSerializer):
 
 
 class SaleCreateSerializer(StrictInputMixin, ApiSerializer):
-    """``{"customerId", "lines", "discount", "payments"}``; the checkout service checks rules."""
+    """``{"tillId", "customerId", "lines", "discount", "payments"}``; the checkout service
+    checks rules."""
 
+    till_id = ServiceCheckedIntegerField(
+        minimum=1,
+        maximum=MAX_ID,
+        allow_null=True,
+        required=False,
+        help_text="The till it is rung up at; required once the chain has more than one till.",
+    )
     customer_id = ServiceCheckedIntegerField(
         minimum=1, maximum=MAX_ID, allow_null=True, required=False
     )
@@ -270,6 +282,13 @@ class RefundCreateSerializer(StrictInputMixin, ApiSerializer):
     """``{}`` refunds everything left; ``{"lines": [...]}`` refunds those lines."""
 
     lines = RefundLineInputSerializer(many=True, required=False)
+    till_id = ServiceCheckedIntegerField(
+        minimum=1,
+        maximum=MAX_ID,
+        allow_null=True,
+        required=False,
+        help_text="The till giving the refund; the chain's only till, else the selling till.",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
     refund_to = serializers.CharField(
         required=False,
@@ -296,12 +315,16 @@ class RefundSerializer(ApiModelSerializer):
         help_text="The Manager who approved a refund started by a Cashier.",
     )
     lines = RefundLineSerializer(many=True, read_only=True)
+    store_id = serializers.IntegerField(read_only=True)
+    till_id = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Refund
         fields = [
             "id",
             "sale_id",
+            "store_id",
+            "till_id",
             "sale_status",
             "total",
             "paid_back",

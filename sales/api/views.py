@@ -25,6 +25,7 @@ from sales.models import Product, Sale
 from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
 from sales.quotes import LineInput, PaymentInput, sale_quote
 from sales.selectors import SaleFilters, sale_detail_list, sale_list
+from stores.selectors import till_for_sale
 
 
 @extend_schema_view(
@@ -99,6 +100,7 @@ class SaleViewSet(
             lines=_line_inputs(values),
             payments=_payment_inputs(values),
             discount=values.get("discount"),
+            till_id=values.get("till_id"),
         )
         body = SaleSerializer(sale_detail_list().get(pk=sale.pk)).data
         location = request.build_absolute_uri(f"/api/sales/{sale.pk}")
@@ -117,11 +119,13 @@ class SaleViewSet(
         data = QuoteRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        till = till_for_sale(till_id=values.get("till_id"), user=request.user)
         quote = sale_quote(
             lines=_line_inputs(values),
             discount=values.get("discount"),
             customer=_quote_customer(values.get("customer_id")),
             payments=_payment_inputs(values),
+            store=till.store,
         )
         return Response(QuoteSerializer(quote).data)
 
@@ -148,6 +152,7 @@ class SaleViewSet(
             lines=lines,
             reason=data.validated_data.get("reason", ""),
             refund_to=data.validated_data.get("refund_to", ""),
+            till_id=data.validated_data.get("till_id"),
         )
         return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 

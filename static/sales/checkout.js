@@ -89,8 +89,12 @@
     });
   }
 
+  // The till this device is (a Manager paired it); the server prices at its store's rate.
+  var tillId = Number(root.dataset.tillId) || null;
+
   function quoteRequest() {
     return {
+      tillId: tillId,
       customerId: state.customer ? state.customer.id : null,
       lines: cartLines(),
       discount: state.discount.trim() || "0",
@@ -414,6 +418,7 @@
       }
       api.clearFieldErrors(form);
       return api.post(window.ClassicPOS.tillUrl("sales"), {
+        tillId: tillId,
         customerId: state.customer ? state.customer.id : null,
         lines: cartLines(),
         discount: state.discount.trim() || "0",

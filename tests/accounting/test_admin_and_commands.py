@@ -99,7 +99,7 @@ def test_reconcile_reports_an_invoice_that_differs_from_its_payments(manager, ca
     out = StringIO()
     with pytest.raises(CommandError, match="1 invoice"):
         call_command("accounting_reconcile", "--fix", stdout=out)
-    assert "INV-000001: paid 15.00 vs payments 10.00" in out.getvalue()
+    assert "INV-S-000001: paid 15.00 vs payments 10.00" in out.getvalue()
 
 
 def test_demo_seeder_gives_credit_and_store_credit(manager):

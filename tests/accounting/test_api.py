@@ -171,18 +171,28 @@ def test_invoice_list_filters(cashier_client, cashier, manager):
     data = _invoices(cashier, manager)
     today = timezone.localdate()
     get = cashier_client.get
-    assert numbers(get("/api/invoices")) == ["INV-000004", "INV-000003", "INV-000002", "INV-000001"]
-    assert numbers(get(f"/api/invoices?customer={data['ann'].pk}")) == ["INV-000002", "INV-000001"]
-    assert numbers(get("/api/invoices?status=partially_paid")) == ["INV-000002"]
-    assert numbers(get("/api/invoices?status=void")) == ["INV-000004"]
-    assert numbers(get("/api/invoices?status=unpaid")) == ["INV-000002", "INV-000001"]
-    assert numbers(get("/api/invoices?overdue=true")) == ["INV-000001"]
-    assert numbers(get(f"/api/invoices?issuedAfter={today}")) == [
-        "INV-000004",
-        "INV-000003",
-        "INV-000002",
+    assert numbers(get("/api/invoices")) == [
+        "INV-S-000004",
+        "INV-S-000003",
+        "INV-S-000002",
+        "INV-S-000001",
     ]
-    assert numbers(get(f"/api/invoices?issuedBefore={today - timedelta(days=1)}")) == ["INV-000001"]
+    assert numbers(get(f"/api/invoices?customer={data['ann'].pk}")) == [
+        "INV-S-000002",
+        "INV-S-000001",
+    ]
+    assert numbers(get("/api/invoices?status=partially_paid")) == ["INV-S-000002"]
+    assert numbers(get("/api/invoices?status=void")) == ["INV-S-000004"]
+    assert numbers(get("/api/invoices?status=unpaid")) == ["INV-S-000002", "INV-S-000001"]
+    assert numbers(get("/api/invoices?overdue=true")) == ["INV-S-000001"]
+    assert numbers(get(f"/api/invoices?issuedAfter={today}")) == [
+        "INV-S-000004",
+        "INV-S-000003",
+        "INV-S-000002",
+    ]
+    assert numbers(get(f"/api/invoices?issuedBefore={today - timedelta(days=1)}")) == [
+        "INV-S-000001"
+    ]
     assert_problem(get("/api/invoices?status=lost"), 400)
     assert_problem(get("/api/invoices?issuedAfter=yesterday"), 400)
 
@@ -212,7 +222,7 @@ def test_invoice_detail(cashier_client, cashier, manager, slash):
     payment = InvoicePayment.objects.get(invoice=invoice)
     assert body == {
         "id": invoice.pk,
-        "number": "INV-000002",
+        "number": "INV-S-000002",
         "customerId": data["ann"].pk,
         "customerName": "Ann",
         "saleId": invoice.sale_id,
@@ -271,7 +281,7 @@ def test_a_payment_over_the_balance_is_refused(cashier_client, cashier, manager)
     body = assert_problem(
         post_json(cashier_client, url, {"amount": "30.01", "method": "cash"}), 400
     )
-    assert body["errors"] == {"amount": ["INV-000001 has only 30.00 left to pay."]}
+    assert body["errors"] == {"amount": ["INV-S-000001 has only 30.00 left to pay."]}
     body = assert_problem(
         post_json(cashier_client, url, {"amount": "1", "method": "cash", "tip": "1"}), 400
     )
@@ -387,7 +397,7 @@ def test_statement_closes_on_the_outstanding_balance(cashier_client, cashier, ma
         ("invoice", "60.00", "60.00"),
         ("payment", "-15.00", "45.00"),
     ]
-    assert body["lines"][0]["reference"] == "INV-000001"
+    assert body["lines"][0]["reference"] == "INV-S-000001"
     assert body["closingBalance"] == "45.00"
     account = cashier_client.get(f"/api/customers/{customer.pk}/account").json()
     assert body["closingBalance"] == account["outstanding"]
@@ -437,7 +447,7 @@ def test_checkout_on_account_shows_the_invoice_number(cashier_client, manager):
     assert response.status_code == 201, response.content
     body = response.json()
     invoice = Invoice.objects.get()
-    assert (body["invoiceNumber"], body["invoiceId"]) == ("INV-000001", invoice.pk)
+    assert (body["invoiceNumber"], body["invoiceId"]) == ("INV-S-000001", invoice.pk)
     cash_sale = ring_up(customer=None, cashier=invoice.sale.cashier, payments=[("cash", "1.00")])
     assert cashier_client.get(f"/api/sales/{cash_sale.pk}").json()["invoiceNumber"] is None
 

@@ -48,7 +48,7 @@ def test_concurrent_sales_on_account_never_pass_the_limit(cashier, manager):
     assert all(isinstance(error, ValidationError) for error in errors)
     assert customer_outstanding(customer=customer) == Decimal("90.00")
     numbers = sorted(Invoice.objects.values_list("number", flat=True))
-    assert numbers == ["INV-000001", "INV-000002", "INV-000003"]
+    assert numbers == ["INV-S-000001", "INV-S-000002", "INV-S-000003"]
 
 
 def test_concurrent_payments_never_overpay_an_invoice(cashier, manager):

@@ -13,7 +13,6 @@ from accounting import services
 from accounting.models import (
     CustomerAccount,
     Invoice,
-    InvoiceCounter,
     InvoicePayment,
     StoreCreditEntry,
 )
@@ -21,6 +20,7 @@ from accounting.selectors import account_summary, customer_outstanding
 from classicpos.immutable import ImmutableRowError
 from customers.models import CustomerStatus
 from sales.models import Sale
+from stores.models import StoreCounter
 from tests.accounting.helpers import (
     assert_invariants,
     give_credit,
@@ -169,8 +169,8 @@ def test_invoice_numbers_are_sequential_without_gaps(cashier, manager):
     with pytest.raises(ValidationError):
         sell_on_account(customer, "25.00", cashier)
     second = sell_on_account(customer, "10.00", cashier)
-    assert [first.invoice.number, second.invoice.number] == ["INV-000001", "INV-000002"]
-    assert InvoiceCounter.objects.get().last_number == 2
+    assert [first.invoice.number, second.invoice.number] == ["INV-S-000001", "INV-S-000002"]
+    assert StoreCounter.objects.get(series="invoice").last_number == 2
 
 
 @override_settings(CLASSICPOS_PAYMENT_TERMS_DAYS=14)
@@ -197,13 +197,13 @@ def test_status_follows_payments_and_overpayment_is_refused(cashier, manager):
     )
     with pytest.raises(ValidationError) as error:
         pay(invoice, "70.01", cashier)
-    assert refusal(error) == {"amount": ["INV-000001 has only 70.00 left to pay."]}
+    assert refusal(error) == {"amount": ["INV-S-000001 has only 70.00 left to pay."]}
     pay(invoice, "70.00", cashier, method="bank_transfer")
     invoice.refresh_from_db()
     assert (invoice.status, invoice.amount_paid) == ("paid", Decimal("100.00"))
     with pytest.raises(ValidationError) as error:
         pay(invoice, "0.01", cashier)
-    assert refusal(error) == {"amount": ["INV-000001 is paid: nothing is due."]}
+    assert refusal(error) == {"amount": ["INV-S-000001 is paid: nothing is due."]}
     assert InvoicePayment.objects.count() == 2
     assert_invariants(customer)
 
@@ -324,7 +324,7 @@ def test_refunding_a_partly_paid_invoiced_sale_returns_the_paid_part_as_store_cr
     assert store_credit(customer) == Decimal("30.00")
     entry = StoreCreditEntry.objects.get()
     assert entry.kind == "refund"
-    assert "30.00 already paid on INV-000001" in entry.reason
+    assert "30.00 already paid on INV-S-000001" in entry.reason
     assert_invariants(customer)
 
 

@@ -48,12 +48,12 @@ def test_lines_carry_a_running_balance(history):
         statement = customer_statement(customer=history, start=MARCH_2, end=APRIL_5)
     assert statement.opening_balance == Decimal("0.00")
     assert rows(statement) == [
-        (MARCH_2, "invoice", "INV-000001", Decimal("100.00"), Decimal("100.00")),
-        (MARCH_9, "invoice", "INV-000002", Decimal("50.00"), Decimal("150.00")),
-        (MARCH_9, "payment", "INV-000001", Decimal("-30.00"), Decimal("120.00")),
-        (MARCH_20, "credit", "INV-000001", Decimal("-50.00"), Decimal("70.00")),
-        (MARCH_20, "payment", "INV-000002", Decimal("-50.00"), Decimal("20.00")),
-        (APRIL_5, "invoice", "INV-000003", Decimal("25.00"), Decimal("45.00")),
+        (MARCH_2, "invoice", "INV-S-000001", Decimal("100.00"), Decimal("100.00")),
+        (MARCH_9, "invoice", "INV-S-000002", Decimal("50.00"), Decimal("150.00")),
+        (MARCH_9, "payment", "INV-S-000001", Decimal("-30.00"), Decimal("120.00")),
+        (MARCH_20, "credit", "INV-S-000001", Decimal("-50.00"), Decimal("70.00")),
+        (MARCH_20, "payment", "INV-S-000002", Decimal("-50.00"), Decimal("20.00")),
+        (APRIL_5, "invoice", "INV-S-000003", Decimal("25.00"), Decimal("45.00")),
     ]
     assert statement.closing_balance == Decimal("45.00")
 

@@ -48,7 +48,7 @@ def test_panel_shows_the_account_and_open_invoices(cashier_page, cashier, manage
     assert "of $500.00 limit" in html
     assert 'data-figure="store-credit">$7.50<' in html
     assert f'href="/invoices/{invoice.pk}/"' in html
-    assert "INV-000001" in html
+    assert "INV-S-000001" in html
     assert "Record payment" in html
     assert 'id="record-payment-modal"' in html
     assert f"/customers/{customer.pk}/statement/" in html
@@ -127,7 +127,7 @@ def test_a_payment_is_confirmed_before_it_is_recorded(cashier_page, cashier, man
     response = cashier_page.post(url, typed)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Record $15.00 in cash on INV-000001; $25.00 will be left." in html
+    assert "Record $15.00 in cash on INV-S-000001; $25.00 will be left." in html
     assert 'name="confirmed" value="1"' in html
     assert InvoicePayment.objects.count() == 0
     # "Change" goes back to the form with what was typed.
@@ -138,7 +138,7 @@ def test_a_payment_is_confirmed_before_it_is_recorded(cashier_page, cashier, man
     response = cashier_page.post(url, {**typed, "confirmed": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == f"/customers/{customer.pk}/"
     assert (
-        "Recorded $15.00 in cash on INV-000001; $25.00 still to pay." in response.content.decode()
+        "Recorded $15.00 in cash on INV-S-000001; $25.00 still to pay." in response.content.decode()
     )
     invoice.refresh_from_db()
     assert (invoice.amount_paid, invoice.status) == (Decimal("15.00"), "partially_paid")
@@ -149,7 +149,7 @@ def test_the_whole_balance_confirms_it_will_be_paid_in_full(cashier_page, cashie
     html = cashier_page.post(
         f"/invoices/{invoice.pk}/payments/", {"amount": "40", "method": "card"}
     ).content.decode()
-    assert "Record $40.00 by card on INV-000001; it will be paid in full." in html
+    assert "Record $40.00 by card on INV-S-000001; it will be paid in full." in html
 
 
 def test_from_the_dialog_a_confirmed_payment_reloads_the_customer_page(
@@ -178,7 +178,7 @@ def test_a_refused_payment_keeps_what_was_typed_with_the_error_beside_it(
         html = cashier_page.post(
             url, {"amount": "40.01", "method": "cash", "confirmed": confirmed}
         ).content.decode()
-        assert 'id="payment-amount-error">INV-000001 has only 40.00 left to pay.<' in html
+        assert 'id="payment-amount-error">INV-S-000001 has only 40.00 left to pay.<' in html
         assert 'value="40.01"' in html
         assert 'aria-invalid="true"' in html
     html = cashier_page.post(url, {"amount": "", "method": ""}).content.decode()
@@ -253,19 +253,19 @@ def test_invoice_list_filters_and_totals(cashier_page, cashier, manager):
     assert 'data-total="paid">$25.00<' in html
     assert 'data-total="balance">$40.00<' in html
     html = html_of(cashier_page, "/invoices/?overdue=on")
-    assert "INV-000001" in html
-    assert "INV-000002" not in html
+    assert "INV-S-000001" in html
+    assert "INV-S-000002" not in html
     assert 'data-total="balance">$40.00<' in html
     html = html_of(cashier_page, "/invoices/?status=paid")
-    assert "INV-000002" in html
-    assert "INV-000001" not in html
+    assert "INV-S-000002" in html
+    assert "INV-S-000001" not in html
     html = html_of(cashier_page, f"/invoices/?customer={late.pk}")
     assert "of <a" in html
     assert "Owen Owing" in html
     today = timezone.localdate()
     html = html_of(cashier_page, f"/invoices/?issued_after={today}")
-    assert "INV-000002" in html
-    assert "INV-000001" not in html
+    assert "INV-S-000002" in html
+    assert "INV-S-000001" not in html
     # A bad filter value is ignored rather than breaking the page.
     assert 'data-total="count">2<' in html_of(cashier_page, "/invoices/?issued_after=soon")
     html = html_of(cashier_page, "/invoices/?status=void")
@@ -299,7 +299,7 @@ def test_invoice_page_shows_payments_credits_and_the_payment_form(cashier_page, 
     )
     refund(sale=sale, user=manager, quantity=1)
     html = html_of(cashier_page, f"/invoices/{sale.invoice.pk}/")
-    assert "Invoice INV-000001" in html
+    assert "Invoice INV-S-000001" in html
     assert "Ivy Invoice" in html
     assert 'data-amount="total">$60.00<' in html
     assert 'data-amount="paid">$15.00<' in html

@@ -41,7 +41,7 @@ def test_a_manager_sees_reverse_beside_each_payment_and_a_cashier_does_not(
 def test_the_reversal_page_says_what_will_happen(manager_page, paid):
     invoice, payment = paid
     html = manager_page.get(reversal_url(invoice, payment)).content.decode()
-    assert "INV-000001 will owe $100.00 again." in html
+    assert "INV-S-000001 will owe $100.00 again." in html
     assert "Points this payment earned are taken back." in html
 
 
@@ -59,7 +59,7 @@ def test_a_manager_reverses_and_the_invoice_page_shows_it(manager_page, paid):
     )
     assert response.redirect_chain[-1][0] == f"/invoices/{invoice.pk}/"
     html = response.content.decode()
-    assert "Reversed the payment of $40.00 on INV-000001; it owes $100.00." in html
+    assert "Reversed the payment of $40.00 on INV-S-000001; it owes $100.00." in html
     assert 'id="invoice-reversals"' in html
     assert "Cheque bounced" in html
     assert "Reversed</span>" in html

@@ -31,5 +31,7 @@ def shop(cashier, manager):
             "leads": lead.pk,
             "activities": ActivityFactory(customer=customer).pk,
             "jobs": Job.objects.create(kind="customers.export", requested_by=manager).pk,
+            "stores": sale.store_id,
+            "tills": sale.till_id,
         }
     )

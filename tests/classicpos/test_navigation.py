@@ -53,6 +53,7 @@ def test_a_manager_sees_every_link_in_order(client, manager):
         "Sales",
         "CRM",
         "Invoices",
+        "Stores",
         "Locked logins",
         "Admin",
     ]

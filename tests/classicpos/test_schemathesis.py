@@ -47,7 +47,9 @@ def _served_schema() -> dict:
 # Such a 400 passes only when every message in it is one of these rules.
 RULES_BEYOND_THE_SCHEMA = {
     # Rows that must exist: a generated id rarely names one.
-    r"There is no (customer|lead|product|sale line) #\d+\.",
+    r"There is no (customer|lead|product|sale line|till|store) #\d+\.",
+    r".+ is retired: choose another till\.",
+    r"No active user is called .+\.",
     r'Invalid pk "-?\d+" - object does not exist\.',
     r"(Points|On account|Store credit) payments need a customer\.",
     # Sums that depend on the prices and balances in the database.
@@ -58,10 +60,19 @@ RULES_BEYOND_THE_SCHEMA = {
     # Values that must be unique.
     r"Product with this SKU already exists\.",
     r"Another product has this barcode\.",
+    r"(S|s)tore with this (C|c)ode already exists\.",
+    r"The store already has a till of this name\.",
+    r"A store's code is printed on its receipts and cannot change\.",
     # Phone numbers follow numbering plans (libphonenumber), and email addresses
     # Django's validator; the schema says they are text.
     r"Enter a valid phone number, e\.g\. 555-201-0123 or \+44 20 7946 0958\.",
     r"Enter a valid email address\.",
+    # Time zones are names from the tz database; the schema says they are text.
+    r"Choose a time zone such as Europe/London or America/New_York\.",
+    # A report's period: its order and length, and dates a report can reach.
+    r"The end date is before the start date\.",
+    r"Ask for at most \d+ days at a time\.",
+    r"Enter a date (from 2000-01-01 on|before 9999-01-01)\.",
     # A birthday must not be in the future: a range that moves with today's date.
     r"Enter a birthday between 1900-01-01 and today\.",
     # Credentials: a schema says what a password looks like, not which one is right.

@@ -54,7 +54,7 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     assert page.input_value("[data-field='payments[0].amount']") == "60.00"
     page.click("#complete-sale")
     page.wait_for_url(re.compile(r".*/sales/\d+/$"))
-    assert page.inner_text("[data-fact=invoice]") == "INV-000001"
+    assert page.inner_text("[data-fact=invoice]") == "INV-S-000001"
     invoice = Invoice.objects.get()
     assert (invoice.customer, invoice.total, invoice.status) == (olive, Decimal("60.00"), "open")
 
@@ -83,13 +83,13 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     panel = page.locator("#account-panel")
     assert page.inner_text("[data-figure=outstanding]") == "$60.00"
     assert page.inner_text("[data-figure=available-credit]") == "$40.00"
-    assert "INV-000001" in panel.inner_text()
+    assert "INV-S-000001" in panel.inner_text()
     browser.assert_fits_and_is_accessible("customer page with the Account panel")
-    panel.get_by_role("link", name="Record payment for INV-000001").click()
+    panel.get_by_role("link", name="Record payment for INV-S-000001").click()
     modal = page.locator("#record-payment-modal")
     modal.wait_for(state="visible")
     modal.locator("#payment-amount").wait_for()
-    assert "INV-000001" in modal.inner_text()
+    assert "INV-S-000001" in modal.inner_text()
     assert page.input_value("#payment-amount") == ""  # nothing suggested
     page.fill("#payment-amount", "25.00")
     page.select_option("#payment-method", "cash")
@@ -98,9 +98,9 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
         browser.assert_accessible(f"payment modal at {viewport['width']}px")
     modal.get_by_role("button", name="Continue").click()
     modal.locator("[data-confirmation]").wait_for()
-    assert "Record $25.00 in cash on INV-000001; $35.00 will be left." in modal.inner_text()
+    assert "Record $25.00 in cash on INV-S-000001; $35.00 will be left." in modal.inner_text()
     modal.get_by_role("button", name="Confirm payment").click()
-    assert "Recorded $25.00 in cash on INV-000001; $35.00 still to pay." in browser.toast_text()
+    assert "Recorded $25.00 in cash on INV-S-000001; $35.00 still to pay." in browser.toast_text()
     page.locator("[data-figure=outstanding]", has_text="$35.00").wait_for()
     assert InvoicePayment.objects.get().amount == Decimal("25.00")
     browser.screenshot("accounting-customer-1280px")
@@ -109,7 +109,7 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     page.get_by_role("link", name="Statement").click()
     page.wait_for_url(f"**/customers/{olive.pk}/statement/")
     lines = page.locator("#statement-lines tbody tr")
-    invoice_line = lines.filter(has_text="INV-000001").filter(has_text="Invoice")
+    invoice_line = lines.filter(has_text="INV-S-000001").filter(has_text="Invoice")
     payment_line = lines.filter(has_text="Payment")
     assert "$60.00" in invoice_line.inner_text()
     assert "-$25.00" in payment_line.inner_text()
@@ -120,7 +120,7 @@ def test_sale_on_account_then_a_partial_payment_then_the_statement(make_page, st
     browser.goto("/invoices/?status=unpaid")
     assert page.inner_text("[data-total=balance]") == "$35.00"
     browser.assert_fits_and_is_accessible("invoice list")
-    page.get_by_role("link", name="INV-000001").click()
+    page.get_by_role("link", name="INV-S-000001").click()
     page.locator("#invoice-payments", has_text="$25.00").wait_for()
     assert page.inner_text("[data-amount=balance]") == "$35.00"
     browser.assert_fits_and_is_accessible("invoice page", screenshot="accounting-invoice")

@@ -22,18 +22,21 @@ def ring_up(
     price: str | None = None,
     quantity: int = 1,
     payments=None,
+    till=None,
 ):
     """Sell ``quantity`` of a new product at ``price`` to ``customer`` (``None``: walk-in).
 
     ``payments`` is ``[(method, amount), ...]``; without it the sale is paid in cash for the
     quoted total (tax included, as the till would ask). Without ``price`` the product costs
-    the payments' sum over ``quantity``, which suits a shop that charges no tax.
+    the payments' sum over ``quantity``, which suits a shop that charges no tax. ``till``:
+    the chain's only till when omitted.
     """
     if price is None:
         price = str(sum((Decimal(amount) for _, amount in payments), Decimal(0)) / quantity)
     product = ProductFactory(price=Decimal(price))
     lines = [LineInput(product_id=product.pk, quantity=quantity)]
-    payments = payments or [("cash", sale_quote(lines=lines).total)]
+    store = till.store if till else None
+    payments = payments or [("cash", sale_quote(lines=lines, store=store).total)]
     return sale_checkout(
         cashier=cashier,
         customer_id=customer.pk if customer else None,
@@ -41,6 +44,7 @@ def ring_up(
         payments=[
             PaymentInput(method=method, amount=Decimal(amount)) for method, amount in payments
         ],
+        till_id=till.pk if till else None,
     )
 
 

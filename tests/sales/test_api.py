@@ -239,9 +239,10 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
         "payments": [{"method": "card", "amount": "2.00"}],
     }
     LoyaltyProgram.current()  # created on first use; the till's quotes only read it
-    # The user's permissions (1), the customer, the products, the loyalty program, and
-    # accounting's account and outstanding balance for its on-account and store-credit limits.
-    with django_assert_num_queries(7):
+    # The user's permissions (1), the till with its store and whether the user may sell
+    # there (1), the customer, the products, the loyalty program, and accounting's account
+    # and outstanding balance for its on-account and store-credit limits.
+    with django_assert_num_queries(8):
         response = post(cashier_client, f"/api/sales/quote{slash}", payload)
     assert response.status_code == 200, response.content
     body = response.json()
