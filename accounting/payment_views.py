@@ -3,7 +3,7 @@ then confirmed) and a Manager's reversal of one.
 
 Recording is two steps, so a payment is never one mistaken click: the form asks for
 the amount and how it was paid (nothing is suggested), the server answers with what
-will happen ("Record $40.00 in cash on INV-000012; $60.00 will be left"), and only
+will happen ("Record $40.00 in cash on INV-S-000012; $60.00 will be left"), and only
 the confirmation records it. From the invoice page and the customer page's dialog the
 steps swap in place by htmx (``hx-select="#record-payment-form"``); without
 JavaScript they are whole pages. Refusals are shown beside the field they concern.
@@ -25,8 +25,9 @@ from accounting.selectors import account_for
 from classicpos.money_format import format_money
 from classicpos.redirects import safe_next
 from classicpos.views import StaffPageMixin
+from stores.devices import device_till
 
-# How each method reads in "Record $40.00 in cash on INV-000012".
+# How each method reads in "Record $40.00 in cash on INV-S-000012".
 PAID_HOW = {
     InvoicePaymentMethod.CASH: "in cash",
     InvoicePaymentMethod.CARD: "by card",
@@ -105,6 +106,7 @@ class InvoicePaymentView(StaffPageMixin, FormView):
                 method=data["method"],
                 reference=data["reference"],
                 user=self.request.user,
+                till=device_till(self.request),
             )
         except ValidationError as error:
             # Back to the form, the message beside its field, what was typed kept.

@@ -40,6 +40,7 @@ from accounting.selectors import (
 from classicpos.money_format import format_money
 from classicpos.views import StaffPageMixin, query_without_page
 from customers.models import Customer
+from stores.devices import device_till
 
 INVOICES_PER_PAGE = 25
 
@@ -188,6 +189,7 @@ class StoreCreditAdjustView(CustomerFormView):
             amount=data["amount"],
             reason=data["reason"],
             user=self.request.user,
+            till=device_till(self.request),
         )
         return (
             f"Adjusted {self.customer.name}'s store credit by {entry.amount:+}; "

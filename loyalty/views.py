@@ -14,6 +14,7 @@ from loyalty import services
 from loyalty.forms import AdjustPointsForm
 from loyalty.panels import loyalty_panel_context
 from loyalty.permissions import ADJUST_POINTS
+from stores.devices import device_till
 
 
 class AdjustPointsView(StaffPageMixin, FormView):
@@ -54,6 +55,7 @@ class AdjustPointsView(StaffPageMixin, FormView):
                 points=form.cleaned_data["points"],
                 reason=form.cleaned_data["reason"],
                 user=self.request.user,
+                till=device_till(self.request),
             )
         except ValidationError as error:
             form.add_error(None, error)

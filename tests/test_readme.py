@@ -125,6 +125,13 @@ def test_curl_examples_run_as_printed(live_server, tmp_path):
     assert '"closingBalance":"15.00"' in output(
         "curl -s 'http://127.0.0.1:8000/api/customers/1/statement"
     )
+    assert '"code":"DT"' in output("curl -s -X POST http://127.0.0.1:8000/api/stores ")
+    assert '"storeId":2' in output("curl -s -X POST http://127.0.0.1:8000/api/tills ")
+    assert '"usernames":[]' in output("curl -s -X PUT http://127.0.0.1:8000/api/stores/2/staff")
+    downtown_sale = output("curl -s -X POST http://127.0.0.1:8000/api/sales -H 'Idempotency-Key")
+    assert '"number":"DT-000001"' in downtown_sale
+    assert '"tax":"1.09"' in downtown_sale
+    assert '"gross":"13.59"' in output("curl -s 'http://127.0.0.1:8000/api/reports/sales-by-store")
     profile = output("curl -s -X PATCH 'http://127.0.0.1:8000/api/customers/1'")
     assert '"tags":["VIP"]' in profile
     assert '"marketingConsent":{"email":true,"sms":false}' in profile

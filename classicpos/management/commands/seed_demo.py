@@ -68,7 +68,7 @@ class Progress:
 class Command(BaseCommand):
     help = (
         "Load a demo shop: customers, then what each module adds (products and sales). "
-        "At scale for load tests: --customers 1000000 --sales 0."
+        "For load tests at a million customers, bench/seed.py loads them in bulk."
     )
 
     def add_arguments(self, parser):
