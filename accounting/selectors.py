@@ -198,7 +198,7 @@ def invoice_totals(invoices: QuerySet[Invoice]) -> InvoiceTotals:
 def invoice_detail(*, pk: int) -> Invoice:
     """Return one invoice with everything its page shows (raises ``Invoice.DoesNotExist``)."""
     return (
-        Invoice.objects.select_related("customer", "sale")
+        Invoice.objects.select_related("customer", "sale__store")
         .prefetch_related(
             "payments__created_by", "payments__reversal__created_by", "credits__refund"
         )
