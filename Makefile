@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.test-installed
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-postgres test-fast lint format pytest chromium migrate demo clean vendor bench
+.PHONY: help run test test-postgres test-fast lint format pytest chromium migrate demo clean vendor bench bench-chain
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -78,6 +78,10 @@ BENCH_ARGS ?=
 bench: $(RUNTIME_STAMP) ## Time 1M customers over HTTP (gunicorn) against the raw-SQL floor; writes bench/results.md
 	@mkdir -p var
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+CHAIN_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/classicpos_chain
+bench-chain: $(RUNTIME_STAMP) ## 60 tills in 6 stores, then 1, on PostgreSQL (CHAIN_DATABASE_URL); writes bench/results.md
+	DATABASE_URL=$(CHAIN_DATABASE_URL) $(BIN)/python bench/chain.py $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var/*.sqlite3* var/static .pytest_cache .ruff_cache

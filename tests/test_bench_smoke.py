@@ -133,3 +133,46 @@ def test_the_import_beside_the_till_bench_runs_and_writes_its_table(tmp_path):
     for label in ("| alone | 5 |", "| while a file is checked |", "| while it is imported |"):
         assert label in report
     assert "300 created" in report
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the chain bench measures PostgreSQL only"
+)
+def test_the_chain_bench_runs_checks_and_writes_its_table(tmp_path):
+    """A few tills in two stores and then one, with a step-up: sales go through, every
+    series and ledger is checked, and the runs stand side by side in their section."""
+    output = tmp_path / "results.md"
+    output.write_text("# results\n\n## PostgreSQL\n\nthe last make bench\n")
+    settings = connection.settings_dict
+    # The test database, which the test's own transaction does not hold: the script's
+    # server and its checks see what it commits, and the flush after the test empties it.
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    url = (
+        f"postgres://{settings['USER']}{password}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env["DATABASE_URL"] = url
+    arguments = ("--smoke", "--stores", "2,1", "--steps", "0.05", "--output", str(output))
+    completed = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(ROOT / "bench" / "chain.py"), *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    report = output.read_text()
+    assert "## PostgreSQL\n\nthe last make bench" in report
+    assert report.count("## PostgreSQL: the chain under load") == 1
+    assert "| | 2 store(s), 4 tills | 1 store(s), 4 tills |" in report
+    for kind in ("search", "quote", "checkout"):
+        assert re.search(rf"\| {kind} p50 / p95 / p99 ms \| \d+ / \d+ / \d+ \|", report)
+    assert "| errors | 0 | 0 |" in report
+    assert "| ledgers reconcile | yes | yes |" in report
+    assert re.search(r"\| number series checked, problems \| \d+, none \| \d+, none \|", report)
+    assert "Highest held with checkout p95" in report
+    assert "Every check passed." in report
