@@ -66,16 +66,6 @@ def till_for_sale(*, till_id, user, field: str = TILL_FIELD) -> Till:
     return till
 
 
-def till_or_none(till_id) -> Till | None:
-    """Return the till a write away from the sale screen names (a payment, an adjustment),
-    the only till when it names none, or ``None``: such writes need no till."""
-    if till_id in (None, ""):
-        return the_only_till()
-    if not is_id(till_id):
-        return None
-    return Till.objects.select_related("store").filter(pk=till_id, active=True).first()
-
-
 def store_list():
     return Store.objects.order_by("code")
 
@@ -97,3 +87,19 @@ def recorded_at(*, till: Till | None = None, source=None) -> dict:
     if till is None:
         return {"store_id": None, "till_id": None}
     return {"store_id": till.store_id, "till_id": till.pk}
+
+
+def till_named(till_id, *, field: str = TILL_FIELD) -> Till | None:
+    """Return the till a write away from the sale screen names (an invoice payment, an
+    adjustment): the named active till, else the chain's only till, else ``None`` (a
+    back-office write in a chain). An unknown or retired till is a ``ValidationError``."""
+    if till_id in (None, ""):
+        return the_only_till()
+    till = (
+        Till.objects.select_related("store").filter(pk=till_id).first() if is_id(till_id) else None
+    )
+    if till is None:
+        raise ValidationError({field: [f"There is no till #{till_id}."]})
+    if not till.active:
+        raise ValidationError({field: [f"{till.name} is retired: choose another till."]})
+    return till

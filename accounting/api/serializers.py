@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounting.models import Invoice, InvoicePayment, InvoicePaymentReversal, StoreCreditEntry
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
+from stores.api.fields import till_id_field
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 # A statement's running balance adds up history that a merge may have joined (two
@@ -97,6 +98,7 @@ class InvoicePaymentCreateSerializer(StrictInputMixin, ApiSerializer):
     reference = serializers.CharField(
         max_length=100, required=False, allow_blank=True, trim_whitespace=True
     )
+    till_id = till_id_field("The till taking the payment; the chain's only till when omitted.")
 
 
 class InvoicePaymentReversalCreateSerializer(StrictInputMixin, ApiSerializer):
@@ -127,6 +129,8 @@ class StoreCreditEntrySerializer(ApiModelSerializer):
             "sale_number",
             "refund_id",
             "invoice_number",
+            "store_id",
+            "till_id",
             "reason",
             "created_by",
             "created_at",
@@ -147,6 +151,7 @@ class StoreCreditAdjustmentSerializer(StrictInputMixin, ApiSerializer):
 
     amount = serializers.CharField(max_length=20)
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=500)
+    till_id = till_id_field()
 
 
 class StatementLineSerializer(ApiSerializer):

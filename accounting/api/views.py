@@ -36,6 +36,7 @@ from accounting.selectors import (
 )
 from classicpos.api.idempotency import run_idempotently
 from customers.models import Customer
+from stores.selectors import till_named
 
 
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -63,7 +64,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         invoice = self.get_object()
         data = InvoicePaymentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.invoice_record_payment(invoice=invoice, user=request.user, **data.validated_data)
+        values = dict(data.validated_data)
+        till = till_named(values.pop("till_id", None))
+        services.invoice_record_payment(invoice=invoice, user=request.user, till=till, **values)
         body = InvoiceSerializer(invoice_list().get(pk=invoice.pk)).data
         location = request.build_absolute_uri(f"/api/invoices/{invoice.pk}")
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
@@ -138,8 +141,10 @@ class CustomerStoreCreditAdjustmentView(generics.GenericAPIView):
         customer = get_object_or_404(Customer, pk=customer_id)
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        till = till_named(values.pop("till_id", None))
         entry = services.store_credit_adjust(
-            customer=customer, user=request.user, **data.validated_data
+            customer=customer, user=request.user, till=till, **values
         )
         return Response(StoreCreditEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction
+from stores.api.fields import till_id_field
 
 
 class LoyaltyTransactionSerializer(ApiModelSerializer):
@@ -25,6 +26,8 @@ class LoyaltyTransactionSerializer(ApiModelSerializer):
             "sale_id",
             "sale_number",
             "refund_id",
+            "store_id",
+            "till_id",
             "reason",
             "created_by",
             "created_at",
@@ -37,6 +40,7 @@ class AdjustmentSerializer(StrictInputMixin, ApiSerializer):
 
     points = serializers.IntegerField()
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    till_id = till_id_field()
 
 
 class LoyaltyProgramSerializer(ApiModelSerializer):

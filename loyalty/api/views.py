@@ -18,6 +18,7 @@ from loyalty.api.serializers import (
 from loyalty.models import LoyaltyProgram, LoyaltyTransaction
 from loyalty.permissions import ADJUST_POINTS, VIEW_LEDGER
 from loyalty.selectors import customer_ledger, ledger_list
+from stores.selectors import till_named
 
 
 class LoyaltyTransactionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -64,9 +65,9 @@ class CustomerLoyaltyAdjustmentView(generics.GenericAPIView):
         customer = get_object_or_404(Customer, pk=customer_id)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        row = services.points_adjust(
-            customer=customer, user=request.user, **serializer.validated_data
-        )
+        values = dict(serializer.validated_data)
+        till = till_named(values.pop("till_id", None))
+        row = services.points_adjust(customer=customer, user=request.user, till=till, **values)
         return Response(LoyaltyTransactionSerializer(row).data, status=status.HTTP_201_CREATED)
 
 

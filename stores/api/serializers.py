@@ -8,7 +8,6 @@ from rest_framework import serializers
 from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
 from stores.models import Store, Till
 
-
 # 0 to 1 with at most four decimals: 0.0725 is 7.25 %.
 TAX_RATE_PATTERN = r"^(0(\.\d{1,4})?|\.\d{1,4}|1(\.0{1,4})?)$"
 

@@ -200,3 +200,29 @@ def test_an_empty_database_gets_its_first_store_and_till_at_the_first_sale(cashi
     Store.objects.all().delete()
     sale = ring_up(customer=None, price="1.00", cashier=cashier)
     assert (sale.store.code, sale.till.name, sale.number) == ("S", "Till 1", "S-000001")
+
+
+def test_payments_and_adjustments_record_the_till_the_api_names(
+    manager_client, manager, cashier, downtown, airport
+):
+    customer = CustomerFactory()
+    url = f"/api/customers/{customer.pk}/loyalty-adjustments"
+    adjusted = manager_client.post(
+        url, {"points": 50, "reason": "Welcome", "tillId": airport.pk}, format="json"
+    )
+    assert adjusted.status_code == 201
+    assert (adjusted.json()["storeId"], adjusted.json()["tillId"]) == (airport.store_id, airport.pk)
+    credit = manager_client.post(
+        f"/api/customers/{customer.pk}/store-credit-adjustments",
+        {"amount": "5.00", "reason": "Goodwill", "tillId": downtown.pk},
+        format="json",
+    )
+    assert credit.json()["storeId"] == downtown.store_id
+    unknown = manager_client.post(
+        url, {"points": 50, "reason": "Welcome", "tillId": 999999}, format="json"
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"] == {"tillId": ["There is no till #999999."]}
+    # Away from every till in a chain of several, a back-office adjustment names none.
+    back_office = manager_client.post(url, {"points": 5, "reason": "Fix"}, format="json").json()
+    assert (back_office["storeId"], back_office["tillId"]) == (None, None)
