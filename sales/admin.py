@@ -53,10 +53,19 @@ class RefundInline(ReadOnlyInline):
 
 @admin.register(Sale)
 class SaleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "created_at", "customer", "cashier", "status", "total"]
-    list_filter = ["status", "created_at"]
+    list_display = [
+        "number",
+        "created_at",
+        "store",
+        "till",
+        "customer",
+        "cashier",
+        "status",
+        "total",
+    ]
+    list_filter = ["store", "status", "created_at"]
     search_fields = ["number", "customer__name"]
-    list_select_related = ["customer", "cashier"]
+    list_select_related = ["customer", "cashier", "store", "till"]
     date_hierarchy = "created_at"
     inlines = [SaleLineInline, PaymentInline, RefundInline]
     show_full_result_count = False

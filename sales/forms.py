@@ -180,7 +180,11 @@ class SalesReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        today = timezone.localdate()
+        store = (
+            Store.objects.filter(pk=data.get("storeId")).first() if data.get("storeId") else None
+        )
+        # "Today" is the store's own when one store is asked for; the server's for the chain.
+        today = timezone.localdate(timezone=store.zone) if store else timezone.localdate()
         start = data.get("from") or today
         end = data.get("to") or start
         if "from" not in self.errors and "to" not in self.errors:

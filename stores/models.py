@@ -76,6 +76,11 @@ class Store(models.Model):
         return settings.CLASSICPOS_TAX_RATE if self.tax_rate is None else self.tax_rate
 
     @property
+    def tax_rate_percent(self) -> str:
+        """The rate as people say it: ``0.0875`` is "8.75 %"."""
+        return f"{(self.effective_tax_rate * 100).normalize():f} %"
+
+    @property
     def receipt_name(self) -> str:
         return self.name or settings.CLASSICPOS_SHOP_NAME
 
