@@ -128,8 +128,17 @@ def test_concurrent_reversals_of_one_payment_reverse_it_once(cashier, manager):
 
 
 def _locked_tables(queries) -> list[str]:
-    locked = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
-    return [sql.split(" FROM ", 1)[1].split()[0].strip('"') for sql in locked]
+    """The tables whose rows a transaction locks, in order: ``SELECT ... FOR UPDATE`` and the
+    store's counter rows, which one ``UPDATE ... SET last_number = last_number + 1`` locks."""
+    tables = []
+    for query in queries:
+        sql = query["sql"]
+        if "FOR UPDATE" in sql:
+            tables.append(sql.split(" FROM ", 1)[1].split()[0].strip('"'))
+        elif sql.startswith('UPDATE "stores_storecounter"'):
+            series = "invoice" if "'invoice'" in sql else "sale"
+            tables.append(f"stores_storecounter ({series})")
+    return tables
 
 
 def test_locks_are_taken_customer_first(cashier, manager):
@@ -138,7 +147,11 @@ def test_locks_are_taken_customer_first(cashier, manager):
     sell_on_account(customer, "1.00", cashier)  # the counter row exists from now on
     with CaptureQueriesContext(connection) as checkout:
         sale = sell_on_account(customer, "40.00", cashier)
-    assert _locked_tables(checkout.captured_queries) == ["customers", "accounting_invoicecounter"]
+    assert _locked_tables(checkout.captured_queries) == [
+        "customers",
+        "stores_storecounter (sale)",
+        "stores_storecounter (invoice)",
+    ]
     with CaptureQueriesContext(connection) as payment:
         pay(sale.invoice, "10.00", cashier)
     assert _locked_tables(payment.captured_queries) == ["customers", "accounting_invoice"]

@@ -40,7 +40,7 @@ def test_totals_lines_and_number(cashier):
     sale = checkout(
         cashier, customer=customer, lines=[(pen, 4), (pad, 1)], payments=[("card", "8.10")]
     )
-    assert sale.number == f"S-{sale.pk:06d}"
+    assert sale.number == "S-000001"  # the first in the first store's series
     assert (sale.subtotal, sale.discount, sale.tax, sale.total) == (
         Decimal("8.10"),
         Decimal("0.00"),
