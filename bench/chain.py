@@ -30,7 +30,10 @@ there, and every ledger reconciles (``loyalty.selectors.balance_mismatches``,
 ``accounting.selectors.store_credit_mismatches`` and ``invoice_mismatches``,
 ``sales.selectors.sales_totals_mismatches``). Prints the table and writes it to
 ``--output``'s "PostgreSQL: the chain under load" section; exits 1 when a check
-fails. ``--smoke`` is a few seconds with a few tills (the test suite's run).
+fails. ``--profile`` serves the app through ``bench/timed_wsgi.py`` and adds each
+request type's worker CPU and time in statements, and the checkout's slowest
+statements (a row lock waited on shows there). ``--smoke`` is a few seconds with a
+few tills (the test suite's run).
 """
 
 import argparse
@@ -39,8 +42,10 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -72,6 +77,7 @@ MEMBER_CREDIT_LIMIT = Decimal("100000.00")
 # Customers sampled for the searches: name, phone digits or email, as people are asked.
 SEARCHED_CUSTOMERS = 5_000
 WINDOW_SECONDS = 10
+PROFILE_STATEMENTS = 6
 HTTP_TIMEOUT_SECONDS = 30
 
 
@@ -409,6 +415,33 @@ def query_counts(clients: list[dict], plan: dict) -> dict:
     return counts
 
 
+def warm_up(port: int, clients: list[dict], plan: dict, workers: int) -> None:
+    """Send each worker its first requests before the clock starts.
+
+    A worker's first requests build what later ones reuse (URL resolvers, kept
+    statements, serializer fields): on a busy machine a second or more, which a
+    smoke run of a few seconds would otherwise spend entirely.
+    """
+    tally = Tally()
+    stop = threading.Event()
+    threads = []
+    for number in range(2 * workers):
+        till = Till(
+            port=port,
+            till=clients[number % len(clients)],
+            plan=plan,
+            tally=tally,
+            think=[0],
+            stop=stop,
+            seed=number,
+        )
+        threads.append(threading.Thread(target=till.sell))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def summarise(samples: list[Sample], since: float, until: float) -> dict:
     """Return the figures of the samples started in [since, until)."""
     chosen = [sample for sample in samples if since <= sample.started < until]
@@ -441,7 +474,12 @@ def run_chain(args, env: dict, plan: dict, stores: int, sampler: random.Random) 
     """Make a chain of ``stores`` stores, sell at its tills, and return what was measured."""
     clients = make_chain(stores, args.tills, plan, sampler)
     queries = query_counts(clients, plan)
-    server = run.Server("classicpos.wsgi", env, args.workers)
+    profile_dir = tempfile.mkdtemp(prefix="chain-profile-") if args.profile else None
+    if profile_dir:
+        app, server_env = "bench.timed_wsgi:application", {**env, "CHAIN_PROFILE_DIR": profile_dir}
+    else:
+        app, server_env = "classicpos.wsgi", env
+    server = run.Server(app, server_env, args.workers)
     tally = Tally()
     stop = threading.Event()
     think = [args.think]
@@ -457,6 +495,7 @@ def run_chain(args, env: dict, plan: dict, stores: int, sampler: random.Random) 
         )
         for client in clients
     ]
+    warm_up(server.port, clients, plan, args.workers)
     load_before = run.load_average()
     steps = []
     try:
@@ -482,6 +521,7 @@ def run_chain(args, env: dict, plan: dict, stores: int, sampler: random.Random) 
         server.stop()
     figures = summarise(tally.samples, measured_from, until)
     return {
+        "profile": read_profile(profile_dir) if profile_dir else None,
         "stores": stores,
         "figures": figures,
         "steps": steps,
@@ -492,6 +532,22 @@ def run_chain(args, env: dict, plan: dict, stores: int, sampler: random.Random) 
         "rss": rss,
         "checks": check_database(tally),
     }
+
+
+def read_profile(folder: str) -> dict:
+    """Add up the workers' figures (``bench/timed_wsgi.py``) and remove their folder."""
+    requests = defaultdict(lambda: defaultdict(float))
+    statements = defaultdict(lambda: [0, 0.0])
+    for path in Path(folder).glob("worker-*.json"):
+        figures = json.loads(path.read_text())
+        for kind, row in figures["requests"].items():
+            for name, value in row.items():
+                requests[kind][name] += value
+        for kind, sql, count, seconds in figures["statements"]:
+            statements[(kind, sql)][0] += count
+            statements[(kind, sql)][1] += seconds
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"requests": requests, "statements": statements}
 
 
 def check_database(tally: Tally) -> dict:
@@ -589,6 +645,24 @@ def report(args, runs: list[dict], plan: dict, speed: tuple[float, float]) -> st
         "queries per request (search, quote, checkout)",
         lambda item: ", ".join(str(item["queries"][kind]) for kind in REQUEST_TYPES),
     )
+    profiled = [item for item in runs if item["profile"]]
+    if profiled:
+
+        def per_request(item, name: str) -> str:
+            requests = item["profile"]["requests"]
+            return ", ".join(
+                f"{1000 * requests[kind][name] / max(requests[kind]['count'], 1):.1f}"
+                for kind in REQUEST_TYPES
+            )
+
+        row(
+            "worker CPU ms per request (search, quote, checkout)",
+            lambda item: per_request(item, "cpu") if item["profile"] else "",
+        )
+        row(
+            "ms in statements per request (search, quote, checkout)",
+            lambda item: per_request(item, "db") if item["profile"] else "",
+        )
     row("errors", lambda item: str(item["figures"]["errors"]))
     row(
         "searches whose first page missed the customer",
@@ -611,6 +685,26 @@ def report(args, runs: list[dict], plan: dict, speed: tuple[float, float]) -> st
         ),
     )
     row("server peak RSS (largest process)", lambda item: f"{item['rss']:.0f} MB")
+    for item in [item for item in runs if item["profile"]]:
+        checkouts = max(item["profile"]["requests"]["checkout"]["count"], 1)
+        slowest = sorted(
+            (
+                (seconds, count, sql)
+                for (kind, sql), (count, seconds) in item["profile"]["statements"].items()
+                if kind == "checkout"
+            ),
+            reverse=True,
+        )[:PROFILE_STATEMENTS]
+        lines += [
+            "",
+            f"{item['stores']} store(s), the checkout's statements by time spent in them "
+            "(ms per checkout, runs per checkout; the whole run, warm-up and steps included):",
+            "",
+            *(
+                f"    {1000 * seconds / checkouts:6.1f} ms {count / checkouts:4.1f}x  {sql[:110]}"
+                for seconds, count, sql in slowest
+            ),
+        ]
     stepped = [item for item in runs if item["steps"]]
     for item in stepped:
         lines += [
@@ -662,11 +756,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--customers", type=int, default=200_000, help="seeded when fewer")
     parser.add_argument("--seed", type=int, default=30)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="serve bench/timed_wsgi.py: worker CPU and statement time per request type",
+    )
     parser.add_argument("--smoke", action="store_true", help="a few seconds, a few tills")
     parser.add_argument("--output", default=str(BENCH / "results.md"))
     args = parser.parse_args()
     if args.smoke:
-        args.tills, args.duration, args.warmup, args.think = 4, 2, 0.5, 0.05
+        args.tills, args.duration, args.warmup, args.think = 4, 3, 0.5, 0.05
         args.customers, args.workers = min(args.customers, 300), 2
         args.step_duration = 1
     args.stores = [int(value) for value in args.stores.split(",") if value.strip()]

@@ -140,8 +140,8 @@ def test_the_import_beside_the_till_bench_runs_and_writes_its_table(tmp_path):
     connection.vendor != "postgresql", reason="the chain bench measures PostgreSQL only"
 )
 def test_the_chain_bench_runs_checks_and_writes_its_table(tmp_path):
-    """A few tills in two stores and then one, with a step-up: sales go through, every
-    series and ledger is checked, and the runs stand side by side in their section."""
+    """A few tills in two stores and then one, with a step-up and the profile: sales go
+    through, every series and ledger is checked, and the runs stand side by side."""
     output = tmp_path / "results.md"
     output.write_text("# results\n\n## PostgreSQL\n\nthe last make bench\n")
     settings = connection.settings_dict
@@ -154,7 +154,8 @@ def test_the_chain_bench_runs_checks_and_writes_its_table(tmp_path):
     )
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env["DATABASE_URL"] = url
-    arguments = ("--smoke", "--stores", "2,1", "--steps", "0.05", "--output", str(output))
+    arguments = ("--smoke", "--stores", "2,1", "--steps", "0.05", "--profile")
+    arguments += ("--output", str(output))
     completed = subprocess.run(  # noqa: S603 - our own script
         [sys.executable, str(ROOT / "bench" / "chain.py"), *arguments],
         cwd=ROOT,
@@ -171,8 +172,16 @@ def test_the_chain_bench_runs_checks_and_writes_its_table(tmp_path):
     assert "| | 2 store(s), 4 tills | 1 store(s), 4 tills |" in report
     for kind in ("search", "quote", "checkout"):
         assert re.search(rf"\| {kind} p50 / p95 / p99 ms \| \d+ / \d+ / \d+ \|", report)
+    sales = re.search(r"\| sales \| (\d+) \| (\d+) \|", report)
+    assert sales, report
+    assert min(int(sales.group(1)), int(sales.group(2))) > 0, report
     assert "| errors | 0 | 0 |" in report
     assert "| ledgers reconcile | yes | yes |" in report
     assert re.search(r"\| number series checked, problems \| \d+, none \| \d+, none \|", report)
     assert "Highest held with checkout p95" in report
+    # --profile: the workers' own figures per request type and the checkout's statements.
+    assert re.search(
+        r"\| worker CPU ms per request \(search, quote, checkout\) \| [\d.]+, ", report
+    )
+    assert "the checkout's statements by time spent in them" in report
     assert "Every check passed." in report
