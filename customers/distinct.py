@@ -8,6 +8,7 @@ the app's models like the rest.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from customers.models import Customer
 
@@ -40,3 +41,24 @@ class DistinctCustomers(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.first_id} is not #{self.second_id}"
+
+
+def carry_distinct_pairs(*, duplicate: Customer, survivor: Customer) -> None:
+    """Say of the survivor what was said of the duplicate: it is not those customers either.
+
+    The duplicate was the survivor all along; without this, a household member decided
+    apart from the duplicate would be offered again once the survivor took its phone.
+    """
+    pairs = DistinctCustomers.objects.filter(Q(first=duplicate) | Q(second=duplicate))
+    carried = []
+    for pair in pairs:
+        other_id = pair.second_id if pair.first_id == duplicate.pk else pair.first_id
+        if other_id != survivor.pk:
+            first_id, second_id = sorted((survivor.pk, other_id))
+            carried.append(
+                DistinctCustomers(
+                    first_id=first_id, second_id=second_id, decided_by_id=pair.decided_by_id
+                )
+            )
+    # A pair the survivor already has stays as it was decided.
+    DistinctCustomers.objects.bulk_create(carried, ignore_conflicts=True)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.choices import CallableChoiceIterator
 
 from classicpos.limits import MAX_ID, MAX_POINTS
+from customers.home_stores import several_stores
 from customers.import_readers import MAX_FILE_MB, too_big
 from customers.import_uploads import KEPT_FILE_GONE, TOKEN_PATTERN
 from customers.models import CONTACT_FIELDS, EDITABLE_FIELDS, MERGEABLE_FIELDS, Customer, Tag
@@ -75,6 +76,7 @@ class CustomerForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
         }
         labels = {
+            "home_store": "Home store",
             "email_consent": "Agrees to marketing emails",
             "sms_consent": "Agrees to marketing text messages",
             "note": "Pinned note",
@@ -82,6 +84,7 @@ class CustomerForm(forms.ModelForm):
         help_texts = {
             "name": "Required. Up to 200 characters.",
             "phone": "Any format: 555-201-0123, (415) 555 2671 or +44 20 7946 0958.",
+            "home_store": "Where the customer shops: the store of the till they were added at.",
         }
 
     def __init__(self, *args, can_tag: bool = True, **kwargs):
@@ -89,6 +92,12 @@ class CustomerForm(forms.ModelForm):
         if not can_tag:
             # Only a Manager puts tags on customers; the page shows them read-only.
             del self.fields["tags"]
+        if "home_store" in self.fields:
+            if several_stores():
+                self.fields["home_store"].empty_label = "No home store"
+            else:
+                # A one-store shop's customers all belong to it: nothing to choose.
+                del self.fields["home_store"]
         if "preferred_contact" in self.fields:
             # Left out, it means "no preference" (the service's default).
             self.fields["preferred_contact"].required = False
@@ -237,6 +246,16 @@ class CustomerListForm(forms.Form):
             ),
         }
 
+    def _offered(self, name: str) -> bool:
+        """Return whether the page draws segment ``name``; each ``offered`` is asked once."""
+        offered = next(segment.offered for segment in segments() if segment.name == name)
+        if offered is None:
+            return True
+        answers = self.__dict__.setdefault("_offered_answers", {})
+        if offered not in answers:
+            answers[offered] = offered()
+        return answers[offered]
+
     def segment_fields(self) -> list:
         """Return the filters under "More filters", their widgets dressed for the page.
 
@@ -244,7 +263,7 @@ class CustomerListForm(forms.Form):
         for an amount); the page adds Bootstrap's classes, the error state and the
         link to the help text.
         """
-        names = ("minPoints", *self.segment_names)
+        names = ("minPoints", *(name for name in self.segment_names if self._offered(name)))
         for name in names:
             field = self.fields[name]
             attrs = field.widget.attrs

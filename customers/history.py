@@ -13,11 +13,13 @@ API_NAMES = {
     "preferred_contact": "preferredContact",
     "email_consent": "marketingConsent.email",
     "sms_consent": "marketingConsent.sms",
+    "home_store": "homeStoreId",
 }
 LABELS = {
     "preferred_contact": "preferred contact",
     "email_consent": "email consent",
     "sms_consent": "text message consent",
+    "home_store": "home store",
 }
 
 

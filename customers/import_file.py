@@ -29,7 +29,7 @@ from customers.import_sources import (
     YMD,
     ImportSource,
 )
-from customers.models import EDITABLE_FIELDS, CustomerStatus
+from customers.models import EDITABLE_FIELDS, STORE_FIELDS, CustomerStatus
 
 STATUS_VALUES = {"active": CustomerStatus.ACTIVE, "inactive": CustomerStatus.INACTIVE}
 # The identity columns: a file needs one of them to say anything about a customer.
@@ -219,7 +219,12 @@ def parse_row(header: Header, number: int, cells: list[str]) -> Row:
         return csv_io.restore(value)
 
     parts = {part: text for part, index in header.parts.items() if (text := text_at(index))}
-    texts = {name: text_at(header.positions.get(name)) for name in EDITABLE_FIELDS}
+    # A file's rows are not rung up at a till: they name no home store.
+    texts = {
+        name: text_at(header.positions.get(name))
+        for name in EDITABLE_FIELDS
+        if name not in STORE_FIELDS
+    }
     # A whole column wins over the parts it would be joined from.
     texts["name"] = texts["name"] or import_parts.joined_name(parts)
     texts["address"] = texts["address"] or import_parts.joined_address(parts)

@@ -34,7 +34,9 @@ PROFILE_FIELDS = (
     "sms_consent",
     "note",
 )
-EDITABLE_FIELDS = (*CONTACT_FIELDS, *PROFILE_FIELDS, "tags")
+# The store a customer belongs to in a chain: the till's store when they were added.
+STORE_FIELDS = ("home_store",)
+EDITABLE_FIELDS = (*CONTACT_FIELDS, *PROFILE_FIELDS, *STORE_FIELDS, "tags")
 # What a merge chooses field by field (tags are the union of both customers').
 MERGEABLE_FIELDS = (*CONTACT_FIELDS, *PROFILE_FIELDS)
 # The fields whose changes are personal data: an erasure blanks them in the history too.
@@ -142,6 +144,16 @@ class Customer(models.Model):
     )
     note = models.TextField(null=True, blank=True)  # noqa: DJ001
     tags = models.ManyToManyField("Tag", blank=True, related_name="customers")
+    # Customers belong to the chain (every store finds them); this says where they were
+    # added, for the list's filter. Stores are never deleted, so PROTECT never refuses.
+    home_store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="home_customers",
+        verbose_name="home store",
+    )
     # What a search compares (customers/search_text.py): kept by the database itself,
     # so no write (a bulk load, a queryset update) can leave it behind the name.
     search_document = models.GeneratedField(
@@ -212,8 +224,14 @@ class Customer(models.Model):
         return reverse("customers:detail", kwargs={"pk": self.pk})
 
     def clean_fields(self, exclude=None) -> None:
-        """Leave the editable fields to ``clean()``: one message per field, the validators'."""
-        super().clean_fields(exclude={*(exclude or ()), *CONTACT_FIELDS, *PROFILE_FIELDS})
+        """Leave the editable fields to ``clean()``: one message per field, the validators'.
+
+        The home store was checked when it was set (``validators.normalize_home_store``):
+        the foreign key's own check would ask the database again on every save.
+        """
+        super().clean_fields(
+            exclude={*(exclude or ()), *CONTACT_FIELDS, *PROFILE_FIELDS, *STORE_FIELDS}
+        )
 
     def clean(self) -> None:
         """Normalise every field through the shared validators, collecting all errors."""

@@ -12,6 +12,7 @@ and accounting register theirs the same way.
 """
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,8 +21,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 
+from classicpos.limits import MAX_ID, is_id
 from classicpos.registry import Registry
+from customers.home_stores import several_stores, store_choices
 from customers.validators import MAX_TAGS, TAG_MAX_LENGTH
 
 
@@ -35,6 +39,9 @@ class Segment:
     schema: dict | None = None  # the parameter's OpenAPI schema, when the field's is not enough
     permission: str | None = None
     order: int = 100
+    # Whether the list page offers it (a store filter, only in a chain of several stores);
+    # a value in the URL is read all the same. Asked only when the filters are drawn.
+    offered: Callable[[], bool] | None = None
 
 
 _segments: Registry[Segment] = Registry("segments")
@@ -72,6 +79,43 @@ class TagNamesField(forms.Field):
         if any(len(name) > TAG_MAX_LENGTH or "\x00" in name for name in names):
             raise ValidationError(f"A tag has at most {TAG_MAX_LENGTH} characters.")
         return names
+
+
+STORE_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+class StoreIdField(forms.Field):
+    """A store by its id (``homeStore=3``), offered as a list of the stores on the page.
+
+    An id no store has is refused with the id named, as the API's ``homeStoreId`` is:
+    a filter on a store that does not exist would list no one and say nothing.
+    """
+
+    widget = forms.Select
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Asked only when the filter is drawn: the htmx results alone cost no query.
+        self.widget.choices = CallableChoiceIterator(lambda: [("", "Any store"), *store_choices()])
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if not re.fullmatch(r"[0-9]{1,19}", text, re.ASCII):
+            raise ValidationError("Choose a store by its id, e.g. 1.", code="invalid")
+        return int(text)
+
+    def validate(self, value) -> None:
+        from stores.models import Store
+
+        super().validate(value)
+        if value is not None and (not is_id(value) or not Store.objects.filter(pk=value).exists()):
+            raise ValidationError(f"There is no store #{value}.", code="invalid")
+
+
+def store_id_field() -> StoreIdField:
+    return StoreIdField(required=False)
 
 
 def _has_tags(names: list[str]) -> Q:
@@ -113,6 +157,10 @@ def _birthday_within(days: int) -> Q:
     return Q(birthday_md__in=birthday_keys(timezone.localdate(), days))
 
 
+def _home_store(store_id: int) -> Q:
+    return Q(home_store_id=store_id)
+
+
 def connect() -> None:
     register_segment(
         Segment(
@@ -151,5 +199,17 @@ def connect() -> None:
             schema={"type": "integer", "minimum": 0, "maximum": 366},
             help_text="Birthdays from today through this many days ahead: 7 is this week.",
             order=30,
+        )
+    )
+    register_segment(
+        Segment(
+            name="homeStore",
+            label="Home store",
+            field=store_id_field,
+            condition=_home_store,
+            help_text="Customers whose home store is this one (a store id).",
+            schema=STORE_ID_SCHEMA,
+            order=70,
+            offered=several_stores,
         )
     )

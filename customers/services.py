@@ -11,11 +11,10 @@ from copy import copy
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 
 from customers import validators
-from customers.distinct import DistinctCustomers
+from customers.distinct import DistinctCustomers, carry_distinct_pairs
 from customers.erasure import customer_anonymise
 from customers.events import event_user, record_event
 from customers.extensions import merge_steps
@@ -58,7 +57,7 @@ MERGE_SOURCES = ("survivor", "duplicate")
 # from the birthday. Never the points (the loyalty ledger's) nor the status (deactivate,
 # restore, merge): a whole row saved from a copy read earlier put back the points a
 # till had given meanwhile, and re-activated a customer just deactivated.
-EDITED_COLUMNS = (*MERGEABLE_FIELDS, "birthday_md")
+EDITED_COLUMNS = (*MERGEABLE_FIELDS, "home_store_id", "birthday_md")
 
 
 def _stored_columns(customer: Customer) -> dict:
@@ -137,6 +136,12 @@ def _apply(customer: Customer, data: dict) -> Customer:
                 customer.pending_tags = validators.normalize_tags(value)
             except ValidationError as error:
                 raise ValidationError({"tags": error.messages}) from None
+        elif field == "home_store":
+            current = customer.home_store_id
+            try:
+                customer.home_store_id = validators.normalize_home_store(value, current=current)
+            except ValidationError as error:
+                raise ValidationError({"home_store": error.messages}) from None
         else:
             setattr(customer, field, value)
     return customer
@@ -154,6 +159,7 @@ def snapshot(customer: Customer, *, tags: list[str] | None = None) -> dict:
     ``tags``, when the caller knows them, saves the query for them.
     """
     values = {field: getattr(customer, field) for field in MERGEABLE_FIELDS}
+    values["home_store"] = customer.home_store_id
     if values["birthday"] is not None:
         values["birthday"] = values["birthday"].isoformat()
     values["tags"] = sorted(tags, key=str.lower) if tags is not None else _tag_names(customer)
@@ -331,27 +337,6 @@ def _relations_left(customer: Customer, kept: set[str]) -> list[str]:
     return left
 
 
-def _carry_distinct_pairs(*, duplicate: Customer, survivor: Customer) -> None:
-    """Say of the survivor what was said of the duplicate: it is not those customers either.
-
-    The duplicate was the survivor all along; without this, a household member decided
-    apart from the duplicate would be offered again once the survivor took its phone.
-    """
-    pairs = DistinctCustomers.objects.filter(Q(first=duplicate) | Q(second=duplicate))
-    carried = []
-    for pair in pairs:
-        other_id = pair.second_id if pair.first_id == duplicate.pk else pair.first_id
-        if other_id != survivor.pk:
-            first_id, second_id = sorted((survivor.pk, other_id))
-            carried.append(
-                DistinctCustomers(
-                    first_id=first_id, second_id=second_id, decided_by_id=pair.decided_by_id
-                )
-            )
-    # A pair the survivor already has stays as it was decided.
-    DistinctCustomers.objects.bulk_create(carried, ignore_conflicts=True)
-
-
 @transaction.atomic
 def customer_merge(
     *,
@@ -414,6 +399,8 @@ def customer_merge(
     reactivated = duplicate.is_active and not survivor.is_active
     if reactivated:
         survivor.status = CustomerStatus.ACTIVE
+    # The survivor keeps its home store, or takes the duplicate's when it has none.
+    data["home_store"] = survivor.home_store_id or duplicate.home_store_id
     # The survivor keeps its tags and gains the duplicate's (operators' merge, no check).
     data["tags"] = sorted({*before["tags"], *_tag_names(duplicate)}, key=str.lower)
     _validate_and_save(
@@ -427,7 +414,7 @@ def customer_merge(
         kept.update(step.keeps)
     # Customers merged into the duplicate earlier now lead to the survivor directly.
     CustomerMerge.objects.filter(survivor=duplicate).update(survivor=survivor)
-    _carry_distinct_pairs(duplicate=duplicate, survivor=survivor)
+    carry_distinct_pairs(duplicate=duplicate, survivor=survivor)
     left = _relations_left(duplicate, kept)
     if left:
         raise RuntimeError(

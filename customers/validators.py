@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from classicpos.api.fields import PYTHON_WHITESPACE
+from classicpos.limits import is_id
 
 NAME_MAX_LENGTH = 200
 ADDRESS_MAX_LENGTH = 500
@@ -210,6 +211,26 @@ def normalize_tags(value) -> list[str]:
     if len(names) > MAX_TAGS:
         raise ValidationError(MESSAGES["too_many_tags"], code="max_length")
     return names
+
+
+def normalize_home_store(value, *, current: int | None = None) -> int | None:
+    """Return the id of the customer's home store, or None when left empty.
+
+    ``value`` is a store (a form's choice), its id (the API's ``homeStoreId``) or
+    nothing. ``current``, the store the customer has now, is taken without asking
+    the database: an edit that leaves the store as it was costs no query.
+    """
+    from stores.models import Store
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, Store):
+        return value.pk
+    if value == current and current is not None:
+        return current
+    if not is_id(value) or not Store.objects.filter(pk=value).exists():
+        raise ValidationError(f"There is no store #{value}.", code="invalid")
+    return value
 
 
 def format_phone_national(e164: str | None) -> str:

@@ -152,6 +152,8 @@ class Sale(models.Model):
         ]
         indexes = [
             models.Index(fields=["store", "created_at"], name="sale_store_created_idx"),
+            # The customer list's "bought at": a store's customers, read from the index alone.
+            models.Index(fields=["store", "customer"], name="sale_store_customer_idx"),
             models.Index(fields=["customer", "-created_at", "-id"], name="sale_customer_idx"),
             models.Index(fields=["status", "-created_at"], name="sale_status_idx"),
             models.Index(fields=["-created_at", "-id"], name="sale_created_idx"),

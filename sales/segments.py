@@ -1,4 +1,4 @@
-"""The customer list's segments from sales: lifetime spend and the last visit.
+"""The customer list's segments from sales: lifetime spend, the last visit, where they bought.
 
 Registered into ``customers.segments`` (``customers`` does not import sales).
 Each condition is ``pk__in`` on ``CustomerSalesTotals``, served by that table's
@@ -9,6 +9,9 @@ Days are the shop's (``TIME_ZONE``), as on its receipts. ``lastVisitBefore`` is
 exclusive and ``lastVisitAfter`` inclusive, so for one day they split the
 customers who have visited in two: last seen before it, or on it and since.
 Customers who never bought anything match neither; ``minSpend=0`` is everyone.
+
+``boughtAt`` is the one that reads sales themselves: a store's customers from the
+sales' ``(store, customer)`` index alone, however many sales each has.
 """
 
 import datetime
@@ -21,8 +24,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from classicpos.limits import MAX_AMOUNT, NOT_AN_AMOUNT, parse_amount
-from customers.segments import Segment, register_segment
-from sales.models import CustomerSalesTotals
+from customers.home_stores import several_stores
+from customers.segments import STORE_ID_SCHEMA, Segment, register_segment, store_id_field
+from sales.models import CustomerSalesTotals, Sale
 from sales.money import ZERO
 from sales.permissions import VIEW_SALE
 
@@ -35,6 +39,12 @@ DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 def _with_totals(**conditions) -> Q:
     return Q(pk__in=CustomerSalesTotals.objects.filter(**conditions).values("customer_id"))
+
+
+def _bought_at(store_id: int) -> Q:
+    return Q(
+        pk__in=Sale.objects.filter(store_id=store_id, customer__isnull=False).values("customer_id")
+    )
 
 
 def _min_spend(amount: Decimal) -> Q:
@@ -167,5 +177,18 @@ def connect() -> None:
             schema=DATE_SCHEMA,
             permission=VIEW_SALE,
             order=60,
+        )
+    )
+    register_segment(
+        Segment(
+            name="boughtAt",
+            label="Bought at",
+            field=store_id_field,
+            condition=_bought_at,
+            help_text="Customers with a sale at this store (a store id).",
+            schema=STORE_ID_SCHEMA,
+            permission=VIEW_SALE,
+            order=75,
+            offered=several_stores,
         )
     )

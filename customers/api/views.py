@@ -31,6 +31,7 @@ from customers.api.serializers import (
 )
 from customers.duplicates import merged_into
 from customers.exporting import export_response
+from customers.home_stores import store_of_device
 from customers.import_sources import import_sources
 from customers.importing import ImportFileError, customer_import, parse_column_map
 from customers.jobs import export_in_background, export_start, import_in_background, import_start
@@ -143,9 +144,11 @@ class CustomerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        serializer.instance = services.customer_create(
-            **serializer.validated_data, **change_by(self.request)
-        )
+        data = dict(serializer.validated_data)
+        if "home_store" not in data:
+            # Added at a till: the till's store (its paired browser, or the only till).
+            data["home_store"] = store_of_device(self.request)
+        serializer.instance = services.customer_create(**data, **change_by(self.request))
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)

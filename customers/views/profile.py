@@ -27,6 +27,7 @@ from customers.forms import (
     DuplicateConfirmationForm,
     DuplicateQueryForm,
 )
+from customers.home_stores import store_of_device
 from customers.models import Channel, Customer
 from customers.panels import customer_page_panels, page_summary
 from customers.permissions import (
@@ -196,14 +197,23 @@ class CustomerFormView(StaffPageMixin, FormView):
         # a visitor learns nothing about which ids exist.
         return get_object_or_404(Customer, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
 
+    @cached_property
+    def store_of_device(self):
+        """The store of the till this page is used at: a new customer's home store."""
+        return store_of_device(self.request)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "can_tag": self.request.user.has_perm(TAG_CUSTOMER)}
 
     def get_initial(self):
         if self.customer is None:
-            return {"name": self.request.GET.get("name", "")}
+            return {
+                "name": self.request.GET.get("name", ""),
+                "home_store": self.store_of_device,
+            }
         customer = self.customer
         return {
+            "home_store": customer.home_store_id,
             "name": customer.name,
             "email": customer.email or "",
             "phone": customer.phone_display,
@@ -234,7 +244,8 @@ class CustomerFormView(StaffPageMixin, FormView):
             )
         try:
             if self.customer is None:
-                customer = services.customer_create(**form.cleaned_data, **change_by(self.request))
+                data = {"home_store": self.store_of_device, **form.cleaned_data}
+                customer = services.customer_create(**data, **change_by(self.request))
                 messages.success(self.request, f"Added {customer.name}.")
             else:
                 customer = services.customer_update(

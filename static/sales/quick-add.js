@@ -7,6 +7,8 @@
  * (GET /api/customers/duplicates, the rule the staff form uses). When someone
  * does, the modal asks "Is this a different person?": the cashier picks the
  * existing customer, or adds anyway, which covers exactly the customers shown.
+ *
+ * The new customer's home store is this till's (data-store-id on the checkout root).
  */
 (function () {
   "use strict";
@@ -21,6 +23,7 @@
   var modal = bootstrap.Modal.getOrCreateInstance(modalElement);
   var question = document.getElementById("quick-add-duplicates");
   var submit = form.querySelector("button[type=submit]");
+  var storeId = Number(document.getElementById("checkout").dataset.storeId) || null;
   var idempotencyKey = api.newIdempotencyKey();
   // The customers the cashier was shown and said are someone else.
   var confirmed = [];
@@ -28,6 +31,9 @@
   function values() {
     var body = {};
     form.querySelectorAll("[data-field]").forEach(function (input) { body[input.dataset.field] = input.value; });
+    if (storeId) {
+      body.homeStoreId = storeId;
+    }
     return body;
   }
 

@@ -37,6 +37,7 @@ def test_list_is_paginated_with_camel_case_keys(manager_client, slash):
         "marketingConsent",
         "note",
         "tags",
+        "homeStoreId",
         "loyaltyPoints",
         "status",
         "createdAt",
@@ -178,9 +179,11 @@ def test_a_till_quick_add_costs_a_fixed_number_of_queries(manager_client):
     assert response.status_code == 201
     assert response.json()["tags"] == []
     statements = [query["sql"].split()[0] for query in queries.captured_queries]
-    # The email check, the insert and its event, in savepoints: a customer given no tags
-    # has none, so neither its history nor the response asks for them.
+    # The till's store (the chain's only till: its home store), the email check, the
+    # insert and its event, in savepoints: a customer given no tags has none, so neither
+    # its history nor the response asks for them.
     assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE")] == [
+        "SELECT",
         "SELECT",
         "INSERT",
         "INSERT",

@@ -27,6 +27,7 @@ PROFILE_COLUMNS = [
     "email_consent",
     "sms_consent",
     "note",
+    "home_store_id",
     # Generated from the name and email for search (customers/search_text.py).
     "search_document",
 ]

@@ -131,10 +131,11 @@ def test_customer_page_query_count_does_not_grow_with_history(
     # Session, user, perms (1), customer, its tags; one query per panel figure: orders
     # summary, recent sales, the Insights months, loyalty program, loyalty ledger, the
     # Account panel's account, invoice figures, open invoices and store credit history, CRM
-    # activities, the Before ClassicPOS panel's ids and history (2); then the timeline's first
-    # page, one query per registered source (13: an invoice payment's reversal is one of its
-    # own, the history from an old system another).
-    assert baseline == 30
+    # activities, the Before ClassicPOS panel's ids and history (2), the By store panel's
+    # figures at every store (1); then the timeline's first page, one query per registered
+    # source (13: an invoice payment's reversal is one of its own, the history from an old
+    # system another).
+    assert baseline == 31
     for _ in range(8):
         ring_up(customer=customer, price=str(Decimal("2.00")), cashier=cashier)
     with django_assert_num_queries(baseline):
