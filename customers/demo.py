@@ -346,9 +346,14 @@ def seed_demo_customers(*, options: dict, progress=None, load=seed_customers) ->
     ``load`` puts the rows in (``seed_customers``'s signature): the benchmarks pass
     their bulk loader, so a million-customer shop is this same shop.
     """
-    after_id = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    last_before = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0
     created = load(count=options["customers"], seed=options["seed"], progress=progress)
-    seed_demo_profiles(after_id=after_id)
+    # The new rows' ids start past the sequence, which may have moved on beyond the last
+    # row (rolled-back inserts on PostgreSQL): profile from the first new one.
+    first_new = (
+        Customer.objects.filter(id__gt=last_before).order_by("id").values_list("id", flat=True)
+    ).first()
+    seed_demo_profiles(after_id=(first_new or last_before + 1) - 1)
     return f"Created {created} demo customers."
 
 
