@@ -184,4 +184,4 @@ def test_the_chain_bench_runs_checks_and_writes_its_table(tmp_path):
         r"\| worker CPU ms per request \(search, quote, checkout\) \| [\d.]+, ", report
     )
     assert "the checkout's statements by time spent in them" in report
-    assert "Every check passed." in report
+    assert "Every correctness check passed (0 errors, numbers, ledgers)." in report
