@@ -2,8 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from stores.models import FIRST_STORE_CODE, FIRST_TILL_NAME, Store, StoreCounter, Till
 
@@ -116,23 +115,30 @@ def first_store() -> Store:
 def next_number(*, store_id: int, series: str) -> int:
     """Take the next number of a store's series, inside the caller's transaction.
 
-    One ``UPDATE ... SET last_number = last_number + 1`` locks the store's own
-    row until the caller commits, so a series is gap-free and never gives a
-    number twice; call it last, just before the write that prints it, to hold
-    the row as briefly as possible.
+    One ``UPDATE ... SET last_number = last_number + 1 ... RETURNING`` locks the
+    store's own row until the caller commits, so a series is gap-free and never
+    gives a number twice; call it after every check, just before the write that
+    prints it, to hold the row as briefly as possible. (SQLite has had
+    ``RETURNING`` since 3.35.)
     """
-    updated = StoreCounter.objects.filter(store_id=store_id, series=series).update(
-        last_number=F("last_number") + 1
-    )
-    if not updated:
+    number = _increment(store_id, series)
+    if number is None:
         try:
             with transaction.atomic():
                 StoreCounter.objects.create(store_id=store_id, series=series, last_number=0)
         except IntegrityError:
-            pass
-        StoreCounter.objects.filter(store_id=store_id, series=series).update(
-            last_number=F("last_number") + 1
+            pass  # another till made the row first: ours waits on its lock below
+        number = _increment(store_id, series)
+    return number
+
+
+def _increment(store_id: int, series: str) -> int | None:
+    table = connection.ops.quote_name(StoreCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 - the model's table
+            "WHERE store_id = %s AND series = %s RETURNING last_number",
+            [store_id, series],
         )
-    return StoreCounter.objects.values_list("last_number", flat=True).get(
-        store_id=store_id, series=series
-    )
+        row = cursor.fetchone()
+    return row[0] if row else None

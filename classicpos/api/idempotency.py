@@ -298,8 +298,10 @@ def _run_reserved(request, handler, record: IdempotencyRecord) -> Response:
                         "subjects",
                     ]
                 )
-                # Forgetting rides on writes: the table holds a TTL's worth of answers.
-                purge_expired_answers()
+                # Forgetting rides on writes: the table holds a TTL's worth of answers. After
+                # the commit, in a transaction of its own: inside, it would lengthen the
+                # handler's, which holds the store's number series until it commits.
+                transaction.on_commit(purge_expired_answers)
                 return response
     except BaseException:
         _release(record)
