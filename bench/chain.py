@@ -264,11 +264,25 @@ def ensure_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
+TIMEOUT_VARIABLE = "CLASSICPOS_DB_STATEMENT_TIMEOUT_SECONDS"
+
+
 def prepare(args) -> dict:
     """Migrate, seed what is missing, and return what every run's tills share."""
     import django
 
-    django.setup()
+    # This process migrates and seeds, as manage.py would: no statement timeout (an
+    # upgrade's data migration at 200,000 customers runs longer than a request may). The
+    # servers started later keep the settings' timeout, so the variable goes back.
+    before = os.environ.get(TIMEOUT_VARIABLE)
+    os.environ[TIMEOUT_VARIABLE] = "0"
+    try:
+        django.setup()
+    finally:
+        if before is None:
+            os.environ.pop(TIMEOUT_VARIABLE)
+        else:
+            os.environ[TIMEOUT_VARIABLE] = before
     from django.core.management import call_command
 
     from bench.seed import seed_customers, seed_shop
