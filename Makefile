@@ -10,6 +10,12 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP := $(VENV)/.test-installed
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+# The suite runs in this many pytest-xdist workers (one per core of the 2-core CI machine);
+# 0 runs it in one process. --dist load hands each worker the tests in the suite's own order
+# (pytest-django's: database tests, then transactional and browser tests, then the rest), so
+# no worker runs a test in a transaction after a transactional test has flushed the database.
+PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS) --dist load
 
 .PHONY: help run test test-postgres test-fast lint format pytest chromium migrate demo clean vendor bench bench-chain
 
@@ -64,15 +70,15 @@ chromium: ## Make sure Debian's Chromium is there for the browser tests
 	fi
 
 pytest: $(TEST_STAMP) chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test: lint pytest ## Lint, format check and the whole test suite (browser tests included) on SQLite
 
 test-postgres: $(TEST_STAMP) chromium ## The whole test suite on PostgreSQL (POSTGRES_URL, default the local server)
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: $(TEST_STAMP) ## The inner loop: every test but the browser and slow ones, on SQLite (no lint)
-	$(BIN)/python -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) -m "not e2e and not slow" $(PYTEST_ARGS)
 
 BENCH_ARGS ?=
 bench: $(RUNTIME_STAMP) ## Time 1M customers over HTTP (gunicorn) against the raw-SQL floor; writes bench/results.md

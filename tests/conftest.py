@@ -10,6 +10,36 @@ from classicpos.api.authentication import stamp_for_new_token
 from classicpos.roles import CASHIER, MANAGER
 from tests.factories import UserFactory
 
+# Fixtures by which a test reaches the database (pytest-django orders tests by them).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _uses_the_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Start with the slow tests that never touch the test database (the bench smoke runs,
+    half a minute apiece in their own processes). pytest-django has put the database tests
+    first, then the transactional ones, then the rest; the slow rest would come last, and
+    under pytest-xdist (make test) one worker would still be running them long after the
+    other ran out of tests. A test that uses no database may run anywhere in the order."""
+    first = [
+        item for item in items if item.get_closest_marker("slow") and not _uses_the_database(item)
+    ]
+    if first:
+        chosen = set(map(id, first))
+        items[:] = first + [item for item in items if id(item) not in chosen]
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
