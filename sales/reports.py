@@ -80,17 +80,17 @@ def sales_by_store(
     stores = Store.objects.order_by("code")
     if store_id is not None:
         stores = stores.filter(pk=store_id)
-    by_zone: dict[str, dict[int, Store]] = defaultdict(dict)
-    for store in stores:
-        by_zone[store.time_zone][store.pk] = store
+    by_pk = {store.pk: store for store in stores}
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for store in by_pk.values():
+        by_zone[store.time_zone].append(store.pk)
     tills = {till.pk: till for till in Till.objects.all()} if by_till else {}
     rows: dict[tuple, DayFigures] = {}
 
     def row(store_pk: int, day: date, till_pk: int | None) -> DayFigures:
         key = (store_pk, day, till_pk if by_till else None)
         if key not in rows:
-            store = next(group[store_pk] for group in by_zone.values() if store_pk in group)
-            rows[key] = DayFigures(store=store, day=day, till=tills.get(key[2]))
+            rows[key] = DayFigures(store=by_pk[store_pk], day=day, till=tills.get(key[2]))
         return rows[key]
 
     for zone_name, zone_stores in by_zone.items():

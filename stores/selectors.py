@@ -23,10 +23,11 @@ def may_sell_at(user, store: Store) -> bool:
     return not assigned or store.pk in assigned
 
 
-def _tills_as_seen_by(user):
-    """Tills with their store, each annotated with whether ``user`` may sell there: the
-    till and the staff rule in one query (the till asks on every quote)."""
-    staff = Store.staff.through.objects.filter(user_id=user.pk if user else None)
+def _tills_as_seen_by(user_id):
+    """Tills with their store, each annotated with whether the user may sell there: the
+    till and the staff rule in one query (the till asks on every quote). ``user_id`` may
+    be a prepared statement's slot."""
+    staff = Store.staff.through.objects.filter(user_id=user_id)
     return Till.objects.select_related("store").annotate(
         seller_assigned=Exists(staff),
         seller_at_store=Exists(staff.filter(store_id=OuterRef("store_id"))),
@@ -34,18 +35,10 @@ def _tills_as_seen_by(user):
 
 
 def _till_lookup(slot):
-    """The till of ``_tills_as_seen_by`` as a prepared statement's query (its slots bound
-    per call): a quote asks for its till every time, and building this query with its two
-    subqueries was a third of a quote's CPU under the chain bench."""
-    staff = Store.staff.through.objects.filter(user_id=slot("user"))
-    return (
-        Till.objects.select_related("store")
-        .annotate(
-            seller_assigned=Exists(staff),
-            seller_at_store=Exists(staff.filter(store_id=OuterRef("store_id"))),
-        )
-        .filter(pk=slot("till"))
-    )
+    """One till as ``_tills_as_seen_by`` reads it, as a prepared statement (its slots bound
+    per call): building this query with its two subqueries was a third of a quote's CPU
+    under the chain bench."""
+    return _tills_as_seen_by(slot("user")).filter(pk=slot("till"))
 
 
 def _till_as_seen_by(till_id, user) -> Till | None:
@@ -54,15 +47,25 @@ def _till_as_seen_by(till_id, user) -> Till | None:
     return rows[0] if rows else None
 
 
+def _usable(till: Till | None, till_id, field: str) -> Till:
+    """The named till, refused on ``field`` when it is unknown or retired."""
+    if till is None:
+        raise ValidationError({field: [f"There is no till #{till_id}."]})
+    if not till.active:
+        raise ValidationError({field: [f"{till.name} is retired: choose another till."]})
+    return till
+
+
 def the_only_till(user=None) -> Till | None:
     """Return the one active till of a chain that has exactly one, else ``None``.
 
     An empty database gets its first store and till here (``first_store``).
     """
-    tills = list(_tills_as_seen_by(user).filter(active=True)[:2])
+    user_id = user.pk if user else None
+    tills = list(_tills_as_seen_by(user_id).filter(active=True)[:2])
     if not tills and not Store.objects.exists():
         first_store()
-        tills = list(_tills_as_seen_by(user).filter(active=True)[:2])
+        tills = list(_tills_as_seen_by(user_id).filter(active=True)[:2])
     return tills[0] if len(tills) == 1 else None
 
 
@@ -78,11 +81,8 @@ def till_for_sale(*, till_id, user, field: str = TILL_FIELD) -> Till:
         if till is None:
             raise ValidationError({field: ["Choose the till this sale is rung up at."]})
     else:
-        till = _till_as_seen_by(till_id, user) if is_id(till_id) else None
-        if till is None:
-            raise ValidationError({field: [f"There is no till #{till_id}."]})
-        if not till.active:
-            raise ValidationError({field: [f"{till.name} is retired: choose another till."]})
+        found = _till_as_seen_by(till_id, user) if is_id(till_id) else None
+        till = _usable(found, till_id, field)
     if till.seller_assigned and not till.seller_at_store:
         raise PermissionDenied(f"You may not sell at {till.store.name}'s tills.")
     return till
@@ -117,11 +117,7 @@ def till_named(till_id, *, field: str = TILL_FIELD) -> Till | None:
     back-office write in a chain). An unknown or retired till is a ``ValidationError``."""
     if till_id in (None, ""):
         return the_only_till()
-    till = (
+    found = (
         Till.objects.select_related("store").filter(pk=till_id).first() if is_id(till_id) else None
     )
-    if till is None:
-        raise ValidationError({field: [f"There is no till #{till_id}."]})
-    if not till.active:
-        raise ValidationError({field: [f"{till.name} is retired: choose another till."]})
-    return till
+    return _usable(found, till_id, field)
