@@ -4,7 +4,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FilteredRelation, Max, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FilteredRelation,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -57,6 +67,33 @@ def sale_detail_list() -> QuerySet[Sale]:
         .select_related("store", "till")
         .prefetch_related("refunds__lines", "refunds__created_by")
     )
+
+
+def keep_in_hand(sale: Sale, **related: list) -> None:
+    """Remember rows of ``sale``'s relations just written, as a prefetch would.
+
+    Checkout answers with the sale it has just recorded while the store's counter
+    row is still locked; reading back what it holds would only lengthen that wait.
+    The rows are stored the way ``prefetch_related`` stores them, so ``sale.lines.all()``
+    and the serializers read them without a query.
+    """
+    cache = sale.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        rows_qs = getattr(sale, name).all()
+        rows_qs._result_cache = list(rows)
+        rows_qs._prefetch_done = True
+        cache[name] = rows_qs
+
+
+def sale_with_details(sale: Sale) -> Sale:
+    """Fill in what a receipt shows (``sale_detail_list``) on a sale in hand.
+
+    Relations already held (``keep_in_hand``) are not read again.
+    """
+    prefetch_related_objects(
+        [sale], "lines", "payments", "refunds__lines", "refunds__created_by", *sale_prefetches()
+    )
+    return sale
 
 
 def _paid_in_kind(code: str) -> bool:

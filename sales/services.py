@@ -39,7 +39,7 @@ from sales.quotes import (
     quote_with_errors,
     refund_quote_with_errors,
 )
-from sales.selectors import NET_SPEND, sale_refundable_to
+from sales.selectors import NET_SPEND, keep_in_hand, sale_refundable_to
 from sales.signals import sale_completed, sale_refunded
 from stores.models import NumberSeries, Till
 from stores.selectors import the_only_till, till_for_sale
@@ -229,7 +229,7 @@ def sale_checkout(
         amount_tendered=quote.paid,
         change=quote.change,
     )
-    SaleLine.objects.bulk_create(
+    sale_lines = SaleLine.objects.bulk_create(
         SaleLine(
             sale=sale,
             product=line.product,
@@ -256,6 +256,7 @@ def sale_checkout(
     if customer is not None:
         _count_sale_in_totals(sale, totals)
     sale_completed.send(sender=Sale, sale=sale)
+    keep_in_hand(sale, lines=sale_lines, payments=rows, refunds=[])
     return sale
 
 

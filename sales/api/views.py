@@ -24,7 +24,7 @@ from sales.api.serializers import (
 from sales.models import Product, Sale
 from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
 from sales.quotes import LineInput, PaymentInput, sale_quote
-from sales.selectors import SaleFilters, sale_detail_list, sale_list
+from sales.selectors import SaleFilters, sale_detail_list, sale_list, sale_with_details
 from stores.selectors import till_for_sale
 
 
@@ -102,7 +102,7 @@ class SaleViewSet(
             discount=values.get("discount"),
             till_id=values.get("till_id"),
         )
-        body = SaleSerializer(sale_detail_list().get(pk=sale.pk)).data
+        body = SaleSerializer(sale_with_details(sale)).data
         location = request.build_absolute_uri(f"/api/sales/{sale.pk}")
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 

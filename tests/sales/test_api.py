@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from loyalty import services as loyalty_services
 from loyalty.models import LoyaltyProgram
 from sales.models import Sale
+from tests.accounting.helpers import give_credit
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import ProductFactory
 
@@ -106,6 +107,37 @@ def test_pay_with_points_over_the_api(cashier_client, manager):
     assert body["pointsEarned"] == 7
     customer.refresh_from_db()
     assert customer.loyalty_points == 500 - 300 + 7
+
+
+def test_checkout_answers_with_what_the_sale_reads_back(cashier_client, manager_client, manager):
+    """The 201 is built from the sale in hand (the store's counter row is still locked
+    then); it must say exactly what reading the sale back says, other modules' facts too."""
+    customer = CustomerFactory()
+    loyalty_services.points_adjust(customer=customer, points=500, reason="Gift", user=manager)
+    give_credit(customer, "100.00", manager)
+    payload = sale_payload(
+        ProductFactory(price=Decimal("10.00")),
+        customer,
+        quantity=3,
+        payments=[
+            {"method": "points", "amount": "3.00"},
+            {"method": "on_account", "amount": "20.00"},
+            {"method": "cash", "amount": "10.00"},
+        ],
+    )
+    with CaptureQueriesContext(connection) as checkout:
+        created = post(cashier_client, "/api/sales", payload)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["invoiceNumber"]
+    assert body["pointsRedeemed"] == 300
+    assert body == manager_client.get(f"/api/sales/{body['id']}").json()
+    reads_of_sales = [
+        query["sql"]
+        for query in checkout.captured_queries
+        if query["sql"].startswith("SELECT") and '"sales_sale"."number"' in query["sql"]
+    ]
+    assert reads_of_sales == []
 
 
 def test_list_filters_and_constant_queries(
