@@ -53,6 +53,7 @@ def test_a_manager_sees_every_link_in_order(client, manager):
         "Sales",
         "CRM",
         "Invoices",
+        "Gift cards",
         "Stores",
         "Locked logins",
         "Admin",
@@ -74,6 +75,7 @@ def test_the_page_the_user_is_on_is_marked(client, manager):
     assert active("/sales/approval-pin/") == []
     assert active("/crm/leads/") == ["CRM"]
     assert active("/invoices/") == ["Invoices"]
+    assert active("/gift-cards/liability/") == ["Gift cards"]
     assert active("/accounts/lockouts/") == ["Locked logins"]
 
 
