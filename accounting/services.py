@@ -238,8 +238,8 @@ def credit_for_refund(*, refund) -> StoreCreditEntry | None:
     refunded_before = sale.refunded_total - refund.total
 
     def share(amount: Decimal) -> Decimal:
-        now = refunded_share(amount, refunded=sale.refunded_total, total=sale.total)
-        return now - refunded_share(amount, refunded=refunded_before, total=sale.total)
+        now = refunded_share(amount, refunded=sale.refunded_total, total=sale.goods_total)
+        return now - refunded_share(amount, refunded=refunded_before, total=sale.goods_total)
 
     to_store_credit = ZERO
     reasons = []

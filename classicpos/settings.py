@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sales",
     "loyalty",
     "accounting",
+    "giftcards",
     "crm",
 ]
 
@@ -381,6 +382,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two resources call their own choices "status": each keeps a name of its own.
+    "ENUM_NAME_OVERRIDES": {"GiftCardStatusEnum": "giftcards.models.GiftCardStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "classicpos.api.schema.add_problem_responses",
@@ -413,5 +416,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # django-axes announces itself at every start; its lockouts are warnings.
         "axes": {"level": "WARNING"},
+        # python-barcode says at import that it draws no images without Pillow: SVG is all
+        # the receipts use.
+        "pyBarcode": {"level": "WARNING"},
     },
 }

@@ -181,7 +181,7 @@ def _ledger_sum(sale, **filters) -> int:
 
 def _share(points: int, sale) -> int:
     """Return ``points``' share of what has been refunded of ``sale`` so far."""
-    return int(refunded_share(points, refunded=sale.refunded_total, total=sale.total))
+    return int(refunded_share(points, refunded=sale.refunded_total, total=sale.goods_total))
 
 
 @transaction.atomic

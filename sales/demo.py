@@ -23,7 +23,7 @@ DEMO_PRODUCTS = [
     ("HON-350", "Wildflower honey 350 g", "9.80", "2000000000077"),
     ("BIS-OAT", "Oat biscuits", "3.15", "2000000000084"),
     ("NAP-100", "Paper napkins, 100", "2.10", "2000000000091"),
-    ("GFT-CRD", "Gift card holder", "1.00", "2000000000107"),
+    ("CRD-SLV", "Card sleeve", "1.00", "2000000000107"),
 ]
 
 

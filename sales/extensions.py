@@ -12,6 +12,8 @@ Each registry is filled from a module's ``AppConfig.ready()``:
 - Sale facts: extra figures a module adds to a sale's API response and receipt
   (loyalty adds points earned and redeemed), with the prefetches they need so
   lists keep a constant number of queries.
+- Stored-value lines: a line that sells value rather than goods (a gift card),
+  read from the cart by its module, settled by it after the sale is written.
 - Checkout widgets: a module's part of the till page (loyalty's "Pay with
   points"): a template rendered in the payment card and a script that talks to
   the checkout through ``window.ClassicPOS.checkout``.
@@ -55,6 +57,11 @@ class PaymentMethodType:
     what earlier refunds gave back to it (a card refund goes back to the card).
     ``paid_later``: the money for this part comes after the sale (an invoice), and
     its module sends ``sale_paid_later`` as it arrives.
+    ``reference_field``: the API key of a text the payment carries for its module (a
+    gift card's code, ``giftCardCode``); checkout hands it to ``settle`` as
+    ``reference=`` and never stores it. ``check(customer=, payment=, user=)`` lets
+    the quote refuse one payment before checkout (a card that is voided or short):
+    it raises ``ValidationError`` keyed ``amount`` or ``reference``.
     """
 
     code: str
@@ -67,6 +74,8 @@ class PaymentMethodType:
     paid_later: bool = False
     settle: Callable[..., None] | None = None
     limit: Callable[..., MethodLimit | None] | None = None
+    reference_field: str = ""
+    check: Callable[..., None] | None = None
     order: int = 100
 
 
@@ -97,16 +106,74 @@ def refund_destinations() -> list[PaymentMethodType]:
 
 
 @dataclass(frozen=True)
+class StoredValueKind:
+    """A cart line that sells stored value (a gift card), not goods.
+
+    Such a line is money put aside for later, so ``sales`` treats every kind alike:
+    untaxed, never discounted, paid only in money (no method refunded in kind may pay
+    for it: a gift card cannot buy a gift card, nor can points), earning no points,
+    counted in a sale's ``stored_value`` rather than its goods, and not refunded
+    through the sale (its module undoes it on the card). ``key`` is the line's key in
+    the API (``{"giftCard": {...}}``) and ``SaleLine.kind``.
+
+    ``read(data, *, field, user)`` turns the line's JSON into a :class:`StoredValueItem`
+    or raises ``ValidationError`` keyed by the item's own keys (``amount``, ``code``);
+    ``settle(sale=, line=, item=, user=)`` runs in the checkout's transaction once
+    the line is written and may refuse the sale with ``ValidationError``. ``schema``
+    is the JSON Schema of the line's object, for the API's OpenAPI document.
+    """
+
+    key: str
+    label: str
+    read: Callable[..., "StoredValueItem"]
+    settle: Callable[..., None]
+    schema: dict = field(default_factory=lambda: {"type": "object"})
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class StoredValueItem:
+    """A stored-value line as its module read it: what it costs, what the line is called,
+    and whatever the module needs to settle it (``details``)."""
+
+    amount: Decimal
+    name: str
+    details: object = None
+
+
+_stored_value_kinds: Registry[StoredValueKind] = Registry(
+    "stored-value line kinds", key=lambda kind: kind.key
+)
+
+
+def register_stored_value_kind(kind: StoredValueKind) -> None:
+    _stored_value_kinds.register(kind)
+
+
+def stored_value_kind(key: str) -> StoredValueKind | None:
+    return _stored_value_kinds.get(key)
+
+
+def stored_value_kinds() -> list[StoredValueKind]:
+    return list(_stored_value_kinds)
+
+
+@dataclass(frozen=True)
 class SaleFacts:
     """Extra facts about a sale: ``api(sale) -> dict`` and ``receipt(sale) -> [(label, value)]``.
 
     ``name`` is the module's ("loyalty"): one set of facts each, in ``order``.
+    ``receipt_template`` is a section the receipt page includes below its figures, with
+    ``section`` set to ``receipt_context(sale)`` (nothing is drawn when it is empty): a
+    gift card's code and barcode, printed once.
     """
 
     name: str
     api: Callable[[object], dict]
     receipt: Callable[[object], list[tuple[str, str]]]
     prefetch: tuple[str, ...] = field(default_factory=tuple)
+    receipt_template: str = ""
+    receipt_context: Callable[[object], object] | None = None
     order: int = 100
 
 

@@ -141,6 +141,9 @@ class Sale(models.Model):
     amount_tendered = models.DecimalField(**MONEY)
     change = models.DecimalField(**MONEY, default=ZERO)
     refunded_total = models.DecimalField(**MONEY, default=ZERO)
+    # What the sale's stored-value lines (gift cards sold or reloaded) cost: part of the
+    # total, but money put aside rather than goods sold (``sales.extensions.StoredValueKind``).
+    stored_value = models.DecimalField(**MONEY, default=ZERO)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,6 +169,11 @@ class Sale(models.Model):
                 condition=models.Q(discount__gte=0) & models.Q(discount__lte=models.F("subtotal")),
                 name="sale_discount_within_subtotal",
             ),
+            models.CheckConstraint(
+                condition=models.Q(stored_value__gte=0)
+                & models.Q(stored_value__lte=models.F("total")),
+                name="sale_stored_value_within_total",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,11 +187,21 @@ class Sale(models.Model):
         """What the sale is worth after its refunds."""
         return self.total - self.refunded_total
 
+    @property
+    def goods_total(self):
+        """The part of the total a refund can give back: the goods, tax included (stored
+        value is undone on its card, not refunded with the sale)."""
+        return self.total - self.stored_value
+
 
 class SaleLine(models.Model):
     sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    sku = models.CharField(max_length=64)
+    # A product, or stored value of a registered ``kind`` (``"giftCard"``) without one.
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    kind = models.CharField(max_length=20, blank=True, default="")
+    sku = models.CharField(max_length=64, blank=True)
     name = models.CharField(max_length=200)
     unit_price = models.DecimalField(**MONEY)
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
@@ -205,6 +223,11 @@ class SaleLine(models.Model):
             models.CheckConstraint(
                 condition=models.Q(discount__gte=0), name="sale_line_discount_not_negative"
             ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="") & models.Q(product__isnull=False))
+                | (~models.Q(kind="") & models.Q(product__isnull=True)),
+                name="sale_line_product_or_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,7 +235,9 @@ class SaleLine(models.Model):
 
     @property
     def refundable_quantity(self) -> int:
-        return self.quantity - self.refunded_quantity
+        """What a refund may still take of this line (stored value: none, it is undone on
+        its card)."""
+        return 0 if self.kind else self.quantity - self.refunded_quantity
 
 
 class Payment(models.Model):

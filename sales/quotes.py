@@ -15,7 +15,15 @@ from django.core.exceptions import ValidationError
 from classicpos import limits
 from classicpos.limits import MAX_AMOUNT, MAX_QUANTITY, is_id
 from sales.discounts import discount_off
-from sales.extensions import PaymentMethodType, payment_method, payment_methods
+from sales.extensions import (
+    PaymentMethodType,
+    RefundedAs,
+    StoredValueItem,
+    payment_method,
+    payment_methods,
+    stored_value_kind,
+    stored_value_kinds,
+)
 from sales.models import Product, SaleLine
 from sales.money import ZERO, refunded_share, to_cents
 from sales.selectors import sale_paid_in_money
@@ -23,16 +31,21 @@ from sales.selectors import sale_paid_in_money
 
 @dataclass(frozen=True)
 class LineInput:
-    product_id: int
-    quantity: int
+    product_id: int | None = None
+    quantity: int = 1
     # As typed: an amount off the line or a percentage of it (``sales.discounts``).
     discount: object = None
+    # A stored-value line instead of a product: its kind's key and its JSON as sent.
+    kind: str = ""
+    data: object = None
 
 
 @dataclass(frozen=True)
 class PaymentInput:
     method: str
     amount: Decimal
+    # The method's ``reference_field`` as sent (a gift card's code); never stored.
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,11 +56,30 @@ class RefundLineInput:
 
 @dataclass(frozen=True)
 class QuotedLine:
-    product: Product
+    product: Product | None
     quantity: int
     # What the line costs after its own discount, and that discount.
     line_total: Decimal
     discount: Decimal = ZERO
+    # A stored-value line: its kind's key and the item its module read.
+    kind: str = ""
+    item: StoredValueItem | None = None
+
+    @property
+    def name(self) -> str:
+        return self.item.name if self.item else self.product.name
+
+    @property
+    def sku(self) -> str:
+        return self.product.sku if self.product else ""
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.item.amount if self.item else self.product.price
+
+    @property
+    def product_id(self) -> int | None:
+        return self.product.pk if self.product else None
 
 
 @dataclass(frozen=True)
@@ -66,6 +98,7 @@ class MethodOffer:
 @dataclass(frozen=True)
 class Quote:
     lines: tuple[QuotedLine, ...]
+    # Products and stored value together; the discount and tax are the goods' alone.
     subtotal: Decimal
     discount: Decimal
     tax: Decimal
@@ -74,6 +107,8 @@ class Quote:
     amount_due: Decimal
     change: Decimal
     methods: tuple[MethodOffer, ...]
+    # What the stored-value lines cost (paid in money only; see ``StoredValueKind``).
+    stored_value: Decimal = ZERO
     # Cash a customer is likely to hand over for what is due: exact, then the
     # next multiple of 5, 10 and 20 (the till's quick-cash buttons).
     cash_suggestions: tuple[Decimal, ...] = ()
@@ -105,6 +140,19 @@ class SaleErrors:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
+
+
+def nested_errors(error: ValidationError, prefix: str, *, rename=None, bare: str = "") -> dict:
+    """Return a module's ``ValidationError`` keyed under ``prefix`` (``lines[2].giftCard``):
+    ``amount`` becomes ``prefix.amount``; a message without a key goes to ``prefix.bare``
+    (or ``prefix`` itself); ``rename`` maps the module's keys to the API's."""
+    rename = rename or {}
+    by_key = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    nested: dict[str, list[str]] = {}
+    for key, messages in by_key.items():
+        key = bare if key == "__all__" else rename.get(key, key)
+        nested.setdefault(f"{prefix}.{key}" if key else prefix, []).extend(messages)
+    return nested
 
 
 def parse_amount(value, field: str, errors: SaleErrors) -> Decimal | None:
@@ -147,12 +195,36 @@ def sale_payment_methods(*, customer) -> list[PaymentMethodType]:
     ]
 
 
-def _quoted_lines(lines: list[LineInput], errors: SaleErrors) -> list[QuotedLine]:
+def _stored_value_line(index: int, line: LineInput, user, errors: SaleErrors) -> QuotedLine | None:
+    """Read a stored-value line through its kind's module; its errors keyed under the
+    line's key (``lines[2].giftCard.amount``)."""
+    kind = stored_value_kind(line.kind)
+    field = f"lines[{index}].{line.kind}"
+    if kind is None:
+        known = ", ".join(k.key for k in stored_value_kinds()) or "none"
+        errors.add(f"lines[{index}]", f"Unknown kind of line (known: productId, {known}).")
+        return None
+    try:
+        item = kind.read(line.data, field=field, user=user)
+    except ValidationError as error:
+        errors.add_error(ValidationError(nested_errors(error, field)))
+        return None
+    if not errors.fits(item.amount, field=f"{field}.amount", what=f"This {kind.label.lower()}"):
+        return None
+    return QuotedLine(product=None, quantity=1, line_total=item.amount, kind=kind.key, item=item)
+
+
+def _quoted_lines(lines: list[LineInput], errors: SaleErrors, user=None) -> list[QuotedLine]:
     products = Product.objects.in_bulk(
-        [line.product_id for line in lines if is_id(line.product_id)]
+        [line.product_id for line in lines if not line.kind and is_id(line.product_id)]
     )
     quoted = []
     for index, line in enumerate(lines):
+        if line.kind:
+            stored = _stored_value_line(index, line, user, errors)
+            if stored is not None:
+                quoted.append(stored)
+            continue
         product = products.get(line.product_id) if is_id(line.product_id) else None
         if product is None:
             errors.add(f"lines[{index}].productId", f"There is no product #{line.product_id}.")
@@ -199,8 +271,11 @@ def _discount(value, subtotal: Decimal, errors: SaleErrors) -> Decimal:
         return ZERO
 
 
-def _payments(payments: list[PaymentInput], customer, errors: SaleErrors) -> list[PaymentInput]:
-    """Return the payments with a usable method and a positive amount in cents."""
+def _payments(
+    payments: list[PaymentInput], customer, errors: SaleErrors, user=None
+) -> list[PaymentInput]:
+    """Return the payments with a usable method and a positive amount in cents, each
+    checked by its method (``PaymentMethodType.check``) when it has a check."""
     usable = {method.code for method in sale_payment_methods(customer=customer)}
     accepted = []
     for index, payment in enumerate(payments):
@@ -219,15 +294,58 @@ def _payments(payments: list[PaymentInput], customer, errors: SaleErrors) -> lis
         if amount <= 0:
             errors.add(f"{field}.amount", "Amount must be more than zero.")
             continue
-        accepted.append(PaymentInput(method=method.code, amount=amount))
+        payment = PaymentInput(method=method.code, amount=amount, reference=payment.reference)
+        if method.check is not None and not _method_accepts(
+            method, payment, field, customer, user, errors
+        ):
+            continue
+        accepted.append(payment)
     return accepted
 
 
-def _offers(customer, total: Decimal, payments: list[PaymentInput]) -> tuple[MethodOffer, ...]:
+def _method_accepts(method, payment, field, customer, user, errors: SaleErrors) -> bool:
+    try:
+        method.check(customer=customer, payment=payment, user=user)
+    except ValidationError as error:
+        rename = {"reference": method.reference_field or "reference"}
+        errors.add_error(ValidationError(nested_errors(error, field, rename=rename, bare="amount")))
+        return False
+    return True
+
+
+def goods_only_cap(total: Decimal, stored_value: Decimal) -> Decimal:
+    """Return the most the methods that pay only for goods may pay together: stored value
+    is paid in money, now."""
+    return max(total - stored_value, ZERO)
+
+
+def pays_goods_only(method: PaymentMethodType) -> bool:
+    """Whether ``method`` may pay for goods but not for stored value: a method refunded in
+    kind (points, store credit, a gift card: no gift card buys a gift card) or paid later
+    (on account: the card's value would be a loan)."""
+    return method.refunded_as == RefundedAs.IN_KIND or method.paid_later
+
+
+def _offers(
+    customer, total: Decimal, payments: list[PaymentInput], stored_value: Decimal = ZERO
+) -> tuple[MethodOffer, ...]:
     offers = []
     for method in sale_payment_methods(customer=customer):
         by_others = sum((p.amount for p in payments if p.method != method.code), ZERO)
         open_amount = max(total - by_others, ZERO)
+        if stored_value and pays_goods_only(method):
+            goods_only_by_others = sum(
+                (
+                    p.amount
+                    for p in payments
+                    if p.method != method.code and pays_goods_only(payment_method(p.method))
+                ),
+                ZERO,
+            )
+            open_amount = min(
+                open_amount,
+                max(goods_only_cap(total, stored_value) - goods_only_by_others, ZERO),
+            )
         limit = method.limit(customer=customer, amount=open_amount) if method.limit else None
         if limit is None:
             offers.append(MethodOffer(method=method, max_amount=open_amount))
@@ -250,6 +368,7 @@ def quote_with_errors(
     payments: list[PaymentInput],
     errors: SaleErrors,
     store=None,
+    user=None,
 ) -> tuple[Quote, list[PaymentInput]]:
     """Price a sale, recording every bad input in ``errors``; return the quote and the
     payments it counted. Checkout uses this form to report all its errors at once.
@@ -258,15 +377,18 @@ def quote_with_errors(
     anything: each line, the subtotal and total (``lines``) and the payments
     (``payments``); change and what is due are never more than those.
     """
-    quoted = _quoted_lines(lines, errors)
-    subtotal = sum((line.line_total for line in quoted), ZERO)
+    quoted = _quoted_lines(lines, errors, user)
+    stored_value = sum((line.line_total for line in quoted if line.kind), ZERO)
+    goods = sum((line.line_total for line in quoted if not line.kind), ZERO)
+    subtotal = goods + stored_value
     subtotal_fits = errors.fits(subtotal, field="lines", what="The subtotal")
-    discount = _discount(discount, subtotal, errors)
-    tax = tax_for(subtotal - discount, store)
+    # Stored value is money set aside: never discounted, never taxed.
+    discount = _discount(discount, goods, errors)
+    tax = tax_for(goods - discount, store)
     total = subtotal - discount + tax
     if subtotal_fits:
         errors.fits(total, field="lines", what="The total")
-    accepted = _payments(payments, customer, errors)
+    accepted = _payments(payments, customer, errors, user)
     paid = sum((payment.amount for payment in accepted), ZERO)
     errors.fits(paid, field="payments", what="The payments")
     amount_due = max(total - paid, ZERO)
@@ -279,7 +401,8 @@ def quote_with_errors(
         paid=paid,
         amount_due=amount_due,
         change=max(paid - total, ZERO),
-        methods=_offers(customer, total, accepted),
+        methods=_offers(customer, total, accepted, stored_value),
+        stored_value=stored_value,
         cash_suggestions=cash_suggestions(amount_due),
     )
     return quote, accepted
@@ -292,8 +415,12 @@ def sale_quote(
     customer=None,
     payments: list[PaymentInput] | None = None,
     store=None,
+    user=None,
 ) -> Quote:
     """Return what a sale of ``lines`` at ``store`` costs and how ``customer`` can pay it.
+
+    ``user`` is who asks (a stored-value line's or a payment's module may check it:
+    how many wrong gift-card codes they typed).
 
     Raises ``ValidationError`` keyed by field (``lines[0].quantity``, ``discount``,
     ``payments[1].method``) when an input cannot be priced. An empty cart is a
@@ -307,6 +434,7 @@ def sale_quote(
         payments=payments or [],
         errors=errors,
         store=store,
+        user=user,
     )
     errors.raise_if_any()
     return quote
@@ -338,7 +466,11 @@ def _refund_lines(sale, requested: list[RefundLineInput] | None, errors: SaleErr
     if not requested:
         chosen = [(line, line.refundable_quantity) for line in sale_lines.values()]
         chosen = [(line, quantity) for line, quantity in chosen if quantity > 0]
-        if not chosen:
+        if not chosen and all(line.kind for line in sale_lines.values()):
+            errors.add(
+                "lines", f"Nothing on sale {sale.number} is refunded with it: undo it on the card."
+            )
+        elif not chosen:
             errors.add("lines", f"Sale {sale.number} has already been refunded in full.")
         return chosen
     chosen = []
@@ -353,6 +485,12 @@ def _refund_lines(sale, requested: list[RefundLineInput] | None, errors: SaleErr
             errors.add(
                 f"lines[{index}].saleLineId",
                 f"Sale {sale.number} has no line #{item.sale_line_id}.",
+            )
+            continue
+        if line.kind:
+            errors.add(
+                f"lines[{index}].saleLineId",
+                f"{line.name} is not refunded with the sale: its value is on the card.",
             )
             continue
         if not limits.is_whole_number(item.quantity) or item.quantity < 1:
@@ -376,12 +514,12 @@ def _money_share(sale, total: Decimal, empties_sale: bool) -> Decimal:
     refund on its own could pay back a cent more than was paid in money.
     """
     in_money = sale_paid_in_money(sale=sale)
-    if not sale.total or in_money == sale.total:
+    if not sale.goods_total or in_money == sale.goods_total:
         return total
     paid_back = sum((refund.paid_back for refund in sale.refunds.all()), ZERO)
     if empties_sale:
         return max(in_money - paid_back, ZERO)
-    share = refunded_share(in_money, refunded=sale.refunded_total + total, total=sale.total)
+    share = refunded_share(in_money, refunded=sale.refunded_total + total, total=sale.goods_total)
     return max(share - paid_back, ZERO)
 
 
@@ -395,12 +533,13 @@ def refund_quote_with_errors(
     add up to more than was paid.
     """
     chosen = _refund_lines(sale, lines, errors)
+    goods_subtotal = sale.subtotal - sale.stored_value
     refunded = tuple(
         RefundedLine(
             line=line,
             quantity=quantity,
-            amount=to_cents(line.unit_price * quantity * sale.total / sale.subtotal)
-            if sale.subtotal
+            amount=to_cents(line.unit_price * quantity * sale.goods_total / goods_subtotal)
+            if goods_subtotal
             else ZERO,
         )
         for line, quantity in chosen
@@ -411,7 +550,7 @@ def refund_quote_with_errors(
     )
     total = sum((item.amount for item in refunded), ZERO)
     if empties_sale:
-        total = sale.total - sale.refunded_total
+        total = sale.goods_total - sale.refunded_total
     return RefundQuote(
         lines=refunded,
         total=total,

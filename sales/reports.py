@@ -6,8 +6,9 @@ drawer should hold. The page, the API and the CSV all show these rows; none adds
 anything up itself.
 
 Figures, for each store and local day:
-- ``sales``: sales rung up; ``gross``: their totals (tax included); ``tax``: the
-  tax charged on them.
+- ``sales``: sales rung up; ``gross``: their totals (tax included) less the stored
+  value they sold (gift cards: money owed to the holder, not revenue);
+  ``stored_value``: that stored value; ``tax``: the tax charged on them.
 - ``refunds``: what refunds given at the store that day were worth; ``net`` is
   gross less refunds.
 - ``by_method``: what each payment method took, cash net of the change handed back.
@@ -42,6 +43,7 @@ class DayFigures:
     till: Till | None = None
     sales: int = 0
     gross: Decimal = ZERO
+    stored_value: Decimal = ZERO
     refunds: Decimal = ZERO
     tax: Decimal = ZERO
     by_method: dict[str, Decimal] = field(default_factory=dict)
@@ -102,11 +104,16 @@ def sales_by_store(
             store_id__in=zone_stores, created_at__gte=begins, created_at__lt=ends
         ).annotate(day=local_day)
         for figures in sales.values(*group).annotate(
-            count=Count("id"), gross=Sum("total"), tax=Sum("tax"), change=Sum("change")
+            count=Count("id"),
+            gross=Sum(F("total") - F("stored_value")),
+            stored_value=Sum("stored_value"),
+            tax=Sum("tax"),
+            change=Sum("change"),
         ):
             day_row = row(figures["store_id"], figures["day"], figures.get("till_id"))
             day_row.sales += figures["count"]
             day_row.gross += to_cents(figures["gross"])
+            day_row.stored_value += to_cents(figures["stored_value"])
             day_row.tax += to_cents(figures["tax"])
             cash = day_row.by_method.get(PaymentMethod.CASH, ZERO)
             day_row.by_method[PaymentMethod.CASH] = cash - to_cents(figures["change"])

@@ -102,17 +102,18 @@ def _paid_in_kind(code: str) -> bool:
 
 
 def sale_paid_in_money(*, sale: Sale) -> Decimal:
-    """Return what the customer paid for ``sale`` in money, not in kind.
+    """Return what the customer paid for ``sale``'s goods in money, not in kind.
 
-    That is the total less the payments of methods refunded in kind (points,
-    store credit): loyalty earns points on it, and refunds pay back its share.
-    Uses the sale's prefetched payments when there are.
+    That is the goods' total (stored value, such as a gift card sold, is paid in money
+    and is not goods) less the payments of methods refunded in kind (points, store
+    credit, gift cards), which may pay only for goods: loyalty earns points on it,
+    and refunds pay back its share. Uses the sale's prefetched payments when there are.
     """
     in_kind = sum(
         (payment.amount for payment in sale.payments.all() if _paid_in_kind(payment.method)),
         ZERO,
     )
-    return max(sale.total - in_kind, ZERO)
+    return max(sale.goods_total - in_kind, ZERO)
 
 
 def sale_refundable_to(*, sale: Sale, method: str) -> Decimal:

@@ -16,7 +16,7 @@ from classicpos.limits import MAX_LIFETIME_AMOUNT, is_id
 from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
-from sales.extensions import payment_method, refund_destinations
+from sales.extensions import payment_method, refund_destinations, stored_value_kind
 from sales.locks import sale_for_update
 from sales.models import (
     CustomerSalesTotals,
@@ -36,6 +36,9 @@ from sales.quotes import (
     Quote,
     RefundLineInput,
     SaleErrors,
+    goods_only_cap,
+    nested_errors,
+    pays_goods_only,
     quote_with_errors,
     refund_quote_with_errors,
 )
@@ -143,6 +146,16 @@ def _check_tender(quote: Quote, payments: list[PaymentInput], errors: SaleErrors
     if quote.paid < quote.total:
         errors.add("payments", f"Payments of {quote.paid} do not cover the total of {quote.total}.")
         return
+    goods_only = [p for p in payments if pays_goods_only(payment_method(p.method))]
+    cap = goods_only_cap(quote.total, quote.stored_value)
+    if quote.stored_value and sum((p.amount for p in goods_only), ZERO) > cap:
+        labels = sorted({payment_method(p.method).label.lower() for p in goods_only})
+        errors.add(
+            "payments",
+            f"{' and '.join(labels).capitalize()} may pay at most {cap} of this sale: "
+            f"the {quote.stored_value} of stored value is paid in money now.",
+        )
+        return
     with_change = [payment_method(p.method) for p in payments]
     change_givers = {method.code for method in with_change if method.gives_change}
     without_change = sum((p.amount for p in payments if p.method not in change_givers), ZERO)
@@ -151,19 +164,34 @@ def _check_tender(quote: Quote, payments: list[PaymentInput], errors: SaleErrors
         errors.add("payments", f"Only {' or '.join(labels)} may exceed the total of {quote.total}.")
 
 
-def _on_payment_row(error: ValidationError, index: int) -> ValidationError:
-    """Key a payment method's refusal to the payment it refuses (``payments[1].amount``),
-    so the till shows it beside that row; keys naming another field stay as they are."""
+def _on_payment_row(
+    error: ValidationError, index: int, reference_field: str = ""
+) -> ValidationError:
+    """Key a payment method's refusal to the payment it refuses (``payments[1].amount``,
+    ``payments[1].giftCardCode`` for its ``reference``), so the till shows it beside that
+    row; keys naming another field stay as they are."""
     if not hasattr(error, "error_dict"):
         return ValidationError({f"payments[{index}].amount": error.messages})
-    return ValidationError(
-        {
-            (
-                f"payments[{index}].amount" if field in ("amount", "payments", "__all__") else field
-            ): messages
-            for field, messages in error.message_dict.items()
-        }
-    )
+    keyed: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        if field in ("amount", "payments", "__all__"):
+            field = f"payments[{index}].amount"
+        elif field == "reference":
+            field = f"payments[{index}].{reference_field or 'reference'}"
+        keyed.setdefault(field, []).extend(messages)
+    return ValidationError(keyed)
+
+
+def _settle_stored_value(sale: Sale, rows: list[SaleLine], quoted, user) -> None:
+    """Let each stored-value line's module record it (issue or load the card) now that
+    the line exists; a refusal is keyed to the line (``lines[2].giftCard.code``)."""
+    for index, (row, line) in enumerate(zip(rows, quoted, strict=True)):
+        if not line.kind:
+            continue
+        try:
+            stored_value_kind(line.kind).settle(sale=sale, line=row, item=line.item, user=user)
+        except ValidationError as error:
+            raise ValidationError(nested_errors(error, f"lines[{index}].{line.kind}")) from error
 
 
 def _sale_till(till_id, cashier, errors: SaleErrors) -> Till | None:
@@ -203,6 +231,7 @@ def sale_checkout(
         payments=payments,
         errors=errors,
         store=till.store if till else None,
+        user=cashier,
     )
     if not lines:
         errors.add("lines", "Add at least one product.")
@@ -226,6 +255,7 @@ def sale_checkout(
         discount=quote.discount,
         tax=quote.tax,
         total=quote.total,
+        stored_value=quote.stored_value,
         amount_tendered=quote.paid,
         change=quote.change,
     )
@@ -233,9 +263,10 @@ def sale_checkout(
         SaleLine(
             sale=sale,
             product=line.product,
-            sku=line.product.sku,
-            name=line.product.name,
-            unit_price=line.product.price,
+            kind=line.kind,
+            sku=line.sku,
+            name=line.name,
+            unit_price=line.unit_price,
             quantity=line.quantity,
             discount=line.discount,
             line_total=line.line_total,
@@ -245,14 +276,16 @@ def sale_checkout(
     rows = Payment.objects.bulk_create(
         Payment(sale=sale, method=payment.method, amount=payment.amount) for payment in accepted
     )
-    for index, row in enumerate(rows):
-        settle = payment_method(row.method).settle
-        if settle is None:
+    for index, (row, payment) in enumerate(zip(rows, accepted, strict=True)):
+        method = payment_method(row.method)
+        if method.settle is None:
             continue
+        extra = {"reference": payment.reference} if method.reference_field else {}
         try:
-            settle(sale=sale, payment=row, user=cashier)
+            method.settle(sale=sale, payment=row, user=cashier, **extra)
         except ValidationError as error:
-            raise _on_payment_row(error, index) from error
+            raise _on_payment_row(error, index, method.reference_field) from error
+    _settle_stored_value(sale, sale_lines, quote.lines, cashier)
     if customer is not None:
         _count_sale_in_totals(sale, totals)
     sale_completed.send(sender=Sale, sale=sale)

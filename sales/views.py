@@ -120,6 +120,11 @@ class SaleDetailView(StaffPageMixin, DetailView):
         sale = self.object
         return super().get_context_data(
             facts=[line for extension in sale_facts() for line in extension.receipt(sale)],
+            receipt_sections=[
+                (extension.receipt_template, section)
+                for extension in sale_facts()
+                if extension.receipt_template and (section := extension.receipt_context(sale))
+            ],
             refund_form=RefundForm(
                 sale=sale, needs_approval=not self.request.user.has_perm(REFUND_SALE)
             ),

@@ -283,6 +283,9 @@ def _run_reserved(request, handler, record: IdempotencyRecord) -> Response:
             if 200 <= response.status_code < 300:
                 record.response_status = response.status_code
                 record.response_body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+                # Keys an answer gives once and nothing may keep (a gift card's code).
+                for key in getattr(response, "not_kept", ()):
+                    record.response_body[key] = None
                 record.response_location = response.get("Location", "")
                 record.subjects = answer_subjects(
                     path=record.path,

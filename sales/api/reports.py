@@ -22,6 +22,11 @@ class DayFiguresSerializer(ApiSerializer):
     date = serializers.DateField(source="day")
     sales = serializers.IntegerField()
     gross = serializers.DecimalField(max_digits=16, decimal_places=2)
+    stored_value = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        help_text="Stored value sold (prepaid cards): taken in payments, not counted in gross.",
+    )
     refunds = serializers.DecimalField(max_digits=16, decimal_places=2)
     net = serializers.DecimalField(max_digits=16, decimal_places=2)
     tax = serializers.DecimalField(max_digits=16, decimal_places=2)

@@ -14,10 +14,15 @@ from classicpos.api.fields import (
     amount_pattern,
 )
 from classicpos.api.schema import document_body_rule
-from classicpos.api.serializers import ApiModelSerializer, ApiSerializer, StrictInputMixin
+from classicpos.api.serializers import (
+    ApiModelSerializer,
+    ApiSerializer,
+    StrictInputMixin,
+    camel_case,
+)
 from classicpos.limits import MAX_ID, MAX_QUANTITY
 from sales.discounts import parse_discount
-from sales.extensions import payment_methods, sale_facts
+from sales.extensions import payment_method, payment_methods, sale_facts, stored_value_kinds
 from sales.models import (
     BARCODE_CHARACTERS,
     ZERO,
@@ -72,12 +77,28 @@ class ProductSerializer(StrictInputMixin, ApiModelSerializer):
         return bool(getattr(product, "exact_match", False))
 
 
+class LineKindField(serializers.CharField):
+    """A line's kind: ``null`` for a product, else the stored-value kind's key (``giftCard``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("help_text", "null for a product; else the key of its stored-value kind.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class SaleLineSerializer(ApiModelSerializer):
+    kind = LineKindField()
+
     class Meta:
         model = SaleLine
         fields = [
             "id",
             "product_id",
+            "kind",
             "sku",
             "name",
             "unit_price",
@@ -174,18 +195,136 @@ class DiscountField(serializers.Field):
 
 
 class LineInputSerializer(StrictInputMixin, ApiSerializer):
-    product_id = ServiceCheckedIntegerField(minimum=1, maximum=MAX_ID)
-    quantity = ServiceCheckedIntegerField(minimum=1, maximum=MAX_QUANTITY)
+    """A product line (``productId``, ``quantity``, ``discount``) or a stored-value line
+    under its kind's key (``{"giftCard": {"amount": "50.00"}}``), which its module reads."""
+
+    product_id = ServiceCheckedIntegerField(minimum=1, maximum=MAX_ID, required=False)
+    quantity = ServiceCheckedIntegerField(minimum=1, maximum=MAX_QUANTITY, required=False)
     discount = DiscountField(help_text="Off this line: an amount or a percentage of it.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for kind in stored_value_kinds():
+            fields[kind.key] = serializers.DictField(
+                required=False, help_text=f"A {kind.label.lower()} line instead of a product."
+            )
+        return fields
+
+    def validate(self, attrs):
+        kinds = [kind.key for kind in stored_value_kinds() if kind.key in attrs]
+        if len(kinds) > 1:
+            raise serializers.ValidationError({kinds[1]: ["A line sells one thing."]})
+        if kinds:
+            product_keys = [key for key in ("product_id", "quantity", "discount") if key in attrs]
+            if product_keys:
+                raise serializers.ValidationError(
+                    {
+                        camel_case(product_keys[0]): [
+                            f"A {kinds[0]} line has no {camel_case(product_keys[0])}."
+                        ]
+                    }
+                )
+            return attrs
+        missing = {}
+        for key in ("product_id", "quantity"):
+            if key not in attrs:
+                missing[camel_case(key)] = ["This field is required."]
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
+def _product_or_stored_value_line() -> dict:
+    """A line is a product (``productId`` and ``quantity``) or one stored-value line."""
+    kinds = stored_value_kinds()
+    product_keys = ["productId", "quantity", "discount"]
+    return {
+        "description": "A product (productId, quantity) or one stored-value line: "
+        + ", ".join(kind.key for kind in kinds),
+        "oneOf": [
+            {
+                "required": ["productId", "quantity"],
+                "not": {"anyOf": [{"required": [kind.key]} for kind in kinds]} if kinds else {},
+            },
+            *(
+                {
+                    "required": [kind.key],
+                    "properties": {kind.key: kind.schema},
+                    "not": {
+                        "anyOf": [
+                            {"required": [key]}
+                            for key in [*product_keys, *(k.key for k in kinds if k != kind)]
+                        ]
+                    },
+                }
+                for kind in kinds
+            ),
+        ],
+    }
+
+
+document_body_rule("LineInputRequest", _product_or_stored_value_line)
 
 
 class PaymentInputSerializer(StrictInputMixin, ApiSerializer):
-    """The method is checked against the registered payment methods by the service."""
+    """The method is checked against the registered payment methods by the service; a
+    method's ``reference_field`` (``giftCardCode``) is read for that method only."""
 
     method = ServiceCheckedChoiceField(
         choices=lambda: [method.code for method in payment_methods()], max_length=20
     )
     amount = AmountField(positive=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for method in payment_methods():
+            if method.reference_field:
+                fields[method.reference_field] = serializers.CharField(
+                    required=False,
+                    max_length=100,
+                    help_text=f"For {method.label.lower()} payments.",
+                )
+        return fields
+
+    def validate(self, attrs):
+        method = payment_method(attrs.get("method", ""))
+        for other in payment_methods():
+            field = other.reference_field
+            if field and field in attrs and (method is None or method.code != other.code):
+                raise serializers.ValidationError(
+                    {field: [f"Only {other.label.lower()} payments take a {field}."]}
+                )
+        if method is not None and method.reference_field and not attrs.get(method.reference_field):
+            raise serializers.ValidationError(
+                {
+                    method.reference_field: [
+                        f"{method.label} payments need a {method.reference_field}."
+                    ]
+                }
+            )
+        return attrs
+
+
+def _reference_only_with_its_method() -> dict:
+    """A method's ``reference_field`` comes with that method, and that method with it."""
+    rules = []
+    for method in payment_methods():
+        field = method.reference_field
+        if not field:
+            continue
+        is_method = {"required": ["method"], "properties": {"method": {"enum": [method.code]}}}
+        rules.append(
+            {
+                "anyOf": [
+                    {"allOf": [is_method, {"required": [field]}]},
+                    {"not": {"anyOf": [is_method, {"required": [field]}]}},
+                ]
+            }
+        )
+    return {"description": "A payment's reference comes with its method.", "allOf": rules}
+
+
+document_body_rule("PaymentInputRequest", _reference_only_with_its_method)
 
 
 class SaleCreateSerializer(StrictInputMixin, ApiSerializer):
@@ -240,10 +379,11 @@ class QuoteRequestSerializer(SaleCreateSerializer):
 
 
 class QuotedLineSerializer(ApiSerializer):
-    product_id = serializers.IntegerField(source="product.pk")
-    sku = serializers.CharField(source="product.sku")
-    name = serializers.CharField(source="product.name")
-    unit_price = serializers.DecimalField(source="product.price", **MONEY)
+    product_id = serializers.IntegerField(allow_null=True)
+    kind = LineKindField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    unit_price = serializers.DecimalField(**MONEY)
     quantity = serializers.IntegerField()
     discount = serializers.DecimalField(**MONEY)
     line_total = serializers.DecimalField(**MONEY)

@@ -21,6 +21,7 @@ from sales.api.serializers import (
     SaleCreateSerializer,
     SaleSerializer,
 )
+from sales.extensions import payment_method, stored_value_kinds
 from sales.models import Product, Sale
 from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
 from sales.quotes import LineInput, PaymentInput, sale_quote
@@ -126,6 +127,7 @@ class SaleViewSet(
             customer=_quote_customer(values.get("customer_id")),
             payments=_payment_inputs(values),
             store=till.store,
+            user=request.user,
         )
         return Response(QuoteSerializer(quote).data)
 
@@ -158,19 +160,31 @@ class SaleViewSet(
 
 
 def _line_inputs(values: dict) -> list[LineInput]:
-    return [
-        LineInput(
-            product_id=line["product_id"], quantity=line["quantity"], discount=line.get("discount")
-        )
-        for line in values.get("lines", [])
-    ]
+    lines = []
+    for line in values.get("lines", []):
+        kind = next((kind.key for kind in stored_value_kinds() if kind.key in line), "")
+        if kind:
+            lines.append(LineInput(kind=kind, data=line[kind]))
+        else:
+            lines.append(
+                LineInput(
+                    product_id=line["product_id"],
+                    quantity=line["quantity"],
+                    discount=line.get("discount"),
+                )
+            )
+    return lines
 
 
 def _payment_inputs(values: dict) -> list[PaymentInput]:
-    return [
-        PaymentInput(method=payment["method"], amount=payment["amount"])
-        for payment in values.get("payments", [])
-    ]
+    payments = []
+    for payment in values.get("payments", []):
+        method = payment_method(payment["method"])
+        reference = payment.get(method.reference_field, "") if method else ""
+        payments.append(
+            PaymentInput(method=payment["method"], amount=payment["amount"], reference=reference)
+        )
+    return payments
 
 
 def _quote_customer(customer_id: int | None) -> Customer | None:

@@ -8,6 +8,7 @@ from tests.accounting.helpers import give_credit, pay, sell_on_account
 from tests.classicpos.routes import Shop
 from tests.crm.factories import ActivityFactory, LeadFactory
 from tests.customers.factories import CustomerFactory
+from tests.giftcards.helpers import sell_card
 from tests.sales.factories import ProductFactory
 
 
@@ -33,5 +34,8 @@ def shop(cashier, manager):
             "jobs": Job.objects.create(kind="customers.export", requested_by=manager).pk,
             "stores": sale.store_id,
             "tills": sale.till_id,
+            "gift-cards": sell_card(cashier=cashier, amount="15.00")
+            .gift_card_entries.get()
+            .card_id,
         }
     )

@@ -572,6 +572,11 @@ def _amount_requests(shop) -> dict:
         "amount",
         lambda v: {"amount": v, "reason": "Corpus"},
     )
+    requests[("/api/gift-cards", "POST", "amount")] = (
+        "/api/gift-cards",
+        "amount",
+        lambda v: {"amount": v},
+    )
     requests[("/api/customers/{customer_id}/account", "PATCH", "creditLimit")] = (
         f"/api/customers/{customer}/account",
         "creditLimit",

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.urls import get_resolver
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = {"stores", "customers", "sales", "loyalty", "accounting", "crm"}
+APPS = {"stores", "customers", "sales", "loyalty", "accounting", "giftcards", "crm"}
 
 
 def imported_apps(package: str) -> dict[str, set[str]]:
@@ -70,8 +70,9 @@ def _code_without_comments(path: Path) -> str:
 
 
 def test_sales_code_names_no_other_modules_payment_methods():
-    # Points and on-account belong to loyalty and accounting; sales only knows the
-    # registry's flags (needs a customer, refunded in kind, gives change).
+    # Points and on-account belong to loyalty and accounting, gift cards to giftcards; sales
+    # only knows the registries' flags (needs a customer, refunded in kind, gives change,
+    # stored value).
     folders = [ROOT / "sales", ROOT / "templates" / "sales", ROOT / "static" / "sales"]
     hits = []
     for folder in folders:
@@ -79,7 +80,7 @@ def test_sales_code_names_no_other_modules_payment_methods():
             if path.suffix not in (".py", ".html", ".js") or "migrations" in path.parts:
                 continue
             code = _code_without_comments(path)
-            for word in ("points", "on_account", "loyalty", "store_credit"):
+            for word in ("points", "on_account", "loyalty", "store_credit", "gift"):
                 if re.search(word, code, re.IGNORECASE):
                     hits.append(f"{path.relative_to(ROOT)}: {word}")
     assert hits == []
@@ -104,7 +105,7 @@ def _permission_names(app_label: str) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("package", ["customers", "sales", "crm", "accounting"])
+@pytest.mark.parametrize("package", ["customers", "sales", "crm", "accounting", "giftcards"])
 def test_permission_names_are_spelled_only_in_the_apps_permissions_module(package):
     # A typo in a string is a page nobody may open; a typo in a constant's name fails at import.
     names = set().union(*(_permission_names(app) for app in APPS))

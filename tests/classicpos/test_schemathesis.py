@@ -57,9 +57,16 @@ RULES_BEYOND_THE_SCHEMA = {
     r"Payments of \d+\.\d\d do not cover the total of \d+\.\d\d\.",
     r"Add a payment of \d+\.\d\d\.",
     r"Only .+ may exceed the total of \d+\.\d\d\.",
+    # A gift card's code names a card, or not; its balance and status are the database's.
+    r"No active gift card with this code\.( .+)?",
+    r"Gift card ••••\w{4} (holds \d+\.\d\d|was voided|is blocked: .+|expired on .+)\.",
+    r"Too many wrong gift card codes: wait a minute before trying another\.",
+    r".+ may pay at most \d+\.\d\d of this sale: the \d+\.\d\d of stored value is paid "
+    r"in money now\.",
     # Values that must be unique.
     r"Product with this SKU already exists\.",
     r"Another product has this barcode\.",
+    r"This code is already a gift card: reload it instead\.",
     r"(S|s)tore with this (C|c)ode already exists\.",
     r"The store already has a till of this name\.",
     r"A store's code is printed on its receipts and cannot change\.",

@@ -216,7 +216,7 @@ def test_each_step_counts_only_what_it_says_it_moves(pair):
         "loyalty points",
         "invoices",
         "store credit",
-        "CRM activities",
+        "gift cards",
     ]
 
 

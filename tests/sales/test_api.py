@@ -155,7 +155,8 @@ def test_list_filters_and_constant_queries(
     with CaptureQueriesContext(connection) as few:
         manager_client.get("/api/sales")
     baseline = len(few.captured_queries)
-    assert baseline == 6  # count, page of sales, their lines, payments, ledger rows, invoices
+    # count, page of sales, their lines, payments, ledger rows, invoices, gift card entries
+    assert baseline == 7
     for _ in range(10):
         post(cashier_client, "/api/sales", sale_payload(product, CustomerFactory()))
     with django_assert_num_queries(baseline):
@@ -177,8 +178,9 @@ def test_customer_history_newest_first_with_constant_queries(
     with CaptureQueriesContext(connection) as few:
         manager_client.get(f"/api/customers/{customer.pk}/sales")
     baseline = len(few.captured_queries)
-    # The customer, count, page of sales, lines, payments, ledger rows, invoices and perms.
-    assert baseline == 8
+    # The customer, count, page of sales, lines, payments, ledger rows, invoices, gift card
+    # entries and perms.
+    assert baseline == 9
     for _ in range(8):
         post(cashier_client, "/api/sales", sale_payload(product, customer))
     with django_assert_num_queries(baseline):
@@ -281,6 +283,7 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
     assert body["lines"] == [
         {
             "productId": product.pk,
+            "kind": None,
             "sku": "MUG",
             "name": "Mug",
             "unitPrice": "2.00",
@@ -298,7 +301,7 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
     )
     assert (body["paid"], body["amountDue"], body["change"]) == ("2.00", "3.36", "0.00")
     offers = {offer["method"]: offer for offer in body["paymentMethods"]}
-    assert list(offers) == ["cash", "card", "points", "on_account", "store_credit"]
+    assert list(offers) == ["cash", "card", "gift_card", "points", "on_account", "store_credit"]
     assert offers["cash"]["givesChange"] is True
     assert offers["points"] == {
         "method": "points",

@@ -154,7 +154,7 @@ def test_quote_refuses_what_checkout_refuses_with_the_same_field_names():
 
 def test_walk_in_quote_offers_only_methods_without_a_customer():
     quote = sale_quote(lines=[])
-    assert [offer.method.code for offer in quote.methods] == ["cash", "card"]
+    assert [offer.method.code for offer in quote.methods] == ["cash", "card", "gift_card"]
 
 
 def test_points_offer_is_whole_steps_the_customer_holds_and_at_most_what_is_due():

@@ -58,6 +58,7 @@ def test_each_store_and_local_day_has_its_figures(manager_client, chain):
             "date": "2026-12-05",
             "sales": 1,
             "gross": "10.00",
+            "storedValue": "0.00",
             "refunds": "0.00",
             "net": "10.00",
             "tax": "0.00",
@@ -69,6 +70,7 @@ def test_each_store_and_local_day_has_its_figures(manager_client, chain):
             "date": "2026-12-06",
             "sales": 1,
             "gross": "7.00",
+            "storedValue": "0.00",
             "refunds": "0.00",
             "net": "7.00",
             "tax": "0.00",
@@ -80,6 +82,7 @@ def test_each_store_and_local_day_has_its_figures(manager_client, chain):
             "date": "2026-12-06",
             "sales": 1,
             "gross": "30.00",
+            "storedValue": "0.00",
             "refunds": "10.00",
             "net": "20.00",
             "tax": "0.00",
@@ -137,11 +140,12 @@ def test_the_page_and_its_csv_show_the_same_rows(manager_page, chain):
     assert download["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(download.content.decode())))
     assert rows[0] == [
-        "Date", "Store", "Sales", "Gross", "Refunds", "Net", "Tax", "Card", "Cash", "Cash in drawer"
+        "Date", "Store", "Sales", "Gross", "Stored value sold", "Refunds", "Net", "Tax", "Card",
+        "Cash", "Cash in drawer"
     ]  # fmt: skip
     assert rows[1:] == [
-        ["2026-12-06", "AP", "1", "7.00", "0.00", "7.00", "0.00", "0.00", "7.00", "7.00"],
-        ["2026-12-06", "DT", "1", "30.00", "10.00", "20.00", "0.00", "20.00", "10.00", "0.00"],
+        ["2026-12-06", "AP", "1", "7.00", "0.00", "0.00", "7.00", "0.00", "0.00", "7.00", "7.00"],
+        ["2026-12-06", "DT", "1", "30.00", "0.00", "10.00", "20.00", "0.00", "20.00", "10.00", "0.00"],
     ]
     bad = manager_page.get("/reports/sales-by-store/", {"from": "soon"})
     assert bad.status_code == 200

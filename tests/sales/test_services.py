@@ -135,7 +135,7 @@ def test_walk_in_sale_has_no_customer(cashier):
         (
             lambda: {"payments": [("barter", "10.00")], "customer": CustomerFactory()},
             "payments[0].method",
-            "Choose one of: cash, card, points, on_account, store_credit.",
+            "Choose one of: cash, card, gift_card, points, on_account, store_credit.",
         ),
         (
             lambda: {"payments": [("points", "10.00")]},

@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+
+
+class GiftcardsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "giftcards"
+    verbose_name = "Gift cards"
+
+    def ready(self) -> None:
+        from django.core.signals import request_finished
+
+        from classicpos.navigation import ActiveWhen, NavItem, register_nav_item
+        from giftcards import (  # noqa: F401 - receivers connect on import
+            customer_data,
+            demo,
+            integration,
+            lookups,
+            panels,
+            receivers,
+            timeline,
+        )
+        from giftcards.permissions import VIEW_GIFT_CARD
+
+        integration.connect()
+        customer_data.connect()
+        panels.connect()
+        timeline.connect()
+        demo.connect()
+        request_finished.connect(lookups.write_pending_misses, dispatch_uid="giftcards_misses")
+        register_nav_item(
+            NavItem(
+                name="gift-cards",
+                label="Gift cards",
+                url_name="giftcards:home",
+                icon="gift",
+                permission=VIEW_GIFT_CARD,
+                order=60,
+                active_when=ActiveWhen.PREFIX,
+            )
+        )
