@@ -4,13 +4,17 @@ on a page, in the API and as CSV, all three the same figures."""
 import csv
 import io
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from giftcards import services
+from giftcards.demo import seed_demo_gift_cards
 from giftcards.models import GiftCard
+from tests.customers.factories import CustomerFactory
 from tests.giftcards.helpers import pay_with_card, sell_card
+from tests.sales.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +113,19 @@ def test_only_those_who_may_read_the_liability(cashier_page, cashier_client, man
     assert "/gift-cards/liability/" not in cashier_page.get("/gift-cards/").content.decode()
     cashier_page.force_login(manager)
     assert "/gift-cards/liability/" in cashier_page.get("/gift-cards/").content.decode()
+
+
+def test_the_demo_sells_cards_at_the_till_and_spends_part_of_one(manager_client, manager):
+    customers = [CustomerFactory(), CustomerFactory()]
+    ProductFactory(price=Decimal("8.90"))
+    summary = seed_demo_gift_cards(options={})
+    assert summary.startswith("Sold 3 gift cards (DEMO-GIFT-0000-0001")
+    first = GiftCard.objects.get(last4="0001")
+    assert first.customer == customers[0]
+    assert first.entries.filter(kind="redeem").exists()
+    assert Decimal("0") < first.balance < Decimal("25.00")
+    assert GiftCard.objects.get(last4="0002").customer == customers[1]
+    assert GiftCard.objects.get(last4="0003").customer is None
+    total = manager_client.get("/api/reports/gift-card-liability").json()["total"]
+    assert total["cards"] == 3
+    assert Decimal(total["outstanding"]) == Decimal("100.00") - (Decimal("25.00") - first.balance)
