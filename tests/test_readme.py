@@ -132,6 +132,24 @@ def test_curl_examples_run_as_printed(live_server, tmp_path):
     assert '"number":"DT-000001"' in downtown_sale
     assert '"tax":"1.09"' in downtown_sale
     assert '"gross":"13.59"' in output("curl -s 'http://127.0.0.1:8000/api/reports/sales-by-store")
+    issued = output("curl -s -X POST http://127.0.0.1:8000/api/gift-cards ")
+    assert '"last4":"0042"' in issued
+    assert '"code":"GIFT20260000' in issued
+    reloaded = output(
+        "curl -s -X POST http://127.0.0.1:8000/api/sales -H 'Idempotency-Key: dt-front-0002'"
+    )
+    assert '"kind":"load"' in reloaded
+    assert '"balance":"45.00"' in output(
+        "curl -s -X POST http://127.0.0.1:8000/api/gift-cards/lookup"
+    )
+    paid = output(
+        "curl -s -X POST http://127.0.0.1:8000/api/sales -H 'Idempotency-Key: dt-front-0003'"
+    )
+    assert '"balanceAfter":"35.00"' in paid
+    assert '"kind":"redeem"' in output("curl -s http://127.0.0.1:8000/api/gift-cards/1/entries")
+    assert '"outstanding":"35.00"' in output(
+        "curl -s http://127.0.0.1:8000/api/reports/gift-card-liability"
+    )
     profile = output("curl -s -X PATCH 'http://127.0.0.1:8000/api/customers/1'")
     assert '"tags":["VIP"]' in profile
     assert '"marketingConsent":{"email":true,"sms":false}' in profile
