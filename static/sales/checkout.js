@@ -8,12 +8,14 @@
  * One Idempotency-Key per cart means a retry after a lost connection (or a
  * double click) can never record the sale twice. The cart survives a reload
  * (sessionStorage). Modules add widgets (loyalty's "Pay with points") that use
- * window.ClassicPOS.checkout: onQuote(callback) and setPayment(method, amount).
+ * window.ClassicPOS.checkout (see the end): the quote as it arrives, a payment
+ * (with a reference of its own when the method needs one, a card's code), a line
+ * of another kind than a product (stored value, under its kind's key).
  *
  * Beside it: product-picker.js (the scan box and its queue), customer-picker.js
- * (finding the customer), quick-add.js (a new customer), till-urls.js (the API's
- * addresses, from the page), and classicpos/search-box.js (the keyboard-driven list
- * both boxes use).
+ * (finding the customer), quick-add.js (a new customer), cart-rows.js and
+ * payment-rows.js (the rows), till-urls.js (the API's addresses, from the page),
+ * and classicpos/search-box.js (the keyboard-driven list both boxes use).
  */
 (function () {
   "use strict";
@@ -23,31 +25,24 @@
   var api = window.ClassicPOS.api;
   var root = document.getElementById("checkout");
   var methods = JSON.parse(root.dataset.methods);
-  var storageKey = "classicpos.cart";
-  var state = load() || newCart();
+  var store = window.ClassicPOS.cartStore;
+  var state = store.load() || newCart();
   // The last quote the server gave; kept on screen (marked out of date) when a newer one fails.
   var quote = null;
   var quoteLines = null;
   var quoteProblem = null;
   var quoteListeners = [];
   var completing = false;
+  // Methods only a widget sets (their payments need a reference): no row or button offers them.
+  var reserved = [];
+  // What widgets are still finding out (a card looked up): the sale waits for it.
+  var holds = 0;
 
   function newCart() {
     return { key: api.newIdempotencyKey(), lines: [], customer: null, discount: "", payments: [] };
   }
 
-  function load() {
-    try {
-      var saved = JSON.parse(window.sessionStorage.getItem(storageKey));
-      return saved && Array.isArray(saved.lines) ? saved : null;
-    } catch (error) {
-      return null;
-    }
-  }
-
-  function save() {
-    window.sessionStorage.setItem(storageKey, JSON.stringify(state));
-  }
+  function save() { store.save(state); }
 
   function el(id) { return document.getElementById(id); }
 
@@ -66,7 +61,17 @@
   }
 
   function usableMethods() {
-    return methods.filter(function (item) { return state.customer || !item.needsCustomer; });
+    return methods.filter(function (item) {
+      return (state.customer || !item.needsCustomer) && reserved.indexOf(item.value) === -1;
+    });
+  }
+
+  function paymentLabel(payment) {
+    if (payment.reference && payment.reference.label) {
+      return payment.reference.label;
+    }
+    var known = method(payment.method);
+    return known ? known.label : payment.method;
   }
 
   /* ---- The quote: the one source of every number on this page. ---- */
@@ -75,12 +80,19 @@
   var retryTimer = null;
   var quoteSequence = 0;
   var quotePending = null;
+  var waiting = [];
 
   function linesKey() { return JSON.stringify(cartLines()); }
 
-  /* The cart as the API takes it; a line's discount is sent as typed ("1.00", "10%"). */
+  /* The cart as the API takes it; a line's discount is sent as typed ("1.00", "10%"), a
+     line of another kind as its module gave it, under its kind's key. */
   function cartLines() {
     return state.lines.map(function (line) {
+      if (line.kind) {
+        var item = {};
+        item[line.kind] = line.data;
+        return item;
+      }
       var sent = { productId: line.productId, quantity: line.quantity };
       if (line.discount && line.discount.trim()) {
         sent.discount = line.discount.trim();
@@ -92,15 +104,15 @@
   // The till this device is (a Manager paired it); the server prices at its store's rate.
   var tillId = Number(root.dataset.tillId) || null;
 
+  var sentPayment = window.ClassicPOS.paymentRows.sent;
+
   function quoteRequest() {
     return {
       tillId: tillId,
       customerId: state.customer ? state.customer.id : null,
       lines: cartLines(),
       discount: state.discount.trim() || "0",
-      payments: state.payments
-        .filter(function (p) { return p.amount.trim() !== ""; })
-        .map(function (p) { return { method: p.method, amount: p.amount.trim() }; })
+      payments: state.payments.filter(function (p) { return p.amount.trim() !== ""; }).map(sentPayment)
     };
   }
 
@@ -112,7 +124,8 @@
 
   /* Ask for a new quote after the cashier stops typing; return a promise of it.
      A failed quote leaves the last good numbers on screen, marked out of date; when
-     it failed for want of a connection, the till asks again by itself until it is back. */
+     it failed for want of a connection, the till asks again by itself until it is back.
+     A promise of a quote that a newer one replaced gets the newer one (waiting). */
   function requestQuote(delay) {
     clearTimeout(quoteTimer);
     clearTimeout(retryTimer);
@@ -120,6 +133,7 @@
     var lines = linesKey();
     setQuoting(true);
     quotePending = new Promise(function (resolve) {
+      waiting.push(resolve);
       quoteTimer = setTimeout(function () {
         api.post(window.ClassicPOS.tillUrl("quote"), quoteRequest()).then(function (answer) {
           if (mine !== quoteSequence) {
@@ -132,17 +146,17 @@
           quoteLines = lines;
           quoteProblem = null;
           api.clearFieldErrors(el("checkout-form"));
-          finishQuote(answer, resolve);
+          finishQuote(answer);
         }, function (error) {
           if (mine !== quoteSequence) {
             return;
           }
           quoteProblem = error.status === 0 ? "connection" : error.status === 401 ? "session" : "input";
-          api.showError(error, el("checkout-form"));
+          api.showError(window.ClassicPOS.cartRows.messages(error, el("checkout-form")), el("checkout-form"));
           if (quoteProblem !== "input") {
             retryTimer = setTimeout(function () { requestQuote(0); }, RETRY_QUOTE_MS);
           }
-          finishQuote(null, resolve);
+          finishQuote(null);
         });
       }, delay === undefined ? QUOTE_DELAY_MS : delay);
     });
@@ -155,12 +169,14 @@
     }
   });
 
-  function finishQuote(answer, resolve) {
+  function finishQuote(answer) {
+    var resolvers = waiting;
+    waiting = [];
     quotePending = null;
     setQuoting(false);
     renderQuote();
     quoteListeners.forEach(function (listener) { listener(answer, state); });
-    resolve(answer);
+    resolvers.forEach(function (resolve) { resolve(answer); });
   }
 
   /* The current quote, waiting for the one in flight (or asking at once); null when it failed. */
@@ -199,48 +215,35 @@
     text(el("paybar-total"), money(shown.total));
     renderTender();
     var sameLines = quote && quoteLines === linesKey();
-    document.querySelectorAll("#cart-lines [data-line-total]").forEach(function (cell, index) {
+    document.querySelectorAll("#cart-lines tr").forEach(function (row, index) {
       var line = sameLines && quote.lines[index];
-      text(cell, line ? money(line.lineTotal) : "…");
+      text(row.querySelector("[data-line-total]"), line ? money(line.lineTotal) : "…");
+      var name = row.querySelector("[data-line-name]");
+      if (name && line) {
+        // Kept, as a product's name is: the row is drawn anew before the next quote.
+        state.lines[index].name = text(name, line.name).textContent;
+      }
     });
   }
 
   /* After a partial tender, offer to take what is still due: the quote's quick-cash
      amounts (exact, next 5/10/20) and the till's other methods (card) for exactly that. */
   function renderTender() {
-    var box = el("tender");
-    var buttons = el("tender-buttons");
-    buttons.replaceChildren();
     // Not while a new quote is on its way: the old one's "still due" may be stale.
     var offer = quote && !quotePending && !quoteProblem && state.lines.length && state.payments.length && !isZero(quote.amountDue);
-    box.classList.toggle("d-none", !offer);
-    if (!offer) {
-      return;
-    }
-    text(el("tender-due"), money(quote.amountDue));
-    quote.cashSuggestions.forEach(function (amount, index) {
-      var label = "Cash " + money(amount) + (index === 0 ? " (exact)" : "");
-      buttons.appendChild(tenderButton("cash", amount, label));
-    });
-    quote.paymentMethods.forEach(function (offered) {
-      if (offered.method !== "cash" && !offered.needsCustomer) {
-        buttons.appendChild(tenderButton(offered.method, quote.amountDue, offered.label + " " + money(quote.amountDue)));
+    el("tender").classList.toggle("d-none", !offer);
+    window.ClassicPOS.tenderButtons(el("tender-buttons"), offer ? quote : null, {
+      reserved: reserved,
+      money: money,
+      add: function (code, amount) {
+        state.payments.push({ method: code, amount: amount });
+        update();
+        el("complete-sale").focus();
       }
     });
-  }
-
-  function tenderButton(code, amount, label) {
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn btn-outline-success btn-sm";
-    button.dataset.tender = code;
-    text(button, label);
-    button.addEventListener("click", function () {
-      state.payments.push({ method: code, amount: amount });
-      update();
-      el("complete-sale").focus();
-    });
-    return button;
+    if (offer) {
+      text(el("tender-due"), money(quote.amountDue));
+    }
   }
 
   /* ---- Rendering the cart, the customer and the payments. ---- */
@@ -274,45 +277,19 @@
   }
 
   function renderPayments() {
-    var list = el("payments");
-    list.replaceChildren();
-    state.payments.forEach(function (payment, index) {
-      var row = document.createElement("div");
-      row.className = "input-group mb-2";
-      var select = document.createElement("select");
-      select.className = "form-select";
-      select.style.maxWidth = "10rem";
-      select.setAttribute("aria-label", "Payment method " + (index + 1));
-      select.dataset.field = "payments[" + index + "].method";
-      usableMethods().forEach(function (item) {
-        var option = document.createElement("option");
-        option.value = item.value;
-        option.textContent = item.label;
-        option.selected = item.value === payment.method;
-        select.appendChild(option);
-      });
-      select.addEventListener("change", function () { payment.method = select.value; update(); });
-      var amount = document.createElement("input");
-      amount.className = "form-control payment-amount";
-      amount.inputMode = "decimal";
-      amount.value = payment.amount;
-      amount.setAttribute("aria-label", "Amount of payment " + (index + 1));
-      amount.dataset.field = "payments[" + index + "].amount";
-      amount.addEventListener("input", function () { payment.amount = amount.value; save(); requestQuote(); });
-      var remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "btn btn-outline-danger";
-      remove.setAttribute("aria-label", "Remove payment " + (index + 1));
-      remove.innerHTML = "<i class='bi bi-x-lg' aria-hidden='true'></i>";
-      remove.addEventListener("click", function () { state.payments.splice(index, 1); update(); });
-      row.append(select, amount, remove);
-      list.appendChild(row);
+    window.ClassicPOS.paymentRows(el("payments"), state.payments, {
+      methods: usableMethods(),
+      label: paymentLabel,
+      changed: update,
+      typed: function () { save(); requestQuote(); },
+      removed: function (index) { state.payments.splice(index, 1); update(); }
     });
   }
 
-  /* Not while a scanned code is still being looked up: the sale would go without it. */
+  /* Not while a scanned code is still being looked up (a product, a widget's card): the
+     sale would go without it. */
   function updateCompleteButton() {
-    var disabled = state.lines.length === 0 || completing || Boolean(scans && scans.pending());
+    var disabled = state.lines.length === 0 || completing || holds > 0 || Boolean(scans && scans.pending());
     el("complete-sale").disabled = disabled;
     el("paybar-complete").disabled = disabled;
   }
@@ -422,31 +399,20 @@
         customerId: state.customer ? state.customer.id : null,
         lines: cartLines(),
         discount: state.discount.trim() || "0",
-        payments: state.payments.map(function (p) { return { method: p.method, amount: p.amount.trim() }; })
+        payments: state.payments.map(sentPayment)
       }, { idempotencyKey: state.key });
     }).then(function (sale) {
-      window.sessionStorage.removeItem(storageKey);
+      store.clear();
       window.location.assign("/sales/" + sale.id + "/?completed=1");
     }, function (error) {
       completing = false;
       updateCompleteButton();
       button.querySelector(".spinner-border").classList.add("d-none");
-      api.showError(error, form);
+      api.showError(window.ClassicPOS.cartRows.messages(error, el("checkout-form")), form);
     });
   });
 
-  document.addEventListener("keydown", function (event) {
-    // event.code names the key, not the character: Option+C is "ç" on a Mac.
-    if (event.altKey && event.code === "KeyC") {
-      el("customer-search").focus();
-      event.preventDefault();
-    } else if (event.altKey && event.code === "KeyP") {
-      el("product-search").focus();
-      event.preventDefault();
-    }
-  });
-
-  /* What module widgets may use: the quote as it arrives, and setting one payment. */
+  /* What module widgets may use (see the file's head). */
   window.ClassicPOS.checkout = {
     onQuote: function (listener) {
       quoteListeners.push(listener);
@@ -454,10 +420,41 @@
         listener(quote, state);
       }
     },
-    setPayment: function (code, amount) {
-      state.payments = state.payments.filter(function (p) { return p.method !== code; });
-      state.payments.unshift({ method: code, amount: amount });
+    /* The quote for the cart once the codes scanned so far are in it and the quote on
+       its way is in (null: it failed). */
+    quote: function () {
+      return new Promise(function (resolve) { afterScans.push(resolve); scansChanged(); }).then(currentQuote);
+    },
+    /* Pay `amount` by `code`. A reference ({field, value, label}) is the payment's own
+       text for the API ({[field]: value}); one method may pay several times when
+       their references differ. The payment with the same reference is replaced. */
+    setPayment: function (code, amount, reference) {
+      window.ClassicPOS.paymentRows.put(state.payments, code, amount, reference);
       update();
+    },
+    /* The payments as they stand: copies, for a widget to see what it already set. */
+    payments: function () { return JSON.parse(JSON.stringify(state.payments)); },
+    /* Only the widget sets payments of `code` (they need a reference). */
+    reserveMethod: function (code) {
+      if (reserved.indexOf(code) === -1) {
+        reserved.push(code);
+        renderPayments();
+        renderTender();
+      }
+    },
+    /* A line of another kind: `data` is sent as is under `kind`; `shown` ({name, detail})
+       names the row until the quote gives its name. */
+    addLine: function (kind, data, shown) {
+      state.lines.push({ kind: kind, data: data, name: shown.name, detail: shown.detail || "" });
+      update();
+    },
+    /* The sale waits (Complete sale is off) until `promise` settles: a lookup on its way. */
+    waitFor: function (promise) {
+      holds += 1;
+      updateCompleteButton();
+      var done = function () { holds -= 1; updateCompleteButton(); };
+      promise.then(done, done);
+      return promise;
     },
     selectCustomer: function (customer) {
       selectCustomer(customer);
@@ -465,8 +462,18 @@
     }
   };
 
+  // Who waits for the scan box's lookups to be applied (checkout.quote).
+  var afterScans = [];
+
+  function scansChanged() {
+    updateCompleteButton();
+    if (!scans || scans.pending() === 0) {
+      afterScans.splice(0).forEach(function (resolve) { resolve(); });
+    }
+  }
+
   update();
-  scans = window.ClassicPOS.productPicker({ add: addProduct, changed: updateCompleteButton });
+  scans = window.ClassicPOS.productPicker({ add: addProduct, changed: scansChanged });
   window.ClassicPOS.customerPicker({
     select: function (customer) {
       selectCustomer(customer);
