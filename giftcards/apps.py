@@ -7,7 +7,7 @@ class GiftcardsConfig(AppConfig):
     verbose_name = "Gift cards"
 
     def ready(self) -> None:
-        from django.core.signals import request_finished
+        from django.core.signals import request_finished, request_started
 
         from classicpos.navigation import ActiveWhen, NavItem, register_nav_item
         from giftcards import (  # noqa: F401 - receivers connect on import
@@ -26,6 +26,7 @@ class GiftcardsConfig(AppConfig):
         panels.connect()
         timeline.connect()
         demo.connect()
+        request_started.connect(lookups.forget_pending_misses, dispatch_uid="giftcards_stale")
         request_finished.connect(lookups.write_pending_misses, dispatch_uid="giftcards_misses")
         register_nav_item(
             NavItem(

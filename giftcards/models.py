@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 
 from classicpos.immutable import ImmutableModel, ImmutableQuerySet
 from sales.models import MONEY
@@ -145,8 +146,10 @@ class GiftCardEntry(RecordedAtTill, ImmutableModel):
         constraints = [
             models.UniqueConstraint(fields=["card", "sequence"], name="giftcard_entry_sequence"),
             models.CheckConstraint(condition=~Q(amount=0), name="giftcard_entry_amount_not_zero"),
+            # Rounded to cents: SQLite keeps decimals as floating point, where 0.10 + 0.20
+            # is not 0.30 (PostgreSQL's numeric is exact either way).
             models.CheckConstraint(
-                condition=Q(balance_after=F("balance_before") + F("amount")),
+                condition=Q(balance_after=Round(F("balance_before") + F("amount"), 2)),
                 name="giftcard_entry_adds_up",
             ),
             models.CheckConstraint(

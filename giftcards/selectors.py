@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Round, TruncMonth
 
 from giftcards.models import GiftCard, GiftCardEntry, GiftCardStatus
 from sales.money import ZERO, to_cents
@@ -19,11 +19,12 @@ def customer_cards(*, customer) -> QuerySet[GiftCard]:
 def card_mismatches() -> QuerySet[GiftCard]:
     """Cards whose cached balance or entry count differ from their entries, or whose
     entries do not follow on from one another (each starts where the last ended)."""
+    # Sums rounded to cents: SQLite adds decimals as floating point.
     ledger = (
         GiftCardEntry.objects.filter(card=OuterRef("pk"))
         .order_by()
         .values("card")
-        .annotate(total=Sum("amount"), entries=Count("id"))
+        .annotate(total=Round(Sum("amount"), 2), entries=Count("id"))
     )
     last = GiftCardEntry.objects.filter(card=OuterRef("pk")).order_by("-sequence")
     broken_chain = GiftCardEntry.objects.filter(

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -93,17 +93,23 @@ def positive_amount(value, *, field: str = "amount") -> Decimal:
 
 def _new_card(*, code: str, seed: str, customer=None, user=None, store=None) -> GiftCard:
     hashed = codes.code_hash(code)
+    taken = ValidationError({"code": ["This code is already a gift card: reload it instead."]})
     if GiftCard.objects.filter(code_hash=hashed).exists():
-        raise ValidationError({"code": ["This code is already a gift card: reload it instead."]})
-    return GiftCard.objects.create(
-        code_hash=hashed,
-        last4=codes.last4(code),
-        print_seed=seed,
-        customer=customer,
-        issued_at_store=store,
-        expires_on=expiry_for_new_card(),
-        created_by=user if user is not None and user.is_authenticated else None,
-    )
+        raise taken
+    try:
+        # Two tills selling the same printed card at once: the unique hash lets one through.
+        with transaction.atomic():
+            return GiftCard.objects.create(
+                code_hash=hashed,
+                last4=codes.last4(code),
+                print_seed=seed,
+                customer=customer,
+                issued_at_store=store,
+                expires_on=expiry_for_new_card(),
+                created_by=user if user is not None and user.is_authenticated else None,
+            )
+    except IntegrityError:
+        raise taken from None
 
 
 def _customer(customer_id) -> Customer | None:
@@ -145,34 +151,43 @@ def card_issue(
     return card, plain
 
 
+def _card_with_code(code: str) -> GiftCard | None:
+    return GiftCard.objects.filter(code_hash=codes.code_hash(code)).first()
+
+
+def _name_line(line, name: str) -> None:
+    line.name = name
+    type(line).objects.filter(pk=line.pk).update(name=name)
+
+
 def card_issue_or_load_for_line(*, sale, line, code: str, amount: Decimal, user) -> GiftCard:
     """Sell ``line``'s value onto a card inside checkout: a new card (``code`` scanned from
     a printed card, or generated and printed once on the receipt) or a reload of the active
     card ``code`` names. Names the line after the card (``Gift card ••••7QX2``)."""
-    card = GiftCard.objects.filter(code_hash=codes.code_hash(code)).first() if code else None
-    if card is not None:
-        card = card_for_update(card.pk)
-        reason = refusal(card)
-        if reason:
-            raise ValidationError({"code": [reason]})
-        kind, name = EntryKind.LOAD, f"Gift card reload {card.masked}"
-    else:
+    written = {"amount": amount, "user": user, "sale": sale, "sale_line": line}
+    existing = _card_with_code(code) if code else None
+    if existing is None:
         seed = ""
         if not code:
             code, seed = codes.generate()
-        card = _new_card(code=code, seed=seed, customer=sale.customer, user=user, store=sale.store)
-        kind, name = EntryKind.ISSUE, f"Gift card {card.masked}"
-    _write(
-        card,
-        kind=kind,
-        amount=amount,
-        user=user,
-        sale=sale,
-        sale_line=line,
-        reason=f"Sale {sale.number}",
-    )
-    line.name = name
-    type(line).objects.filter(pk=line.pk).update(name=name)
+        try:
+            card = _new_card(
+                code=code, seed=seed, customer=sale.customer, user=user, store=sale.store
+            )
+        except ValidationError:
+            # Another till sold this printed card a moment ago: this sale loads it, as it
+            # would have a moment later.
+            existing = _card_with_code(code)
+        else:
+            _write(card, kind=EntryKind.ISSUE, reason=f"Sale {sale.number}", **written)
+            _name_line(line, f"Gift card {card.masked}")
+            return card
+    card = card_for_update(existing.pk)
+    reason = refusal(card)
+    if reason:
+        raise ValidationError({"code": [reason]})
+    _write(card, kind=EntryKind.LOAD, reason=f"Sale {sale.number}", **written)
+    _name_line(line, f"Gift card reload {card.masked}")
     return card
 
 

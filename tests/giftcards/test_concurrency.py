@@ -36,3 +36,19 @@ def test_fifty_concurrent_redemptions_never_overdraw_a_card(cashier):
     assert card.balance == Decimal("1.00")
     assert card.entry_count == 34
     assert not card_mismatches().exists()
+
+
+def test_tills_selling_one_printed_card_at_once_issue_it_once_and_load_it(cashier):
+    """The first sale issues the card; each one after it (even a moment after) loads it, as a
+    second scan of a card already sold does: never two cards with one code, never a 500."""
+
+    def sell(_index):
+        return sell_card(cashier=cashier, amount="20.00", code="PRINTED-CARD-7777")
+
+    sales, errors = run_together(sell, threads=8)
+    assert errors == []
+    card = GiftCard.objects.get()
+    assert card.balance == Decimal("20.00") * len(sales)
+    kinds = sorted(card.entries.values_list("kind", flat=True))
+    assert kinds == ["issue"] + ["load"] * (len(sales) - 1)
+    assert not card_mismatches().exists()
