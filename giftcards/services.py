@@ -18,6 +18,7 @@ from django.utils import timezone
 from classicpos.limits import check_amount, is_id, parse_amount
 from classicpos.reasons import clean_reason
 from customers.models import Customer
+from customers.services import customer_is_closed
 from giftcards import codes
 from giftcards.lookups import NO_ACTIVE_CARD, TooManyMisses, card_for_code, refusal
 from giftcards.models import EntryKind, GiftCard, GiftCardEntry, GiftCardProgram, GiftCardStatus
@@ -118,6 +119,10 @@ def _customer(customer_id) -> Customer | None:
     customer = Customer.objects.filter(pk=customer_id).first() if is_id(customer_id) else None
     if customer is None:
         raise ValidationError({"customerId": [f"There is no customer #{customer_id}."]})
+    if customer_is_closed(customer):
+        raise ValidationError(
+            {"customerId": [f"Customer #{customer_id} was merged or anonymised: choose another."]}
+        )
     return customer
 
 

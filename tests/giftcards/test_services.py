@@ -236,3 +236,15 @@ def test_points_are_earned_on_goods_only(cashier):
     )
     customer.refresh_from_db()
     assert customer.loyalty_points == 20
+
+
+def test_a_card_is_not_issued_to_a_merged_away_customer(cashier, manager):
+    from customers.services import customer_merge
+
+    survivor, duplicate = CustomerFactory(), CustomerFactory()
+    customer_merge(survivor=survivor, duplicate=duplicate, actor=manager, channel="page")
+    with pytest.raises(ValidationError) as refused:
+        services.card_issue(amount="10.00", user=manager, customer_id=duplicate.pk)
+    assert "merged or anonymised" in refused.value.message_dict["customerId"][0]
+    card, _ = services.card_issue(amount="10.00", user=manager, customer_id=survivor.pk)
+    assert card.customer_id == survivor.pk

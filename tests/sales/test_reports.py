@@ -145,8 +145,11 @@ def test_the_page_and_its_csv_show_the_same_rows(manager_page, chain):
     ]  # fmt: skip
     assert rows[1:] == [
         ["2026-12-06", "AP", "1", "7.00", "0.00", "0.00", "7.00", "0.00", "0.00", "7.00", "7.00"],
-        ["2026-12-06", "DT", "1", "30.00", "0.00", "10.00", "20.00", "0.00", "20.00", "10.00", "0.00"],
-    ]
+        [
+            "2026-12-06", "DT", "1", "30.00", "0.00", "10.00", "20.00", "0.00", "20.00", "10.00",
+            "0.00",
+        ],
+    ]  # fmt: skip
     bad = manager_page.get("/reports/sales-by-store/", {"from": "soon"})
     assert bad.status_code == 200
     assert "Enter a date as YYYY-MM-DD." in bad.content.decode()
