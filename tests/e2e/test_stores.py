@@ -153,6 +153,7 @@ def test_a_manager_pairs_a_device_and_a_cashier_sells_at_his_own_store(make_page
         "Store": "Downtown DT",
         "Sales": "1",
         "Gross": "$10.88",
+        "Stored value sold": "$0.00",
         "Refunds": "$0.00",
         "Net": "$10.88",
         "Tax": "$0.88",
