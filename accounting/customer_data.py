@@ -12,19 +12,32 @@ A Manager raises the limit or records a payment first.
 An import may carry a customer's store credit from the system the shop leaves
 (a ``storeCredit`` column): a customer the import creates opens with it as one
 adjustment on the store credit ledger, never as a bare balance.
+
+Download my data: the customer's account, invoices (with their payments, reversals
+and credits) and store credit ledger.
 """
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 
-from accounting.models import CustomerAccount, Invoice, StoreCreditKind
+from accounting.models import (
+    CustomerAccount,
+    Invoice,
+    InvoiceCredit,
+    InvoicePayment,
+    StoreCreditEntry,
+    StoreCreditKind,
+)
 from accounting.selectors import account_for, customer_outstanding
 from accounting.services import _account, _write_store_credit, store_credit_adjust
 from classicpos.limits import check_amount
 from customers.extensions import (
+    DataExportSection,
     ImportColumn,
     MergeStep,
+    register_data_export_section,
     register_import_column,
     register_merge_step,
 )
@@ -111,6 +124,95 @@ def open_store_credit(*, values: list, user) -> None:
             )
 
 
+def export_account(*, customer) -> list[dict]:
+    """Return the customer's account (credit limit, store credit), if they have one."""
+    return [
+        {
+            "creditLimit": account.credit_limit,
+            "storeCredit": account.store_credit,
+            "updatedAt": account.updated_at,
+        }
+        for account in CustomerAccount.objects.filter(customer=customer)
+    ]
+
+
+def export_invoices(*, customer) -> list[dict]:
+    """Return the customer's invoices, oldest first, with payments and credits (3 queries)."""
+    invoices = (
+        Invoice.objects.filter(customer=customer)
+        .select_related("sale")
+        .prefetch_related(
+            Prefetch(
+                "payments",
+                queryset=InvoicePayment.objects.select_related("reversal").order_by(
+                    "created_at", "pk"
+                ),
+            ),
+            Prefetch("credits", queryset=InvoiceCredit.objects.order_by("created_at", "pk")),
+        )
+        .order_by("issued_on", "pk")
+    )
+    return [
+        {
+            "id": invoice.pk,
+            "number": invoice.number,
+            "saleNumber": invoice.sale.number,
+            "issuedOn": invoice.issued_on,
+            "dueOn": invoice.due_on,
+            "total": invoice.total,
+            "amountPaid": invoice.amount_paid,
+            "amountCredited": invoice.amount_credited,
+            "status": invoice.status,
+            "payments": [_payment(payment) for payment in invoice.payments.all()],
+            "credits": [
+                {
+                    "createdAt": credit.created_at,
+                    "amount": credit.amount,
+                    "refundId": credit.refund_id,
+                }
+                for credit in invoice.credits.all()
+            ],
+        }
+        for invoice in invoices
+    ]
+
+
+def _payment(payment: InvoicePayment) -> dict:
+    reversal = getattr(payment, "reversal", None)
+    return {
+        "id": payment.pk,
+        "createdAt": payment.created_at,
+        "method": payment.method,
+        "amount": payment.amount,
+        "reference": payment.reference,
+        "reversedAt": reversal.created_at if reversal else None,
+        "reversalReason": reversal.reason if reversal else None,
+    }
+
+
+def export_store_credit(*, customer) -> list[dict]:
+    """Return every row of the customer's store credit ledger, oldest first (one query)."""
+    entries = (
+        StoreCreditEntry.objects.filter(customer=customer)
+        .select_related("sale", "store")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "id": entry.pk,
+            "createdAt": entry.created_at,
+            "kind": entry.kind,
+            "amount": entry.amount,
+            "balanceAfter": entry.balance_after,
+            "saleNumber": entry.sale.number if entry.sale else None,
+            "refundId": entry.refund_id,
+            "reason": entry.reason,
+            "store": entry.store.name if entry.store else None,
+        }
+        for entry in entries
+    ]
+
+
 def connect() -> None:
     register_import_column(
         ImportColumn(
@@ -133,3 +235,27 @@ def connect() -> None:
             order=40,
         )
     )
+    for section in (
+        DataExportSection(
+            name="account",
+            label="Account",
+            rows=export_account,
+            models=("accounting.CustomerAccount",),
+            order=40,
+        ),
+        DataExportSection(
+            name="invoices",
+            label="Invoices",
+            rows=export_invoices,
+            models=("accounting.Invoice",),
+            order=41,
+        ),
+        DataExportSection(
+            name="storeCredit",
+            label="Store credit",
+            rows=export_store_credit,
+            models=("accounting.StoreCreditEntry",),
+            order=42,
+        ),
+    ):
+        register_data_export_section(section)

@@ -4,6 +4,8 @@
 - Anonymise: notes, calls and tasks about the person are deleted, and the leads
   that became them lose their name, contact details and notes, also in the API's
   stored answers (``/api/leads/<id>``, ``leadId``).
+- Download my data: the leads that became the customer and the activities about
+  them (on the customer or on those leads).
 """
 
 from django.db.models import Q
@@ -13,8 +15,10 @@ from classicpos.models import IdempotencyRecord
 from crm.models import Activity, Lead
 from customers.extensions import (
     AnonymiseStep,
+    DataExportSection,
     MergeStep,
     register_anonymise_step,
+    register_data_export_section,
     register_merge_step,
 )
 
@@ -44,6 +48,47 @@ def anonymise_contact(*, customer, user) -> None:
     IdempotencyRecord.objects.about(LEADS_RESOURCE, leads).delete()
 
 
+def export_leads(*, customer) -> list[dict]:
+    """Return the leads that became the customer, oldest first (one query)."""
+    leads = Lead.objects.filter(customer=customer).order_by("created_at", "pk")
+    return [
+        {
+            "id": lead.pk,
+            "name": lead.name,
+            "email": lead.email,
+            "phone": lead.phone,
+            "company": lead.company,
+            "source": lead.source,
+            "status": lead.status,
+            "notes": lead.notes,
+            "createdAt": lead.created_at,
+            "convertedAt": lead.converted_at,
+        }
+        for lead in leads
+    ]
+
+
+def export_activities(*, customer) -> list[dict]:
+    """Return the notes, calls and tasks about the customer or their leads (one query)."""
+    activities = Activity.objects.filter(
+        Q(customer=customer) | Q(lead__customer=customer) | Q(moved_from_lead__customer=customer)
+    ).order_by("created_at", "pk")
+    return [
+        {
+            "id": activity.pk,
+            "kind": activity.kind,
+            "subject": activity.subject,
+            "body": activity.body,
+            "dueOn": activity.due_on,
+            "done": activity.done,
+            "completedAt": activity.completed_at,
+            "createdAt": activity.created_at,
+            "leadId": activity.lead_id or activity.moved_from_lead_id,
+        }
+        for activity in activities
+    ]
+
+
 def connect() -> None:
     register_reference_key("leadId", resource=LEADS_RESOURCE)
     register_merge_step(
@@ -56,3 +101,17 @@ def connect() -> None:
         )
     )
     register_anonymise_step(AnonymiseStep(name="crm", anonymise=anonymise_contact, order=50))
+    register_data_export_section(
+        DataExportSection(
+            name="crmLeads", label="Leads", rows=export_leads, models=("crm.Lead",), order=50
+        )
+    )
+    register_data_export_section(
+        DataExportSection(
+            name="crmActivities",
+            label="CRM activities",
+            rows=export_activities,
+            models=("crm.Activity",),
+            order=51,
+        )
+    )

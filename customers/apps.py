@@ -11,7 +11,16 @@ class CustomersConfig(AppConfig):
 
         from classicpos.api.idempotency import register_reference_key
         from classicpos.navigation import ActiveWhen, NavItem, register_nav_item
-        from customers import demo, history, import_sources, jobs, panels, prior_history, segments
+        from customers import (
+            data_export,
+            demo,
+            history,
+            import_sources,
+            jobs,
+            panels,
+            prior_history,
+            segments,
+        )
         from customers.erasure import API_RESOURCE
         from customers.permissions import VIEW_CUSTOMER
         from customers.search_text import register_fold
@@ -27,6 +36,7 @@ class CustomersConfig(AppConfig):
         import_sources.connect()
         prior_history.connect()
         history.connect()
+        data_export.connect()
         panels.connect()
         segments.connect()
         register_nav_item(

@@ -10,7 +10,9 @@ erasure must remove their notes. Each module registers its steps from its
 - an :class:`AnonymiseStep` removes the module's personal data about a customer
   (the books stay);
 - an :class:`ImportColumn` is an extra CSV column the module reads on import
-  and the export writes (loyalty's opening points).
+  and the export writes (loyalty's opening points);
+- a :class:`DataExportSection` is the module's part of a customer's "Download my
+  data" (``customers.data_export``): its rows about the customer.
 """
 
 from collections.abc import Callable
@@ -57,8 +59,24 @@ class ImportColumn:
     exported: bool = True
 
 
+@dataclass(frozen=True)
+class DataExportSection:
+    name: str  # its key in the file's "sections" and its CSV's name ("sales")
+    label: str  # what a person reads ("Sales")
+    # (*, customer) -> [dict]: the module's rows about the customer, in a constant number
+    # of queries however many there are. Values are JSON's, or a Decimal, date or datetime
+    # (written as text: "12.50", "2026-12-07", ISO 8601 in UTC); a list of dicts is a
+    # row's own rows (a sale's lines), a CSV of their own in the ZIP.
+    rows: Callable[..., list[dict]]
+    # The models ("app_label.ModelName") with a foreign key to Customer whose rows it
+    # exports: a test fails when such a model is in no section.
+    models: tuple[str, ...] = ()
+    order: int = 100
+
+
 _merge_steps: Registry[MergeStep] = Registry("merge steps")
 _anonymise_steps: Registry[AnonymiseStep] = Registry("anonymise steps")
+_data_export_sections: Registry[DataExportSection] = Registry("data export sections")
 # An import column is named by the customer attribute it fills.
 _import_columns: Registry[ImportColumn] = Registry(
     "import columns", key=lambda column: column.field
@@ -77,6 +95,10 @@ def register_import_column(column: ImportColumn) -> None:
     _import_columns.register(column)
 
 
+def register_data_export_section(section: DataExportSection) -> None:
+    _data_export_sections.register(section)
+
+
 def merge_steps() -> list[MergeStep]:
     return list(_merge_steps)
 
@@ -92,3 +114,7 @@ def anonymise_steps() -> list[AnonymiseStep]:
 
 def import_columns() -> list[ImportColumn]:
     return list(_import_columns)
+
+
+def data_export_sections() -> list[DataExportSection]:
+    return list(_data_export_sections)

@@ -407,6 +407,8 @@ class CustomerEventKind(models.TextChoices):
     MERGED_AWAY = "customer.merged_away", "Merged into another customer"
     ANONYMISED = "customer.anonymised", "Personal data erased"
     NOT_DUPLICATE = "customer.not_duplicate", "Not the same person as another customer"
+    # Everything held about the customer handed out ("Download my data").
+    DATA_EXPORTED = "customer.data_exported", "Personal data downloaded"
 
 
 class CustomerEventQuerySet(ImmutableQuerySet):

@@ -26,6 +26,11 @@ _customer_pages = [
         name="mark_distinct",
     ),
     path("<int:pk>/anonymise/", data_tools.CustomerAnonymiseView.as_view(), name="anonymise"),
+    path(
+        "<int:pk>/data-export/",
+        data_tools.CustomerDataExportView.as_view(),
+        name="data_export",
+    ),
     path("<int:pk>/timeline/", timeline.CustomerTimelineView.as_view(), name="timeline"),
 ]
 

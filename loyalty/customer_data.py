@@ -5,6 +5,7 @@
   sum of its ledger; the duplicate's earlier rows stay as its history.
 - Import: the points of a customer the import creates enter the ledger as an
   opening adjustment, written in bulk with the cached balance.
+- Download my data: the customer's points ledger, oldest row first.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,8 +13,10 @@ from django.db.models import Case, Value, When
 
 from classicpos.limits import MAX_POINTS_ADJUSTMENT
 from customers.extensions import (
+    DataExportSection,
     ImportColumn,
     MergeStep,
+    register_data_export_section,
     register_import_column,
     register_merge_step,
 )
@@ -106,6 +109,30 @@ def open_balances(*, values: list[tuple[Customer, int]], user) -> None:
         customer.loyalty_points = after[customer.pk]
 
 
+def export_points(*, customer) -> list[dict]:
+    """Return every row of the customer's points ledger, oldest first (one query)."""
+    rows = (
+        LoyaltyTransaction.objects.filter(customer=customer)
+        .select_related("sale", "store")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "id": row.pk,
+            "createdAt": row.created_at,
+            "kind": row.kind,
+            "points": row.points,
+            "balanceAfter": row.balance_after,
+            "saleNumber": row.sale.number if row.sale else None,
+            "refundId": row.refund_id,
+            "reason": row.reason,
+            "reference": row.reference,
+            "store": row.store.name if row.store else None,
+        }
+        for row in rows
+    ]
+
+
 def connect() -> None:
     register_merge_step(
         MergeStep(
@@ -135,5 +162,14 @@ def connect() -> None:
             apply_to_new=open_balances,
             exported=False,
             order=110,
+        )
+    )
+    register_data_export_section(
+        DataExportSection(
+            name="points",
+            label="Points",
+            rows=export_points,
+            models=("loyalty.LoyaltyTransaction",),
+            order=30,
         )
     )

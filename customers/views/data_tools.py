@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from classicpos.views import StaffPageMixin, errors_by_field
 from customers import services
+from customers.data_export import customer_data_download, download_response
 from customers.duplicates import customer_duplicate_groups, customer_erasure, customer_merge_preview
 from customers.exporting import export_response
 from customers.extensions import merge_moves
@@ -67,6 +68,20 @@ class CustomerExportView(StaffPageMixin, View):
         if export_in_background(customers):
             return redirect(export_start(user=request.user, query=request.GET))
         return export_response(customers)
+
+
+class CustomerDataExportView(StaffPageMixin, View):
+    """ "Download data" on the customer page: everything held about them, JSON or a ZIP of CSVs.
+
+    ``?format=zip`` for the ZIP. Each download is recorded in the customer's history.
+    """
+
+    permission_required = EXPORT_CUSTOMER
+
+    def get(self, request, pk):
+        customer = get_object_or_404(Customer, pk=pk)
+        export = customer_data_download(customer=customer, **change_by(request))
+        return download_response(customer, export, as_zip=request.GET.get("format") == "zip")
 
 
 class CustomerImportView(StaffPageMixin, FormView):
