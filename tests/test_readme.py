@@ -3,6 +3,7 @@
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,11 @@ def test_curl_examples_run_as_printed(live_server, tmp_path):
     assert '"created":1' in output("printf 'name,email,phone,loyaltyPoints")
     assert "Ada Lovelace" in output("curl -s 'http://127.0.0.1:8000/api/customers/export")
     assert "301 Moved Permanently" in output("curl -s -i http://127.0.0.1:8000/api/customers/2 ")
+    exported = output("curl -s http://127.0.0.1:8000/api/customers/1/data-export ")
+    assert '"name": "Jane Q. Doe"' in exported
+    assert '"sales": [' in exported
+    with zipfile.ZipFile(tmp_path / "customer-1.zip") as archive:
+        assert {"customer.csv", "sales.csv", "sales.lines.csv"} <= set(archive.namelist())
     assert '"name":"Anonymised customer #1"' in output(
         "curl -s -X POST http://127.0.0.1:8000/api/customers/1/anonymise"
     )
