@@ -45,10 +45,12 @@ run: $(RUNTIME_STAMP) ## Set up and serve the demo shop on http://127.0.0.1:8000
 	@echo "  Log in as 'admin' (Manager) or 'cashier' with the password printed above when the user"
 	@echo "  was created (or the one in CLASSICPOS_ADMIN_PASSWORD / CLASSICPOS_CASHIER_PASSWORD)."
 	@echo "  Big imports and exports run in the background: the job runner (manage.py run_jobs)"
-	@echo "  runs beside the server and stops with it."
+	@echo "  runs beside the server and stops with it, as does the mail worker"
+	@echo "  (manage.py deliver_messages: without EMAIL_HOST, emails are files under var/mail/)."
 	@echo ""
 	@$(MANAGE) run_jobs & runner=$$!; \
-	trap 'kill $$runner 2>/dev/null; wait $$runner 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) deliver_messages & mailer=$$!; \
+	trap 'kill $$runner $$mailer 2>/dev/null; wait $$runner $$mailer 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: $(TEST_STAMP) ## Lint and check formatting (ruff)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "loyalty",
     "accounting",
     "giftcards",
+    "messaging",
     "crm",
 ]
 
@@ -306,6 +307,31 @@ CLASSICPOS_LOYALTY_MINIMUM_SALE = _amount("CLASSICPOS_LOYALTY_MINIMUM_SALE", "0"
 CLASSICPOS_IDEMPOTENCY_TTL_HOURS = _whole_number(
     "CLASSICPOS_IDEMPOTENCY_TTL_HOURS", "24", minimum=1, unit="hours"
 )
+
+# --- Email (the outbox; ``manage.py deliver_messages`` sends it) -----------------
+# With EMAIL_HOST set, messages go to that SMTP server; without it, each one is written as
+# a file under var/mail/ (Django's file backend), so a demo needs no mail server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = _whole_number(
+    "EMAIL_PORT", "587" if env_bool("EMAIL_USE_TLS") else "25", minimum=1, unit="port"
+)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = _whole_number("EMAIL_TIMEOUT", "30", minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ClassicPOS <receipts@localhost>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
+# After this many attempts a message that could not be sent is failed for good.
+CLASSICPOS_MESSAGE_MAX_ATTEMPTS = _whole_number(
+    "CLASSICPOS_MESSAGE_MAX_ATTEMPTS", "8", minimum=1, unit="attempts"
+)
+# Whether email receipts name the customer (off: a receipt forwarded or left on
+# the counter says nothing about who bought).
+CLASSICPOS_RECEIPT_NAMES_CUSTOMER = env_bool("CLASSICPOS_RECEIPT_NAMES_CUSTOMER", False)
 
 # --- Background jobs (big imports and exports; ``manage.py run_jobs``) -----------
 # A file of more rows is imported (or checked) by the job runner, not in the request,

@@ -1,0 +1,76 @@
+"""Every write of the outbox: queueing a message, and the worker's claim and outcome.
+
+``message_enqueue`` joins the caller's transaction: a message is written with what
+caused it or not at all (a sale rolled back leaves no receipt behind). The worker's
+writes are in ``messaging.delivery``, which owns the claim and its lease.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from customers.validators import normalize_email
+from messaging.models import Message, MessageKind
+from messaging.receipts import receipt_message
+from sales.models import Sale
+
+NO_EMAIL = "This sale has no customer with an email: type the address to send it to."
+
+
+def message_enqueue(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    text_body: str,
+    html_body: str = "",
+    customer=None,
+    sale=None,
+    created_by=None,
+) -> Message:
+    """Queue a rendered message for the worker, in the caller's transaction if there is one."""
+    with transaction.atomic():
+        return Message.objects.create(
+            kind=kind,
+            to=to,
+            subject=subject[:200],
+            text_body=text_body,
+            html_body=html_body,
+            customer=customer,
+            sale=sale,
+            created_by=created_by,
+        )
+
+
+def receipt_recipient(*, sale: Sale, email: str | None) -> str:
+    """Return where ``sale``'s receipt goes: a typed address, else its customer's own email.
+
+    A typed address is used for this message only: it is saved on no customer.
+    """
+    if email is not None and str(email).strip():
+        return normalize_email(email)
+    if sale.customer_id and sale.customer.email:
+        return sale.customer.email
+    raise ValidationError({"email": NO_EMAIL})
+
+
+def receipt_email(*, sale: Sale, email: str | None = None, user) -> Message:
+    """Queue ``sale``'s receipt by email; ``ValidationError`` keyed ``email`` when it has nowhere
+    to go."""
+    try:
+        to = receipt_recipient(sale=sale, email=email)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise ValidationError({"email": error.messages}) from None
+    rendered = receipt_message(sale=sale, names_customer=settings.CLASSICPOS_RECEIPT_NAMES_CUSTOMER)
+    return message_enqueue(
+        kind=MessageKind.RECEIPT,
+        to=to,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        customer=sale.customer,
+        sale=sale,
+        created_by=user,
+    )
