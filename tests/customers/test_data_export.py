@@ -41,7 +41,6 @@ NOT_EXPORTED = {
     "customers.CustomerSearchEntry": (
         "SQLite's search index: a copy of the profile's name, email and phone"
     ),
-    "messaging.Message": "messaging registers its own section",
 }
 
 
