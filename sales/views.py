@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -120,6 +121,7 @@ class SaleDetailView(StaffPageMixin, DetailView):
         sale = self.object
         return super().get_context_data(
             facts=[line for extension in sale_facts() for line in extension.receipt(sale)],
+            receipt_names_customer=settings.CLASSICPOS_RECEIPT_NAMES_CUSTOMER,
             receipt_sections=[
                 (extension.receipt_template, section)
                 for extension in sale_facts()

@@ -34,6 +34,18 @@ def test_receipt_shows_lines_totals_payments_and_points(cashier_page, cashier):
     assert "Manager approval" in html  # a cashier's refund needs a Manager's password
 
 
+@pytest.mark.parametrize("names_customer", [False, True])
+def test_the_paper_receipt_names_the_customer_only_when_the_shop_says_so(
+    cashier_page, cashier, settings, names_customer
+):
+    settings.CLASSICPOS_RECEIPT_NAMES_CUSTOMER = names_customer
+    sale = ring_up(customer=CustomerFactory(name="Private Pat"), price="5.00", cashier=cashier)
+    html = cashier_page.get(f"/sales/{sale.pk}/").content.decode()
+    line = html[html.index('id="receipt-customer"') - 80 : html.index("Private Pat")]
+    assert "Private Pat" in html  # the cashier on screen still sees whose sale it is
+    assert ("d-print-none" in line) is not names_customer
+
+
 def test_receipt_prints_the_shops_details_and_the_points_balance(cashier_page, cashier, settings):
     settings.CLASSICPOS_SHOP_ADDRESS = "1 Market St, Springfield"
     settings.CLASSICPOS_SHOP_PHONE = "555-0100"
