@@ -50,6 +50,13 @@ class PreferredContact(models.TextChoices):
     NONE = "none", "No preference"
 
 
+class NoteAlert(models.TextChoices):
+    """How loudly the till shows a customer's note when the customer is picked."""
+
+    WARN = "warn", "Warn: show the note at the till"
+    BLOCK = "block", "Block: no sales until a Manager allows one"
+
+
 class CustomerStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     INACTIVE = "inactive", "Inactive"
@@ -143,6 +150,10 @@ class Customer(models.Model):
         default=False, db_default=False, verbose_name="text message marketing consent"
     )
     note = models.TextField(null=True, blank=True)  # noqa: DJ001
+    # NULL: the note is for the customer page only.
+    note_alert = models.TextField(  # noqa: DJ001
+        choices=NoteAlert.choices, null=True, blank=True, verbose_name="note alert"
+    )
     tags = models.ManyToManyField("Tag", blank=True, related_name="customers")
     # Customers belong to the chain (every store finds them); this says where they were
     # added, for the list's filter. Stores are never deleted, so PROTECT never refuses.
@@ -396,6 +407,8 @@ class Channel(models.TextChoices):
     ADMIN = "admin", "Admin"
     IMPORT = "import", "Import"
     COMMAND = "command", "Command"
+    # The customer themselves, on their self-service page (a signed link, no password).
+    CUSTOMER = "customer", "Customer (self-service)"
 
 
 class CustomerEventKind(models.TextChoices):
@@ -409,6 +422,12 @@ class CustomerEventKind(models.TextChoices):
     NOT_DUPLICATE = "customer.not_duplicate", "Not the same person as another customer"
     # Everything held about the customer handed out ("Download my data").
     DATA_EXPORTED = "customer.data_exported", "Personal data downloaded"
+    # The self-service page: a link sent or revoked, and every view of the page.
+    SELF_SERVICE_LINK_SENT = "customer.self_service_link_sent", "Self-service link sent"
+    SELF_SERVICE_LINK_REVOKED = "customer.self_service_link_revoked", "Self-service links revoked"
+    SELF_SERVICE_VIEWED = "customer.self_service_viewed", "Self-service page viewed"
+    # A Manager let a sale go ahead for a customer whose note blocks sales, with a reason.
+    ALERT_OVERRIDDEN = "customer.alert_overridden", "Blocked sale allowed by a Manager"
 
 
 class CustomerEventQuerySet(ImmutableQuerySet):

@@ -14,6 +14,9 @@ from messaging.masking import mask_email
 
 class MessageKind(models.TextChoices):
     RECEIPT = "receipt", "Receipt"
+    SELF_SERVICE_LINK = "self_service_link", "Self-service link"
+    POINTS_EXPIRY = "points_expiry", "Points expiry notice"
+    BIRTHDAY = "birthday", "Birthday greeting"
 
 
 class MessageState(models.TextChoices):
