@@ -16,6 +16,7 @@ class AccountingConfig(AppConfig):
             panels,
             receivers,
             segments,
+            self_service,
             timeline,
         )
         from classicpos.navigation import ActiveWhen, NavItem, register_nav_item
@@ -23,6 +24,7 @@ class AccountingConfig(AppConfig):
         integration.connect()
         customer_data.connect()
         panels.connect()
+        self_service.connect()
         demo.connect()
         timeline.connect()
         segments.connect()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounting",
     "giftcards",
     "messaging",
+    "selfservice",
     "crm",
 ]
 
@@ -303,6 +304,10 @@ CLASSICPOS_LOYALTY_REDEEM_STEP = _whole_number(
 )
 CLASSICPOS_LOYALTY_REDEEM_VALUE = _amount("CLASSICPOS_LOYALTY_REDEEM_VALUE", "1.00", example="1.00")
 CLASSICPOS_LOYALTY_MINIMUM_SALE = _amount("CLASSICPOS_LOYALTY_MINIMUM_SALE", "0", example="10.00")
+# Days a customer keeps a tier after their spend over the window fell below it.
+CLASSICPOS_LOYALTY_TIER_GRACE_DAYS = _whole_number(
+    "CLASSICPOS_LOYALTY_TIER_GRACE_DAYS", "30", minimum=0, unit="days"
+)
 # How long a stored Idempotency-Key answer is replayed before it may be purged.
 CLASSICPOS_IDEMPOTENCY_TTL_HOURS = _whole_number(
     "CLASSICPOS_IDEMPOTENCY_TTL_HOURS", "24", minimum=1, unit="hours"
@@ -332,6 +337,13 @@ CLASSICPOS_MESSAGE_MAX_ATTEMPTS = _whole_number(
 # Whether email receipts name the customer (off: a receipt forwarded or left on
 # the counter says nothing about who bought).
 CLASSICPOS_RECEIPT_NAMES_CUSTOMER = env_bool("CLASSICPOS_RECEIPT_NAMES_CUSTOMER", False)
+# A self-service link (the customer's own page, no password) works this many days.
+CLASSICPOS_SELF_SERVICE_LINK_DAYS = _whole_number(
+    "CLASSICPOS_SELF_SERVICE_LINK_DAYS", "7", minimum=1, unit="days"
+)
+# The shop's address as customers reach it ("https://shop.example.com"), for links in
+# emails; empty: the address of the request that sent the link.
+CLASSICPOS_SITE_URL = os.environ.get("CLASSICPOS_SITE_URL", "").rstrip("/")
 
 # --- Background jobs (big imports and exports; ``manage.py run_jobs``) -----------
 # A file of more rows is imported (or checked) by the job runner, not in the request,

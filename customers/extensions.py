@@ -12,7 +12,9 @@ erasure must remove their notes. Each module registers its steps from its
 - an :class:`ImportColumn` is an extra CSV column the module reads on import
   and the export writes (loyalty's opening points);
 - a :class:`DataExportSection` is the module's part of a customer's "Download my
-  data" (``customers.data_export``): its rows about the customer.
+  data" (``customers.data_export``): its rows about the customer;
+- a :class:`SelfServiceSection` is the module's part of the customer's own page
+  (``selfservice``, opened by a signed link): what the customer may read of it.
 """
 
 from collections.abc import Callable
@@ -74,9 +76,26 @@ class DataExportSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class SelfServiceSection:
+    """A read-only part of the customer's own page (their points, their credit...).
+
+    It shows the customer only their own rows and no staff detail (no internal
+    notes, no links to staff pages): the page is opened without a password.
+    """
+
+    name: str  # the section's id on the page ("points")
+    label: str  # its heading ("Your points")
+    template_name: str
+    # (*, customer) -> dict: the template's context, in a constant number of queries.
+    context: Callable[..., dict]
+    order: int = 100
+
+
 _merge_steps: Registry[MergeStep] = Registry("merge steps")
 _anonymise_steps: Registry[AnonymiseStep] = Registry("anonymise steps")
 _data_export_sections: Registry[DataExportSection] = Registry("data export sections")
+_self_service_sections: Registry[SelfServiceSection] = Registry("self-service sections")
 # An import column is named by the customer attribute it fills.
 _import_columns: Registry[ImportColumn] = Registry(
     "import columns", key=lambda column: column.field
@@ -99,6 +118,10 @@ def register_data_export_section(section: DataExportSection) -> None:
     _data_export_sections.register(section)
 
 
+def register_self_service_section(section: SelfServiceSection) -> None:
+    _self_service_sections.register(section)
+
+
 def merge_steps() -> list[MergeStep]:
     return list(_merge_steps)
 
@@ -118,3 +141,7 @@ def import_columns() -> list[ImportColumn]:
 
 def data_export_sections() -> list[DataExportSection]:
     return list(_data_export_sections)
+
+
+def self_service_sections() -> list[SelfServiceSection]:
+    return list(_self_service_sections)

@@ -17,6 +17,7 @@ class GiftcardsConfig(AppConfig):
             lookups,
             panels,
             receivers,
+            self_service,
             timeline,
         )
         from giftcards.permissions import VIEW_GIFT_CARD
@@ -24,6 +25,7 @@ class GiftcardsConfig(AppConfig):
         integration.connect()
         customer_data.connect()
         panels.connect()
+        self_service.connect()
         timeline.connect()
         demo.connect()
         request_started.connect(lookups.forget_pending_misses, dispatch_uid="giftcards_stale")

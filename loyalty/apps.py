@@ -13,11 +13,13 @@ class LoyaltyConfig(AppConfig):
             integration,
             panels,
             receivers,
+            self_service,
             timeline,
         )
 
         integration.connect()
         customer_data.connect()
         panels.connect()
+        self_service.connect()
         demo.connect()
         timeline.connect()

@@ -31,7 +31,7 @@ def count_messages(*, customer) -> list[tuple[str, int]]:
 def anonymise_messages(*, customer, user) -> None:
     messages = Message.objects.filter(customer=customer)
     messages.filter(state=MessageState.QUEUED).update(state=MessageState.FAILED, last_error=ERASED)
-    messages.update(to="", text_body="", html_body="")
+    messages.update(to="", text_body="", html_body="", secret="")
 
 
 def export_messages(*, customer) -> list[dict]:

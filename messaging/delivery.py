@@ -26,7 +26,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.utils import timezone
 
-from messaging.models import Message, MessageState
+from messaging.models import SECRET_MARK, Message, MessageState
 
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
@@ -77,7 +77,11 @@ def message_claim(*, now=None) -> Message | None:
 def message_mark_sent(*, message: Message) -> None:
     with transaction.atomic():
         Message.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
-            state=MessageState.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
+            state=MessageState.SENT,
+            sent_at=timezone.now(),
+            lease_until=None,
+            last_error="",
+            secret="",
         )
 
 
@@ -88,6 +92,7 @@ def message_mark_failed_attempt(*, message: Message, error: Exception, now=None)
     changes = {"lease_until": None, "last_error": _describe(error)}
     if gives_up:
         changes["state"] = MessageState.FAILED
+        changes["secret"] = ""
     else:
         changes["state"] = MessageState.QUEUED
         changes["next_attempt_at"] = now + retry_delay(message.attempts)
@@ -98,21 +103,25 @@ def message_mark_failed_attempt(*, message: Message, error: Exception, now=None)
 def messages_fail_interrupted(*, now=None) -> int:
     """Fail the messages a stopped worker was sending (their lease ran out): never twice."""
     return Message.objects.stale(now=now).update(
-        state=MessageState.FAILED, lease_until=None, last_error=INTERRUPTED
+        state=MessageState.FAILED, lease_until=None, last_error=INTERRUPTED, secret=""
     )
+
+
+def _with_secret(body: str, message: Message) -> str:
+    return body.replace(SECRET_MARK, message.secret) if message.secret else body
 
 
 def email_for(message: Message, *, connection=None) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.text_body,
+        body=_with_secret(message.text_body, message),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         connection=connection,
         headers={"X-ClassicPOS-Message": str(message.pk)},
     )
     if message.html_body:
-        email.attach_alternative(message.html_body, "text/html")
+        email.attach_alternative(_with_secret(message.html_body, message), "text/html")
     return email
 
 

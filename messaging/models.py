@@ -11,6 +11,11 @@ from django.utils import timezone
 
 from messaging.masking import mask_email
 
+# Where a message's secret goes in its bodies (a self-service link's token). The bodies
+# are kept with this mark: the secret is put in at sending and blanked once the message is
+# done, so no Manager, data export or copy of the database reads it afterwards.
+SECRET_MARK = "secret-sent-by-email"  # noqa: S105 - a placeholder, not a secret
+
 
 class MessageKind(models.TextChoices):
     RECEIPT = "receipt", "Receipt"
@@ -45,6 +50,8 @@ class Message(models.Model):
     subject = models.CharField(max_length=200)
     text_body = models.TextField()
     html_body = models.TextField(blank=True)
+    # What the bodies' SECRET_MARK stands for, until the message is sent or failed.
+    secret = models.CharField(max_length=200, blank=True, default="")
     customer = models.ForeignKey(
         "customers.Customer",
         on_delete=models.PROTECT,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from customers.validators import normalize_email
-from messaging.models import Message, MessageKind
+from messaging.models import SECRET_MARK, Message, MessageKind
 from messaging.receipts import receipt_message
 from sales.models import Sale
 
@@ -27,8 +27,15 @@ def message_enqueue(
     customer=None,
     sale=None,
     created_by=None,
+    secret: str = "",
 ) -> Message:
-    """Queue a rendered message for the worker, in the caller's transaction if there is one."""
+    """Queue a rendered message for the worker, in the caller's transaction if there is one.
+
+    A ``secret`` (a link's token) is left out of the bodies kept: they hold
+    ``SECRET_MARK`` where it goes, and the worker puts it in when it sends.
+    """
+    if secret and SECRET_MARK not in text_body:
+        raise ValueError("A message with a secret must mark where it goes (SECRET_MARK).")
     with transaction.atomic():
         return Message.objects.create(
             kind=kind,
@@ -39,6 +46,7 @@ def message_enqueue(
             customer=customer,
             sale=sale,
             created_by=created_by,
+            secret=secret,
         )
 
 

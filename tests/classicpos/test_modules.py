@@ -20,6 +20,7 @@ APPS = {
     "giftcards",
     "crm",
     "messaging",
+    "selfservice",
 }
 
 
@@ -115,7 +116,7 @@ def _permission_names(app_label: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "package", ["customers", "sales", "crm", "accounting", "giftcards", "messaging"]
+    "package", ["customers", "sales", "crm", "accounting", "giftcards", "messaging", "selfservice"]
 )
 def test_permission_names_are_spelled_only_in_the_apps_permissions_module(package):
     # A typo in a string is a page nobody may open; a typo in a constant's name fails at import.

@@ -82,6 +82,7 @@ API = {
     "api/^gift-cards/(?P<pk>\\d+)/void/?$": {"POST": MANAGERS},
     "api/^messages/?$": {"GET": MANAGERS},
     "api/^sales/(?P<pk>\\d+)/email-receipt/?$": {"POST": STAFF},
+    "api/^customers/(?P<pk>\\d+)/self-service-link/?$": {"POST": STAFF, "DELETE": STAFF},
     "api/^reports/gift-card-liability/?$": {"GET": MANAGERS},
     "api/^invoices/?$": {"GET": STAFF},
     "api/^invoices/(?P<pk>\\d+)/?$": {"GET": STAFF},
@@ -156,6 +157,8 @@ PAGES = {
     "gift-cards/<int:pk>/adjust/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
     "messages/": {"GET": MANAGERS},
     "sales/<int:pk>/email-receipt/": {"POST": STAFF},
+    "customers/<int:pk>/self-service-link/": {"POST": STAFF},
+    "customers/<int:pk>/self-service-link/revoke/": {"POST": STAFF},
     "crm/contacts/": {"GET": STAFF},
     "crm/leads/": {"GET": STAFF},
     "crm/leads/board/": {"GET": STAFF},
@@ -185,6 +188,12 @@ PUBLIC = {
     "api/auth/token",
     "api/auth/token/",
     "api/^.*$",
+    # The customer's own side: the form that emails a link, and the pages the link opens
+    # (the link itself is the credential; tests/selfservice checks what each answers).
+    "my/",
+    "my/<str:token>/",
+    "my/<str:token>/consents/",
+    "my/<str:token>/data/",
 }
 
 CELLS = url_conf_cells()
