@@ -3,8 +3,10 @@ emails a link, and the staff buttons that send or revoke links.
 
 The public views are thin over ``selfservice.services``: whatever is wrong with a link,
 the answer is the same 404 page, and the form's answer is the same for every address.
-The customer's page is never cached, never indexed and sends no ``Referer`` (its
-address is the credential).
+The customer's page is never cached, never indexed and sends its address (the
+credential) in no ``Referer`` to another site. ``same-origin``, not ``no-referrer``: with
+no referrer at all a browser posts the consent form with ``Origin: null``, which
+Django's CSRF check refuses.
 """
 
 from django.conf import settings
@@ -31,7 +33,7 @@ TOO_MANY = "Too many requests from here or for this address: try again in an hou
 
 def _private(response):
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

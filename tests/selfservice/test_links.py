@@ -39,7 +39,7 @@ def test_a_link_is_emailed_and_opens_the_customers_page(client, ada, manager):
     assert response.status_code == 200
     assert b"Hello, Ada Lovelace" in response.content
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     kinds = list(CustomerEvent.objects.filter(customer=ada).values_list("kind", "channel"))
     assert (CustomerEventKind.SELF_SERVICE_LINK_SENT, Channel.PAGE) in kinds
     assert (CustomerEventKind.SELF_SERVICE_VIEWED, Channel.CUSTOMER) in kinds
