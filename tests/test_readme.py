@@ -148,6 +148,14 @@ def test_curl_examples_run_as_printed(live_server, tmp_path):
     )
     assert '"balanceAfter":"35.00"' in paid
     assert '"kind":"redeem"' in output("curl -s http://127.0.0.1:8000/api/gift-cards/1/entries")
+    assert '"messageId":' in output(
+        'curl -s -X POST "http://127.0.0.1:8000/api/customers/$PAT/self-service-link"'
+    )
+    assert (
+        output('curl -s -X DELETE "http://127.0.0.1:8000/api/customers/$PAT/self-service-link"')
+        == '{"revoked":1}'
+    )
+
     assert '"outstanding":"35.00"' in output(
         "curl -s http://127.0.0.1:8000/api/reports/gift-card-liability"
     )
