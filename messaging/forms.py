@@ -13,6 +13,9 @@ class EmailReceiptForm(forms.Form):
         help_text="For this sale only: the address is saved on no customer.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    save_to_customer = forms.BooleanField(
+        label="Also save it as the customer's email (they agreed)", required=False
+    )
 
 
 class MessageFilterForm(forms.Form):

@@ -9,12 +9,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from customers.models import Channel
+from customers.permissions import CHANGE_CUSTOMER
+from customers.services import customer_update
 from customers.validators import normalize_email
 from messaging.models import SECRET_MARK, Message, MessageKind
 from messaging.receipts import receipt_message
 from sales.models import Sale
 
 NO_EMAIL = "This sale has no customer with an email: type the address to send it to."
+NOTHING_TO_SAVE = "Type the address to save on the customer."
+NO_CUSTOMER_TO_SAVE = "This sale has no customer to save the address on."
+MAY_NOT_SAVE = "You may not change customers' details: send it without saving."
 
 
 def message_enqueue(
@@ -62,15 +68,41 @@ def receipt_recipient(*, sale: Sale, email: str | None) -> str:
     raise ValidationError({"email": NO_EMAIL})
 
 
-def receipt_email(*, sale: Sale, email: str | None = None, user) -> Message:
+def _save_address(*, sale: Sale, email: str | None, user, channel: str) -> None:
+    """Save the typed address as the sale's customer's email: the cashier asked, and says the
+    customer agreed. Through the customer services, so it is validated and on the timeline."""
+    if not (email and str(email).strip()):
+        raise ValidationError({"save_to_customer": [NOTHING_TO_SAVE]})
+    if not sale.customer_id:
+        raise ValidationError({"save_to_customer": [NO_CUSTOMER_TO_SAVE]})
+    if not user.has_perm(CHANGE_CUSTOMER):
+        raise ValidationError({"save_to_customer": [MAY_NOT_SAVE]})
+    sale.customer = customer_update(
+        customer=sale.customer, data={"email": email}, actor=user, channel=channel
+    )
+
+
+@transaction.atomic
+def receipt_email(
+    *,
+    sale: Sale,
+    email: str | None = None,
+    user,
+    save_to_customer: bool = False,
+    channel: str = Channel.PAGE,
+) -> Message:
     """Queue ``sale``'s receipt by email; ``ValidationError`` keyed ``email`` when it has nowhere
-    to go."""
+    to go. A typed address is for this message only, unless ``save_to_customer`` (the customer
+    agreed): then it becomes their email in the same transaction as the message."""
     try:
         to = receipt_recipient(sale=sale, email=email)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             raise
         raise ValidationError({"email": error.messages}) from None
+    if save_to_customer:
+        typed = email is not None and str(email).strip()
+        _save_address(sale=sale, email=to if typed else None, user=user, channel=channel)
     rendered = receipt_message(sale=sale, names_customer=settings.CLASSICPOS_RECEIPT_NAMES_CUSTOMER)
     return message_enqueue(
         kind=MessageKind.RECEIPT,

@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin
-from customers.models import Customer
+from customers.models import Channel, Customer
 from messaging import services
 from messaging.forms import EmailReceiptForm, MessageFilterForm
 from messaging.integration import email_receipt_section
@@ -56,28 +56,41 @@ class EmailReceiptView(StaffPageMixin, View):
         form = EmailReceiptForm(request.POST)
         errors: list[str] = []
         sent_to = ""
+        saved = False
         if form.is_valid():
             try:
                 message = services.receipt_email(
-                    sale=sale, email=form.cleaned_data["email"] or None, user=request.user
+                    sale=sale,
+                    email=form.cleaned_data["email"] or None,
+                    user=request.user,
+                    save_to_customer=form.cleaned_data["save_to_customer"],
+                    channel=Channel.PAGE,
                 )
             except ValidationError as error:
-                errors = error.message_dict.get("email", error.messages)
+                by_field = (
+                    error.message_dict
+                    if hasattr(error, "error_dict")
+                    else {"email": error.messages}
+                )
+                errors = by_field.get("email", []) + by_field.get("save_to_customer", [])
             else:
                 sent_to = mask_email(message.to)
+                saved = form.cleaned_data["save_to_customer"]
         else:
             errors = form.errors.get("email", [])
         if not request.htmx:
             if errors:
                 messages.error(request, " ".join(errors))
             else:
-                messages.success(request, f"Receipt queued for {sent_to}.")
+                saved_note = " The address is now the customer's email." if saved else ""
+                messages.success(request, f"Receipt queued for {sent_to}.{saved_note}")
             return redirect(sale)
         context = {
             "section": email_receipt_section(sale),
             "email_errors": errors,
             "email_value": request.POST.get("email", "") if errors else None,
             "sent_to": sent_to,
+            "saved": saved,
         }
         response = TemplateResponse(request, "messaging/_email_receipt.html", context)
         response["HX-Push-Url"] = "false"

@@ -40,6 +40,12 @@ class EmailReceiptSerializer(StrictInputMixin, ApiSerializer):
         help_text="Send to this address, for this sale only (saved on no customer); "
         "leave it out to send to the sale's customer's own email.",
     )
+    save_to_customer = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also save the typed address as the sale's customer's email (the customer "
+        "agreed); needs the permission to change customers.",
+    )
 
 
 class QueuedMessageSerializer(ApiSerializer):

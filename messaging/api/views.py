@@ -6,6 +6,7 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from classicpos.api.idempotency import run_idempotently
+from customers.models import Channel
 from messaging import services
 from messaging.api.filters import MessageFilterSet
 from messaging.api.serializers import (
@@ -57,6 +58,10 @@ class SaleEmailReceiptView(generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.receipt_email(
-            sale=sale, email=serializer.validated_data.get("email") or None, user=request.user
+            sale=sale,
+            email=serializer.validated_data.get("email") or None,
+            user=request.user,
+            save_to_customer=serializer.validated_data["save_to_customer"],
+            channel=Channel.API,
         )
         return Response({"messageId": message.pk}, status=status.HTTP_202_ACCEPTED)
