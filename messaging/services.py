@@ -13,7 +13,7 @@ from customers.models import Channel
 from customers.permissions import CHANGE_CUSTOMER
 from customers.services import customer_update
 from customers.validators import normalize_email
-from messaging.models import SECRET_MARK, Message, MessageKind
+from messaging.models import SECRET_MARK, Message, MessageKind, MessageState
 from messaging.receipts import receipt_message
 from sales.models import Sale
 
@@ -21,6 +21,9 @@ NO_EMAIL = "This sale has no customer with an email: type the address to send it
 NOTHING_TO_SAVE = "Type the address to save on the customer."
 NO_CUSTOMER_TO_SAVE = "This sale has no customer to save the address on."
 MAY_NOT_SAVE = "You may not change customers' details: send it without saving."
+ONLY_FAILED = "Only a failed message can be sent again."
+NO_ADDRESS_LEFT = "The customer's personal data was erased: there is no address to send to."
+SEND_A_NEW_LINK = "A self-service link's email cannot be sent again: send the customer a new link."
 
 
 def message_enqueue(
@@ -112,5 +115,31 @@ def receipt_email(
         html_body=rendered.html,
         customer=sale.customer,
         sale=sale,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def message_send_again(*, message: Message, user) -> Message:
+    """Queue a failed message again, as a new message (the failed one keeps its error).
+
+    A message whose secret was blanked (a self-service link) cannot be rebuilt: its
+    link must be sent anew. An erased customer's messages have no address left.
+    """
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.state != MessageState.FAILED:
+        raise ValidationError({"state": [ONLY_FAILED]})
+    if not message.to:
+        raise ValidationError({"to": [NO_ADDRESS_LEFT]})
+    if SECRET_MARK in message.text_body:
+        raise ValidationError({"kind": [SEND_A_NEW_LINK]})
+    return message_enqueue(
+        kind=message.kind,
+        to=message.to,
+        subject=message.subject,
+        text_body=message.text_body,
+        html_body=message.html_body,
+        customer=message.customer,
+        sale=message.sale,
         created_by=user,
     )

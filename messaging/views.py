@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView
 
@@ -95,3 +96,20 @@ class EmailReceiptView(StaffPageMixin, View):
         response = TemplateResponse(request, "messaging/_email_receipt.html", context)
         response["HX-Push-Url"] = "false"
         return response
+
+
+class SendAgainView(StaffPageMixin, View):
+    """``POST``: a Manager sends a failed message again; back to the Messages page."""
+
+    permission_required = (VIEW_MESSAGE, EMAIL_RECEIPT)
+
+    def post(self, request, pk: int):
+        message = get_object_or_404(message_list(), pk=pk)
+        try:
+            queued = services.message_send_again(message=message, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Queued again for {mask_email(queued.to)}.")
+        customer = f"?customer={message.customer_id}" if message.customer_id else ""
+        return redirect(reverse("messaging:list") + customer)

@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from classicpos.api.idempotency import run_idempotently
@@ -27,10 +28,23 @@ class MessageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = MessageSerializer
     queryset = Message.objects.none()
     filterset_class = MessageFilterSet
-    action_permissions = {"list": [VIEW_MESSAGE]}
+    action_permissions = {"list": [VIEW_MESSAGE], "send_again": [VIEW_MESSAGE, EMAIL_RECEIPT]}
 
     def get_queryset(self):
         return message_list()
+
+    @extend_schema(
+        summary="Send a failed message again, as a new message (honours Idempotency-Key)",
+        request=None,
+        responses={202: QueuedMessageSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="send-again", filter_backends=[])
+    def send_again(self, request, *args, **kwargs):
+        return run_idempotently(request, lambda: self._send_again(request))
+
+    def _send_again(self, request) -> Response:
+        queued = services.message_send_again(message=self.get_object(), user=request.user)
+        return Response({"messageId": queued.pk}, status=status.HTTP_202_ACCEPTED)
 
 
 class SaleEmailReceiptView(generics.GenericAPIView):

@@ -4,6 +4,7 @@ import pytest
 
 from classicpos.jobs import Job
 from loyalty.models import LoyaltyTransaction
+from messaging.models import Message, MessageKind, MessageState
 from tests.accounting.helpers import give_credit, pay, sell_on_account
 from tests.classicpos.routes import Shop
 from tests.crm.factories import ActivityFactory, LeadFactory
@@ -37,5 +38,13 @@ def shop(cashier, manager):
             "gift-cards": sell_card(cashier=cashier, amount="15.00")
             .gift_card_entries.get()
             .card_id,
+            "messages": Message.objects.create(
+                kind=MessageKind.RECEIPT,
+                to="matrix@example.com",
+                subject="Receipt",
+                text_body="Receipt",
+                customer=customer,
+                state=MessageState.FAILED,
+            ).pk,
         }
     )
