@@ -9,6 +9,9 @@ from loyalty.models import LoyaltyProgram, LoyaltyTransaction
 @admin.register(LoyaltyProgram)
 class LoyaltyProgramAdmin(admin.ModelAdmin):
     list_display = ["__str__", "minimum_sale_amount", "updated_at"]
+    # The tiers' window is saved with the tier table (``loyalty.tier_table``), which says
+    # first how many customers a change moves.
+    exclude = ["tier_window_months"]
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not LoyaltyProgram.objects.exists()

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from classicpos.navigation import NavItem, register_nav_item
+from loyalty.permissions import CHANGE_TIERS
+
 
 class LoyaltyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -9,6 +12,7 @@ class LoyaltyConfig(AppConfig):
     def ready(self) -> None:
         from loyalty import (  # noqa: F401 - receivers connect
             customer_data,
+            customer_facts,
             demo,
             integration,
             panels,
@@ -19,7 +23,18 @@ class LoyaltyConfig(AppConfig):
 
         integration.connect()
         customer_data.connect()
+        customer_facts.connect()
         panels.connect()
         self_service.connect()
         demo.connect()
         timeline.connect()
+        register_nav_item(
+            NavItem(
+                name="loyalty-tiers",
+                label="Tiers",
+                url_name="loyalty:tiers",
+                icon="award",
+                permission=CHANGE_TIERS,
+                order=65,
+            )
+        )

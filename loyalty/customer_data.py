@@ -5,7 +5,10 @@
   sum of its ledger; the duplicate's earlier rows stay as its history.
 - Import: the points of a customer the import creates enter the ledger as an
   opening adjustment, written in bulk with the cached balance.
-- Download my data: the customer's points ledger, oldest row first.
+- Download my data: the customer's points ledger, oldest row first, and their tier's
+  changes with why.
+- Tiers stay with each customer: the duplicate's history is its own, and the sales
+  the merge moves count towards the survivor's tier at its next recompute.
 """
 
 from django.core.exceptions import ValidationError
@@ -22,7 +25,7 @@ from customers.extensions import (
 )
 from customers.import_parts import imported_balance
 from customers.models import Customer
-from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
+from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TierChange, TransactionKind
 from loyalty.services import _write
 
 OPENING_REASON = "Opening balance (customer import)"
@@ -133,6 +136,21 @@ def export_points(*, customer) -> list[dict]:
     ]
 
 
+def export_tier_changes(*, customer) -> list[dict]:
+    """Return every change of the customer's tier, oldest first, with why (one query)."""
+    rows = TierChange.objects.filter(customer=customer).order_by("created_at", "pk")
+    return [
+        {
+            "createdAt": row.created_at,
+            "from": row.from_tier or None,
+            "to": row.to_tier or None,
+            "cause": row.cause,
+            "reason": row.reason,
+        }
+        for row in rows
+    ]
+
+
 def connect() -> None:
     register_merge_step(
         MergeStep(
@@ -140,7 +158,7 @@ def connect() -> None:
             merge=merge_points,
             count=count_points,
             moves=("loyalty points",),
-            keeps=("loyalty_transactions",),
+            keeps=("loyalty_transactions", "tier_changes", "loyalty_tier"),
             order=30,
         )
     )
@@ -171,5 +189,15 @@ def connect() -> None:
             rows=export_points,
             models=("loyalty.LoyaltyTransaction",),
             order=30,
+        )
+    )
+    register_data_export_section(
+        DataExportSection(
+            name="tiers",
+            label="Tier changes",
+            rows=export_tier_changes,
+            # The tier held now is the last change's "to".
+            models=("loyalty.TierChange", "loyalty.CustomerTier"),
+            order=31,
         )
     )

@@ -15,3 +15,12 @@ class AdjustPointsForm(forms.Form):
         error_messages={"invalid": "Enter a whole number of points other than zero."},
     )
     reason = forms.CharField(required=False, strip=False)
+
+
+class SetTierForm(forms.Form):
+    """A tier's name (blank: the tier the spend gives), a reason and an optional last day;
+    ``loyalty.tiers.tier_set`` decides."""
+
+    tier = forms.CharField(required=False)
+    reason = forms.CharField(required=False, strip=False)
+    until = forms.DateField(required=False, error_messages={"invalid": "Enter a date."})

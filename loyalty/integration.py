@@ -6,6 +6,7 @@ from decimal import Decimal
 from classicpos.money_format import format_money
 from loyalty import services
 from loyalty.models import LoyaltyProgram, TransactionKind
+from loyalty.selectors import customer_tier_state
 from sales.extensions import (
     CheckoutWidget,
     MethodLimit,
@@ -27,13 +28,26 @@ def pay_with_points(*, sale, payment, user) -> None:
 
 
 def points_limit(*, customer, amount: Decimal) -> MethodLimit:
-    """Return how much of ``amount`` the customer's points can pay, in whole steps."""
+    """Return how much of ``amount`` the customer's points can pay, in whole steps.
+
+    The detail the till shows beside "Pay with points" also names the customer's
+    tier ("Gold member, earns x1.5, 250 points, worth $2.00"): the cashier sees both
+    in one place.
+    """
     program = LoyaltyProgram.current()
     balance = customer.loyalty_points
+    parts = [f"{balance} points, worth {format_money(program.worth(balance))}"]
+    state = customer_tier_state(customer=customer)
+    if state is not None and state.tier is not None:
+        parts.insert(0, f"{state.tier.name} member, earns {_times(state.tier.multiplier)}")
     return MethodLimit(
         max_amount=program.redeemable(points=balance, up_to=amount),
-        detail=f"{balance} points, worth {format_money(program.worth(balance))}",
+        detail=" \u00b7 ".join(parts),
     )
+
+
+def _times(multiplier: Decimal) -> str:
+    return f"\u00d7{multiplier.normalize()}"
 
 
 def sale_points(sale) -> dict:
@@ -49,6 +63,10 @@ def sale_receipt_points(sale) -> list[tuple[str, str]]:
         return []
     points = sale_points(sale)
     lines = [("Points earned", str(points["pointsEarned"]))]
+    tiered = [row for row in sale.loyalty_transactions.all() if row.tier_name]
+    if tiered:
+        row = tiered[0]
+        lines.insert(0, ("Tier", f"{row.tier_name} ({_times(row.multiplier)})"))
     if points["pointsRedeemed"]:
         lines.append(("Points redeemed", str(points["pointsRedeemed"])))
     at_sale = [row for row in sale.loyalty_transactions.all() if row.refund_id is None]

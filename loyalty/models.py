@@ -9,8 +9,9 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from classicpos.immutable import ImmutableModel, ImmutableQuerySet
 from stores.models import RecordedAtTill
@@ -46,6 +47,11 @@ class LoyaltyProgram(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="A sale paying less than this (without points) earns nothing.",
     )
+    tier_window_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Tiers count what a customer paid in money over this many months.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -71,11 +77,16 @@ class LoyaltyProgram(models.Model):
         )
         return program
 
-    def points_earned(self, amount: Decimal) -> int:
-        """Return the whole points (rounded down) that paying ``amount`` in money earns."""
+    def points_earned(self, amount: Decimal, multiplier: Decimal = Decimal(1)) -> int:
+        """Return the whole points (rounded down) that paying ``amount`` in money earns.
+
+        ``multiplier`` is the customer's tier's (Gold: 1.5); it multiplies before the
+        rounding, so a tier never loses the fraction a plain rate would keep.
+        """
         if amount < self.minimum_sale_amount:
             return 0
-        return int((amount * self.earn_rate).to_integral_value(rounding=ROUND_FLOOR))
+        earned = amount * self.earn_rate * multiplier
+        return int(earned.to_integral_value(rounding=ROUND_FLOOR))
 
     def worth(self, points: int) -> Decimal:
         """Return what ``points`` can pay at the till: whole steps only, nothing when negative."""
@@ -143,6 +154,10 @@ class LoyaltyTransaction(RecordedAtTill, ImmutableModel):
     # For points earned on money paid after the sale (an invoice's payment): which
     # payment, as ``sales.signals.sale_paid_later`` names it. Empty otherwise.
     reference = models.CharField(max_length=40, blank=True, default="")
+    # An earn row's tier when it was written (its name as the receipt printed it) and
+    # that tier's multiplier: a later invoice payment for the sale earns at the same one.
+    tier_name = models.CharField(max_length=40, blank=True, default="")
+    multiplier = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal(1))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
@@ -209,3 +224,126 @@ class LoyaltyTransaction(RecordedAtTill, ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.points:+d} → {self.balance_after}"
+
+
+class LoyaltyTier(models.Model):
+    """A tier of the program: reached by spending ``qualifying_spend`` over the window.
+
+    Tiers are never deleted: a tier taken off the table is retired (``active`` off),
+    so the customers holding it keep it until the recompute rules move them, and
+    their history still names it.
+    """
+
+    name = models.CharField(max_length=40)
+    qualifying_spend = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Money paid (net of refunds) over the program's window that reaches the tier.",
+    )
+    multiplier = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(10))],
+        help_text="Points earned are multiplied by this (1.25, 1.5).",
+    )
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["qualifying_spend", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="loyalty_tier_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(qualifying_spend__gt=0), name="loyalty_tier_spend_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(multiplier__gte=1, multiplier__lte=10),
+                name="loyalty_tier_multiplier_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (\u00d7{self.multiplier.normalize()})"
+
+
+class CustomerTier(models.Model):
+    """The tier a customer holds now, and what may change it (a state row, one a customer).
+
+    Written only by ``loyalty.tiers`` under the customer's lock. ``downgrade_on`` is
+    the day a lower tier applies when the customer's spend has fallen below the one
+    they hold (the grace period); ``manual`` tiers hold until ``manual_until``.
+    """
+
+    customer = models.OneToOneField(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="loyalty_tier",
+    )
+    tier = models.ForeignKey(
+        LoyaltyTier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    since = models.DateTimeField()
+    manual = models.BooleanField(default=False)
+    manual_until = models.DateField(null=True, blank=True)
+    downgrade_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["downgrade_on"],
+                condition=models.Q(downgrade_on__isnull=False),
+                name="loyalty_tier_downgrade_idx",
+            ),
+            models.Index(
+                fields=["manual_until"],
+                condition=models.Q(manual=True),
+                name="loyalty_tier_manual_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.tier or 'no tier'}"
+
+
+class TierChangeCause(models.TextChoices):
+    SALE = "sale", "A sale"
+    REFUND = "refund", "A refund"
+    DAILY = "daily", "The daily recompute"
+    MANUAL = "manual", "Set by hand"
+
+
+class TierChangeQuerySet(ImmutableQuerySet):
+    pass
+
+
+class TierChange(ImmutableModel):
+    """One change of a customer's tier, with why: the customer's timeline shows it."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="tier_changes"
+    )
+    # Names as they were, so a renamed or retired tier's history still reads true.
+    from_tier = models.CharField(max_length=40, blank=True)
+    to_tier = models.CharField(max_length=40, blank=True)
+    cause = models.CharField(max_length=10, choices=TierChangeCause.choices)
+    reason = models.CharField(max_length=500)
+    sale = models.ForeignKey(
+        "sales.Sale", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TierChangeQuerySet.as_manager()
+
+    class Meta:
+        permissions = [("set_tier", "Can set a customer's loyalty tier by hand")]
+        indexes = [
+            models.Index(fields=["customer", "-created_at", "-id"], name="loyalty_tier_change_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_tier or 'no tier'} → {self.to_tier or 'no tier'}"

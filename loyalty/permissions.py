@@ -2,3 +2,5 @@
 
 VIEW_LEDGER = "loyalty.view_loyaltytransaction"
 ADJUST_POINTS = "loyalty.adjust_points"
+CHANGE_TIERS = "loyalty.change_loyaltytier"
+SET_TIER = "loyalty.set_tier"

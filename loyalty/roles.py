@@ -9,5 +9,8 @@ ROLE_PERMISSIONS = {
         "adjust_points",
         "view_loyaltyprogram",
         "change_loyaltyprogram",
+        "view_loyaltytier",
+        "change_loyaltytier",
+        "set_tier",
     ],
 }

@@ -1,13 +1,19 @@
-"""Reads of the loyalty ledger: a customer's history, filtered lists, mismatched balances."""
+"""Reads of the loyalty ledger: a customer's history, filtered lists, mismatched balances,
+and what counts towards a tier."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from customers.models import Customer
-from loyalty.models import LoyaltyTransaction
+from loyalty.models import CustomerTier, LoyaltyTransaction
+from sales.models import Sale
+from sales.money import refunded_share
+from sales.selectors import sale_paid_in_money
 
 
 @dataclass(frozen=True)
@@ -54,3 +60,42 @@ def balance_mismatches() -> QuerySet[Customer]:
         .exclude(loyalty_points=F("ledger_sum"))
         .order_by("id")
     )
+
+
+def qualifying_spends(*, customer_ids: Iterable[int], since: datetime) -> dict[int, Decimal]:
+    """Return what each customer paid in money for sales since ``since``, net of refunds.
+
+    Money paid is ``sales.selectors.sale_paid_in_money`` (points, store credit and gift
+    cards are not money, gift cards sold are not goods); a refund takes off its share of
+    it, as it takes back points (``sales.money.refunded_share``). Worked out in
+    ``Decimal`` from the sales and their payments (two queries), never summed by the
+    database: a float's 99.999 must not miss a threshold of 100.00. Customers without
+    a sale in the window are absent (their spend is zero).
+    """
+    spends: dict[int, Decimal] = {}
+    sales = (
+        Sale.objects.filter(customer_id__in=list(customer_ids), created_at__gte=since)
+        .only("customer_id", "total", "stored_value", "refunded_total")
+        .prefetch_related("payments")
+        .order_by()
+    )
+    for sale in sales:
+        paid = sale_paid_in_money(sale=sale)
+        net = paid - refunded_share(paid, refunded=sale.refunded_total, total=sale.goods_total)
+        spends[sale.customer_id] = spends.get(sale.customer_id, Decimal(0)) + net
+    return spends
+
+
+def customers_with_sales_since(*, since: datetime) -> QuerySet:
+    """Return the ids of customers with a sale since ``since`` (the daily recompute's list)."""
+    return (
+        Sale.objects.filter(created_at__gte=since, customer__isnull=False)
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+
+
+def customer_tier_state(*, customer: Customer):
+    """Return the customer's ``CustomerTier`` with its tier, or None (one query)."""
+    return CustomerTier.objects.select_related("tier").filter(customer=customer).first()

@@ -20,7 +20,8 @@ from classicpos.limits import MAX_POINTS_ADJUSTMENT, check_points, is_whole_numb
 from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
-from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
+from loyalty import tiers
+from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TierChangeCause, TransactionKind
 from sales.money import refunded_share
 from sales.selectors import sale_paid_in_money
 from stores.selectors import recorded_at
@@ -38,6 +39,8 @@ def _write(
     field: str = "points",
     reference: str = "",
     till=None,
+    tier=None,
+    multiplier: Decimal = Decimal(1),
 ) -> LoyaltyTransaction:
     """Apply ``points`` to the locked ``customer``'s balance and record the ledger row.
 
@@ -59,6 +62,8 @@ def _write(
         refund=refund,
         reason=reason,
         reference=reference,
+        tier_name=tier.name if tier else "",
+        multiplier=tier.multiplier if tier else multiplier,
         created_by=user,
         **recorded_at(till=till, source=refund or sale),
     )
@@ -70,11 +75,15 @@ def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
 
     Called by the ``sale_completed`` receiver inside the checkout's transaction,
     where ``sale.customer`` is locked; nothing for walk-in sales or zero points.
+    The customer's tier is recomputed first with this sale counted, so the sale
+    that reaches a tier earns at its multiplier (``loyalty.tiers``).
     The database allows one award per sale, so a second call fails loudly.
     """
     if sale.customer_id is None:
         return None
-    points = LoyaltyProgram.current().points_earned(sale_paid_in_money(sale=sale))
+    tier = tiers.tier_multiplier_for_sale(sale=sale)
+    multiplier = tier.multiplier if tier else Decimal(1)
+    points = LoyaltyProgram.current().points_earned(sale_paid_in_money(sale=sale), multiplier)
     if points <= 0:
         return None
     return _write(
@@ -84,6 +93,7 @@ def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
         sale=sale,
         reason=f"Sale {sale.number}",
         user=sale.cashier,
+        tier=tier,
         # What a sale earns follows from what it is paid.
         field="payments",
     )
@@ -111,7 +121,8 @@ def points_award_for_later_payment(
     if LoyaltyTransaction.objects.filter(reference=reference).exists():
         return None
     program = LoyaltyProgram.current()
-    target = program.points_earned(sale_paid_in_money(sale=sale) + paid_so_far)
+    multiplier = _sale_multiplier(sale)
+    target = program.points_earned(sale_paid_in_money(sale=sale) + paid_so_far, multiplier)
     points = target - _earned_net_of_payment_reversals(sale)
     if points == 0 or (points < 0) != reversal:
         return None
@@ -129,7 +140,19 @@ def points_award_for_later_payment(
         user=user,
         field="amount",
         reference=reference,
+        multiplier=multiplier,
     )
+
+
+def _sale_multiplier(sale) -> Decimal:
+    """Return the multiplier ``sale`` earned at checkout (1 when it earned nothing then)."""
+    first = (
+        LoyaltyTransaction.objects.filter(sale=sale, kind=TransactionKind.EARN)
+        .order_by("pk")
+        .values_list("multiplier", flat=True)
+        .first()
+    )
+    return first or Decimal(1)
 
 
 def _earned_net_of_payment_reversals(sale) -> int:
@@ -203,6 +226,11 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
         sale, kind=TransactionKind.REVERSAL, points__lt=0, refund__isnull=False
     )
     given_back = _ledger_sum(sale, kind=TransactionKind.REVERSAL, points__gt=0)
+    # The refund lowers what the customer paid in the window: a downgrade may start
+    # its grace period (never applied here, in the middle of a sale's refund).
+    tiers.tier_recompute(
+        customer=sale.customer, cause=TierChangeCause.REFUND, sale=sale, user=refund.created_by
+    )
     rows = []
     take = _share(earned, sale) - taken_back
     if take > 0:

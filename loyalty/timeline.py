@@ -10,10 +10,12 @@ reason that says which.
 from django.urls import reverse
 
 from customers.timeline import TimelineEntry, TimelinePage, TimelineSource, register_timeline_source
-from loyalty.models import LoyaltyTransaction, TransactionKind
+from loyalty.models import LoyaltyTransaction, TierChange, TransactionKind
 from loyalty.permissions import VIEW_LEDGER
 
 SOURCE = "loyalty.points"
+TIER_SOURCE = "loyalty.tier"
+TIER_KIND = "tier.changed"
 
 KINDS = {
     TransactionKind.EARN: "points.earned",
@@ -75,6 +77,35 @@ def points_entries(page: TimelinePage) -> list[TimelineEntry]:
     ]
 
 
+def tier_summary(change: TierChange) -> str:
+    """Return "Silver → Gold: Upgraded: paid $512.00 in the last 12 months; ..."."""
+    return f"Tier {change.from_tier or 'none'} \u2192 {change.to_tier or 'none'}: {change.reason}"
+
+
+def tier_entries(page: TimelinePage) -> list[TimelineEntry]:
+    """Return the customer's tier changes before the cursor, newest first, in one query."""
+    if not page.wants(TIER_KIND):
+        return []
+    rows = (
+        TierChange.objects.filter(customer=page.customer)
+        .filter(page.before(TIER_SOURCE, at="created_at"))
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        TimelineEntry(
+            at=row.created_at,
+            kind=TIER_KIND,
+            summary=tier_summary(row),
+            source=TIER_SOURCE,
+            id=row.pk,
+            actor=row.created_by.get_username() if row.created_by_id else None,
+            link=f"{page.customer.get_absolute_url()}#loyalty-panel",
+        )
+        for row in rows[: page.limit]
+    ]
+
+
 def connect() -> None:
     register_timeline_source(
         TimelineSource(
@@ -83,6 +114,16 @@ def connect() -> None:
             icon="bi-star",
             kinds=tuple(KINDS.values()),
             entries=points_entries,
+            permission=VIEW_LEDGER,
+        )
+    )
+    register_timeline_source(
+        TimelineSource(
+            name=TIER_SOURCE,
+            label="Tier",
+            icon="bi-award",
+            kinds=(TIER_KIND,),
+            entries=tier_entries,
             permission=VIEW_LEDGER,
         )
     )

@@ -11,9 +11,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from classicpos.views import StaffPageMixin
 from customers.models import Customer
 from loyalty import services
-from loyalty.forms import AdjustPointsForm
+from loyalty.forms import AdjustPointsForm, SetTierForm
 from loyalty.panels import loyalty_panel_context
-from loyalty.permissions import ADJUST_POINTS
+from loyalty.permissions import ADJUST_POINTS, SET_TIER
+from loyalty.tiers import tier_set
 from stores.devices import device_till
 
 
@@ -67,3 +68,38 @@ class AdjustPointsView(StaffPageMixin, FormView):
         if self.request.htmx:
             return HttpResponseClientRedirect(customer.get_absolute_url())
         return redirect(customer)
+
+
+class SetTierView(StaffPageMixin, FormView):
+    """POST only, from the Loyalty panel: a Manager's tier; every outcome is a toast there."""
+
+    permission_required = SET_TIER
+    form_class = SetTierForm
+    http_method_names = ["post"]
+
+    @cached_property
+    def customer(self) -> Customer:
+        return get_object_or_404(Customer, pk=self.kwargs["pk"])
+
+    def form_invalid(self, form):
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(self.request, message)
+        return redirect(self.customer)
+
+    def form_valid(self, form):
+        values = form.cleaned_data
+        try:
+            state = tier_set(
+                customer=self.customer,
+                tier=values["tier"].strip() or None,
+                reason=values["reason"],
+                until=values["until"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        tier = state.tier.name if state and state.tier else "no tier"
+        messages.success(self.request, f"{self.customer.name}'s tier: {tier}.")
+        return redirect(self.customer)

@@ -17,6 +17,7 @@ from classicpos.api.serializers import (
     camel_case,
 )
 from classicpos.limits import MAX_ID
+from customers.api.facts import customer_facts
 from customers.import_readers import too_big
 from customers.models import CONTACT_FIELDS, Customer
 from customers.prior_history import external_reference_of, prior_history_of
@@ -215,14 +216,24 @@ class CustomerDetailSerializer(CustomerSerializer):
     class Meta(CustomerSerializer.Meta):
         fields = [*CustomerSerializer.Meta.fields, "external_ref", "prior_history"]
 
+    def get_fields(self):
+        """Add the keys other modules register (``customers.api.facts``) for the schema."""
+        fields = super().get_fields()
+        for facts in customer_facts():
+            fields.update({camel_case(name): field for name, field in facts.fields().items()})
+        return fields
+
     def to_representation(self, customer):
         reference = external_reference_of(customer)
         history = prior_history_of(customer)
-        return {
+        data = {
             **super().to_representation(customer),
             "externalRef": reference and {"source": reference.source, "id": reference.reference},
             "priorHistory": history and history.as_dict(),
         }
+        for facts in customer_facts():
+            data.update(facts.api(customer=customer))
+        return data
 
 
 class CustomerMergeSerializer(StrictInputMixin, ApiSerializer):

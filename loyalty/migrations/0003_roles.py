@@ -3,7 +3,18 @@
 from django.db import migrations
 
 from classicpos.roles import grant, revoke
-from loyalty.roles import ROLE_PERMISSIONS
+
+# Named here, not read from roles.py: that grows with permissions of models later
+# migrations add (0007's tiers), which do not exist yet when this one runs.
+ROLE_PERMISSIONS = {
+    "Cashier": ["view_loyaltytransaction"],
+    "Manager": [
+        "view_loyaltytransaction",
+        "adjust_points",
+        "view_loyaltyprogram",
+        "change_loyaltyprogram",
+    ],
+}
 
 
 def forwards(apps, schema_editor):

@@ -577,6 +577,17 @@ def _amount_requests(shop) -> dict:
         "amount",
         lambda v: {"amount": v},
     )
+    for field in ("qualifyingSpend", "multiplier"):
+        requests[("/api/loyalty/tiers", "POST", f"tiers[].{field}")] = (
+            "/api/loyalty/tiers",
+            f"tiers[0].{field}",
+            lambda v, field=field: {
+                "tiers": [
+                    {"name": "Corpus", "qualifyingSpend": "1.00", "multiplier": "1", field: v}
+                ],
+                "dryRun": True,
+            },
+        )
     requests[("/api/customers/{customer_id}/account", "PATCH", "creditLimit")] = (
         f"/api/customers/{customer}/account",
         "creditLimit",

@@ -54,6 +54,7 @@ def test_a_manager_sees_every_link_in_order(client, manager):
         "CRM",
         "Invoices",
         "Gift cards",
+        "Tiers",
         "Stores",
         "Locked logins",
         "Admin",

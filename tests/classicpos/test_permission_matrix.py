@@ -56,6 +56,8 @@ API = {
     "api/^customers/(?P<customer_id>\\d+)/statement/?$": {"GET": STAFF},
     "api/^customers/(?P<customer_id>\\d+)/activities/?$": {"GET": STAFF},
     "api/^loyalty-program/?$": {"GET": STAFF},
+    "api/^loyalty/tiers/?$": {"GET": STAFF, "POST": MANAGERS},
+    "api/^customers/(?P<customer_id>\\d+)/tier/?$": {"POST": MANAGERS},
     "api/^loyalty-transactions/?$": {"GET": STAFF},
     "api/^loyalty-transactions/(?P<pk>\\d+)/?$": {"GET": STAFF},
     "api/^products/?$": {"GET": STAFF, "POST": MANAGERS},
@@ -121,6 +123,8 @@ PAGES = {
     "customers/<int:pk>/data-export/": {"GET": MANAGERS},
     "customers/<int:pk>/timeline/": {"GET": STAFF},
     "customers/<int:pk>/points/adjust/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
+    "customers/<int:pk>/tier/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
+    "loyalty/tiers/": {"GET": MANAGERS, "POST": MANAGERS},
     "customers/<int:pk>/statement/": {"GET": STAFF},
     "customers/<int:pk>/credit-limit/": {"GET": MANAGERS, "POST": MANAGERS, "PUT": MANAGERS},
     "customers/<int:pk>/store-credit/adjust/": {
