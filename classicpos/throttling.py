@@ -30,6 +30,30 @@ def _serialise(scope: str, client: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{scope} {client}"])
 
 
+def hit_allowed(*, scope: str, client: str, limit: int, window: timedelta, now=None):
+    """Count a hit of ``client`` in ``scope`` if fewer than ``limit`` came in the last
+    ``window``; return ``(allowed, seconds until the oldest counted hit leaves the window)``.
+
+    Its own transaction, serialised per scope and client: requests that count at once
+    cannot all see room. A refused hit is not counted.
+    """
+    now = now or timezone.now()
+    since = now - window
+    with transaction.atomic():
+        _serialise(scope, client)
+        # Counts older than this scope's window go as new ones come: the table stays small.
+        ThrottleHit.objects.filter(scope=scope, at__lt=since).delete()
+        hits = list(
+            ThrottleHit.objects.filter(scope=scope, client=client, at__gte=since)
+            .order_by("at")
+            .values_list("at", flat=True)[:limit]
+        )
+        if len(hits) >= limit:
+            return False, (hits[0] - since).total_seconds()
+        ThrottleHit.objects.create(scope=scope, client=client, at=now)
+    return True, 0.0
+
+
 class DatabaseRateThrottle(SimpleRateThrottle):
     """A sliding-window limit: at most ``num_requests`` in the last ``duration`` seconds."""
 
@@ -39,23 +63,13 @@ class DatabaseRateThrottle(SimpleRateThrottle):
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
             return True
-        client = self.get_cache_key(request, view)
-        now = timezone.now()
-        since = now - timedelta(seconds=self.duration)
-        with transaction.atomic():
-            _serialise(self.scope, client)
-            # Counts older than any window go as new ones come: the table stays small.
-            ThrottleHit.objects.filter(at__lt=since).delete()
-            hits = list(
-                ThrottleHit.objects.filter(scope=self.scope, client=client, at__gte=since)
-                .order_by("at")
-                .values_list("at", flat=True)[: self.num_requests]
-            )
-            if len(hits) >= self.num_requests:
-                self.retry_after = (hits[0] - since).total_seconds()
-                return False
-            ThrottleHit.objects.create(scope=self.scope, client=client, at=now)
-        return True
+        allowed, self.retry_after = hit_allowed(
+            scope=self.scope,
+            client=self.get_cache_key(request, view),
+            limit=self.num_requests,
+            window=timedelta(seconds=self.duration),
+        )
+        return allowed
 
     def wait(self) -> float:
         return max(getattr(self, "retry_after", 0), 0)

@@ -71,6 +71,10 @@ class Message(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The failed message this one sends again (a Manager's "Send again"): once only.
+    resend_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resent_as"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -22,6 +22,7 @@ NOTHING_TO_SAVE = "Type the address to save on the customer."
 NO_CUSTOMER_TO_SAVE = "This sale has no customer to save the address on."
 MAY_NOT_SAVE = "You may not change customers' details: send it without saving."
 ONLY_FAILED = "Only a failed message can be sent again."
+ALREADY_SENT_AGAIN = "This message was already sent again: see the newer one."
 NO_ADDRESS_LEFT = "The customer's personal data was erased: there is no address to send to."
 SEND_A_NEW_LINK = "A self-service link's email cannot be sent again: send the customer a new link."
 
@@ -129,11 +130,13 @@ def message_send_again(*, message: Message, user) -> Message:
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.state != MessageState.FAILED:
         raise ValidationError({"state": [ONLY_FAILED]})
+    if Message.objects.filter(resend_of=message).exists():
+        raise ValidationError({"state": [ALREADY_SENT_AGAIN]})
     if not message.to:
         raise ValidationError({"to": [NO_ADDRESS_LEFT]})
-    if SECRET_MARK in message.text_body:
+    if message.kind == MessageKind.SELF_SERVICE_LINK:
         raise ValidationError({"kind": [SEND_A_NEW_LINK]})
-    return message_enqueue(
+    again = message_enqueue(
         kind=message.kind,
         to=message.to,
         subject=message.subject,
@@ -143,3 +146,6 @@ def message_send_again(*, message: Message, user) -> Message:
         sale=message.sale,
         created_by=user,
     )
+    again.resend_of = message
+    again.save(update_fields=["resend_of"])
+    return again

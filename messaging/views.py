@@ -74,6 +74,7 @@ class EmailReceiptView(StaffPageMixin, View):
                     else {"email": error.messages}
                 )
                 errors = by_field.get("email", []) + by_field.get("save_to_customer", [])
+                errors = errors or error.messages
             else:
                 sent_to = mask_email(message.to)
                 saved = form.cleaned_data["save_to_customer"]

@@ -1,8 +1,9 @@
-"""Links that open a customer's own page without a password, and the public form's requests.
+"""Links that open a customer's own page without a password.
 
-A link is a bearer credential, so only its SHA-256 is stored (a copy of the database
-opens no one's page): the token travels once, in the email. A link works until it
-expires or staff revoke it, for one customer only.
+A link is a bearer credential, so only its SHA-256 is stored: the token travels in
+the email, and waits in the outbox (``Message.secret``) only until the email is sent.
+A link works until it expires or staff revoke it, for one customer only, and only
+while their email is the address it was sent to.
 """
 
 from django.conf import settings
@@ -29,6 +30,8 @@ class SelfServiceLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     last_viewed_at = models.DateTimeField(null=True, blank=True)
+    # A keyed hash of the address the link was emailed to (``services._address_key``).
+    sent_to_hash = models.CharField(max_length=64, blank=True, default="")
 
     objects = SelfServiceLinkQuerySet.as_manager()
 
@@ -44,24 +47,3 @@ class SelfServiceLink(models.Model):
 
     def __str__(self) -> str:
         return f"Self-service link of customer #{self.customer_id}"
-
-
-class LinkRequest(models.Model):
-    """One use of the public "email me a link" form, counted for its rate limits.
-
-    It keeps the client's address and a hash of the address typed (never the address
-    itself: most requests name no customer, and the table must hold no one's email).
-    """
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    client = models.CharField(max_length=64)
-    email_hash = models.CharField(max_length=64)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["client", "at"], name="selfservice_request_client_idx"),
-            models.Index(fields=["email_hash", "at"], name="selfservice_request_email_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Link request at {self.at:%Y-%m-%d %H:%M}"

@@ -6,13 +6,17 @@ the customer's links; a merge or an erasure revokes them too. Whatever is wrong 
 link (unknown, tampered, expired, revoked, a closed customer) it opens nothing, and
 the page says the same for each.
 
-The public form answers the same whether or not it knows the address, and counts
-every request, known or not, against its limits: the answer and the limits tell an
-outsider nothing about who is a customer.
+The public form answers the same whether or not it knows the address, counts every
+request, known or not, against its limits, and looks the address up only once its
+answer has gone: the answer, its timing and the limits tell an outsider nothing about
+who is a customer.
 """
 
 import hashlib
+import ipaddress
+import logging
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,16 +26,19 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from classicpos.throttling import hit_allowed
 from customers.events import record_event
 from customers.locks import customer_lock
-from customers.models import Channel, Customer, CustomerEventKind, CustomerStatus
+from customers.models import Channel, Customer, CustomerEventKind
 from customers.services import customer_is_closed, customer_update
 from customers.validators import normalize_email
 from messaging.models import SECRET_MARK, Message, MessageKind
 from messaging.services import message_enqueue
-from selfservice.models import LinkRequest, SelfServiceLink
+from selfservice.models import SelfServiceLink
 
+logger = logging.getLogger(__name__)
 NO_EMAIL = "This customer has no email address: add one before sending a link."
 CLOSED = "This customer was merged or erased: no link can be sent."
 # The public form: requests per client address, and per address typed, in a window.
@@ -55,7 +62,7 @@ class TooManyRequests(Exception):
     """The public form was used too often from this client, or for this address."""
 
 
-def _hash(text: str) -> str:
+def _token_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -96,10 +103,11 @@ def link_send(*, customer: Customer, actor, channel: str, site_url: str) -> Sent
     now = timezone.now()
     link = SelfServiceLink.objects.create(
         customer=customer,
-        token_hash=_hash(token),
+        token_hash=_token_hash(token),
         created_at=now,
         expires_at=now + timedelta(days=settings.CLASSICPOS_SELF_SERVICE_LINK_DAYS),
         created_by=actor if actor is not None and actor.is_authenticated else None,
+        sent_to_hash=_address_key(customer.email),
     )
     # The bodies kept in the outbox hold SECRET_MARK where the token goes (messaging puts
     # it in when it sends): no Manager and no data export reads a working link.
@@ -127,7 +135,12 @@ def link_send(*, customer: Customer, actor, channel: str, site_url: str) -> Sent
 
 @transaction.atomic
 def links_revoke(*, customer: Customer, actor, channel: str) -> int:
-    """Revoke every usable link of ``customer``; return how many. Revoking none records nothing."""
+    """Revoke every usable link of ``customer``; return how many. Revoking none records nothing.
+
+    The customer is locked first: a link being sent at the same moment is either revoked
+    with the rest or sent after the revocation, never left working unseen.
+    """
+    customer = customer_lock(customer)
     revoked = (
         SelfServiceLink.objects.filter(customer=customer).usable().update(revoked_at=timezone.now())
     )
@@ -142,17 +155,35 @@ def links_revoke(*, customer: Customer, actor, channel: str) -> int:
     return revoked
 
 
+def customer_for_link_request(email: str) -> Customer | None:
+    """The customer a typed address names, if any and not merged or erased (an inactive
+    customer keeps the right to see their data)."""
+    if not email:
+        return None
+    customer = Customer.objects.filter(email=email).first()
+    if customer is None or customer_is_closed(customer):
+        return None
+    return customer
+
+
 def link_open(token: str) -> SelfServiceLink | None:
-    """Return the usable link ``token`` opens, with its customer; None for anything else."""
+    """Return the usable link ``token`` opens, with its customer; None for anything else.
+
+    A link opens only while the customer's email is still the address it was sent to:
+    a changed address (a typo fixed, or a new owner of the record's email) stops the
+    links the old one received.
+    """
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     link = (
         SelfServiceLink.objects.usable()
         .select_related("customer")
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=_token_hash(token))
         .first()
     )
     if link is None or customer_is_closed(link.customer):
+        return None
+    if link.sent_to_hash != _address_key(link.customer.email or ""):
         return None
     return link
 
@@ -175,32 +206,63 @@ def consent_set(*, link: SelfServiceLink, consent: str, given: bool) -> Customer
     )
 
 
+def _client_key(client: str) -> str:
+    """The client a limit counts: an IPv6 address by its /64 (one household, one network),
+    anything else as given."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client[:100]
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _address_key(email: str) -> str:
+    """What the per-address limit counts: a keyed hash, so the table holds no one's email
+    (and a plain hash of a guessed address would not find it either)."""
+    return salted_hmac("selfservice.link_request", email, algorithm="sha256").hexdigest()
+
+
+_requested = threading.local()
+
+
 def link_request(*, email: str, client: str, site_url: str) -> None:
-    """Send a link to the customer with ``email``, if there is one: the public form.
+    """The public form: count the request against its limits, and send a link after the
+    answer has gone (``send_requested_links``) if the address is a customer's.
 
     Raises ``TooManyRequests`` when this client or this address asked too often in
-    the last hour; a malformed address is treated as an unknown one.
+    the last hour. Known or not, the request does the same work before the answer: the
+    lookup and the sending wait until the answer has left, so its timing tells nothing.
     """
     try:
         email = normalize_email(email) or ""
     except ValidationError:
         email = str(email).strip().lower()
-    email_hash = _hash(email)
-    now = timezone.now()
-    with transaction.atomic():
-        recent = LinkRequest.objects.filter(at__gte=now - REQUEST_WINDOW)
-        if (
-            recent.filter(client=client[:64])[:REQUESTS_PER_CLIENT].count() >= REQUESTS_PER_CLIENT
-            or recent.filter(email_hash=email_hash)[:REQUESTS_PER_EMAIL].count()
-            >= REQUESTS_PER_EMAIL
-        ):
+    for scope, key, limit in (
+        ("self-service-client", _client_key(client), REQUESTS_PER_CLIENT),
+        ("self-service-address", _address_key(email), REQUESTS_PER_EMAIL),
+    ):
+        allowed, _wait = hit_allowed(scope=scope, client=key, limit=limit, window=REQUEST_WINDOW)
+        if not allowed:
             raise TooManyRequests
-        LinkRequest.objects.create(at=now, client=client[:64], email_hash=email_hash)
-        LinkRequest.objects.filter(at__lt=now - REQUEST_WINDOW * 24).delete()
-        customer = (
-            Customer.objects.filter(email=email, status=CustomerStatus.ACTIVE).first()
-            if email
-            else None
-        )
-        if customer is not None:
-            link_send(customer=customer, actor=None, channel=Channel.CUSTOMER, site_url=site_url)
+    _requested.__dict__.setdefault("links", []).append((email, site_url))
+
+
+def forget_requested_links(**kwargs) -> None:
+    """``request_started``: a request never carries another's requests over."""
+    _requested.__dict__.pop("links", None)
+
+
+def send_requested_links(**kwargs) -> None:
+    """``request_finished``: send the links the public form was asked for, once its answer
+    has gone. A failure is logged: the customer asks again."""
+    for email, site_url in _requested.__dict__.pop("links", []):
+        try:
+            customer = customer_for_link_request(email)
+            if customer is not None:
+                link_send(
+                    customer=customer, actor=None, channel=Channel.CUSTOMER, site_url=site_url
+                )
+        except Exception:
+            logger.exception("A requested self-service link was not sent.")

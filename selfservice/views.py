@@ -4,9 +4,9 @@ emails a link, and the staff buttons that send or revoke links.
 The public views are thin over ``selfservice.services``: whatever is wrong with a link,
 the answer is the same 404 page, and the form's answer is the same for every address.
 The customer's page is never cached, never indexed and sends its address (the
-credential) in no ``Referer`` to another site. ``same-origin``, not ``no-referrer``: with
-no referrer at all a browser posts the consent form with ``Origin: null``, which
-Django's CSRF check refuses.
+credential) in no ``Referer``: ``strict-origin`` gives the origin alone, even to the
+page's own styles and scripts. Not ``no-referrer``: with no referrer at all a browser
+posts the consent form with ``Origin: null``, which Django's CSRF check refuses.
 """
 
 from django.conf import settings
@@ -33,7 +33,7 @@ TOO_MANY = "Too many requests from here or for this address: try again in an hou
 
 def _private(response):
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "same-origin"
+    response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -121,13 +121,17 @@ class ConsentView(View):
         if link is None:
             return _not_usable(request)
         form = ConsentForm(request.POST)
-        if form.is_valid():
-            given = form.cleaned_data["given"]
+        if not form.is_valid():
+            messages.error(request, "That choice is not on this page: nothing was changed.")
+            return redirect("selfservice:page", token=token)
+        given = form.cleaned_data["given"]
+        try:
             services.consent_set(link=link, consent=form.cleaned_data["consent"], given=given)
+        except ValidationError:
+            messages.error(request, "Your choice could not be saved: please ask the shop.")
+        else:
             label = services.CONSENTS[form.cleaned_data["consent"]]
             messages.success(request, f"Saved. {label}: {'yes' if given else 'no'}.")
-        else:
-            messages.error(request, "That choice is not on this page: nothing was changed.")
         return redirect("selfservice:page", token=token)
 
 

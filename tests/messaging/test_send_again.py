@@ -70,3 +70,14 @@ def test_the_messages_page_sends_a_failed_message_again(manager_page, cashier_cl
     response = manager_page.post(f"/messages/{failed.pk}/send-again/", follow=True)
     assert b"Queued again for m" in response.content
     assert Message.objects.filter(state=MessageState.QUEUED).count() == 1
+
+
+def test_a_failed_message_is_sent_again_once(manager_client, cashier_client, sale):
+    cashier_client.post(f"/api/sales/{sale.pk}/email-receipt", {}, format="json")
+    failed = Message.objects.get()
+    _fail(failed)
+    assert send_again(manager_client, failed.pk).status_code == 202
+    twice = send_again(manager_client, failed.pk)
+    assert twice.status_code == 400
+    assert "already sent again" in str(twice.json()["errors"])
+    assert Message.objects.count() == 2

@@ -39,7 +39,7 @@ def test_a_link_is_emailed_and_opens_the_customers_page(client, ada, manager):
     assert response.status_code == 200
     assert b"Hello, Ada Lovelace" in response.content
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Referrer-Policy"] == "strict-origin"
     kinds = list(CustomerEvent.objects.filter(customer=ada).values_list("kind", "channel"))
     assert (CustomerEventKind.SELF_SERVICE_LINK_SENT, Channel.PAGE) in kinds
     assert (CustomerEventKind.SELF_SERVICE_VIEWED, Channel.CUSTOMER) in kinds
@@ -223,3 +223,39 @@ def test_the_customer_downloads_their_data_from_the_page(client, ada):
     assert download.channel == Channel.CUSTOMER
     zipped = client.get(f"/my/{token}/data/?format=zip")
     assert zipped["Content-Type"] == "application/zip"
+
+
+def test_a_changed_email_stops_the_links_the_old_address_got(client, ada, manager):
+    from customers.services import customer_update
+
+    send(ada)
+    _url, token = sent_link()
+    customer_update(
+        customer=ada, data={"email": "ada.new@example.com"}, actor=manager, channel=Channel.PAGE
+    )
+    _shows_nothing(client, token)
+    send(ada)
+    _url, new_token = sent_link()
+    assert client.get(f"/my/{new_token}/").status_code == 200
+
+
+@pytest.mark.parametrize("stop", ["revoke", "erase", "expire"])
+def test_a_stopped_link_neither_downloads_nor_changes_consents(client, ada, manager, stop):
+    from customers.erasure import customer_anonymise
+
+    send(ada)
+    _url, token = sent_link()
+    if stop == "revoke":
+        services.links_revoke(customer=ada, actor=manager, channel=Channel.PAGE)
+    elif stop == "erase":
+        customer_anonymise(
+            customer=ada, confirm="Ada Lovelace", actor=manager, channel=Channel.PAGE
+        )
+    else:
+        SelfServiceLink.objects.update(expires_at=timezone.now())
+    assert client.get(f"/my/{token}/data/").status_code == 404
+    consent = client.post(f"/my/{token}/consents/", {"consent": "email_consent", "given": "yes"})
+    assert consent.status_code == 404
+    ada.refresh_from_db()
+    assert ada.email_consent is False
+    assert not CustomerEvent.objects.filter(kind=CustomerEventKind.DATA_EXPORTED).exists()

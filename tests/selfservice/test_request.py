@@ -5,10 +5,10 @@ import re
 import pytest
 from django.core import mail
 
+from classicpos.models import ThrottleHit
 from messaging.delivery import messages_deliver
 from messaging.models import Message
 from selfservice import services
-from selfservice.models import LinkRequest
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +44,17 @@ def test_the_form_page_is_public_and_private(client):
     assert response["Cache-Control"] == "no-store"
 
 
-def test_an_inactive_customer_is_not_sent_a_link_from_the_form(client):
-    CustomerFactory(email="gone@example.com", status="inactive")
+def test_an_inactive_customer_still_gets_a_link_an_erased_one_does_not(client, manager):
+    from customers.erasure import customer_anonymise
+    from customers.models import Channel
+
+    CustomerFactory(email="resting@example.com", status="inactive")
+    assert ANSWER in ask(client, "resting@example.com").content
+    assert Message.objects.get().to == "resting@example.com"
+    erased = CustomerFactory(name="Gone Away", email="gone@example.com")
+    customer_anonymise(customer=erased, confirm="Gone Away", actor=manager, channel=Channel.PAGE)
     assert ANSWER in ask(client, "gone@example.com").content
-    assert not Message.objects.exists()
+    assert Message.objects.count() == 1
 
 
 @pytest.mark.parametrize("email", ["", "not an address", "a" * 300 + "@example.com"])
@@ -55,7 +62,7 @@ def test_a_malformed_address_gets_a_message_beside_the_field(client, email):
     response = ask(client, email)
     assert response.status_code == 400
     assert b'id="id_email-error"' in response.content
-    assert not LinkRequest.objects.exists()
+    assert not ThrottleHit.objects.exists()
 
 
 def test_one_client_is_limited_whatever_the_addresses(client, ada):
@@ -85,6 +92,55 @@ def test_the_limits_hold_for_unknown_addresses_too(client):
 
 def test_requests_keep_no_ones_address(client, ada):
     ask(client, "ada@example.com")
-    request = LinkRequest.objects.get()
-    assert "ada" not in request.email_hash
-    assert len(request.email_hash) == 64
+    counted = ThrottleHit.objects.get(scope="self-service-address")
+    assert "ada" not in counted.client
+    assert len(counted.client) == 64
+
+
+def test_case_and_spaces_do_not_make_a_new_address(client, ada):
+    for variant in ("ada@example.com", "ADA@example.com", " Ada@Example.com "):
+        assert ask(client, variant, address=f"198.51.100.{len(variant)}").status_code == 200
+    assert ask(client, "ada@EXAMPLE.com", address="198.51.100.99").status_code == 429
+
+
+def test_an_ipv6_client_is_counted_by_its_64(client):
+    for number in range(services.REQUESTS_PER_CLIENT):
+        ask(client, f"x{number}@example.com", address=f"2001:db8:1:2::{number + 1}")
+    refused = ask(client, "y@example.com", address="2001:db8:1:2:ffff::9")
+    assert refused.status_code == 429
+    assert ask(client, "y@example.com", address="2001:db8:1:3::1").status_code == 200
+
+
+def test_a_forged_forwarded_for_header_is_not_a_new_client(client, settings):
+    settings.CLASSICPOS_PROXY_COUNT = 0
+    for number in range(services.REQUESTS_PER_CLIENT):
+        client.post(
+            "/my/", {"email": f"z{number}@example.com"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{number}"
+        )
+    refused = client.post("/my/", {"email": "q@example.com"}, HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert refused.status_code == 429
+
+
+def test_the_answer_goes_before_the_lookup(rf, ada):
+    """The view answers having looked no one up: the lookup and the sending wait for the
+    request's end (request_finished), so a known address answers as fast as an unknown."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from selfservice.views import LinkRequestView
+
+    request = rf.post("/my/", {"email": "ada@example.com"}, REMOTE_ADDR="192.0.2.10")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    request._dont_enforce_csrf_checks = True
+    with CaptureQueriesContext(connection) as answering:
+        response = LinkRequestView.as_view()(request)
+        response.render()
+    assert response.status_code == 200
+    assert not any('"customers"' in query["sql"] for query in answering.captured_queries)
+    assert not Message.objects.exists()
+    # What request_finished runs once the answer has gone.
+    services.send_requested_links()
+    assert Message.objects.get().to == "ada@example.com"
