@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 
+from customers.alerts import customer_alert
 from customers.csv_io import neutralise
 from customers.distinct import DistinctCustomers
 from customers.events import record_event
@@ -81,6 +82,7 @@ def customer_profile(customer: Customer) -> dict:
                 "sms": bool(customer.sms_consent),
             },
             "note": customer.note,
+            "alert": customer_alert(customer),
             "tags": customer.tag_name_list(),
             "homeStore": customer.home_store.name if customer.home_store else None,
             "loyaltyPoints": customer.loyalty_points,

@@ -309,10 +309,12 @@ def seed_customers(*, count: int, seed: int = 42, batch_size: int = 20_000, prog
 
 # Demo tags, and which customers carry them (by id, so any number of customers works).
 DEMO_TAGS = (("VIP", 7), ("Wholesale", 13), ("Staff", 31), ("Regular", 4))
+# (every, note, how loudly the till shows it: customers.alerts). No demo customer is blocked:
+# the demo's sales are rung up for customers picked at random.
 DEMO_NOTES = (
-    (9, "Prefers paper receipts."),
-    (16, "Allergic to nuts: check the bakery labels."),
-    (23, "Calls ahead for large orders."),
+    (9, "Prefers paper receipts.", None),
+    (16, "Allergic to nuts: check the bakery labels.", "warn"),
+    (23, "Calls ahead for large orders.", None),
 )
 
 
@@ -333,10 +335,11 @@ def seed_demo_profiles(*, after_id: int) -> None:
                 "SELECT id, %s FROM customers WHERE id > %s AND id <= %s AND id %% %s = 0",
                 [tag.pk, after_id, after_id + PROFILED_CUSTOMERS, every],
             )
-        for every, note in DEMO_NOTES:
+        for every, note, alert in DEMO_NOTES:
             cursor.execute(
-                "UPDATE customers SET note = %s WHERE id > %s AND id <= %s AND id %% %s = 0",
-                [note, after_id, after_id + PROFILED_CUSTOMERS, every],
+                "UPDATE customers SET note = %s, note_alert = %s "
+                "WHERE id > %s AND id <= %s AND id %% %s = 0",
+                [note, alert, after_id, after_id + PROFILED_CUSTOMERS, every],
             )
 
 

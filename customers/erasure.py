@@ -36,6 +36,8 @@ def _erase(customer: Customer, *, actor, channel: str) -> None:
         step.anonymise(customer=customer, user=event_user(actor))
     customer.name = f"Anonymised customer #{customer.pk}"
     customer.email = customer.phone = customer.address = customer.note = None
+    # The note's alert goes with it: a level with nothing to show means nothing.
+    customer.note_alert = None
     customer.birthday = customer.birthday_md = None
     customer.status = CustomerStatus.INACTIVE
     customer.save(
@@ -45,6 +47,7 @@ def _erase(customer: Customer, *, actor, channel: str) -> None:
             "phone",
             "address",
             "note",
+            "note_alert",
             "birthday",
             "birthday_md",
             "status",
@@ -80,6 +83,9 @@ def _take_back_from_survivor(duplicate: Customer, survivor: Customer, *, actor, 
             still_there = new is not None and _stored_value(survivor, field) == new
             if field in PERSONAL_FIELDS and still_there:
                 taken[field] = old if field == "name" else None
+    if "note" in taken and survivor.note_alert is not None:
+        # The alert flagged the note taken back.
+        taken["note_alert"] = None
     if taken:
         for field, value in taken.items():
             setattr(survivor, field, value)

@@ -5,10 +5,18 @@ from django.core.exceptions import ValidationError
 from django.utils.choices import CallableChoiceIterator
 
 from classicpos.limits import MAX_ID, MAX_POINTS
+from customers.alerts import ALERT_HEADINGS, customer_alert, louder_note
 from customers.home_stores import several_stores
 from customers.import_readers import MAX_FILE_MB, too_big
 from customers.import_uploads import KEPT_FILE_GONE, TOKEN_PATTERN
-from customers.models import CONTACT_FIELDS, EDITABLE_FIELDS, MERGEABLE_FIELDS, Customer, Tag
+from customers.models import (
+    CONTACT_FIELDS,
+    EDITABLE_FIELDS,
+    MERGEABLE_FIELDS,
+    Customer,
+    NoteAlert,
+    Tag,
+)
 from customers.segments import segments
 from customers.selectors import (
     DEFAULT_ORDERING,
@@ -80,11 +88,14 @@ class CustomerForm(forms.ModelForm):
             "email_consent": "Agrees to marketing emails",
             "sms_consent": "Agrees to marketing text messages",
             "note": "Pinned note",
+            "note_alert": "Show the note at the till",
         }
         help_texts = {
             "name": "Required. Up to 200 characters.",
             "phone": "Any format: 555-201-0123, (415) 555 2671 or +44 20 7946 0958.",
             "home_store": "Where the customer shops: the store of the till they were added at.",
+            "note_alert": "Warn shows it when the customer is picked; Block stops sales to them "
+            "until a Manager allows one (only a Manager sets or lifts a block).",
         }
 
     def __init__(self, *args, can_tag: bool = True, **kwargs):
@@ -98,6 +109,8 @@ class CustomerForm(forms.ModelForm):
             else:
                 # A one-store shop's customers all belong to it: nothing to choose.
                 del self.fields["home_store"]
+        if "note_alert" in self.fields:
+            self.fields["note_alert"].choices = [("", "No: on this page only"), *NoteAlert.choices]
         if "preferred_contact" in self.fields:
             # Left out, it means "no preference" (the service's default).
             self.fields["preferred_contact"].required = False
@@ -365,6 +378,9 @@ class CustomerMergeForm(forms.Form):
                 choices=[("first", ours or "(none)"), ("second", theirs or "(none)")],
                 initial="first" if ours else "second",
             )
+        if "note" in self.fields and louder_note(first, second):
+            # As the service does: the note with the louder alert (a block) is kept unless told.
+            self.fields["note"].initial = "second"
 
     @staticmethod
     def display(customer: Customer, name: str) -> str:
@@ -372,6 +388,9 @@ class CustomerMergeForm(forms.Form):
             return customer.phone_display
         if name == "preferred_contact":
             return customer.get_preferred_contact_display()
+        if name == "note" and (alert := customer_alert(customer)):
+            # The alert goes with its note, so the choice shows it.
+            return f"{ALERT_HEADINGS[alert['level']]}. {alert['text']}"
         value = getattr(customer, name)
         if isinstance(value, bool):
             return "Yes" if value else "No"

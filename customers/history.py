@@ -14,12 +14,14 @@ API_NAMES = {
     "email_consent": "marketingConsent.email",
     "sms_consent": "marketingConsent.sms",
     "home_store": "homeStoreId",
+    "note_alert": "alert.level",
 }
 LABELS = {
     "preferred_contact": "preferred contact",
     "email_consent": "email consent",
     "sms_consent": "text message consent",
     "home_store": "home store",
+    "note_alert": "note alert",
 }
 
 
@@ -54,6 +56,10 @@ def event_summary(event: CustomerEvent) -> str:
         text = f"Merged into customer #{event.other_customer_id}"
     elif kind == CustomerEventKind.NOT_DUPLICATE:
         text = f"Not the same person as customer #{event.other_customer_id}"
+    elif kind == CustomerEventKind.ALERT_OVERRIDDEN:
+        # ``changes`` holds the sale's number and the Manager's reason as [None, value].
+        sale, reason = (changes.get(key, [None, ""])[1] for key in ("sale", "reason"))
+        text = f"Sale {sale} allowed despite the block: {reason}"
     else:
         text = event.get_kind_display()
     return f"{text} · {Channel(event.channel).label}"
@@ -63,6 +69,15 @@ def _link(event: CustomerEvent) -> str | None:
     if event.other_customer_id is not None:
         return reverse("customers:detail", kwargs={"pk": event.other_customer_id})
     return None
+
+
+def _field_changes(event: CustomerEvent) -> dict | None:
+    """Return ``{"field": [old, new]}`` as the API names the fields, for events that change
+    fields (an override's sale and reason are in its summary instead)."""
+    if event.kind == CustomerEventKind.ALERT_OVERRIDDEN:
+        return None
+    changes = {API_NAMES.get(field, field): values for field, values in event.changes.items()}
+    return changes or None
 
 
 def _entries(page: TimelinePage) -> list[TimelineEntry]:
@@ -82,8 +97,7 @@ def _entries(page: TimelinePage) -> list[TimelineEntry]:
             id=event.pk,
             actor=event.actor.get_username() if event.actor else None,
             link=_link(event),
-            changes={API_NAMES.get(field, field): values for field, values in event.changes.items()}
-            or None,
+            changes=_field_changes(event),
         )
         for event in events
     ]

@@ -33,12 +33,13 @@ PROFILE_FIELDS = (
     "email_consent",
     "sms_consent",
     "note",
+    "note_alert",
 )
 # The store a customer belongs to in a chain: the till's store when they were added.
 STORE_FIELDS = ("home_store",)
 EDITABLE_FIELDS = (*CONTACT_FIELDS, *PROFILE_FIELDS, *STORE_FIELDS, "tags")
-# What a merge chooses field by field (tags are the union of both customers').
-MERGEABLE_FIELDS = (*CONTACT_FIELDS, *PROFILE_FIELDS)
+# What a merge chooses field by field (tags: both customers'; an alert goes with its note).
+MERGEABLE_FIELDS = tuple(f for f in (*CONTACT_FIELDS, *PROFILE_FIELDS) if f != "note_alert")
 # The fields whose changes are personal data: an erasure blanks them in the history too.
 PERSONAL_FIELDS = ("name", "email", "phone", "address", "birthday", "note")
 
@@ -257,11 +258,14 @@ class Customer(models.Model):
             ("email_consent", validators.normalize_consent),
             ("sms_consent", validators.normalize_consent),
             ("note", validators.normalize_note),
+            ("note_alert", validators.normalize_note_alert),
         ):
             try:
                 setattr(self, field, normalize(getattr(self, field)))
             except ValidationError as error:
                 errors[field] = error.messages
+        if self.note_alert and not self.note and "note" not in errors:
+            errors.setdefault("note_alert", [validators.MESSAGES["alert_without_note"]])
         if "birthday" not in errors:
             birthday = self.birthday
             self.birthday_md = birthday.month * 100 + birthday.day if birthday else None

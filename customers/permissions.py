@@ -5,6 +5,9 @@ ADD_CUSTOMER = "customers.add_customer"
 CHANGE_CUSTOMER = "customers.change_customer"
 # Deactivate and restore: a Manager's decision (soft delete keeps the row).
 DEACTIVATE_CUSTOMER = "customers.deactivate_customer"
+# Block sales to a customer (their note's alert), lift the block, or allow one sale despite
+# it at the till: the same Manager's decision as taking a customer off the till altogether.
+BLOCK_CUSTOMER = DEACTIVATE_CUSTOMER
 # The data tools: a whole customer base in or out, and changes that cannot be undone.
 IMPORT_CUSTOMER = "customers.import_customer"
 EXPORT_CUSTOMER = "customers.export_customer"

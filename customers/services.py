@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from customers import validators
+from customers.alerts import alert_change_check, louder_note
 from customers.distinct import DistinctCustomers, carry_distinct_pairs
 from customers.erasure import customer_anonymise
 from customers.events import event_user, record_event
@@ -57,7 +58,7 @@ MERGE_SOURCES = ("survivor", "duplicate")
 # from the birthday. Never the points (the loyalty ledger's) nor the status (deactivate,
 # restore, merge): a whole row saved from a copy read earlier put back the points a
 # till had given meanwhile, and re-activated a customer just deactivated.
-EDITED_COLUMNS = (*MERGEABLE_FIELDS, "home_store_id", "birthday_md")
+EDITED_COLUMNS = (*MERGEABLE_FIELDS, "note_alert", "home_store_id", "birthday_md")
 
 
 def _stored_columns(customer: Customer) -> dict:
@@ -159,6 +160,7 @@ def snapshot(customer: Customer, *, tags: list[str] | None = None) -> dict:
     ``tags``, when the caller knows them, saves the query for them.
     """
     values = {field: getattr(customer, field) for field in MERGEABLE_FIELDS}
+    values["note_alert"] = customer.note_alert
     values["home_store"] = customer.home_store_id
     if values["birthday"] is not None:
         values["birthday"] = values["birthday"].isoformat()
@@ -227,6 +229,7 @@ def customer_check(
 def customer_create(*, actor, channel: str, **data) -> Customer:
     """Create an active customer from the editable fields in ``data``, validating every one."""
     customer = _validate_and_save(_apply(Customer(), data))
+    alert_change_check(before=None, after=customer.note_alert, actor=actor)
     # A new customer given no tags has none: neither its history nor the response asks.
     untagged = not getattr(customer, "pending_tags", None)
     _set_tags(customer, actor)
@@ -280,6 +283,7 @@ def customer_update(*, customer: Customer, data: dict, actor, channel: str) -> C
     before = snapshot(customer)
     stored = _stored_columns(customer)
     customer = _validate_and_save(_apply(customer, data), stored=stored)
+    alert_change_check(before=before["note_alert"], after=customer.note_alert, actor=actor)
     _set_tags(customer, actor)
     changes = _changes(before, snapshot(customer))
     if changes:
@@ -314,13 +318,17 @@ def customer_restore(*, customer: Customer, actor, channel: str) -> Customer:
 
 def customer_merge_defaults(*, survivor: Customer, duplicate: Customer) -> dict[str, str]:
     """Return where each field's value comes from unless told: the survivor, or the
-    duplicate where the survivor has nothing."""
-    return {
+    duplicate where the survivor has nothing; the note whose alert is louder (a block
+    is never dropped unless someone chooses to)."""
+    sources = {
         field: "survivor"
         if getattr(survivor, field) or not getattr(duplicate, field)
         else "duplicate"
         for field in MERGEABLE_FIELDS
     }
+    if louder_note(survivor, duplicate):
+        sources["note"] = "duplicate"
+    return sources
 
 
 def _relations_left(customer: Customer, kept: set[str]) -> list[str]:
@@ -390,6 +398,8 @@ def customer_merge(
         field: getattr(duplicate if source == "duplicate" else survivor, field)
         for field, source in sources.items()
     }
+    # The alert goes with the note it flags.
+    data["note_alert"] = (duplicate if sources["note"] == "duplicate" else survivor).note_alert
     if duplicate.email:
         # The duplicate's email is released (to the survivor when chosen): one owner
         # per address, and an import or a new customer with it finds the survivor.

@@ -23,6 +23,8 @@ TAG_MAX_LENGTH = 40
 MAX_TAGS = 20
 EARLIEST_BIRTHDAY = datetime.date(1900, 1, 1)
 PREFERRED_CONTACTS = ("email", "phone", "sms", "none")
+# How loudly the till shows the note (``customers.models.NoteAlert``); none: the page only.
+NOTE_ALERTS = ("warn", "block")
 
 # Characters that show nothing: a name made only of these (and spaces) is blank.
 INVISIBLE_CHARACTERS = (
@@ -60,6 +62,8 @@ MESSAGES = {
     "preferred_contact_invalid": "Choose email, phone, sms or none.",
     "consent_invalid": "Choose yes or no.",
     "note_too_long": f"Note must be {NOTE_MAX_LENGTH} characters or fewer.",
+    "note_alert_invalid": "Choose warn, block or no alert.",
+    "alert_without_note": "Write the note the till should show: an alert needs one.",
     "tag_too_long": f"A tag must be {TAG_MAX_LENGTH} characters or fewer.",
     "tags_invalid": "Give the tags as a list of names.",
     "tag_separator": "A tag cannot contain a comma or a semicolon.",
@@ -187,6 +191,16 @@ def normalize_note(value) -> str | None:
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError(MESSAGES["note_too_long"], code="max_length")
     return note or None
+
+
+def normalize_note_alert(value) -> str | None:
+    """Return ``warn`` or ``block``, or None (no alert) when left empty."""
+    choice = _text(value).lower()
+    if not choice:
+        return None
+    if choice not in NOTE_ALERTS:
+        raise ValidationError(MESSAGES["note_alert_invalid"], code="invalid_choice")
+    return choice
 
 
 def normalize_tags(value) -> list[str]:

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from classicpos.api.fields import NO_NUL, ServiceCheckedIntegerField, ServiceCheckedTextField
+from classicpos.api.fields import ServiceCheckedIntegerField, ServiceCheckedTextField
 from classicpos.api.serializers import (
     ApiModelSerializer,
     ApiSerializer,
@@ -17,6 +17,7 @@ from classicpos.api.serializers import (
     camel_case,
 )
 from classicpos.limits import MAX_ID
+from customers.alerts import customer_alert
 from customers.api.facts import customer_facts
 from customers.import_readers import too_big
 from customers.models import CONTACT_FIELDS, Customer
@@ -27,6 +28,7 @@ from customers.validators import (
     MESSAGES,
     NAME_MAX_LENGTH,
     NAME_PATTERN,
+    NOTE_ALERTS,
     NOTE_MAX_LENGTH,
     PREFERRED_CONTACTS,
     TAG_MAX_LENGTH,
@@ -56,7 +58,8 @@ class MarketingConsentSerializer(StrictInputMixin, ApiSerializer):
 @extend_schema_field(
     {
         "type": "array",
-        "items": {"type": "string", "maxLength": TAG_MAX_LENGTH, "pattern": NO_NUL},
+        # No NUL, and no comma or semicolon: they separate tags in a CSV file and on the form.
+        "items": {"type": "string", "maxLength": TAG_MAX_LENGTH, "pattern": "^[^\\u0000,;]*$"},
         "maxItems": MAX_TAGS,
     }
 )
@@ -75,6 +78,37 @@ class TagNamesField(serializers.ListField):
 
     def to_representation(self, names):
         return names
+
+
+class AlertSerializer(StrictInputMixin, ApiSerializer):
+    """``{"level": "warn"|"block", "text": <the note>}``: how the till shows the note.
+
+    Written as ``{"level", "text"?}`` or null (no alert); ``text``, when given, sets
+    the note, so one request can flag a new note. Read from the customer as a whole:
+    null without a level or without a note.
+    """
+
+    level = serializers.ChoiceField(
+        choices=NOTE_ALERTS,
+        help_text="warn: shown when the customer is picked at the till and on their page; "
+        "block: no sales to them until a Manager allows one, with a reason.",
+        error_messages={"invalid_choice": MESSAGES["note_alert_invalid"]},
+    )
+    text = ServiceCheckedTextField(
+        required=False,
+        allow_null=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text="The note (the same as `note`); left out, the note stays as it is.",
+    )
+
+    def get_attribute(self, customer):
+        return customer_alert(customer)
+
+    def validate(self, attrs):
+        # Required in a PATCH too (DRF makes a partial update's nested fields optional).
+        if "level" not in attrs:
+            raise serializers.ValidationError({"level": ["This field is required."]})
+        return attrs
 
 
 class DateTextField(ServiceCheckedTextField):
@@ -110,6 +144,12 @@ class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
         error_messages={"invalid_choice": MESSAGES["preferred_contact_invalid"]},
     )
     marketing_consent = MarketingConsentSerializer(source="*", required=False)
+    alert = AlertSerializer(
+        source="note_alert",
+        required=False,
+        allow_null=True,
+        help_text="The note flagged for the till, or null. Only a Manager sets or lifts a block.",
+    )
     tags = TagNamesField(required=False, help_text="Only a Manager can change them.")
     home_store_id = StoreIdField(
         source="home_store",
@@ -132,6 +172,7 @@ class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
             "preferred_contact",
             "marketing_consent",
             "note",
+            "alert",
             "tags",
             "home_store_id",
             "loyalty_points",
@@ -145,6 +186,20 @@ class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
         if field_name in (*CONTACT_FIELDS, "note"):
             return ServiceCheckedTextField, _text_in(field_name)
         return super().build_field(field_name, info, model_class, nested_depth)
+
+    def validate(self, attrs):
+        """Read ``alert`` as the model holds it: its level, and its text as the note."""
+        if "note_alert" not in attrs:
+            return attrs
+        alert = attrs.pop("note_alert")
+        attrs["note_alert"] = None if alert is None else alert["level"]
+        if alert is not None and "text" in alert:
+            if "note" in attrs and attrs["note"] != alert["text"]:
+                raise serializers.ValidationError(
+                    {"alert": {"text": ["Give the note once: in note or in alert.text."]}}
+                )
+            attrs["note"] = alert["text"]
+        return attrs
 
     def to_representation(self, customer):
         """Return the customer's JSON, built directly.
@@ -165,6 +220,7 @@ class CustomerSerializer(StrictInputMixin, ApiModelSerializer):
                 "sms": bool(customer.sms_consent),
             },
             "note": _text(customer.note),
+            "alert": customer_alert(customer),
             "tags": customer.tag_name_list(),
             "homeStoreId": customer.home_store_id,
             "loyaltyPoints": customer.loyalty_points,

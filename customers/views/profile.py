@@ -19,6 +19,7 @@ from classicpos.id_lists import count_rows
 from classicpos.redirects import safe_next
 from classicpos.views import ForgivingPaginationMixin, StaffPageMixin, query_without_page
 from customers import services, validators
+from customers.alerts import ALERT_HEADINGS, customer_alert
 from customers.duplicates import customer_erasure, merged_into
 from customers.forms import (
     PAGE_SIZES,
@@ -168,7 +169,10 @@ class CustomerDetailView(StaffPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         # Each panel's context once: the panels below and the summary at the top read it.
         shown = customer_page_panels(self.object, self.request)
+        alert = customer_alert(self.object)
         return super().get_context_data(
+            alert=alert,
+            alert_heading=ALERT_HEADINGS[alert["level"]] if alert else "",
             can_deactivate=self.request.user.has_perm(DEACTIVATE_CUSTOMER),
             erasure=customer_erasure(self.object),
             panels=shown,
@@ -223,6 +227,7 @@ class CustomerFormView(StaffPageMixin, FormView):
             "email_consent": customer.email_consent,
             "sms_consent": customer.sms_consent,
             "note": customer.note or "",
+            "note_alert": customer.note_alert or "",
             "tags": ", ".join(tag.name for tag in customer.tags.all()),
         }
 

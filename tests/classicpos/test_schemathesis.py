@@ -98,6 +98,10 @@ RULES_BEYOND_THE_SCHEMA = {
     # Data tools on rows as they are: the typed name, merging a customer with itself.
     r"Type the customer's current name exactly to confirm the erasure\.",
     r"A customer cannot be merged into itself\.",
+    # A note's alert flags the note: the one the customer already has (a PATCH), or the one
+    # sent with it, given once (JSON Schema cannot compare two values).
+    r"Write the note the till should show: an alert needs one\.",
+    r"Give the note once: in note or in alert\.text\.",
 }
 
 

@@ -36,6 +36,7 @@ def test_list_is_paginated_with_camel_case_keys(manager_client, slash):
         "preferredContact",
         "marketingConsent",
         "note",
+        "alert",
         "tags",
         "homeStoreId",
         "loyaltyPoints",

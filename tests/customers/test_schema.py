@@ -27,6 +27,8 @@ PROFILE_COLUMNS = [
     "email_consent",
     "sms_consent",
     "note",
+    # Issue 32 §5: how loudly the till shows the note (warn, block or NULL).
+    "note_alert",
     "home_store_id",
     # Generated from the name and email for search (customers/search_text.py).
     "search_document",
