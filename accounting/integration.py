@@ -1,24 +1,38 @@
 """How accounting plugs into sales: the ``on_account`` and ``store_credit`` payment
-methods, the invoice number on a sale's response and receipt, and the till's
-"On account" / "Store credit" widget."""
+methods, the invoice number on a sale's response and receipt, the till's
+"On account" / "Store credit" widget, and the warnings shown when a customer is picked
+(over or near the credit limit, overdue invoices)."""
 
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 
 from accounting import services
-from accounting.selectors import account_for, available_credit, customer_outstanding
+from accounting.permissions import VIEW_CUSTOMER_ACCOUNT
+from accounting.selectors import (
+    account_for,
+    account_summary,
+    available_credit,
+    customer_outstanding,
+)
 from classicpos.money_format import format_money
 from sales.extensions import (
     CheckoutWidget,
     MethodLimit,
     PaymentMethodType,
+    PickWarning,
+    PickWarnings,
     RefundedAs,
     SaleFacts,
     register_checkout_widget,
     register_payment_method,
+    register_pick_warnings,
     register_sale_facts,
 )
+
+# "Near" the credit limit: owing this share of it or more. The cashier hears it at the pick,
+# before a sale on account is refused for want of credit.
+NEAR_LIMIT_SHARE = Decimal("0.9")
 
 
 def settle_on_account(*, sale, payment, user) -> None:
@@ -54,6 +68,40 @@ def on_account_limit(*, customer, amount: Decimal) -> MethodLimit:
 def store_credit_limit(*, customer, amount: Decimal) -> MethodLimit:
     balance = account_for(customer=customer).store_credit
     return MethodLimit(max_amount=balance, detail=f"{format_money(balance)} available")
+
+
+def account_warnings(customer) -> list[PickWarning]:
+    """Return what the cashier should know before taking payment: over, at or near the
+    credit limit, and overdue invoices. Two queries (``account_summary``)."""
+    account = account_summary(customer=customer)
+    owes, limit = format_money(account.outstanding), format_money(account.credit_limit)
+    warnings = []
+    if account.outstanding > account.credit_limit:
+        warnings.append(
+            PickWarning(
+                level="warn",
+                text=f"Over the credit limit: owes {owes} of a {limit} limit."
+                if account.credit_limit
+                else f"Owes {owes} and has no credit account.",
+            )
+        )
+    elif account.credit_limit and account.outstanding >= account.credit_limit * NEAR_LIMIT_SHARE:
+        left = format_money(account.available_credit)
+        warnings.append(
+            PickWarning(
+                level="warn", text=f"Near the credit limit: owes {owes} of {limit}; {left} left."
+            )
+        )
+    if account.overdue_invoices:
+        count = account.overdue_invoices
+        warnings.append(
+            PickWarning(
+                level="warn",
+                text=f"{count} overdue invoice{'s' if count != 1 else ''}: "
+                f"{format_money(account.overdue)} past due.",
+            )
+        )
+    return warnings
 
 
 def _invoice(sale):
@@ -116,4 +164,7 @@ def connect() -> None:
             script="accounting/checkout-account.js",
             order=20,
         )
+    )
+    register_pick_warnings(
+        PickWarnings(name="accounting", warnings=account_warnings, permission=VIEW_CUSTOMER_ACCOUNT)
     )

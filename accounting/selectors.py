@@ -80,6 +80,7 @@ class AccountSummary:
     available_credit: Decimal
     store_credit: Decimal
     open_invoices: int
+    overdue_invoices: int = 0
 
 
 def account_summary(*, customer: Customer) -> AccountSummary:
@@ -90,6 +91,7 @@ def account_summary(*, customer: Customer) -> AccountSummary:
         outstanding=_money_sum(BALANCE),
         overdue=_money_sum(BALANCE, due_on__lt=today),
         count=Count("id"),
+        overdue_count=Count("id", filter=Q(due_on__lt=today)),
     )
     return AccountSummary(
         customer=customer,
@@ -101,6 +103,7 @@ def account_summary(*, customer: Customer) -> AccountSummary:
         ),
         store_credit=account.store_credit,
         open_invoices=figures["count"],
+        overdue_invoices=figures["overdue_count"],
     )
 
 

@@ -17,6 +17,9 @@ Each registry is filled from a module's ``AppConfig.ready()``:
 - Checkout widgets: a module's part of the till page (loyalty's "Pay with
   points"): a template rendered in the payment card and a script that talks to
   the checkout through ``window.ClassicPOS.checkout``.
+- Pick warnings: what a module tells the cashier about a customer as soon as they
+  are picked at the till, before payment (accounting: over or near the credit
+  limit, overdue invoices); the quote carries them (``customerWarnings``).
 """
 
 from collections.abc import Callable
@@ -221,3 +224,42 @@ def register_checkout_widget(widget: CheckoutWidget) -> None:
 def checkout_widgets_for(user) -> list[CheckoutWidget]:
     """Return the widgets ``user`` may see at the till, in display order."""
     return _checkout_widgets.for_user(user)
+
+
+@dataclass(frozen=True)
+class PickWarning:
+    """One thing the cashier should know about the customer before taking payment.
+
+    ``level`` is ``warn`` (shown; the sale goes ahead) or ``block``; ``text`` is in
+    the cashier's words, ready to show ("2 invoices overdue: $120.00").
+    """
+
+    level: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PickWarnings:
+    """A module's warnings about a customer picked at the till.
+
+    ``warnings(customer)`` returns a list of :class:`PickWarning` in a constant number
+    of queries (the till asks with every quote). ``name`` is the module's;
+    ``permission`` hides them from users without it.
+    """
+
+    name: str
+    warnings: Callable[[object], list[PickWarning]]
+    permission: str | None = None
+    order: int = 100
+
+
+_pick_warnings: Registry[PickWarnings] = Registry("pick warnings")
+
+
+def register_pick_warnings(entry: PickWarnings) -> None:
+    _pick_warnings.register(entry)
+
+
+def pick_warnings_for(user) -> list[PickWarnings]:
+    """Return the modules' warnings ``user`` may see at the till, in display order."""
+    return _pick_warnings.for_user(user)

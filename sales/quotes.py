@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from classicpos import limits
 from classicpos.limits import MAX_AMOUNT, MAX_QUANTITY, is_id
+from sales.customer_alerts import AlertOverride, sale_block_check
 from sales.discounts import discount_off
 from sales.extensions import (
     PaymentMethodType,
@@ -416,17 +417,23 @@ def sale_quote(
     payments: list[PaymentInput] | None = None,
     store=None,
     user=None,
+    alert_override: AlertOverride | None = None,
 ) -> Quote:
     """Return what a sale of ``lines`` at ``store`` costs and how ``customer`` can pay it.
 
     ``user`` is who asks (a stored-value line's or a payment's module may check it:
-    how many wrong gift-card codes they typed).
+    how many wrong gift-card codes they typed). A customer whose note blocks sales is
+    refused as checkout refuses them, unless ``alert_override`` (``sales.customer_alerts``).
 
     Raises ``ValidationError`` keyed by field (``lines[0].quantity``, ``discount``,
     ``payments[1].method``) when an input cannot be priced. An empty cart is a
     valid quote of zero: only checkout insists on a product.
     """
     errors = SaleErrors()
+    try:
+        sale_block_check(customer=customer, override=alert_override, user=user)
+    except ValidationError as error:
+        errors.add_error(error)
     quote, _ = quote_with_errors(
         lines=lines,
         discount=discount,

@@ -16,6 +16,7 @@ from classicpos.limits import MAX_LIFETIME_AMOUNT, is_id
 from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
+from sales.customer_alerts import AlertOverride, alert_override_record, sale_block_check
 from sales.extensions import payment_method, refund_destinations, stored_value_kind
 from sales.locks import sale_for_update
 from sales.models import (
@@ -213,6 +214,7 @@ def sale_checkout(
     payments: list[PaymentInput],
     discount=ZERO,
     till_id=None,
+    alert_override: AlertOverride | None = None,
 ) -> Sale:
     """Validate and record a sale with its lines and payments, then send ``sale_completed``.
 
@@ -220,10 +222,20 @@ def sale_checkout(
     priced at its store's tax rate and numbered in its store's series. Everything
     is refused with field errors and nothing is saved when any input is wrong; a
     payment method's ``settle`` or a signal receiver that raises undoes the sale.
+    A customer whose note blocks sales needs ``alert_override`` from a Manager
+    (``sales.customer_alerts``), recorded on their history with the sale.
     """
     errors = SaleErrors()
     till = _sale_till(till_id, cashier, errors)
     customer = _checkout_customer(customer_id, errors)
+    allowed_because = ""
+    if customer is not None and customer.is_active:
+        try:
+            allowed_because = sale_block_check(
+                customer=customer, override=alert_override, user=cashier
+            )
+        except ValidationError as error:
+            errors.add_error(error)
     quote, accepted = quote_with_errors(
         lines=lines,
         discount=discount,
@@ -288,6 +300,8 @@ def sale_checkout(
     _settle_stored_value(sale, sale_lines, quote.lines, cashier)
     if customer is not None:
         _count_sale_in_totals(sale, totals)
+    if allowed_because:
+        alert_override_record(sale=sale, reason=allowed_because, user=cashier)
     sale_completed.send(sender=Sale, sale=sale)
     keep_in_hand(sale, lines=sale_lines, payments=rows, refunds=[])
     return sale

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MinValueValidator
 from drf_spectacular.drainage import set_override
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from classicpos.api.fields import (
@@ -21,6 +22,7 @@ from classicpos.api.serializers import (
     camel_case,
 )
 from classicpos.limits import MAX_ID, MAX_QUANTITY
+from classicpos.reasons import REASON_MAX_LENGTH
 from sales.discounts import parse_discount
 from sales.extensions import payment_method, payment_methods, sale_facts, stored_value_kinds
 from sales.models import (
@@ -327,9 +329,20 @@ def _reference_only_with_its_method() -> dict:
 document_body_rule("PaymentInputRequest", _reference_only_with_its_method)
 
 
+class AlertOverrideSerializer(StrictInputMixin, ApiSerializer):
+    """A Manager allows a sale to a customer whose note blocks sales (``sales.customer_alerts``)."""
+
+    reason = ServiceCheckedTextField(
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text="Why this sale may go ahead: one line, required; recorded on the customer's "
+        "timeline with the sale's number.",
+    )
+
+
 class SaleCreateSerializer(StrictInputMixin, ApiSerializer):
-    """``{"tillId", "customerId", "lines", "discount", "payments"}``; the checkout service
-    checks rules."""
+    """``{"tillId", "customerId", "lines", "discount", "payments", "alertOverride"}``; the
+    checkout service checks rules."""
 
     till_id = ServiceCheckedIntegerField(
         minimum=1,
@@ -344,6 +357,12 @@ class SaleCreateSerializer(StrictInputMixin, ApiSerializer):
     lines = LineInputSerializer(many=True, allow_empty=True)
     discount = DiscountField(help_text="Off the subtotal: an amount or a percentage of it.")
     payments = PaymentInputSerializer(many=True, allow_empty=True)
+    alert_override = AlertOverrideSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Needed when the customer's note blocks sales: a Manager's reason to allow "
+        "this one (a Cashier's is a 403). Ignored for a customer who is not blocked.",
+    )
 
 
 # A sale needs a product (the checkout service says so); a quote of an empty cart is zero.
@@ -398,8 +417,14 @@ class MethodOfferSerializer(ApiSerializer):
     detail = serializers.CharField()
 
 
+class PickWarningSerializer(ApiSerializer):
+    level = serializers.ChoiceField(choices=["warn", "block"])
+    text = serializers.CharField()
+
+
 class QuoteSerializer(ApiSerializer):
-    """What the till shows: the server's numbers, never its own arithmetic."""
+    """What the till shows: the server's numbers, never its own arithmetic; and what the
+    modules warn of about the customer (``customerWarnings``, passed in the context)."""
 
     lines = QuotedLineSerializer(many=True)
     subtotal = serializers.DecimalField(**MONEY)
@@ -411,6 +436,15 @@ class QuoteSerializer(ApiSerializer):
     change = serializers.DecimalField(**MONEY)
     payment_methods = MethodOfferSerializer(source="methods", many=True)
     cash_suggestions = serializers.ListField(child=serializers.DecimalField(**MONEY))
+    customer_warnings = serializers.SerializerMethodField(
+        method_name="get_customer_warnings",
+        help_text="What the modules warn the cashier of about the customer before payment "
+        "(over or near the credit limit, overdue invoices); empty for a walk-in sale.",
+    )
+
+    @extend_schema_field(PickWarningSerializer(many=True))
+    def get_customer_warnings(self, quote) -> list:
+        return PickWarningSerializer(self.context.get("customer_warnings", []), many=True).data
 
 
 class RefundLineInputSerializer(StrictInputMixin, ApiSerializer):

@@ -21,6 +21,7 @@ from sales.api.serializers import (
     SaleCreateSerializer,
     SaleSerializer,
 )
+from sales.customer_alerts import AlertOverride, customer_pick_warnings
 from sales.extensions import payment_method, stored_value_kinds
 from sales.models import Product, Sale
 from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
@@ -102,6 +103,7 @@ class SaleViewSet(
             payments=_payment_inputs(values),
             discount=values.get("discount"),
             till_id=values.get("till_id"),
+            alert_override=_alert_override(values),
         )
         body = SaleSerializer(sale_with_details(sale)).data
         location = request.build_absolute_uri(f"/api/sales/{sale.pk}")
@@ -121,15 +123,18 @@ class SaleViewSet(
         data.is_valid(raise_exception=True)
         values = data.validated_data
         till = till_for_sale(till_id=values.get("till_id"), user=request.user)
+        customer = _quote_customer(values.get("customer_id"))
         quote = sale_quote(
             lines=_line_inputs(values),
             discount=values.get("discount"),
-            customer=_quote_customer(values.get("customer_id")),
+            customer=customer,
             payments=_payment_inputs(values),
             store=till.store,
             user=request.user,
+            alert_override=_alert_override(values),
         )
-        return Response(QuoteSerializer(quote).data)
+        warnings = customer_pick_warnings(customer=customer, user=request.user)
+        return Response(QuoteSerializer(quote, context={"customer_warnings": warnings}).data)
 
     @extend_schema(
         summary="Refund lines of a sale, or all that is left with {} (Manager)",
@@ -185,6 +190,11 @@ def _payment_inputs(values: dict) -> list[PaymentInput]:
             PaymentInput(method=payment["method"], amount=payment["amount"], reference=reference)
         )
     return payments
+
+
+def _alert_override(values: dict) -> AlertOverride | None:
+    override = values.get("alert_override")
+    return None if override is None else AlertOverride(reason=override.get("reason", ""))
 
 
 def _quote_customer(customer_id: int | None) -> Customer | None:
