@@ -12,6 +12,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from classicpos.counts import AtLeast
 from classicpos.money_format import format_money
+from classicpos.reasons import REASON_MAX_LENGTH
 from classicpos.views import (
     ForgivingPaginationMixin,
     StaffPageMixin,
@@ -21,6 +22,7 @@ from classicpos.views import (
 from customers import selectors as customer_selectors
 from customers.forms import MAX_TAG_CHOICES, QuickAddCustomerForm
 from customers.models import Customer, Tag
+from customers.permissions import BLOCK_CUSTOMER
 from sales import services
 from sales.approvals import approval_pin_set, approver_for
 from sales.extensions import checkout_widgets_for, payment_methods, sale_facts
@@ -78,6 +80,9 @@ class CheckoutView(StaffPageMixin, FormView):
             match_limit_label=str(AtLeast(customer_selectors.MATCH_LIMIT)),
             # The picker narrows a search to one tag (a shop has a handful of them).
             customer_tags=list(Tag.objects.values_list("name", flat=True)[:MAX_TAG_CHOICES]),
+            # A customer whose note blocks sales: a Manager is offered "Allow this sale".
+            may_allow_blocked_sale=self.request.user.has_perm(BLOCK_CUSTOMER),
+            reason_max_length=REASON_MAX_LENGTH,
             widgets=widgets,
             **widget_context,
             **kwargs,

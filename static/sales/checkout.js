@@ -39,7 +39,7 @@
   var holds = 0;
 
   function newCart() {
-    return { key: api.newIdempotencyKey(), lines: [], customer: null, discount: "", payments: [] };
+    return { key: api.newIdempotencyKey(), lines: [], customer: null, discount: "", payments: [], alertOverride: null };
   }
 
   function save() { store.save(state); }
@@ -112,7 +112,8 @@
       customerId: state.customer ? state.customer.id : null,
       lines: cartLines(),
       discount: state.discount.trim() || "0",
-      payments: state.payments.filter(function (p) { return p.amount.trim() !== ""; }).map(sentPayment)
+      payments: state.payments.filter(function (p) { return p.amount.trim() !== ""; }).map(sentPayment),
+      alertOverride: state.alertOverride || null
     };
   }
 
@@ -151,12 +152,13 @@
           if (mine !== quoteSequence) {
             return;
           }
-          quoteProblem = error.status === 0 ? "connection" : error.status === 401 ? "session" : "input";
+          quoteProblem = error.status === 0 ? "connection" : error.status === 401 ? "session"
+            : error.fieldErrors.customerId ? "customer" : "input";
           api.showError(window.ClassicPOS.cartRows.messages(error, el("checkout-form")), el("checkout-form"));
-          if (quoteProblem !== "input") {
+          if (quoteProblem === "connection" || quoteProblem === "session") {
             retryTimer = setTimeout(function () { requestQuote(0); }, RETRY_QUOTE_MS);
           }
-          finishQuote(null);
+          finishQuote(null, error);
         });
       }, delay === undefined ? QUOTE_DELAY_MS : delay);
     });
@@ -169,11 +171,12 @@
     }
   });
 
-  function finishQuote(answer) {
+  function finishQuote(answer, error) {
     var resolvers = waiting;
     waiting = [];
     quotePending = null;
     setQuoting(false);
+    alerts.quoted(answer, error, state.customer, state.alertOverride);
     renderQuote();
     quoteListeners.forEach(function (listener) { listener(answer, state); });
     resolvers.forEach(function (resolve) { resolve(answer); });
@@ -190,7 +193,8 @@
   var STALE_NOTES = {
     connection: "Not up to date: no connection to the server. The till retries by itself.",
     session: "Not up to date: you were logged out.",
-    input: "Not up to date: correct the marked field."
+    input: "Not up to date: correct the marked field.",
+    customer: "Not up to date: the sale is refused for this customer (see Customer)."
   };
 
   function renderQuote() {
@@ -270,10 +274,9 @@
       window.ClassicPOS.renderTags(el("customer-chosen-tags"), state.customer.tags);
       var details = [state.customer.phoneDisplay, state.customer.email].filter(Boolean).join(" · ");
       text(el("customer-chosen-details"), details);
-      var note = el("customer-chosen-note");
-      text(note, state.customer.note);
-      note.classList.toggle("d-none", !state.customer.note);
+      text(el("customer-chosen-note"), state.customer.note);
     }
+    alerts.render(state.customer, state.alertOverride);
   }
 
   function renderPayments() {
@@ -316,16 +319,30 @@
   // The scan box; set once the cart is drawn (see the end).
   var scans = null;
 
+  /* The customer's note flagged for the till and the warnings about them (customer-alerts.js). */
+  var alerts = window.ClassicPOS.customerAlerts({
+    override: function (override) { state.alertOverride = override; update(); },
+    refresh: function (customer) {
+      if (state.customer && state.customer.id === customer.id) {
+        Object.assign(state.customer, { alert: customer.alert || null, note: customer.note || "" });
+        save();
+        renderCustomer();
+      }
+    }
+  });
+
   function selectCustomer(customer) {
     state.customer = {
       id: customer.id, name: customer.name, email: customer.email, phoneDisplay: customer.phoneDisplay,
-      tags: customer.tags || [], note: customer.note || ""
+      tags: customer.tags || [], note: customer.note || "", alert: customer.alert || null
     };
+    state.alertOverride = null;
     update();
   }
 
   el("customer-clear").addEventListener("click", function () {
     state.customer = null;
+    state.alertOverride = null;
     state.payments = state.payments.filter(function (p) {
       var known = method(p.method);
       return known && !known.needsCustomer;
@@ -394,13 +411,9 @@
         renderPayments();
       }
       api.clearFieldErrors(form);
-      return api.post(window.ClassicPOS.tillUrl("sales"), {
-        tillId: tillId,
-        customerId: state.customer ? state.customer.id : null,
-        lines: cartLines(),
-        discount: state.discount.trim() || "0",
-        payments: state.payments.map(sentPayment)
-      }, { idempotencyKey: state.key });
+      // The quote's body with every payment row (a blank amount is the server's to refuse).
+      var sale = Object.assign(quoteRequest(), { payments: state.payments.map(sentPayment) });
+      return api.post(window.ClassicPOS.tillUrl("sales"), sale, { idempotencyKey: state.key });
     }).then(function (sale) {
       store.clear();
       window.location.assign("/sales/" + sale.id + "/?completed=1");
@@ -409,6 +422,7 @@
       updateCompleteButton();
       button.querySelector(".spinner-border").classList.add("d-none");
       api.showError(window.ClassicPOS.cartRows.messages(error, el("checkout-form")), form);
+      alerts.quoted(null, error, state.customer, state.alertOverride);
     });
   });
 
