@@ -85,6 +85,15 @@ def test_curl_examples_run_as_printed(live_server, tmp_path):
     assert '"saleStatus":"partially_refunded"' in output(
         "curl -s -X POST http://127.0.0.1:8000/api/sales/1/refund"
     )
+    blocked = output('curl -s -X PATCH http://127.0.0.1:8000/api/customers/1 -H "Authorization')
+    assert '"alert":{"level":"block","text":"Two cheques bounced: cash or card only"}' in blocked
+    refused = output("curl -s -i -X POST http://127.0.0.1:8000/api/sales/quote")
+    assert "HTTP/1.1 400 Bad Request" in refused
+    assert '"errors":{"customerId":["Sales to Jane Q. Doe are blocked:' in refused
+    assert '"number":"S-000002"' in output("curl -s -X POST 'http://127.0.0.1:8000/api/sales'")
+    assert '"alert":null' in output(
+        "curl -s -X PATCH http://127.0.0.1:8000/api/customers/1 -H 'Content-Type"
+    )
     assert '"kind":"earn"' in output("curl -s http://127.0.0.1:8000/api/customers/1/loyalty ")
     assert '"balanceAfter":' in output(
         "curl -s -X POST http://127.0.0.1:8000/api/customers/1/loyalty-adjustments"
@@ -165,6 +174,7 @@ def test_curl_examples_run_as_printed(live_server, tmp_path):
     assert '"count":1' in output("curl -s 'http://127.0.0.1:8000/api/customers?tag=vip")
     timeline = output("curl -s 'http://127.0.0.1:8000/api/customers/1/timeline")
     assert '"kind":"customer.changed"' in timeline
+    assert '"kind":"customer.alert_overridden"' in timeline
     assert '"actor":"admin"' in timeline
     assert '"created":1' in output("printf 'name,email,phone,loyaltyPoints")
     assert "Ada Lovelace" in output("curl -s 'http://127.0.0.1:8000/api/customers/export")
