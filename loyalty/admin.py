@@ -11,7 +11,17 @@ class LoyaltyProgramAdmin(admin.ModelAdmin):
     list_display = ["__str__", "minimum_sale_amount", "updated_at"]
     # The tiers' window is saved with the tier table (``loyalty.tier_table``), which says
     # first how many customers a change moves.
-    exclude = ["tier_window_months"]
+    fieldsets = [
+        (None, {"fields": ["earn_rate", "redeem_step", "redeem_value", "minimum_sale_amount"]}),
+        (
+            "Points expiry",
+            {
+                "description": "A change applies to points earned from then on; points "
+                "already held keep the expiry they were earned with.",
+                "fields": ["expiry_rule", "expiry_months", "expiry_notice_days"],
+            },
+        ),
+    ]
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not LoyaltyProgram.objects.exists()

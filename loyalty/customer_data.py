@@ -4,7 +4,7 @@
   adjustments (out of the duplicate, into the survivor), each balance still the
   sum of its ledger; the duplicate's earlier rows stay as its history.
 - Import: the points of a customer the import creates enter the ledger as an
-  opening adjustment, written in bulk with the cached balance.
+  opening adjustment, written in bulk with the cached balance and its points lots.
 - Download my data: the customer's points ledger, oldest row first, and their tier's
   changes with why.
 - Tiers stay with each customer: the duplicate's history is its own, and the sales
@@ -25,7 +25,14 @@ from customers.extensions import (
 )
 from customers.import_parts import imported_balance
 from customers.models import Customer
-from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TierChange, TransactionKind
+from loyalty.lots import lots_carried, lots_open_in_bulk
+from loyalty.models import (
+    LoyaltyProgram,
+    LoyaltyTransaction,
+    PointsLot,
+    TierChange,
+    TransactionKind,
+)
 from loyalty.services import _write
 
 OPENING_REASON = "Opening balance (customer import)"
@@ -36,6 +43,9 @@ def merge_points(*, duplicate, survivor, user) -> None:
     points = duplicate.loyalty_points
     if points == 0:
         return
+    # The points keep the days they were earned and their expiry: a merge neither
+    # extends nor shortens them.
+    carried = lots_carried(customer_id=duplicate.pk)
     _write(
         customer=duplicate,
         kind=TransactionKind.ADJUSTMENT,
@@ -50,6 +60,7 @@ def merge_points(*, duplicate, survivor, user) -> None:
         reason=f"Merged from customer #{duplicate.pk}",
         user=user,
         field="duplicate_id",
+        carried=carried,
     )
 
 
@@ -87,14 +98,15 @@ def open_balances(*, values: list[tuple[Customer, int]], user) -> None:
 
     The customers were created in this transaction with no points (or, when a
     file gives both points and a balance's worth, with the points the first column
-    opened), so each balance after is what they hold plus these; two queries for
-    the whole batch.
+    opened), so each balance after is what they hold plus these; four queries for
+    the whole batch (the rows, their lots with the program's terms, the balances).
     """
     values = [(customer, points) for customer, points in values if points]
     if not values:
         return
     after = {customer.pk: (customer.loyalty_points or 0) + points for customer, points in values}
-    LoyaltyTransaction.objects.bulk_create(
+    before = {customer.pk: customer.loyalty_points or 0 for customer, _points in values}
+    entries = LoyaltyTransaction.objects.bulk_create(
         LoyaltyTransaction(
             customer=customer,
             kind=TransactionKind.ADJUSTMENT,
@@ -105,6 +117,7 @@ def open_balances(*, values: list[tuple[Customer, int]], user) -> None:
         )
         for customer, points in values
     )
+    lots_open_in_bulk(entries=entries, balances_before=before)
     Customer.objects.filter(pk__in=list(after)).update(
         loyalty_points=Case(*(When(pk=pk, then=Value(balance)) for pk, balance in after.items()))
     )
@@ -136,6 +149,23 @@ def export_points(*, customer) -> list[dict]:
     ]
 
 
+def export_points_lots(*, customer) -> list[dict]:
+    """Return the customer's points lots: when each was earned, what is left, when it
+    expires (one query; an inactivity lot's day moves with purchases, so its months)."""
+    rows = PointsLot.objects.filter(customer=customer).order_by("earned_on", "pk")
+    return [
+        {
+            "earnedOn": row.earned_on,
+            "points": row.points,
+            "remaining": row.remaining,
+            "expired": row.expired,
+            "expiresOn": row.expires_on,
+            "expiresAfterMonthsWithoutPurchase": row.inactivity_months,
+        }
+        for row in rows
+    ]
+
+
 def export_tier_changes(*, customer) -> list[dict]:
     """Return every change of the customer's tier, oldest first, with why (one query)."""
     rows = TierChange.objects.filter(customer=customer).order_by("created_at", "pk")
@@ -158,7 +188,7 @@ def connect() -> None:
             merge=merge_points,
             count=count_points,
             moves=("loyalty points",),
-            keeps=("loyalty_transactions", "tier_changes", "loyalty_tier"),
+            keeps=("loyalty_transactions", "tier_changes", "loyalty_tier", "points_lots"),
             order=30,
         )
     )
@@ -188,6 +218,15 @@ def connect() -> None:
             label="Points",
             rows=export_points,
             models=("loyalty.LoyaltyTransaction",),
+            order=30,
+        )
+    )
+    register_data_export_section(
+        DataExportSection(
+            name="points_lots",
+            label="Points held and when they expire",
+            rows=export_points_lots,
+            models=("loyalty.PointsLot",),
             order=30,
         )
     )

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from classicpos.api.serializers import ApiSerializer
 from customers.api.facts import CustomerFacts, register_customer_facts
-from loyalty.selectors import customer_tier_state
+from loyalty.selectors import customer_tier_state, points_expiring
 
 
 class CustomerTierSerializer(ApiSerializer):
@@ -40,17 +40,41 @@ def customer_tier_json(*, customer) -> dict | None:
     ).data
 
 
+class PointsExpiringSerializer(ApiSerializer):
+    points = serializers.IntegerField(help_text="Points held now that expire on the day.")
+    on = serializers.DateField(help_text="The day they expire unless spent first.")
+
+
+def points_expiring_json(*, customer) -> list[dict]:
+    """Return ``[{"points", "on"}]``, soonest first; empty when none expire (one query)."""
+    return PointsExpiringSerializer(
+        [{"points": points, "on": day} for day, points in points_expiring(customer=customer)],
+        many=True,
+    ).data
+
+
+@extend_schema_field(PointsExpiringSerializer(many=True))
+class PointsExpiringField(serializers.Field):
+    """The customer's points that will expire, by day (read-only)."""
+
+
 @extend_schema_field(CustomerTierSerializer(allow_null=True))
 class TierField(serializers.Field):
     """The customer's tier, read-only (``POST /api/customers/:id/tier`` sets one)."""
 
 
 def _api(*, customer) -> dict:
-    return {"tier": customer_tier_json(customer=customer)}
+    return {
+        "tier": customer_tier_json(customer=customer),
+        "pointsExpiring": points_expiring_json(customer=customer),
+    }
 
 
 def _fields() -> dict:
-    return {"tier": TierField(read_only=True, allow_null=True)}
+    return {
+        "tier": TierField(read_only=True, allow_null=True),
+        "points_expiring": PointsExpiringField(read_only=True),
+    }
 
 
 def connect() -> None:

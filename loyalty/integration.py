@@ -3,10 +3,13 @@ sale and the "Pay with points" widget at the till."""
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from classicpos.money_format import format_money
 from loyalty import services
+from loyalty.expiry_rules import short_day
 from loyalty.models import LoyaltyProgram, TransactionKind
-from loyalty.selectors import customer_tier_state
+from loyalty.selectors import customer_tier_state, points_expiring
 from sales.extensions import (
     CheckoutWidget,
     MethodLimit,
@@ -31,8 +34,8 @@ def points_limit(*, customer, amount: Decimal) -> MethodLimit:
     """Return how much of ``amount`` the customer's points can pay, in whole steps.
 
     The detail the till shows beside "Pay with points" also names the customer's
-    tier ("Gold member, earns x1.5, 250 points, worth $2.00"): the cashier sees both
-    in one place.
+    tier and the soonest points to expire ("Gold member, earns x1.5, 250 points, worth
+    $2.00, 120 points expire on 31 Jan"): the cashier sees it all in one place.
     """
     program = LoyaltyProgram.current()
     balance = customer.loyalty_points
@@ -40,6 +43,10 @@ def points_limit(*, customer, amount: Decimal) -> MethodLimit:
     state = customer_tier_state(customer=customer)
     if state is not None and state.tier is not None:
         parts.insert(0, f"{state.tier.name} member, earns {_times(state.tier.multiplier)}")
+    expiring = points_expiring(customer=customer)
+    if expiring:
+        day, points = expiring[0]
+        parts.append(f"{points} points expire on {short_day(day, today=timezone.localdate())}")
     return MethodLimit(
         max_amount=program.redeemable(points=balance, up_to=amount),
         detail=" \u00b7 ".join(parts),

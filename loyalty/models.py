@@ -17,6 +17,12 @@ from classicpos.immutable import ImmutableModel, ImmutableQuerySet
 from stores.models import RecordedAtTill
 
 
+class ExpiryRule(models.TextChoices):
+    NEVER = "never", "Points never expire"
+    AFTER_EARNING = "after_earning", "N months after they were earned"
+    AFTER_INACTIVITY = "after_inactivity", "After N months without a purchase"
+
+
 class LoyaltyProgram(models.Model):
     """The shop's earning and redemption rules (one row, edited by a Manager in the admin).
 
@@ -52,16 +58,47 @@ class LoyaltyProgram(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Tiers count what a customer paid in money over this many months.",
     )
+    expiry_rule = models.CharField(
+        max_length=16,
+        choices=ExpiryRule.choices,
+        default=ExpiryRule.NEVER,
+        help_text="Applies to points earned from the moment it is saved, never to points "
+        "already held (each lot keeps the terms it was earned under).",
+    )
+    expiry_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="The N of the expiry rule.",
+    )
+    expiry_notice_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MaxValueValidator(365)],
+        help_text="Customers who agreed to email are told this many days before points "
+        "expire (0: no notice).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "loyalty program"
         verbose_name_plural = "loyalty program"
+        constraints = [
+            models.CheckConstraint(
+                # NULL >= 1 is not false to a CHECK: say "not null" too.
+                condition=models.Q(expiry_rule="never")
+                | models.Q(expiry_months__isnull=False, expiry_months__gte=1),
+                name="loyalty_expiry_rule_has_months",
+            ),
+        ]
 
     def __str__(self) -> str:
         return (
             f"{self.earn_rate} point(s) per 1.00; {self.redeem_step} points = {self.redeem_value}"
         )
+
+    def clean(self) -> None:
+        if self.expiry_rule != ExpiryRule.NEVER and not self.expiry_months:
+            raise ValidationError({"expiry_months": ["Say after how many months points expire."]})
 
     @classmethod
     def current(cls) -> "LoyaltyProgram":
@@ -118,6 +155,7 @@ class TransactionKind(models.TextChoices):
     REDEEM = "redeem", "Redeemed"
     REVERSAL = "reversal", "Reversal"
     ADJUSTMENT = "adjustment", "Adjustment"
+    EXPIRE = "expire", "Expired"
 
 
 class LoyaltyTransactionQuerySet(ImmutableQuerySet):
@@ -216,6 +254,13 @@ class LoyaltyTransaction(RecordedAtTill, ImmutableModel):
                 condition=~models.Q(kind="adjustment") | ~models.Q(reason=""),
                 name="loyalty_adjustment_has_reason",
             ),
+            # Expiry takes only points held (lots' remaining), never below zero; its
+            # reference (customer and day) is unique above, so a day expires once.
+            models.CheckConstraint(
+                condition=~models.Q(kind="expire")
+                | models.Q(points__lt=0, balance_after__gte=0) & ~models.Q(reference=""),
+                name="loyalty_expire_takes_held_points",
+            ),
         ]
         indexes = [
             models.Index(fields=["customer", "-created_at", "-id"], name="loyalty_customer_idx"),
@@ -224,6 +269,72 @@ class LoyaltyTransaction(RecordedAtTill, ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.points:+d} → {self.balance_after}"
+
+
+class PointsLot(models.Model):
+    """Points earned together, and what is left of them: the unit that expires.
+
+    One lot per positive ledger row (an earn, a positive adjustment, a refund's
+    give-back, an opening balance). Negative rows consume the open lots oldest first,
+    so a customer's lots' ``remaining`` always adds up to their balance (zero while it
+    is negative). The expiry terms are fixed when the lot is opened (``expires_on``
+    or ``inactivity_months``), so turning expiry on or shortening it never reaches
+    points already held. Written only by ``loyalty.lots`` under the customer's lock.
+    """
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="points_lots"
+    )
+    # The ledger row that opened the lot (a merge's one row opens a lot per lot it
+    # carries over); None for balances held before lots existed.
+    entry = models.ForeignKey(
+        LoyaltyTransaction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lots",
+    )
+    sale = models.ForeignKey(
+        "sales.Sale", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    points = models.PositiveIntegerField()
+    remaining = models.PositiveIntegerField()
+    expired = models.PositiveIntegerField(default=0)
+    earned_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    inactivity_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The expiry day the customer was last told of (a notice is sent once per day).
+    notified_for = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["earned_on", "id"]
+        constraints = [
+            # A point is spent, expired or still held: never two of them.
+            models.CheckConstraint(
+                condition=models.Q(remaining__lte=models.F("points") - models.F("expired")),
+                name="loyalty_lot_never_spent_twice",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(inactivity_months__isnull=True),
+                name="loyalty_lot_one_expiry_rule",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["customer", "earned_on", "id"],
+                condition=models.Q(remaining__gt=0),
+                name="loyalty_lot_open_idx",
+            ),
+            models.Index(
+                fields=["expires_on"],
+                condition=models.Q(remaining__gt=0, expires_on__isnull=False),
+                name="loyalty_lot_expires_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remaining}/{self.points} points earned {self.earned_on}"
 
 
 class LoyaltyTier(models.Model):

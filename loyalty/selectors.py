@@ -1,5 +1,5 @@
-"""Reads of the loyalty ledger: a customer's history, filtered lists, mismatched balances,
-and what counts towards a tier."""
+"""Reads of the loyalty ledger: a customer's history, filtered lists, mismatched balances
+and lots, what counts towards a tier and which points expire when."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -7,10 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from customers.models import Customer
-from loyalty.models import CustomerTier, LoyaltyTransaction
+from loyalty.expiry_rules import expiring_by_day
+from loyalty.models import CustomerTier, LoyaltyTransaction, PointsLot
 from sales.models import Sale
 from sales.money import refunded_share
 from sales.selectors import sale_paid_in_money
@@ -44,18 +46,23 @@ def customer_ledger(*, customer: Customer) -> QuerySet[LoyaltyTransaction]:
     return ledger_list(filters=LedgerFilters(customer_id=customer.pk))
 
 
-def balance_mismatches() -> QuerySet[Customer]:
-    """Return customers whose balance differs from their ledger's sum, with ``ledger_sum``."""
-    ledger_sum = (
-        LoyaltyTransaction.objects.filter(customer=OuterRef("pk"))
+def _sum_per_customer(rows: QuerySet, field: str) -> Coalesce:
+    """Return the sum of ``field`` over the outer customer's ``rows`` (0 when none)."""
+    total = (
+        rows.filter(customer=OuterRef("pk"))
         .order_by()
         .values("customer")
-        .annotate(total=Sum("points"))
+        .annotate(total=Sum(field))
         .values("total")
     )
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def balance_mismatches() -> QuerySet[Customer]:
+    """Return customers whose balance differs from their ledger's sum, with ``ledger_sum``."""
     return (
         Customer.objects.annotate(
-            ledger_sum=Coalesce(Subquery(ledger_sum, output_field=IntegerField()), Value(0))
+            ledger_sum=_sum_per_customer(LoyaltyTransaction.objects.all(), "points")
         )
         .exclude(loyalty_points=F("ledger_sum"))
         .order_by("id")
@@ -99,3 +106,44 @@ def customers_with_sales_since(*, since: datetime) -> QuerySet:
 def customer_tier_state(*, customer: Customer):
     """Return the customer's ``CustomerTier`` with its tier, or None (one query)."""
     return CustomerTier.objects.select_related("tier").filter(customer=customer).first()
+
+
+def lot_mismatches() -> QuerySet[Customer]:
+    """Return customers whose open lots do not hold their balance (zero while it is
+    negative), with ``lots_sum``: expiry would take too much or too little from them."""
+    return (
+        Customer.objects.annotate(lots_sum=_sum_per_customer(PointsLot.objects.all(), "remaining"))
+        .exclude(lots_sum=Greatest(F("loyalty_points"), Value(0)))
+        .order_by("id")
+    )
+
+
+def open_lots_with_last_purchase(*, customer_ids: Iterable[int]) -> QuerySet[PointsLot]:
+    """Return the customers' lots still holding points that can expire, each with its
+    customer's last purchase (``last_purchase_at``, for lots that expire after months
+    without one), in the order they are spent; one query."""
+    last_sale = (
+        Sale.objects.filter(customer_id=OuterRef("customer_id"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        PointsLot.objects.filter(customer_id__in=list(customer_ids), remaining__gt=0)
+        .exclude(expires_on__isnull=True, inactivity_months__isnull=True)
+        .annotate(last_purchase_at=Subquery(last_sale))
+        .order_by("customer_id", "earned_on", "id")
+    )
+
+
+def last_purchase_on(lot: PointsLot):
+    """Return the local day of the purchase annotated on ``lot``, or None."""
+    moment = getattr(lot, "last_purchase_at", None)
+    return timezone.localdate(moment) if moment else None
+
+
+def points_expiring(*, customer: Customer) -> list[tuple]:
+    """Return ``(day, points)`` for the customer's points that will expire, soonest first
+    (one query; empty while the program never expires points or none are held)."""
+    lots = list(open_lots_with_last_purchase(customer_ids=[customer.pk]))
+    last = last_purchase_on(lots[0]) if lots else None
+    return expiring_by_day(lots, last)

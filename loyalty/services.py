@@ -20,8 +20,14 @@ from classicpos.limits import MAX_POINTS_ADJUSTMENT, check_points, is_whole_numb
 from classicpos.reasons import clean_reason
 from customers.locks import customer_for_update
 from customers.models import Customer
-from loyalty import tiers
-from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TierChangeCause, TransactionKind
+from loyalty import lots, tiers
+from loyalty.models import (
+    LoyaltyProgram,
+    LoyaltyTransaction,
+    PointsLot,
+    TierChangeCause,
+    TransactionKind,
+)
 from sales.money import refunded_share
 from sales.selectors import sale_paid_in_money
 from stores.selectors import recorded_at
@@ -41,19 +47,23 @@ def _write(
     till=None,
     tier=None,
     multiplier: Decimal = Decimal(1),
+    program: LoyaltyProgram | None = None,
+    carried: list[lots.CarriedLot] | None = None,
 ) -> LoyaltyTransaction:
     """Apply ``points`` to the locked ``customer``'s balance and record the ledger row.
 
     Every points write comes here, so the 32-bit columns' bound lives here: a
     balance or a row past it is refused on ``field`` (the caller's input that
-    caused it) before anything is written.
+    caused it) before anything is written. The customer's points lots follow the
+    row (``loyalty.lots``), so expiry always knows which points are held.
     """
+    balance_before = customer.loyalty_points
     balance = check_points(customer.loyalty_points + points, field=field)
     check_points(points, field=field, what="This change of points")
     Customer.objects.filter(pk=customer.pk).update(loyalty_points=balance)
     # The same instance may write again in this transaction (redeem, then earn).
     customer.loyalty_points = balance
-    return LoyaltyTransaction.objects.create(
+    row = LoyaltyTransaction.objects.create(
         customer=customer,
         kind=kind,
         points=points,
@@ -67,6 +77,8 @@ def _write(
         created_by=user,
         **recorded_at(till=till, source=refund or sale),
     )
+    lots.lots_follow(entry=row, balance_before=balance_before, program=program, carried=carried)
+    return row
 
 
 @transaction.atomic
@@ -83,10 +95,12 @@ def points_award_for_sale(*, sale) -> LoyaltyTransaction | None:
         return None
     tier = tiers.tier_multiplier_for_sale(sale=sale)
     multiplier = tier.multiplier if tier else Decimal(1)
-    points = LoyaltyProgram.current().points_earned(sale_paid_in_money(sale=sale), multiplier)
+    program = LoyaltyProgram.current()
+    points = program.points_earned(sale_paid_in_money(sale=sale), multiplier)
     if points <= 0:
         return None
     return _write(
+        program=program,
         customer=sale.customer,
         kind=TransactionKind.EARN,
         points=points,
@@ -232,7 +246,12 @@ def points_reverse_for_refund(*, refund) -> list[LoyaltyTransaction]:
         customer=sale.customer, cause=TierChangeCause.REFUND, sale=sale, user=refund.created_by
     )
     rows = []
-    take = _share(earned, sale) - taken_back
+    # Points of the sale that already expired left the balance once, by the expire
+    # row: the take-back stops short of them instead of taking them a second time.
+    expired = PointsLot.objects.filter(sale=sale, entry__kind=TransactionKind.EARN).aggregate(
+        s=Sum("expired")
+    )["s"]
+    take = min(_share(earned, sale), earned - (expired or 0)) - taken_back
     if take > 0:
         rows.append(
             _write(
@@ -312,7 +331,7 @@ def points_reconcile(*, customer_id: int, user=None) -> LoyaltyTransaction | Non
     difference = customer.loyalty_points - ledger
     if difference == 0:
         return None
-    return LoyaltyTransaction.objects.create(
+    row = LoyaltyTransaction.objects.create(
         customer=customer,
         kind=TransactionKind.ADJUSTMENT,
         points=difference,
@@ -320,3 +339,17 @@ def points_reconcile(*, customer_id: int, user=None) -> LoyaltyTransaction | Non
         reason=f"Reconciliation: balance {customer.loyalty_points} did not match ledger {ledger}",
         created_by=user,
     )
+    # The lots followed the ledger, so they move with the difference as from its sum.
+    lots.lots_follow(entry=row, balance_before=ledger)
+    return row
+
+
+@transaction.atomic
+def points_lots_reconcile(*, customer_id: int) -> int:
+    """Make the customer's points lots hold their balance again; return the change.
+
+    Used by ``loyalty_reconcile --fix`` after the balances: expiry takes only what
+    lots hold, so lots that drifted would expire too much or too little.
+    """
+    customer = customer_for_update(customer_id)
+    return lots.lots_reconcile(customer_id=customer_id, balance=customer.loyalty_points)

@@ -22,6 +22,7 @@ KINDS = {
     TransactionKind.REDEEM: "points.redeemed",
     TransactionKind.REVERSAL: "points.reversed",
     TransactionKind.ADJUSTMENT: "points.adjusted",
+    TransactionKind.EXPIRE: "points.expired",
 }
 
 
@@ -43,6 +44,8 @@ def _summary(row: LoyaltyTransaction) -> str:
     if row.kind == TransactionKind.REVERSAL:
         what = "earned, taken back" if row.points < 0 else "redeemed, given back"
         return f"{points} {what}: refund of {sale} {balance}"
+    if row.kind == TransactionKind.EXPIRE:
+        return f"{points} expired {balance}"
     return f"{points} adjusted: {row.reason} {balance}"
 
 

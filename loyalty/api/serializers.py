@@ -46,5 +46,13 @@ class AdjustmentSerializer(StrictInputMixin, ApiSerializer):
 class LoyaltyProgramSerializer(ApiModelSerializer):
     class Meta:
         model = LoyaltyProgram
-        fields = ["earn_rate", "redeem_step", "redeem_value", "minimum_sale_amount"]
+        fields = [
+            "earn_rate",
+            "redeem_step",
+            "redeem_value",
+            "minimum_sale_amount",
+            "expiry_rule",
+            "expiry_months",
+            "expiry_notice_days",
+        ]
         read_only_fields = fields

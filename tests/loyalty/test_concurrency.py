@@ -4,9 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from loyalty import services
-from loyalty.selectors import balance_mismatches
+from loyalty.expiry import points_expire_all
+from loyalty.models import ExpiryRule, LoyaltyProgram, LoyaltyTransaction
+from loyalty.selectors import balance_mismatches, lot_mismatches
+from loyalty.tier_rules import months_after
+from messaging.models import Message, MessageKind
 from sales.services import sale_refund
 from tests.customers.factories import CustomerFactory
 from tests.sales.helpers import ring_up
@@ -101,3 +106,33 @@ def test_checkout_and_refund_lock_the_customer_once_then_the_sale(cashier, manag
     with CaptureQueriesContext(connection) as refund:
         sale_refund(sale=sale, user=manager)
     assert _locked_tables(refund.captured_queries) == ["customers", "sales_sale"]
+
+
+def test_the_expire_job_run_several_times_at_once_expires_and_notifies_once(cashier):
+    program = LoyaltyProgram.current()
+    program.expiry_rule = ExpiryRule.AFTER_EARNING
+    program.expiry_months = 1
+    program.expiry_notice_days = 40
+    program.save()
+    customers = [CustomerFactory(email=f"c{i}@example.com", email_consent=True) for i in range(3)]
+    for customer in customers:
+        ring_up(customer=customer, price="250.00", cashier=cashier)
+    # 100 of the first customer's points are spent: they must not expire.
+    ring_up(customer=customers[0], price="1.00", cashier=cashier, payments=[("points", "1.00")])
+    day = months_after(timezone.localdate(), 1)
+
+    def expire(index):
+        # Half the runs are on the day the points expire, half today (notices only).
+        points_expire_all(today=day if index % 2 else None)
+
+    assert run_in_threads(expire) == []
+    rows = LoyaltyTransaction.objects.filter(kind="expire")
+    assert rows.count() == 3  # one per customer, however many jobs ran
+    assert sorted(-row.points for row in rows) == [150, 250, 250]
+    notices = Message.objects.filter(kind=MessageKind.POINTS_EXPIRY)
+    assert len(notices) == len({message.customer_id for message in notices}) <= 3
+    for customer in customers:
+        customer.refresh_from_db()
+        assert customer.loyalty_points == 0
+    assert list(balance_mismatches()) == []
+    assert list(lot_mismatches()) == []

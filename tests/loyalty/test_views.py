@@ -64,6 +64,9 @@ def test_program_endpoint_for_the_till(cashier_client):
         "redeemStep": 100,
         "redeemValue": "1.00",
         "minimumSaleAmount": "0.00",
+        "expiryRule": "never",
+        "expiryMonths": None,
+        "expiryNoticeDays": 14,
     }
 
 

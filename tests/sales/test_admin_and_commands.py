@@ -61,6 +61,8 @@ def test_ledger_is_read_only_and_program_editable_in_the_admin(admin_client, cas
             "redeem_step": "50",
             "redeem_value": "0.50",
             "minimum_sale_amount": "1.00",
+            "expiry_rule": "never",
+            "expiry_notice_days": "14",
         },
     )
     assert response.status_code == 302

@@ -1,0 +1,39 @@
+"""The till tells the cashier which points expire when, beside the points (1280 and 375 px)."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from loyalty import services
+from loyalty.models import ExpiryRule, LoyaltyProgram
+from loyalty.tier_rules import months_after
+from tests.customers.factories import CustomerFactory
+from tests.e2e.test_checkout import add_product, pick_customer
+from tests.sales.factories import ProductFactory
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_till_shows_the_points_that_expire_soonest(make_page, staff):
+    program = LoyaltyProgram.current()
+    program.expiry_rule = ExpiryRule.AFTER_EARNING
+    program.expiry_months = 2
+    program.save()
+    ProductFactory(sku="TEA-1", name="Green tea", price=Decimal("4.00"))
+    customer = CustomerFactory(name="Evan Expiring", email="evan@example.com")
+    manager = get_user_model().objects.get(username="maria")
+    services.points_adjust(customer=customer, points=120, reason="Welcome", user=manager)
+    day = months_after(timezone.localdate(), 2)
+
+    browser = make_page()
+    page = browser.page
+    browser.login("carl")
+    browser.goto("/checkout/")
+    add_product(page, "TEA-1")
+    pick_customer(page, "evan@", "Evan Expiring")
+    page.locator("#points-helper:not(.d-none)").wait_for()
+
+    assert f"120 points expire on {day.day} {day:%b}" in page.inner_text("#points-helper")
+    browser.assert_fits_and_is_accessible("the till with expiring points", "till-points-expiry")
