@@ -118,18 +118,20 @@ def lot_mismatches() -> QuerySet[Customer]:
     )
 
 
-def open_lots_with_last_purchase(*, customer_ids: Iterable[int]) -> QuerySet[PointsLot]:
-    """Return the customers' lots still holding points that can expire, each with its
-    customer's last purchase (``last_purchase_at``, for lots that expire after months
-    without one), in the order they are spent; one query."""
+def open_lots_with_last_purchase(*, customer_ids: Iterable[int] | None) -> QuerySet[PointsLot]:
+    """Return the customers' lots (everyone's: None) still holding points that can expire,
+    each with its customer's last purchase (``last_purchase_at``, for lots that expire
+    after months without one), in the order they are spent; one query."""
     last_sale = (
         Sale.objects.filter(customer_id=OuterRef("customer_id"))
         .order_by("-created_at")
         .values("created_at")[:1]
     )
+    lots = PointsLot.objects.filter(remaining__gt=0)
+    if customer_ids is not None:
+        lots = lots.filter(customer_id__in=list(customer_ids))
     return (
-        PointsLot.objects.filter(customer_id__in=list(customer_ids), remaining__gt=0)
-        .exclude(expires_on__isnull=True, inactivity_months__isnull=True)
+        lots.exclude(expires_on__isnull=True, inactivity_months__isnull=True)
         .annotate(last_purchase_at=Subquery(last_sale))
         .order_by("customer_id", "earned_on", "id")
     )
