@@ -41,8 +41,8 @@ from sales.quotes import (
     nested_errors,
     pays_goods_only,
     quote_with_errors,
-    refund_quote_with_errors,
 )
+from sales.refund_quotes import refund_quote_with_errors
 from sales.selectors import NET_SPEND, keep_in_hand, sale_refundable_to
 from sales.signals import sale_completed, sale_refunded
 from stores.models import NumberSeries, Till

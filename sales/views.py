@@ -29,7 +29,7 @@ from sales.extensions import checkout_widgets_for, payment_methods, sale_facts
 from sales.forms import ApprovalPinForm, RefundForm, SaleListForm
 from sales.models import ApprovalPin, SaleStatus
 from sales.permissions import ADD_SALE, REFUND_SALE, VIEW_SALE
-from sales.quotes import refund_quote
+from sales.refund_quotes import refund_quote
 from sales.selectors import sale_by_number, sale_detail_list, sale_list
 from stores.devices import device_till
 from stores.selectors import may_sell_at
