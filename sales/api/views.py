@@ -12,12 +12,11 @@ from classicpos.limits import is_id
 from customers.models import Customer
 from sales import services
 from sales.api.filters import ProductFilterSet, SaleFilterSet
+from sales.api.refund_serializers import RefundCreateSerializer, RefundSerializer
 from sales.api.serializers import (
     ProductSerializer,
     QuoteRequestSerializer,
     QuoteSerializer,
-    RefundCreateSerializer,
-    RefundSerializer,
     SaleCreateSerializer,
     SaleSerializer,
 )
