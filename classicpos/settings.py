@@ -308,10 +308,6 @@ CLASSICPOS_LOYALTY_MINIMUM_SALE = _amount("CLASSICPOS_LOYALTY_MINIMUM_SALE", "0"
 CLASSICPOS_LOYALTY_TIER_GRACE_DAYS = _whole_number(
     "CLASSICPOS_LOYALTY_TIER_GRACE_DAYS", "30", minimum=0, unit="days"
 )
-# Days a customer keeps a tier after their spend over the window fell below it.
-CLASSICPOS_LOYALTY_TIER_GRACE_DAYS = _whole_number(
-    "CLASSICPOS_LOYALTY_TIER_GRACE_DAYS", "30", minimum=0, unit="days"
-)
 # How long a stored Idempotency-Key answer is replayed before it may be purged.
 CLASSICPOS_IDEMPOTENCY_TTL_HOURS = _whole_number(
     "CLASSICPOS_IDEMPOTENCY_TTL_HOURS", "24", minimum=1, unit="hours"
