@@ -168,7 +168,10 @@ def make_page(browser, live_server):
     pages = []
 
     def factory(viewport=None) -> BrowserPage:
-        context = browser.new_context(viewport=viewport or DESKTOP)
+        # Reduced motion, as a user may ask their system for: Bootstrap then shows and hides
+        # toasts and modals without fading, so axe never measures one half faded (a success
+        # toast hiding itself after 5 s in the middle of an axe run failed CI once).
+        context = browser.new_context(viewport=viewport or DESKTOP, reduced_motion="reduce")
         contexts.append(context)
         page = BrowserPage(context.new_page(), live_server.url)
         pages.append(page)
