@@ -21,6 +21,15 @@ class LoyaltyProgramAdmin(admin.ModelAdmin):
                 "fields": ["expiry_rule", "expiry_months", "expiry_notice_days"],
             },
         ),
+        (
+            "Birthday reward",
+            {
+                "description": "Given by the daily birthday_rewards job in the week of a "
+                "customer's birthday, once a year, to those who gave a birthday and agreed "
+                "to marketing.",
+                "fields": ["birthday_points", "birthday_greeting"],
+            },
+        ),
     ]
 
     def has_add_permission(self, request) -> bool:

@@ -5,8 +5,9 @@ Read from the points lots, which hold every positive balance (``loyalty.lots``),
 month earned is the lots' and a negative balance owes nothing. Worth is at face value
 (``redeem_value`` per ``redeem_step`` points, to the cent): what the points would pay if
 all were redeemed; the till's whole steps per customer would be a little less. Five
-queries, however many lots. The page, the API and the CSV are still to come; they lay
-out these figures and count nothing themselves.
+queries, however many lots (the inactivity lots are streamed). The page and its CSV
+(``loyalty.report_views``) and ``GET /api/reports/points-liability`` lay these figures
+out and count nothing themselves.
 """
 
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ class LiabilityRow:
     label: str  # a tier's name, a month ("2026-12") or "within 30 days"
     points: int
     worth: Decimal
+    # What the row is of, for the API: the tier's name (None: no tier), the month
+    # ("2026-12") or the days (30).
+    key: str | int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,17 @@ def points_liability(*, today: date | None = None) -> PointsLiability:
     program = LoyaltyProgram.current()
     held = PointsLot.objects.filter(remaining__gt=0).order_by()
 
-    def row(label: str, points: int | None) -> LiabilityRow:
-        return LiabilityRow(label, points or 0, points_face_value(points or 0, program))
+    def row(label: str, points: int | None, key: str | int | None) -> LiabilityRow:
+        return LiabilityRow(label, points or 0, points_face_value(points or 0, program), key)
 
     tiers = held.values("customer__loyalty_tier__tier__name").annotate(points=Sum("remaining"))
     by_tier = sorted(
         (
-            row(item["customer__loyalty_tier__tier__name"] or NO_TIER, item["points"])
+            row(
+                item["customer__loyalty_tier__tier__name"] or NO_TIER,
+                item["points"],
+                item["customer__loyalty_tier__tier__name"],
+            )
             for item in tiers
         ),
         key=lambda item: item.label,
@@ -71,9 +79,12 @@ def points_liability(*, today: date | None = None) -> PointsLiability:
         .annotate(points=Sum("remaining"))
         .order_by("month")
     )
-    by_month = [row(item["month"].strftime("%Y-%m"), item["points"]) for item in months]
+    by_month = []
+    for item in months:
+        month = item["month"].strftime("%Y-%m")
+        by_month.append(row(month, item["points"], month))
     expiring = [
-        row(f"within {days} days", points)
+        row(f"within {days} days", points, days)
         for days, points in _expiring_within(held, today=today).items()
     ]
     total = sum(item.points for item in by_tier)

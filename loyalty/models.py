@@ -77,6 +77,16 @@ class LoyaltyProgram(models.Model):
         help_text="Customers who agreed to email are told this many days before points "
         "expire (0: no notice).",
     )
+    birthday_points = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(1_000_000)],
+        help_text="Points given once a year in the customer's birthday week, to customers "
+        "who gave a birthday and agreed to marketing (0: no birthday reward).",
+    )
+    birthday_greeting = models.BooleanField(
+        default=False,
+        help_text="Email a birthday greeting with the reward to those who agreed to email.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -156,6 +166,7 @@ class TransactionKind(models.TextChoices):
     REVERSAL = "reversal", "Reversal"
     ADJUSTMENT = "adjustment", "Adjustment"
     EXPIRE = "expire", "Expired"
+    BIRTHDAY = "birthday", "Birthday"
 
 
 class LoyaltyTransactionQuerySet(ImmutableQuerySet):
@@ -261,6 +272,13 @@ class LoyaltyTransaction(RecordedAtTill, ImmutableModel):
                 | models.Q(points__lt=0, balance_after__gte=0) & ~models.Q(reference=""),
                 name="loyalty_expire_takes_held_points",
             ),
+            # A birthday gives points, once a customer a year: its reference (customer
+            # and year) is unique above.
+            models.CheckConstraint(
+                condition=~models.Q(kind="birthday")
+                | models.Q(points__gt=0) & ~models.Q(reference=""),
+                name="loyalty_birthday_gives_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["customer", "-created_at", "-id"], name="loyalty_customer_idx"),
@@ -308,6 +326,7 @@ class PointsLot(models.Model):
 
     class Meta:
         ordering = ["earned_on", "id"]
+        permissions = [("view_points_liability", "Can see the points liability report")]
         constraints = [
             # A point is spent, expired or still held: never two of them.
             models.CheckConstraint(

@@ -12,5 +12,6 @@ ROLE_PERMISSIONS = {
         "view_loyaltytier",
         "change_loyaltytier",
         "set_tier",
+        "view_points_liability",
     ],
 }

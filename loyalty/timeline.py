@@ -23,6 +23,7 @@ KINDS = {
     TransactionKind.REVERSAL: "points.reversed",
     TransactionKind.ADJUSTMENT: "points.adjusted",
     TransactionKind.EXPIRE: "points.expired",
+    TransactionKind.BIRTHDAY: "points.birthday",
 }
 
 
@@ -46,6 +47,8 @@ def _summary(row: LoyaltyTransaction) -> str:
         return f"{points} {what}: refund of {sale} {balance}"
     if row.kind == TransactionKind.EXPIRE:
         return f"{points} expired {balance}"
+    if row.kind == TransactionKind.BIRTHDAY:
+        return f"{points}: {row.reason} {balance}"
     return f"{points} adjusted: {row.reason} {balance}"
 
 

@@ -54,5 +54,7 @@ class LoyaltyProgramSerializer(ApiModelSerializer):
             "expiry_rule",
             "expiry_months",
             "expiry_notice_days",
+            "birthday_points",
+            "birthday_greeting",
         ]
         read_only_fields = fields

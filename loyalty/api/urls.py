@@ -3,6 +3,7 @@
 from django.urls import re_path
 
 from classicpos.api.routers import OptionalSlashRouter
+from loyalty.api.reports import PointsLiabilityView
 from loyalty.api.tiers import CustomerTierView, TierTableView
 from loyalty.api.views import (
     CustomerLoyaltyAdjustmentView,
@@ -17,6 +18,11 @@ router.register("loyalty-transactions", LoyaltyTransactionViewSet, basename="loy
 urlpatterns = [
     re_path(r"^loyalty-program/?$", LoyaltyProgramView.as_view(), name="loyalty-program"),
     re_path(r"^loyalty/tiers/?$", TierTableView.as_view(), name="loyalty-tiers"),
+    re_path(
+        r"^reports/points-liability/?$",
+        PointsLiabilityView.as_view(),
+        name="report-points-liability",
+    ),
     re_path(
         r"^customers/(?P<customer_id>\d+)/tier/?$",
         CustomerTierView.as_view(),

@@ -67,6 +67,8 @@ def test_program_endpoint_for_the_till(cashier_client):
         "expiryRule": "never",
         "expiryMonths": None,
         "expiryNoticeDays": 14,
+        "birthdayPoints": 0,
+        "birthdayGreeting": False,
     }
 
 
