@@ -107,6 +107,9 @@ def test_curl_examples_run_as_printed(live_server, tmp_path):
         "curl -s -X POST http://127.0.0.1:8000/api/customers/1/loyalty-adjustments"
     )
     assert '"redeemStep":100' in output("curl -s http://127.0.0.1:8000/api/loyalty-program")
+    assert '"byMonthEarned":[' in output(
+        "curl -s http://127.0.0.1:8000/api/reports/points-liability"
+    )
     assert '"phone":"+12125550199"' in output("curl -s -X POST http://127.0.0.1:8000/api/leads \\")
     assert '"count":1' in output("curl -s 'http://127.0.0.1:8000/api/leads?status=new")
     assert '"status":"contacted"' in output("curl -s -X PATCH http://127.0.0.1:8000/api/leads/1")

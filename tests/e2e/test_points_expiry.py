@@ -1,4 +1,5 @@
-"""The till tells the cashier which points expire when, beside the points (1280 and 375 px)."""
+"""The till tells the cashier which points expire when, beside the points; a Manager reads
+what the points held are worth (1280 and 375 px)."""
 
 from decimal import Decimal
 
@@ -37,3 +38,29 @@ def test_the_till_shows_the_points_that_expire_soonest(make_page, staff):
 
     assert f"120 points expire on {day.day} {day:%b}" in page.inner_text("#points-helper")
     browser.assert_fits_and_is_accessible("the till with expiring points", "till-points-expiry")
+
+
+def test_a_manager_reads_the_points_liability_from_the_tiers_page(make_page, staff):
+    program = LoyaltyProgram.current()
+    program.expiry_rule = ExpiryRule.AFTER_EARNING
+    program.expiry_months = 1
+    program.save()
+    manager = get_user_model().objects.get(username="maria")
+    for name, points in (("Lia Liable", 250), ("Owen Owed", 1000)):
+        services.points_adjust(
+            customer=CustomerFactory(name=name), points=points, reason="Welcome", user=manager
+        )
+
+    browser = make_page()
+    page = browser.page
+    browser.login("maria")
+    browser.goto("/loyalty/tiers/")
+    page.click("#points-liability-link")
+    page.locator("h1", has_text="Points liability").wait_for()
+
+    assert page.inner_text("[data-total='points']") == "1250"
+    assert page.inner_text("[data-total='worth']") == "$12.50"
+    assert "No tier" in page.inner_text("#liability-by-tier")
+    assert "within 90 days" in page.inner_text("#liability-expiring")
+    assert page.locator("#download-csv").get_attribute("href") == "?download=csv"
+    browser.assert_fits_and_is_accessible("the points liability", "points-liability")
