@@ -1,14 +1,13 @@
 """Fixtures shared by the whole suite: users in each role and API clients."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from classicpos.api.authentication import stamp_for_new_token
 from classicpos.roles import CASHIER, MANAGER
-from tests.factories import UserFactory
+from tests.factories import staff_user
 
 # Fixtures by which a test reaches the database (pytest-django orders tests by them).
 DATABASE_FIXTURES = {
@@ -83,17 +82,13 @@ def _empty_cache():
 @pytest.fixture
 def manager(db):
     """A staff user in the Manager role (not a superuser: permissions come from the role)."""
-    user = UserFactory(username="manager")
-    user.groups.add(Group.objects.get(name=MANAGER))
-    return user
+    return staff_user("manager", MANAGER)
 
 
 @pytest.fixture
 def cashier(db):
     """A staff user in the Cashier role."""
-    user = UserFactory(username="cashier")
-    user.groups.add(Group.objects.get(name=CASHIER))
-    return user
+    return staff_user("cashier", CASHIER)
 
 
 @pytest.fixture

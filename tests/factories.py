@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -20,3 +21,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+
+def staff_user(username: str, role: str):
+    """A staff user in ``role`` (not a superuser: permissions come from the role), as the
+    ``manager`` and ``cashier`` fixtures make them and as data built once per module needs them."""
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=role))
+    return user

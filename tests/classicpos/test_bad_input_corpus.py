@@ -23,17 +23,20 @@ import zlib
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import get_resolver
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from classicpos.jobs import Job
 from classicpos.limits import MAX_AMOUNT
 from customers.models import Customer
 from tests.accounting.helpers import give_credit
 from tests.api_helpers import PROBLEM, assert_problem
-from tests.classicpos.routes import FORMAT_SUFFIX, cells, methods, routes, url_conf_cells
+from tests.classicpos.routes import FORMAT_SUFFIX, Shop, cells, methods, routes, url_conf_cells
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +224,22 @@ class Faults:
         assert known <= self.found, (
             f"{self.key} handles {sorted(known - self.found)} now: remove them from KNOWN_FAULTS"
         )
+
+
+@pytest.fixture
+def shop(shop_built_once, db):
+    """The shop written once for the module (``shop_built_once``), which each test's own
+    transaction rolls back to. Its export job is dated now, as a shop written for the test
+    would be: older than ten seconds, its page would tell the Manager the job runner is late."""
+    Job.objects.filter(pk=shop_built_once.ids["jobs"]).update(created_at=timezone.now())
+    return Shop(ids=dict(shop_built_once.ids))
+
+
+@pytest.fixture
+def manager(shop):
+    """The Manager the module's shop was written with: every test, the file imports' too,
+    starts from the same rows."""
+    return get_user_model().objects.get(username="manager")
 
 
 @pytest.fixture
