@@ -50,11 +50,18 @@ def _money_sum(expression, **filters):
 
 def account_for(*, customer: Customer) -> CustomerAccount:
     """Return the customer's account, or an unsaved one with the default limit (reads create
-    nothing; the first write does)."""
-    account = CustomerAccount.objects.filter(customer=customer).first()
-    if account is None:
-        account = CustomerAccount(customer=customer, credit_limit=conf.default_credit_limit())
-    return account
+    nothing; the first write does).
+
+    Read once per customer instance: Django keeps a reverse one-to-one on the instance
+    (an unsaved account too, set by its constructor), and ``refresh_from_db`` and
+    ``customers.locks.customer_lock`` forget it. A quote asks for the on-account and
+    store-credit limits and the pick warnings of one customer: three reads became one.
+    Writes never use this copy: they lock the account row and read it there.
+    """
+    try:
+        return customer.account
+    except CustomerAccount.DoesNotExist:
+        return CustomerAccount(customer=customer, credit_limit=conf.default_credit_limit())
 
 
 def customer_outstanding(*, customer: Customer) -> Decimal:

@@ -369,9 +369,15 @@ def quote_with_errors(
     errors: SaleErrors,
     store=None,
     user=None,
+    offer_methods: bool = True,
 ) -> tuple[Quote, list[PaymentInput]]:
     """Price a sale, recording every bad input in ``errors``; return the quote and the
     payments it counted. Checkout uses this form to report all its errors at once.
+
+    ``offer_methods=False`` leaves out what each payment method could still pay (the
+    till's offers, ``Quote.methods``): checkout never reads them, since each method's
+    ``settle`` checks its own limit under its own locks, and working them out (the
+    points' tier and expiry, the customer's credit) was a fifth of a checkout's time.
 
     Every figure the sale would write is bounded here, before checkout writes
     anything: each line, the subtotal and total (``lines``) and the payments
@@ -401,7 +407,7 @@ def quote_with_errors(
         paid=paid,
         amount_due=amount_due,
         change=max(paid - total, ZERO),
-        methods=_offers(customer, total, accepted, stored_value),
+        methods=_offers(customer, total, accepted, stored_value) if offer_methods else (),
         stored_value=stored_value,
         cash_suggestions=cash_suggestions(amount_due),
     )

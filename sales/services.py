@@ -244,6 +244,7 @@ def sale_checkout(
         errors=errors,
         store=till.store if till else None,
         user=cashier,
+        offer_methods=False,
     )
     if not lines:
         errors.add("lines", "Add at least one product.")

@@ -63,6 +63,7 @@ def test_ledger_is_read_only_and_program_editable_in_the_admin(admin_client, cas
             "minimum_sale_amount": "1.00",
             "expiry_rule": "never",
             "expiry_notice_days": "14",
+            "birthday_points": "0",
         },
     )
     assert response.status_code == 302

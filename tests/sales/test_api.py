@@ -275,10 +275,10 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
     LoyaltyProgram.current()  # created on first use; the till's quotes only read it
     # The user's permissions (1), the till with its store and whether the user may sell
     # there (1), the customer, the products, the loyalty program, the customer's tier and
-    # points expiring (named beside the points), accounting's account and outstanding
-    # balance for its on-account and store-credit limits, and its pick warnings (the
-    # account and one aggregate of the unpaid invoices: customerWarnings).
-    with django_assert_num_queries(12):
+    # points expiring (named beside the points), accounting's account (read once, for
+    # its on-account and store-credit limits and its pick warnings), the outstanding
+    # balance, and one aggregate of the unpaid invoices for customerWarnings.
+    with django_assert_num_queries(10):
         response = post(cashier_client, f"/api/sales/quote{slash}", payload)
     assert response.status_code == 200, response.content
     body = response.json()
