@@ -1,4 +1,5 @@
-"""The till tells the cashier which points expire when, beside the points; a Manager reads
+"""The till tells the cashier the customer's tier and which points expire when, beside the
+points; a Manager reads
 what the points held are worth (1280 and 375 px)."""
 
 from decimal import Decimal
@@ -8,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from loyalty import services
-from loyalty.models import ExpiryRule, LoyaltyProgram
+from loyalty.models import ExpiryRule, LoyaltyProgram, LoyaltyTier
 from loyalty.tier_rules import months_after
+from loyalty.tiers import tier_set
 from tests.customers.factories import CustomerFactory
 from tests.e2e.test_checkout import add_product, pick_customer
 from tests.sales.factories import ProductFactory
@@ -17,7 +19,7 @@ from tests.sales.factories import ProductFactory
 pytestmark = pytest.mark.e2e
 
 
-def test_the_till_shows_the_points_that_expire_soonest(make_page, staff):
+def test_the_till_shows_the_tier_and_the_points_that_expire_soonest(make_page, staff):
     program = LoyaltyProgram.current()
     program.expiry_rule = ExpiryRule.AFTER_EARNING
     program.expiry_months = 2
@@ -26,6 +28,10 @@ def test_the_till_shows_the_points_that_expire_soonest(make_page, staff):
     customer = CustomerFactory(name="Evan Expiring", email="evan@example.com")
     manager = get_user_model().objects.get(username="maria")
     services.points_adjust(customer=customer, points=120, reason="Welcome", user=manager)
+    gold = LoyaltyTier.objects.create(
+        name="Gold", qualifying_spend=Decimal("500.00"), multiplier=Decimal("1.50")
+    )
+    tier_set(customer=customer, tier=gold.name, reason="Founding member", user=manager)
     day = months_after(timezone.localdate(), 2)
 
     browser = make_page()
@@ -36,7 +42,9 @@ def test_the_till_shows_the_points_that_expire_soonest(make_page, staff):
     pick_customer(page, "evan@", "Evan Expiring")
     page.locator("#points-helper:not(.d-none)").wait_for()
 
-    assert f"120 points expire on {day.day} {day:%b}" in page.inner_text("#points-helper")
+    helper = page.inner_text("#points-helper").strip()
+    assert helper.startswith("Gold member, earns \u00d71.5 \u00b7 120 points")
+    assert f"120 points expire on {day.day} {day:%b}" in helper
     browser.assert_fits_and_is_accessible("the till with expiring points", "till-points-expiry")
 
 
