@@ -1,10 +1,10 @@
 """Property: after any sequence of sales, refunds, redemptions, adjustments, expiry-rule
-changes and expiry runs, every balance equals the sum of its ledger, the points lots hold
-every positive balance, and no point is expired twice or after it was spent (Hypothesis
-explores the sequences)."""
+changes, expiry runs and birthday rewards, every balance equals the sum of its ledger,
+the points lots hold every positive balance, and no point is expired twice or after it
+was spent (Hypothesis explores the sequences)."""
 
 import contextlib
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from customers.models import Customer
 from loyalty import services
+from loyalty.birthdays import birthday_rewards_give
 from loyalty.expiry import points_expire_all
 from loyalty.models import ExpiryRule, LoyaltyProgram, LoyaltyTransaction, PointsLot
 from loyalty.selectors import balance_mismatches, lot_mismatches
@@ -62,6 +64,7 @@ expiry_operation = st.one_of(
     operation,
     st.tuples(st.just("rule"), st.sampled_from(ExpiryRule.values), st.integers(1, 24)),
     st.tuples(st.just("expire"), st.integers(0, 800)),
+    st.tuples(st.just("birthday"), st.integers(0, 1), st.integers(0, 2)),
 )
 
 
@@ -78,6 +81,17 @@ expiry_operation = st.one_of(
 @example(
     rule=("rule", ExpiryRule.AFTER_EARNING, 1),
     operations=[("sale", 0, 5000, 0), ("expire", 40), ("refund", 0, 0)],
+)
+# Birthday points given twice in one year (once only), spent in part, then expired.
+@example(
+    rule=("rule", ExpiryRule.AFTER_EARNING, 1),
+    operations=[
+        ("birthday", 1, 0),
+        ("birthday", 1, 0),
+        ("sale", 1, 100, 1),
+        ("expire", 40),
+        ("birthday", 1, 1),
+    ],
 )
 def test_expiry_keeps_the_ledger_true_and_never_takes_a_point_twice(
     rule, operations, cashier, manager
@@ -136,6 +150,18 @@ def apply(op, customers, cashier, manager):
         program.save()
     elif kind == "expire":
         points_expire_all(today=timezone.localdate() + timedelta(days=op[1]))
+    elif kind == "birthday":
+        # The customer's birthday week in one of three years: a year's reward comes once.
+        _, who, years_back = op
+        today = timezone.localdate()
+        Customer.objects.filter(pk=customers[who].pk).update(
+            birthday=date(1980, 6, 15), birthday_md=615, email_consent=True
+        )
+        program = LoyaltyProgram.current()
+        program.birthday_points = 150
+        program.save()
+        birthday_rewards_give(today=date(today.year - years_back, 6, 15))
+        customers[who].refresh_from_db()
     else:
         _, who, points = op
         services.points_adjust(customer=customers[who], points=points, reason="Test", user=manager)
