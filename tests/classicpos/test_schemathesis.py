@@ -1,7 +1,8 @@
 """Schemathesis fuzzes every API operation against the project's own OpenAPI schema.
 
-The schema is the one ``/api/schema/`` serves, built by a fixture; each operation is a
-subtest of one test. Requests go through the WSGI application in-process, as a Manager
+The schema is the one ``/api/schema/`` serves; each operation is a test of its own
+(parametrized by the operation's label, so that pytest-xdist spreads them), which runs that
+operation's cases. Requests go through the WSGI application in-process, as a Manager
 with a knox token. Each operation gets
 schema-valid and schema-violating requests (examples, coverage and fuzzing
 phases) with a fixed seed and a bounded number of examples, and every answer must
@@ -11,13 +12,13 @@ matches the schema, valid data accepted and invalid data refused.
 
 import json
 import re
+from contextvars import ContextVar
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -125,16 +126,47 @@ def schema_valid_request_accepted(ctx, response, case):
         raise
 
 
+# The served schema, built once per process when pytest collects the module: its
+# operations name this module's tests, one each, so that pytest-xdist spreads them over
+# its workers (in one test they were two minutes of one worker). Building the document
+# costs a few tenths of a second; generating an operation's cases, much more, is left to
+# its test.
+SERVED_SCHEMA = _served_schema()
+# The keys of an OpenAPI path item that are operations (the others: its parameters, etc.).
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+OPERATIONS = [
+    f"{method.upper()} {path}"
+    for path, item in SERVED_SCHEMA["paths"].items()
+    for method in item
+    if method in HTTP_METHODS
+]
+# The operation the running test was given (served_api_schema sets it).
+_OPERATION_OF_THE_TEST: ContextVar[str] = ContextVar("operation_of_the_test")
+
+
 @pytest.fixture(scope="session")
-def served_api_schema():
-    """Build the schema when the test runs, not when pytest collects the module: building it
-    costs seconds, which every collection of the suite (and each xdist worker) paid."""
-    loaded = schemathesis.openapi.from_dict(_served_schema(), config=CONFIG)
+def _loaded_api_schema():
+    """The served schema loaded into Schemathesis, once per process, calling the WSGI
+    application in-process."""
+    loaded = schemathesis.openapi.from_dict(SERVED_SCHEMA, config=CONFIG)
     loaded.app = get_wsgi_application()
     return loaded
 
 
-schema = schemathesis.pytest.from_fixture("served_api_schema")
+@pytest.fixture
+def served_api_schema(request, _loaded_api_schema):
+    """The whole schema, of which the test runs only the operation it was parametrized with
+    (``request.param``, its label: ``GET /api/customers``), through ``_is_the_tests_operation``."""
+    reset = _OPERATION_OF_THE_TEST.set(request.param)
+    yield _loaded_api_schema
+    _OPERATION_OF_THE_TEST.reset(reset)
+
+
+def _is_the_tests_operation(context) -> bool:
+    return context.operation.label == _OPERATION_OF_THE_TEST.get()
+
+
+schema = schemathesis.pytest.from_fixture("served_api_schema").include(_is_the_tests_operation)
 
 
 @pytest.fixture(autouse=True)
@@ -159,32 +191,21 @@ def keep_test_connection():
 
 
 @pytest.fixture
-def token_for_operation(manager, keep_test_connection):
-    """Run each operation as if it were a test of its own: on the database as the test began
-    (a savepoint rolled back to), with an empty cache and a token of its own. Operations are
-    subtests of one test, and one's rows (a product made inactive, a revoked token) must not
-    decide another's answers."""
-    savepoint = transaction.savepoint()
-    current = {"operation": None, "token": None}
-
-    def token(operation: str) -> str:
-        if current["operation"] != operation:
-            transaction.savepoint_rollback(savepoint)
-            cache.clear()
-            current.update(operation=operation, token=AuthToken.objects.create(manager)[1])
-        return current["token"]
-
-    yield token
-    transaction.savepoint_rollback(savepoint)
+def manager_token(manager, keep_test_connection) -> str:
+    """A knox token of the test's own. Each operation is a test of its own: it starts from
+    the database as the test began and an empty cache, and one operation's rows (a product
+    made inactive, a revoked token) never decide another's answers."""
+    return AuthToken.objects.create(manager)[1]
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("served_api_schema", OPERATIONS, indirect=True)
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
-def test_every_operation_keeps_its_contract(case, manager, token_for_operation):
-    token = token_for_operation(case.operation.label)
+def test_every_operation_keeps_its_contract(case, manager, manager_token):
+    token = manager_token
     if case.method == "DELETE" and case.path == "/api/auth/token":
-        # Revoking the token must not log the rest of the run out.
+        # Revoking the token must not log the rest of the operation's cases out.
         token = AuthToken.objects.create(manager)[1]
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
