@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from classicpos.admin import ReadOnlyAdminMixin
-from loyalty.models import LoyaltyProgram, LoyaltyTransaction
+from loyalty.models import LoyaltyProgram, LoyaltyTransaction, RewardVoucher
 
 
 @admin.register(LoyaltyProgram)
@@ -27,7 +27,12 @@ class LoyaltyProgramAdmin(admin.ModelAdmin):
                 "description": "Given by the daily birthday_rewards job in the week of a "
                 "customer's birthday, once a year, to those who gave a birthday and agreed "
                 "to marketing.",
-                "fields": ["birthday_points", "birthday_greeting"],
+                "fields": [
+                    "birthday_points",
+                    "birthday_voucher",
+                    "birthday_voucher_days",
+                    "birthday_greeting",
+                ],
             },
         ),
     ]
@@ -46,4 +51,15 @@ class LoyaltyTransactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["customer__name", "reason", "sale__number"]
     list_select_related = ["customer", "sale"]
     date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(RewardVoucher)
+class RewardVoucherAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Vouchers are issued by the birthday job and refunds and used at the till, never here."""
+
+    list_display = ["created_at", "customer", "reason", "amount", "valid_until", "sale"]
+    list_filter = ["valid_until", "created_at"]
+    search_fields = ["customer__name", "reason", "reference"]
+    list_select_related = ["customer", "sale"]
     show_full_result_count = False

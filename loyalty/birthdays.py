@@ -1,4 +1,5 @@
-"""Birthday rewards (``manage.py birthday_rewards``, daily): points in the birthday week.
+"""Birthday rewards (``manage.py birthday_rewards``, daily): points, a one-time voucher, or
+both, in the birthday week.
 
 Who: an active customer who gave a birthday and agreed to marketing (email or text
 messages): a gift for a birthday is marketing, and a customer who said no to it is
@@ -15,7 +16,9 @@ year of the birthday it celebrates (``birthday-<customer>-<year>``), and the led
 refuses a reference twice. Each customer is rewarded in a transaction of their own,
 under their lock, and the reference is looked for again there: two runs at once, or a
 run twice a day, give one reward. The points open a lot like any points earned, so
-they expire under the program's rule.
+they expire under the program's rule. The voucher (``loyalty.vouchers``) carries the
+same reference in its own table, where it is unique too, and lasts the program's
+``birthday_voucher_days``.
 """
 
 import calendar
@@ -28,9 +31,10 @@ from django.utils import timezone
 
 from customers.locks import customer_for_update
 from customers.models import Customer, CustomerStatus
-from loyalty.models import LoyaltyProgram, LoyaltyTransaction, TransactionKind
+from loyalty.models import LoyaltyProgram, LoyaltyTransaction, RewardVoucher, TransactionKind
 from loyalty.services import _write
 from loyalty.signals import birthday_rewarded
+from loyalty.vouchers import voucher_issue
 
 # The days either side of the birthday that make its week.
 WEEK_REACH = 3
@@ -39,10 +43,11 @@ BATCH = 500
 
 @dataclass
 class BirthdayRun:
-    """What one run did: customers rewarded, the points given, greetings asked for."""
+    """What one run did: customers rewarded, the points and vouchers given, greetings."""
 
     customers: int = 0
     points: int = 0
+    vouchers: int = 0
     greetings: int = 0
 
 
@@ -70,11 +75,11 @@ def _eligible() -> Q:
 
 
 def birthday_rewards_give(*, today: date | None = None) -> BirthdayRun:
-    """Give the program's birthday points to every eligible customer in their week."""
+    """Give the program's birthday points and voucher to every eligible customer in their week."""
     today = today or timezone.localdate()
     program = LoyaltyProgram.current()
     run = BirthdayRun()
-    if program.birthday_points <= 0:
+    if program.birthday_points <= 0 and program.birthday_voucher <= 0:
         return run
     celebrated = birthdays_around(today)
     ids = (
@@ -95,32 +100,50 @@ def birthday_rewards_give(*, today: date | None = None) -> BirthdayRun:
 def _give_batch(batch, celebrated: dict[int, int], program, run: BirthdayRun) -> None:
     """Reward the batch's customers not rewarded yet this year (read once, unlocked)."""
     references = {birthday_reference(customer_id=pk, year=celebrated[md]): pk for pk, md in batch}
-    given = set(
+    points_given = set(
         LoyaltyTransaction.objects.filter(reference__in=references).values_list(
             "reference", flat=True
         )
     )
+    vouchers_given = set(
+        RewardVoucher.objects.filter(reference__in=references).values_list("reference", flat=True)
+    )
     for reference, customer_id in references.items():
-        if reference in given:
+        if _rewarded(reference, points_given, vouchers_given, program):
             continue
         year = int(reference.rsplit("-", 1)[1])
-        if birthday_reward_give(
+        given = birthday_reward_give(
             customer_id=customer_id, year=year, celebrated=celebrated, program=program
-        ):
+        )
+        if given is not None:
             run.customers += 1
-            run.points += program.birthday_points
+            run.points += given.points
+            run.vouchers += int(given.voucher is not None)
             run.greetings += int(program.birthday_greeting)
+
+
+def _rewarded(reference: str, points_given, vouchers_given, program) -> bool:
+    """Whether every part of the program's reward was given for ``reference`` already."""
+    points_done = program.birthday_points <= 0 or reference in points_given
+    voucher_done = program.birthday_voucher <= 0 or reference in vouchers_given
+    return points_done and voucher_done
+
+
+@dataclass(frozen=True)
+class BirthdayGift:
+    points: int
+    voucher: RewardVoucher | None
 
 
 @transaction.atomic
 def birthday_reward_give(
     *, customer_id: int, year: int, celebrated: dict[int, int], program: LoyaltyProgram
-) -> bool:
-    """Give ``customer_id`` the birthday points of ``year``; return whether this call did.
+) -> BirthdayGift | None:
+    """Give ``customer_id`` the birthday reward of ``year``; return what this call gave.
 
     Under the customer's lock the customer is read again (a consent withdrawn or a
-    birthday changed since the batch was read counts) and the reference looked for,
-    so only one of two runs at once writes the row.
+    birthday changed since the batch was read counts) and the references looked for,
+    so only one of two runs at once writes the row and the voucher.
     """
     customer = customer_for_update(customer_id)
     birthdays = [md for md, celebrated_year in celebrated.items() if celebrated_year == year]
@@ -128,22 +151,41 @@ def birthday_reward_give(
         _eligible(), pk=customer_id, birthday_md__in=birthdays
     ).exists()
     if customer is None or not still_eligible:
-        return False
+        return None
     reference = birthday_reference(customer_id=customer_id, year=year)
-    if LoyaltyTransaction.objects.filter(reference=reference).exists():
-        return False
-    _write(
-        customer=customer,
-        kind=TransactionKind.BIRTHDAY,
-        points=program.birthday_points,
-        reason=f"Birthday reward {year}",
-        reference=reference,
-        program=program,
-    )
+    points = 0
+    if (
+        program.birthday_points > 0
+        and not LoyaltyTransaction.objects.filter(reference=reference).exists()
+    ):
+        points = program.birthday_points
+        _write(
+            customer=customer,
+            kind=TransactionKind.BIRTHDAY,
+            points=points,
+            reason=f"Birthday reward {year}",
+            reference=reference,
+            program=program,
+        )
+    voucher = None
+    if (
+        program.birthday_voucher > 0
+        and not RewardVoucher.objects.filter(reference=reference).exists()
+    ):
+        voucher = voucher_issue(
+            customer=customer,
+            amount=program.birthday_voucher,
+            reason=f"Birthday {year}",
+            reference=reference,
+            valid_until=timezone.localdate() + timedelta(days=program.birthday_voucher_days),
+        )
+    if not points and voucher is None:
+        return None
     birthday_rewarded.send(
         sender=LoyaltyTransaction,
         customer=customer,
-        points=program.birthday_points,
+        points=points,
+        voucher=voucher,
         greeting=program.birthday_greeting,
     )
-    return True
+    return BirthdayGift(points=points, voucher=voucher)

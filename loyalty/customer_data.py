@@ -5,8 +5,9 @@
   sum of its ledger; the duplicate's earlier rows stay as its history.
 - Import: the points of a customer the import creates enter the ledger as an
   opening adjustment, written in bulk with the cached balance and its points lots.
-- Download my data: the customer's points ledger, oldest row first, and their tier's
-  changes with why.
+- Download my data: the customer's points ledger, oldest row first, their tier's
+  changes with why, and their vouchers.
+- Vouchers move with a merge: a voucher not used yet is the survivor's to use.
 - Tiers stay with each customer: the duplicate's history is its own, and the sales
   the merge moves count towards the survivor's tier at its next recompute.
 """
@@ -30,6 +31,7 @@ from loyalty.models import (
     LoyaltyProgram,
     LoyaltyTransaction,
     PointsLot,
+    RewardVoucher,
     TierChange,
     TransactionKind,
 )
@@ -166,6 +168,30 @@ def export_points_lots(*, customer) -> list[dict]:
     ]
 
 
+def merge_vouchers(*, duplicate, survivor, user) -> None:
+    RewardVoucher.objects.filter(customer=duplicate).update(customer=survivor)
+
+
+def count_vouchers(*, customer) -> list[tuple[str, int]]:
+    return [("vouchers", RewardVoucher.objects.filter(customer=customer).count())]
+
+
+def export_vouchers(*, customer) -> list[dict]:
+    """Return the customer's vouchers, oldest first, and what each paid (one query)."""
+    rows = RewardVoucher.objects.filter(customer=customer).order_by("created_at", "pk")
+    return [
+        {
+            "createdAt": row.created_at,
+            "reason": row.reason,
+            "amount": row.amount,
+            "validUntil": row.valid_until,
+            "usedAmount": row.used_amount,
+            "usedAt": row.used_at,
+        }
+        for row in rows
+    ]
+
+
 def export_tier_changes(*, customer) -> list[dict]:
     """Return every change of the customer's tier, oldest first, with why (one query)."""
     rows = TierChange.objects.filter(customer=customer).order_by("created_at", "pk")
@@ -190,6 +216,15 @@ def connect() -> None:
             moves=("loyalty points",),
             keeps=("loyalty_transactions", "tier_changes", "loyalty_tier", "points_lots"),
             order=30,
+        )
+    )
+    register_merge_step(
+        MergeStep(
+            name="loyalty-vouchers",
+            merge=merge_vouchers,
+            count=count_vouchers,
+            moves=("vouchers",),
+            order=46,
         )
     )
     register_import_column(
@@ -228,6 +263,15 @@ def connect() -> None:
             rows=export_points_lots,
             models=("loyalty.PointsLot",),
             order=30,
+        )
+    )
+    register_data_export_section(
+        DataExportSection(
+            name="vouchers",
+            label="Vouchers",
+            rows=export_vouchers,
+            models=("loyalty.RewardVoucher",),
+            order=32,
         )
     )
     register_data_export_section(

@@ -1,5 +1,5 @@
-"""How loyalty plugs into sales: the ``points`` payment method, the points facts of a
-sale and the "Pay with points" widget at the till."""
+"""How loyalty plugs into sales: the ``points`` and ``voucher`` payment methods, the
+points facts of a sale and the "Pay with points" and "Use voucher" widgets at the till."""
 
 from decimal import Decimal
 
@@ -10,6 +10,7 @@ from loyalty import services
 from loyalty.expiry_rules import short_day
 from loyalty.models import LoyaltyProgram, TransactionKind
 from loyalty.selectors import customer_tier_state, points_expiring
+from loyalty.vouchers import VOUCHER_METHOD, voucher_limit, vouchers_redeem_for_sale
 from sales.extensions import (
     CheckoutWidget,
     MethodLimit,
@@ -102,6 +103,17 @@ def connect() -> None:
             order=30,
         )
     )
+    register_payment_method(
+        PaymentMethodType(
+            code=VOUCHER_METHOD,
+            label="Voucher",
+            needs_customer=True,
+            refunded_as=RefundedAs.IN_KIND,
+            settle=vouchers_redeem_for_sale,
+            limit=voucher_limit,
+            order=35,
+        )
+    )
     register_sale_facts(
         SaleFacts(
             name="loyalty",
@@ -115,5 +127,12 @@ def connect() -> None:
             template_name="loyalty/_checkout_points.html",
             script="loyalty/checkout-points.js",
             order=10,
+        )
+    )
+    register_checkout_widget(
+        CheckoutWidget(
+            template_name="loyalty/_checkout_voucher.html",
+            script="loyalty/checkout-voucher.js",
+            order=11,
         )
     )

@@ -83,6 +83,19 @@ class LoyaltyProgram(models.Model):
         help_text="Points given once a year in the customer's birthday week, to customers "
         "who gave a birthday and agreed to marketing (0: no birthday reward).",
     )
+    birthday_voucher = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100000"))],
+        help_text="A one-time voucher of this amount, paid with at the till, given with "
+        "the birthday reward (0: none).",
+    )
+    birthday_voucher_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How many days a birthday voucher can be used.",
+    )
     birthday_greeting = models.BooleanField(
         default=False,
         help_text="Email a birthday greeting with the reward to those who agreed to email.",
@@ -477,3 +490,8 @@ class TierChange(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.from_tier or 'no tier'} → {self.to_tier or 'no tier'}"
+
+
+# The vouchers' model has a module of its own (this one is long enough); importing it
+# here is what registers it with the app.
+from loyalty.voucher_model import RewardVoucher  # noqa: E402, F401

@@ -6,7 +6,7 @@ so a sale and its points commit together or not at all.
 
 from django.dispatch import receiver
 
-from loyalty import services
+from loyalty import services, vouchers
 from sales.signals import sale_completed, sale_paid_later, sale_refunded
 
 
@@ -18,6 +18,11 @@ def award_points(sender, sale, **kwargs):
 @receiver(sale_refunded, dispatch_uid="loyalty_reverse_points")
 def reverse_points(sender, refund, **kwargs):
     services.points_reverse_for_refund(refund=refund)
+
+
+@receiver(sale_refunded, dispatch_uid="loyalty_give_vouchers_back")
+def give_vouchers_back(sender, refund, **kwargs):
+    vouchers.vouchers_give_back_for_refund(refund=refund)
 
 
 @receiver(sale_paid_later, dispatch_uid="loyalty_award_points_paid_later")

@@ -3,6 +3,7 @@
 from customers.extensions import SelfServiceSection, register_self_service_section
 from loyalty.models import LoyaltyProgram
 from loyalty.selectors import customer_ledger
+from loyalty.vouchers import usable_vouchers
 
 HISTORY_ROWS = 20
 
@@ -15,6 +16,7 @@ def points_context(*, customer) -> dict:
         "points": customer.loyalty_points,
         "worth": program.worth(customer.loyalty_points),
         "entries": list(customer_ledger(customer=customer).select_related("sale")[:HISTORY_ROWS]),
+        "vouchers": list(usable_vouchers(customer=customer)),
     }
 
 

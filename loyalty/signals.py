@@ -8,7 +8,8 @@
   or not at all, so a notice is neither lost nor sent twice. Sent whether or not the
   customer agreed to email; the receiver decides whom it may write to.
 - ``birthday_rewarded(sender=LoyaltyTransaction, customer=customer, points=int,
-  greeting=bool)``: the customer was just given ``points`` for their birthday by the
+  voucher=RewardVoucher|None, greeting=bool)``: the customer was just given ``points``
+  (0: none) and a ``voucher`` (None: none) for their birthday by the
   daily ``manage.py birthday_rewards`` (``loyalty.birthdays``), inside the transaction
   that writes the ledger row, with the customer locked; ``greeting`` is the program's
   choice to greet them. A receiver's write commits with the reward or not at all.

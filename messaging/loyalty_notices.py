@@ -42,7 +42,7 @@ def queue_points_expiry_notice(sender, customer, points, on, **kwargs):
 
 
 @receiver(birthday_rewarded, dispatch_uid="messaging_birthday_greeting")
-def queue_birthday_greeting(sender, customer, points, greeting, **kwargs):
+def queue_birthday_greeting(sender, customer, points, greeting, voucher=None, **kwargs):
     if not (greeting and _may_email(customer)):
         return
     context = {
@@ -50,6 +50,7 @@ def queue_birthday_greeting(sender, customer, points, greeting, **kwargs):
         "customer": customer,
         "points": points,
         "balance": customer.loyalty_points,
+        "voucher": voucher,
     }
     message_enqueue(
         kind=MessageKind.BIRTHDAY,

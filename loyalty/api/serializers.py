@@ -55,6 +55,8 @@ class LoyaltyProgramSerializer(ApiModelSerializer):
             "expiry_months",
             "expiry_notice_days",
             "birthday_points",
+            "birthday_voucher",
+            "birthday_voucher_days",
             "birthday_greeting",
         ]
         read_only_fields = fields

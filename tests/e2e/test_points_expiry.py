@@ -1,7 +1,8 @@
 """The till tells the cashier the customer's tier and which points expire when, beside the
-points; a Manager reads
+points, and offers a birthday voucher; a Manager reads
 what the points held are worth (1280 and 375 px)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,8 +13,9 @@ from loyalty import services
 from loyalty.models import ExpiryRule, LoyaltyProgram, LoyaltyTier
 from loyalty.tier_rules import months_after
 from loyalty.tiers import tier_set
+from loyalty.vouchers import voucher_issue
 from tests.customers.factories import CustomerFactory
-from tests.e2e.test_checkout import add_product, pick_customer
+from tests.e2e.test_checkout import add_product, complete_sale, pick_customer
 from tests.sales.factories import ProductFactory
 
 pytestmark = pytest.mark.e2e
@@ -72,3 +74,42 @@ def test_a_manager_reads_the_points_liability_from_the_tiers_page(make_page, sta
     assert "within 90 days" in page.inner_text("#liability-expiring")
     assert page.locator("#download-csv").get_attribute("href") == "?download=csv"
     browser.assert_fits_and_is_accessible("the points liability", "points-liability")
+
+
+def test_a_birthday_voucher_pays_at_the_till_once(make_page, staff):
+    ProductFactory(sku="CAKE-1", name="Birthday cake", price=Decimal("4.00"))
+    customer = CustomerFactory(name="Bea Birthday", email="bea@example.com")
+    until = timezone.localdate() + timedelta(days=20)
+    voucher = voucher_issue(
+        customer=customer,
+        amount=Decimal("5.00"),
+        reason="Birthday 2026",
+        reference=f"birthday-{customer.pk}-2026",
+        valid_until=until,
+    )
+
+    browser = make_page()
+    page = browser.page
+    browser.login("carl")
+    browser.goto("/checkout/")
+    add_product(page, "CAKE-1")
+    pick_customer(page, "bea@", "Bea Birthday")
+    page.locator("#voucher-helper:not(.d-none)").wait_for()
+
+    assert page.inner_text("#voucher-helper-text").startswith("Birthday 2026: $5.00 until ")
+    assert page.inner_text("#use-voucher [data-max-amount]") == "$4.00"
+    browser.assert_fits_and_is_accessible("the till offering a voucher", "till-voucher")
+    page.click("#use-voucher")
+    page.locator("[data-field='payments[0].amount']").wait_for()
+    assert page.input_value("[data-field='payments[0].method']") == "voucher"
+    assert page.input_value("[data-field='payments[0].amount']") == "4.00"
+    sale = complete_sale(page)
+
+    voucher.refresh_from_db()
+    assert (voucher.sale_id, voucher.used_amount) == (sale.pk, Decimal("4.00"))
+    assert [(p.method, p.amount) for p in sale.payments.all()] == [("voucher", Decimal("4.00"))]
+    browser.goto("/checkout/")
+    add_product(page, "CAKE-1")
+    pick_customer(page, "bea@", "Bea Birthday")
+    page.locator("#points-helper:not(.d-none)").wait_for()
+    assert page.locator("#voucher-helper.d-none").count() == 1

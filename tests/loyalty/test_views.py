@@ -68,6 +68,8 @@ def test_program_endpoint_for_the_till(cashier_client):
         "expiryMonths": None,
         "expiryNoticeDays": 14,
         "birthdayPoints": 0,
+        "birthdayVoucher": "0.00",
+        "birthdayVoucherDays": 30,
         "birthdayGreeting": False,
     }
 

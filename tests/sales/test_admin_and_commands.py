@@ -64,6 +64,8 @@ def test_ledger_is_read_only_and_program_editable_in_the_admin(admin_client, cas
             "expiry_rule": "never",
             "expiry_notice_days": "14",
             "birthday_points": "0",
+            "birthday_voucher": "0.00",
+            "birthday_voucher_days": "30",
         },
     )
     assert response.status_code == 302

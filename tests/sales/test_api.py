@@ -275,10 +275,11 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
     LoyaltyProgram.current()  # created on first use; the till's quotes only read it
     # The user's permissions (1), the till with its store and whether the user may sell
     # there (1), the customer, the products, the loyalty program, the customer's tier and
-    # points expiring (named beside the points), accounting's account (read once, for
-    # its on-account and store-credit limits and its pick warnings), the outstanding
-    # balance, and one aggregate of the unpaid invoices for customerWarnings.
-    with django_assert_num_queries(10):
+    # points expiring (named beside the points), the customer's usable vouchers,
+    # accounting's account (read once, for its on-account and store-credit limits and
+    # its pick warnings), the outstanding balance, and one aggregate of the unpaid
+    # invoices for customerWarnings.
+    with django_assert_num_queries(11):
         response = post(cashier_client, f"/api/sales/quote{slash}", payload)
     assert response.status_code == 200, response.content
     body = response.json()
@@ -303,7 +304,16 @@ def test_quote_gives_the_tills_numbers(cashier_client, slash, django_assert_num_
     )
     assert (body["paid"], body["amountDue"], body["change"]) == ("2.00", "3.36", "0.00")
     offers = {offer["method"]: offer for offer in body["paymentMethods"]}
-    assert list(offers) == ["cash", "card", "gift_card", "points", "on_account", "store_credit"]
+    assert list(offers) == [
+        "cash",
+        "card",
+        "gift_card",
+        "points",
+        "voucher",
+        "on_account",
+        "store_credit",
+    ]
+    assert (offers["voucher"]["maxAmount"], offers["voucher"]["detail"]) == ("0.00", "No voucher")
     assert offers["cash"]["givesChange"] is True
     assert offers["points"] == {
         "method": "points",

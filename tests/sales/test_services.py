@@ -135,7 +135,7 @@ def test_walk_in_sale_has_no_customer(cashier):
         (
             lambda: {"payments": [("barter", "10.00")], "customer": CustomerFactory()},
             "payments[0].method",
-            "Choose one of: cash, card, gift_card, points, on_account, store_credit.",
+            "Choose one of: cash, card, gift_card, points, voucher, on_account, store_credit.",
         ),
         (
             lambda: {"payments": [("points", "10.00")]},
@@ -300,9 +300,7 @@ def test_refund_money_goes_to_a_method_that_accepts_refunds(cashier, manager, mo
     monkeypatch.setattr(extensions, "_payment_methods", payment_method_registry())
 
     register_payment_method(
-        PaymentMethodType(
-            code="voucher", label="Voucher", needs_customer=True, accepts_refunds=True
-        )
+        PaymentMethodType(code="coupon", label="Coupon", needs_customer=True, accepts_refunds=True)
     )
     customer = CustomerFactory()
     sale = checkout(
@@ -311,20 +309,20 @@ def test_refund_money_goes_to_a_method_that_accepts_refunds(cashier, manager, mo
         lines=[(ProductFactory(price=Decimal("5.00")), 1)],
         payments=[("cash", "5.00")],
     )
-    refund = sale_refund(sale=sale, user=manager, refund_to="voucher")
-    assert (refund.paid_back, refund.paid_back_to) == (Decimal("5.00"), "voucher")
+    refund = sale_refund(sale=sale, user=manager, refund_to="coupon")
+    assert (refund.paid_back, refund.paid_back_to) == (Decimal("5.00"), "coupon")
     walk_in = checkout(
         cashier, lines=[(ProductFactory(price=Decimal("5.00")), 1)], payments=[("cash", "5")]
     )
     with pytest.raises(ValidationError) as excinfo:
-        sale_refund(sale=walk_in, user=manager, refund_to="voucher")
+        sale_refund(sale=walk_in, user=manager, refund_to="coupon")
     assert excinfo.value.message_dict == {
-        "refundTo": ["Voucher needs a customer; this was a walk-in sale."]
+        "refundTo": ["Coupon needs a customer; this was a walk-in sale."]
     }
     with pytest.raises(ValidationError) as excinfo:
         sale_refund(sale=walk_in, user=manager, refund_to="cash")
     assert excinfo.value.message_dict == {
-        "refundTo": ["A refund can go to: the till, card, store_credit, voucher."]
+        "refundTo": ["A refund can go to: the till, card, store_credit, coupon."]
     }
     assert Refund.objects.count() == 1
 
@@ -335,16 +333,16 @@ def test_a_methods_refusal_is_shown_on_its_payment_row_and_saves_nothing(cashier
     monkeypatch.setattr(extensions, "_payment_methods", payment_method_registry())
 
     def refuse(*, sale, payment, user):
-        raise ValidationError({"payments": ["The voucher has expired."]})
+        raise ValidationError({"payments": ["The coupon has expired."]})
 
-    register_payment_method(PaymentMethodType(code="voucher", label="Voucher", settle=refuse))
+    register_payment_method(PaymentMethodType(code="coupon", label="Coupon", settle=refuse))
     with pytest.raises(ValidationError) as excinfo:
         checkout(
             cashier,
             lines=[(ProductFactory(price=Decimal("10.00")), 1)],
-            payments=[("cash", "4.00"), ("voucher", "6.00")],
+            payments=[("cash", "4.00"), ("coupon", "6.00")],
         )
-    assert excinfo.value.message_dict == {"payments[1].amount": ["The voucher has expired."]}
+    assert excinfo.value.message_dict == {"payments[1].amount": ["The coupon has expired."]}
     assert_nothing_saved()
 
 

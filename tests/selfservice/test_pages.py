@@ -1,11 +1,13 @@
 """The Self-service panel on the customer page and the customer's page's sections."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from accounting.services import store_credit_adjust
 from customers.models import Channel
+from loyalty.vouchers import voucher_issue
 from selfservice.models import SelfServiceLink
 from selfservice.services import link_send
 from tests.accounting.helpers import give_credit, sell_on_account
@@ -48,6 +50,13 @@ def _page_queries(client, token) -> int:
 
 def test_the_page_shows_points_credit_cards_invoices_and_consents(client, ada, manager, cashier):
     store_credit_adjust(customer=ada, amount=Decimal("12.50"), reason="Goodwill", user=manager)
+    voucher_issue(
+        customer=ada,
+        amount=Decimal("5.00"),
+        reason="Birthday 2026",
+        reference="birthday-ada-2026",
+        valid_until=date(2099, 1, 31),
+    )
     link_send(customer=ada, actor=manager, channel=Channel.PAGE, site_url="http://testserver/")
     _url, token = sent_link()
     content = client.get(f"/my/{token}/").content.decode()
@@ -60,6 +69,8 @@ def test_the_page_shows_points_credit_cards_invoices_and_consents(client, ada, m
     ):
         assert heading in content
     assert "$12.50" in content
+    assert "Birthday 2026: a voucher worth <strong>$5.00</strong>" in content
+    assert "until Jan 31, 2099" in content
     # The adjustment's reason is staff's note: the customer's page leaves it off.
     assert "Goodwill" not in content
     # No way into the staff pages from the customer's page.
