@@ -180,7 +180,7 @@ def test_the_command_says_what_it_gave_and_refuses_bad_dates():
     call_command("birthday_rewards", "--date", "2026-06-15", stdout=out)
 
     assert out.getvalue().strip() == (
-        "30 point(s) given to 1 customer(s) for their birthday; 0 greeting(s)."
+        "30 point(s) and 0 voucher(s) given to 1 customer(s) for their birthday; 0 greeting(s)."
     )
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("birthday_rewards", "--date", "15/06/2026")

@@ -1,10 +1,8 @@
 """``manage.py loyalty_expire``: the daily expiry of points and its notices."""
 
-from datetime import date
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from classicpos.daily_jobs import add_date_argument, run_date
 from loyalty.expiry import points_expire_all
 
 
@@ -16,21 +14,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--date",
-            help="Run as on this day (YYYY-MM-DD), e.g. to catch up a day the job missed; "
-            "default today in the shop's time zone.",
-        )
+        add_date_argument(parser)
 
     def handle(self, *args, **options):
-        today = None
-        if options["date"]:
-            try:
-                today = date.fromisoformat(options["date"])
-            except ValueError as error:
-                raise CommandError("Give --date as YYYY-MM-DD.") from error
-            if today > timezone.localdate():
-                raise CommandError("--date may not be after today: points expire on their day.")
+        today = run_date(options, why_not_later="points expire on their day")
         run = points_expire_all(today=today)
         self.stdout.write(
             f"{run.points} point(s) expired from {run.customers} customer(s); "
