@@ -10,6 +10,7 @@ from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from classicpos import prepared
 from customers.models import Customer
 from loyalty.expiry_rules import expiring_by_day
 from loyalty.models import CustomerTier, LoyaltyTransaction, PointsLot
@@ -103,9 +104,19 @@ def customers_with_sales_since(*, since: datetime) -> QuerySet:
     )
 
 
+def _tier_state_of(slot):
+    return CustomerTier.objects.select_related("tier").filter(customer_id=slot("customer"))
+
+
 def customer_tier_state(*, customer: Customer):
-    """Return the customer's ``CustomerTier`` with its tier, or None (one query)."""
-    return CustomerTier.objects.select_related("tier").filter(customer=customer).first()
+    """Return the customer's ``CustomerTier`` with its tier, or None (one query).
+
+    A prepared statement (``classicpos.prepared``): every quote at the till asks it, and
+    building the query was most of its cost.
+    """
+    values = {"customer": customer.pk}
+    rows = prepared.statement("customer tier state", _tier_state_of, values).instances(values)
+    return rows[0] if rows else None
 
 
 def lot_mismatches() -> QuerySet[Customer]:
@@ -143,9 +154,15 @@ def last_purchase_on(lot: PointsLot):
     return timezone.localdate(moment) if moment else None
 
 
+def _expiring_lots_of(slot):
+    return open_lots_with_last_purchase(customer_ids=None).filter(customer_id=slot("customer"))
+
+
 def points_expiring(*, customer: Customer) -> list[tuple]:
     """Return ``(day, points)`` for the customer's points that will expire, soonest first
-    (one query; empty while the program never expires points or none are held)."""
-    lots = list(open_lots_with_last_purchase(customer_ids=[customer.pk]))
+    (one query, prepared: every quote at the till asks it; empty while the program never
+    expires points or none are held)."""
+    values = {"customer": customer.pk}
+    lots = prepared.statement("points expiring", _expiring_lots_of, values).instances(values)
     last = last_purchase_on(lots[0]) if lots else None
     return expiring_by_day(lots, last)
