@@ -208,6 +208,23 @@ CELLS = url_conf_cells()
 
 
 @pytest.fixture
+def shop(module_shop):
+    """The shop written once for the module (tests/classicpos/conftest.py): hundreds of
+    cells, each rolled back to it, instead of a shop written for every cell."""
+    return module_shop
+
+
+@pytest.fixture
+def manager(module_manager):
+    return module_manager
+
+
+@pytest.fixture
+def cashier(module_cashier):
+    return module_cashier
+
+
+@pytest.fixture
 def cashier_not_staff(db):
     """In the Cashier role but without the staff flag: pages and API refuse them alike."""
     user = UserFactory(username="not-staff", is_staff=False)
