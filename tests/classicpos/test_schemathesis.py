@@ -52,12 +52,15 @@ RULES_BEYOND_THE_SCHEMA = {
     r".+ is retired: choose another till\.",
     r"No active user is called .+\.",
     r'Invalid pk "-?\d+" - object does not exist\.',
-    r"(Points|On account|Store credit) payments need a customer\.",
+    r"(Points|Voucher|On account|Store credit) payments need a customer\.",
     # Sums that depend on the prices and balances in the database.
     r"The discount cannot be more than the subtotal of \d+\.\d\d\.",
     r"Payments of \d+\.\d\d do not cover the total of \d+\.\d\d\.",
     r"Add a payment of \d+\.\d\d\.",
     r"Only .+ may exceed the total of \d+\.\d\d\.",
+    # A customer's vouchers are the database's: none, or less than the payment.
+    r".+ has no voucher to use\.",
+    r".+'s vouchers pay at most \d+\.\d\d\.",
     # A gift card's code names a card, or not; its balance and status are the database's.
     r"No active gift card with this code\.( .+)?",
     r"Gift card ••••\w{4} (holds \d+\.\d\d|was voided|is blocked: .+|expired on .+)\.",
