@@ -99,7 +99,10 @@ def birthday_rewards_give(*, today: date | None = None) -> BirthdayRun:
 
 def _give_batch(batch, celebrated: dict[int, int], program, run: BirthdayRun) -> None:
     """Reward the batch's customers not rewarded yet this year (read once, unlocked)."""
-    references = {birthday_reference(customer_id=pk, year=celebrated[md]): pk for pk, md in batch}
+    references = {
+        birthday_reference(customer_id=pk, year=celebrated[md]): (pk, celebrated[md])
+        for pk, md in batch
+    }
     points_given = set(
         LoyaltyTransaction.objects.filter(reference__in=references).values_list(
             "reference", flat=True
@@ -108,10 +111,9 @@ def _give_batch(batch, celebrated: dict[int, int], program, run: BirthdayRun) ->
     vouchers_given = set(
         RewardVoucher.objects.filter(reference__in=references).values_list("reference", flat=True)
     )
-    for reference, customer_id in references.items():
+    for reference, (customer_id, year) in references.items():
         if _rewarded(reference, points_given, vouchers_given, program):
             continue
-        year = int(reference.rsplit("-", 1)[1])
         given = birthday_reward_give(
             customer_id=customer_id, year=year, celebrated=celebrated, program=program
         )

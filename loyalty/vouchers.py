@@ -26,12 +26,17 @@ from sales.money import ZERO, refunded_share
 VOUCHER_METHOD = "voucher"
 
 
-def usable_vouchers(*, customer, today: date | None = None) -> QuerySet[RewardVoucher]:
-    """Return the customer's vouchers that can still pay, soonest to end first."""
-    today = today or timezone.localdate()
+def _usable_vouchers_of(slot):
     return RewardVoucher.objects.filter(
-        customer=customer, sale__isnull=True, valid_until__gte=today
+        customer_id=slot("customer"), sale__isnull=True, valid_until__gte=slot("today")
     ).order_by("valid_until", "pk")
+
+
+def usable_vouchers(*, customer, today: date | None = None) -> QuerySet[RewardVoucher]:
+    """Return the customer's vouchers that can still pay, soonest to end first (the same
+    query the till's prepared statement runs, as a QuerySet to lock or list)."""
+    values = {"customer": customer.pk, "today": today or timezone.localdate()}
+    return _usable_vouchers_of(prepared.slots(values))
 
 
 def voucher_issue(
@@ -48,12 +53,6 @@ def voucher_issue(
         },
     )
     return voucher
-
-
-def _usable_vouchers_of(slot):
-    return RewardVoucher.objects.filter(
-        customer_id=slot("customer"), sale__isnull=True, valid_until__gte=slot("today")
-    ).order_by("valid_until", "pk")
 
 
 def voucher_limit(*, customer, amount: Decimal) -> MethodLimit:

@@ -21,23 +21,30 @@ def _may_email(customer) -> bool:
     return bool(customer.email and customer.email_consent and customer.is_active)
 
 
+def _queue(kind: str, customer, subject: str, template: str, **context) -> None:
+    """Queue ``template``'s text and HTML email to the customer, in the caller's transaction."""
+    context = {"shop_name": settings.CLASSICPOS_SHOP_NAME, "customer": customer, **context}
+    message_enqueue(
+        kind=kind,
+        to=customer.email,
+        subject=subject,
+        text_body=render_to_string(f"messaging/{template}.txt", context),
+        html_body=render_to_string(f"messaging/{template}.html", context),
+        customer=customer,
+    )
+
+
 @receiver(points_expiring, dispatch_uid="messaging_points_expiry_notice")
 def queue_points_expiry_notice(sender, customer, points, on, **kwargs):
     if not _may_email(customer):
         return
-    context = {
-        "shop_name": settings.CLASSICPOS_SHOP_NAME,
-        "customer": customer,
-        "points": points,
-        "on": on,
-    }
-    message_enqueue(
-        kind=MessageKind.POINTS_EXPIRY,
-        to=customer.email,
-        subject=f"{points} of your points expire on {on:%-d %b %Y}",
-        text_body=render_to_string("messaging/points_expiry_email.txt", context),
-        html_body=render_to_string("messaging/points_expiry_email.html", context),
-        customer=customer,
+    _queue(
+        MessageKind.POINTS_EXPIRY,
+        customer,
+        f"{points} of your points expire on {on:%-d %b %Y}",
+        "points_expiry_email",
+        points=points,
+        on=on,
     )
 
 
@@ -45,18 +52,12 @@ def queue_points_expiry_notice(sender, customer, points, on, **kwargs):
 def queue_birthday_greeting(sender, customer, points, greeting, voucher=None, **kwargs):
     if not (greeting and _may_email(customer)):
         return
-    context = {
-        "shop_name": settings.CLASSICPOS_SHOP_NAME,
-        "customer": customer,
-        "points": points,
-        "balance": customer.loyalty_points,
-        "voucher": voucher,
-    }
-    message_enqueue(
-        kind=MessageKind.BIRTHDAY,
-        to=customer.email,
-        subject=f"Happy birthday from {settings.CLASSICPOS_SHOP_NAME}",
-        text_body=render_to_string("messaging/birthday_email.txt", context),
-        html_body=render_to_string("messaging/birthday_email.html", context),
-        customer=customer,
+    _queue(
+        MessageKind.BIRTHDAY,
+        customer,
+        f"Happy birthday from {settings.CLASSICPOS_SHOP_NAME}",
+        "birthday_email",
+        points=points,
+        balance=customer.loyalty_points,
+        voucher=voucher,
     )
